@@ -1,0 +1,48 @@
+# learnapp: `make run` serves the demo on http://127.0.0.1:5000; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+FLASK  := $(BIN)/flask --app learnapp
+PORT   ?= 5000
+WORKERS ?= 2
+TRANSLATION_DIRS := $(shell find learnapp -type d -name translations)
+
+.PHONY: install translations instance run serve test test-browser lint bench bench-full clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+translations: $(STAMP)
+	@for d in $(TRANSLATION_DIRS); do $(BIN)/pybabel compile -q --use-fuzzy -d $$d || exit 1; done
+
+instance: $(STAMP)
+	$(BIN)/python -m learnapp.instance_setup
+
+run: install translations instance
+	$(FLASK) db upgrade
+	$(FLASK) rules load
+	$(FLASK) content sync
+	$(FLASK) demo load
+	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
+	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - 'learnapp:create_app()'
+
+test: install translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-browser: install translations
+	$(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check learnapp tests bench
+
+bench: install translations
+	$(BIN)/python -m bench.run --small
+
+clean:
+	rm -rf $(VENV) instance/learnapp.db* test-artifacts

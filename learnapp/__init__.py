@@ -1,0 +1,50 @@
+"""learnapp: the training-record site of a Party committee and its branches."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+# Domain packages, each with views.py (a blueprint named `bp`) and optionally cli.py (`cli` group).
+DOMAINS = ["home", "accounts", "org", "audit", "ledger", "materials", "quizzes", "assessments", "reports"]
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Application factory: configuration, extensions, blueprints and CLI. Writes nothing."""
+    app = Flask(__name__, instance_relative_config=True)
+
+    from learnapp.config import check_secret_key, load_config
+
+    load_config(app, config)
+    from learnapp.i18n_catalogs import catalog_dirs
+
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", ";".join(catalog_dirs()))
+    check_secret_key(app)
+
+    from learnapp import i18n, web
+    from learnapp.accounts import sessions
+    from learnapp.db import db
+    from learnapp.errors import register_error_handlers
+    from learnapp.extensions import babel, csrf, limiter, login_manager, migrate
+
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    sessions.init_app(app, login_manager)
+    web.init_app(app)
+    register_error_handlers(app)
+
+    for name in DOMAINS:
+        views = importlib.import_module(f"learnapp.{name}.views")
+        app.register_blueprint(views.bp)
+
+    from learnapp.cli import register_cli
+
+    register_cli(app)
+    return app

@@ -1,0 +1,1 @@
+"""People, accounts, stages and role grants."""

@@ -1,0 +1,334 @@
+"""Writes on people and accounts. Every change is audited in the same transaction."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import date
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from learnapp import audit, clock
+from learnapp.accounts.models import STAGE_CHINESE, ContactAssignment, Role, RoleGrant, Stage, StageChange, User
+from learnapp.db import db
+from learnapp.errors import DomainError
+from learnapp.org.models import Branch
+from learnapp.security import can_manage_branch, can_manage_user, is_committee_admin
+
+PHONE_RE = re.compile(r"^(?:\+?86[- ]?)?1[3-9]\d{9}$")
+LOGIN_ID_RE = re.compile(r"^[A-Za-z0-9_.\-]{2,64}$")
+# A hash to compare against when the login ID is unknown, so both paths take the same time.
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method="pbkdf2:sha256:1000")
+
+
+def _hash(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def check_password_strength(password: str, field: str = "password") -> None:
+    """At least 8 characters with a letter and a digit."""
+    if len(password) < 8 or not re.search(r"[A-Za-z]", password) or not re.search(r"\d", password):
+        raise DomainError(_("The password needs at least 8 characters, with letters and digits."), field)
+
+
+def normalise_phone(phone: str | None) -> str | None:
+    """A mainland mobile number without spaces, or None; raises on anything else."""
+    if phone is None or not str(phone).strip():
+        return None
+    cleaned = re.sub(r"[\s\-]", "", str(phone).strip())
+    if cleaned.endswith(".0"):  # numbers that Excel stored as floats
+        cleaned = cleaned[:-2]
+    if not PHONE_RE.match(cleaned):
+        raise DomainError(_("Not a valid mobile number: %(phone)s", phone=phone), "phone")
+    return cleaned[-11:]
+
+
+def normalise_email(email: str | None) -> str | None:
+    if email is None or not str(email).strip():
+        return None
+    try:
+        return validate_email(str(email).strip(), check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise DomainError(_("Not a valid e-mail address: %(email)s", email=email), "email") from None
+
+
+def parse_stage(value) -> Stage:
+    """A stage from its code or its Chinese name (入党积极分子 …)."""
+    if isinstance(value, Stage):
+        return value
+    text = str(value or "").strip()
+    for stage in Stage:
+        if text in (stage.value, STAGE_CHINESE[stage], stage.label):
+            return stage
+    raise DomainError(_("Unknown stage: %(stage)s", stage=text), "stage")
+
+
+def _snapshot(user: User) -> dict:
+    return {
+        "login_id": user.login_id,
+        "name": user.name,
+        "phone": user.phone,
+        "email": user.email,
+        "branch": user.branch.name if user.branch else None,
+        "stage": user.stage,
+        "active": user.active,
+    }
+
+
+def _require_manage(actor, branch: Branch) -> None:
+    if actor is not None and not can_manage_branch(actor, branch):
+        raise DomainError(_("You may not manage people of this branch."), "branch_id")
+
+
+def login_id_taken(login_id: str, exclude_id: int | None = None) -> bool:
+    stmt = select(User.id).where(func.lower(User.login_id) == login_id.lower())
+    if exclude_id:
+        stmt = stmt.where(User.id != exclude_id)
+    return db.session.scalar(stmt) is not None
+
+
+def create_user(
+    actor,
+    *,
+    login_id: str,
+    name: str,
+    branch: Branch,
+    stage: Stage | str = Stage.applicant,
+    phone: str | None = None,
+    email: str | None = None,
+    password: str | None = None,
+    stage_since: date | None = None,
+    audit_entry: bool = True,
+) -> tuple[User, str | None]:
+    """Create a person; returns the user and the initial password if one was generated."""
+    _require_manage(actor, branch)
+    login_id = (login_id or "").strip()
+    name = (name or "").strip()
+    reasons = []
+    if not LOGIN_ID_RE.match(login_id):
+        reasons.append(("login_id", _("The login ID must be 2–64 letters, digits, '.', '_' or '-'.")))
+    elif login_id_taken(login_id):
+        reasons.append(("login_id", _("The login ID %(login_id)s is already used.", login_id=login_id)))
+    if not name or len(name) > 80:
+        reasons.append(("name", _("Enter a name of at most 80 characters.")))
+    if not branch.active:
+        reasons.append(("branch_id", _("The branch %(name)s is deactivated.", name=branch.name)))
+    try:
+        stage = parse_stage(stage)
+        phone = normalise_phone(phone)
+        email = normalise_email(email)
+    except DomainError as exc:
+        reasons.extend(exc.reasons)
+    if reasons:
+        raise DomainError(reasons)
+    generated = None
+    if password is None:
+        generated = password = secrets.token_urlsafe(9)
+    else:
+        check_password_strength(password)
+    user = User(login_id=login_id, name=name, branch=branch, stage=stage, phone=phone, email=email,
+                password_hash=_hash(password), must_change_password=True)
+    db.session.add(user)
+    db.session.flush()
+    db.session.add(StageChange(user=user, stage=stage, effective_on=stage_since or clock.today(),
+                               recorded_by_id=getattr(actor, "id", None)))
+    if audit_entry:
+        audit.record(actor, "user.create", user, branch=branch, summary=f"{name} ({login_id})", after=_snapshot(user))
+    db.session.flush()
+    return user, generated
+
+
+def update_user(actor, user: User, *, name: str, branch: Branch, phone: str | None, email: str | None,
+                login_id: str | None = None) -> User:
+    """Change a person's details (and branch: the actor must manage both old and new)."""
+    if not can_manage_user(actor, user):
+        raise DomainError(_("You may not manage this person."))
+    _require_manage(actor, branch)
+    before = _snapshot(user)
+    reasons = []
+    name = (name or "").strip()
+    if not name or len(name) > 80:
+        reasons.append(("name", _("Enter a name of at most 80 characters.")))
+    if login_id is not None:
+        login_id = login_id.strip()
+        if not LOGIN_ID_RE.match(login_id):
+            reasons.append(("login_id", _("The login ID must be 2–64 letters, digits, '.', '_' or '-'.")))
+        elif login_id_taken(login_id, exclude_id=user.id):
+            reasons.append(("login_id", _("The login ID %(login_id)s is already used.", login_id=login_id)))
+    try:
+        phone = normalise_phone(phone)
+        email = normalise_email(email)
+    except DomainError as exc:
+        reasons.extend(exc.reasons)
+    if reasons:
+        raise DomainError(reasons)
+    user.name, user.branch, user.phone, user.email = name, branch, phone, email
+    if login_id is not None:
+        user.login_id = login_id
+    after = _snapshot(user)
+    if after != before:
+        audit.record(actor, "user.update", user, branch=branch, summary=user.name, before=before, after=after)
+    db.session.flush()
+    return user
+
+
+def change_stage(actor, user: User, stage: Stage | str, effective_on: date, note: str | None = None) -> StageChange:
+    """Record the next step of a person's path, dated; audited."""
+    if not can_manage_user(actor, user):
+        raise DomainError(_("You may not manage this person."))
+    stage = parse_stage(stage)
+    if effective_on > clock.today():
+        raise DomainError(_("The date may not be in the future."), "effective_on")
+    last = user.stage_changes[-1] if user.stage_changes else None
+    if last and effective_on < last.effective_on:
+        raise DomainError(_("The date is before the previous step (%(date)s).", date=last.effective_on.isoformat()), "effective_on")
+    if stage == user.stage:
+        raise DomainError(_("The person is already at this stage."), "stage")
+    before = user.stage
+    change = StageChange(user=user, stage=stage, effective_on=effective_on, recorded_by_id=actor.id, note=note)
+    user.stage = stage
+    db.session.add(change)
+    audit.record(actor, "user.stage", user, branch=user.branch, summary=f"{user.name}: {before.value} → {stage.value}",
+                 before={"stage": before}, after={"stage": stage, "effective_on": effective_on}, note=note)
+    db.session.flush()
+    return change
+
+
+def set_active(actor, user: User, active: bool) -> None:
+    """Deactivate (ending every session) or reactivate a person."""
+    if not can_manage_user(actor, user):
+        raise DomainError(_("You may not manage this person."))
+    if actor.id == user.id and not active:
+        raise DomainError(_("You cannot deactivate yourself."))
+    if user.active == active:
+        return
+    user.active = active
+    user.renew_epoch()
+    audit.record(actor, "user.activate" if active else "user.deactivate", user, branch=user.branch,
+                 summary=user.name, before={"active": not active}, after={"active": active})
+    db.session.flush()
+
+
+def reset_password(actor, user: User) -> str:
+    """Give a temporary password that must be changed at next login; ends the person's sessions."""
+    if not can_manage_user(actor, user):
+        raise DomainError(_("You may not manage this person."))
+    temporary = secrets.token_urlsafe(9)
+    user.password_hash = _hash(temporary)
+    user.must_change_password = True
+    user.renew_epoch()
+    audit.record(actor, "user.password_reset", user, branch=user.branch, summary=user.name)
+    db.session.flush()
+    return temporary
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """The person changes their own password; every other session of theirs ends."""
+    if not user.password_hash or not check_password_hash(user.password_hash, current):
+        raise DomainError(_("The current password is wrong."), "current_password")
+    check_password_strength(new, "new_password")
+    if current == new:
+        raise DomainError(_("Choose a password different from the current one."), "new_password")
+    user.password_hash = _hash(new)
+    user.must_change_password = False
+    user.renew_epoch()
+    audit.record(user, "user.password_change", user, branch=user.branch, summary=user.name)
+    db.session.flush()
+
+
+def set_password(user: User, password: str, *, must_change: bool = False) -> None:
+    """Set a password directly (CLI and demo data)."""
+    user.password_hash = _hash(password)
+    user.must_change_password = must_change
+    user.renew_epoch()
+
+
+def authenticate(login_id: str, password: str) -> User | None:
+    """The active person with this login ID and password, or None."""
+    user = db.session.scalar(select(User).where(func.lower(User.login_id) == (login_id or "").strip().lower()))
+    if user is None or not user.password_hash:
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    if not check_password_hash(user.password_hash, password or "") or not user.active:
+        return None
+    user.last_login_at = clock.now()
+    return user
+
+
+def set_locale(user: User, locale: str) -> None:
+    if locale not in current_app.config["LANGUAGES"]:
+        raise DomainError(_("Unknown language."), "locale")
+    user.locale = locale
+
+
+def grant_role(actor, user: User, role: Role | str, branch: Branch) -> RoleGrant:
+    """Give a role on a branch. Committee admin and auditor roles are granted by committee admins."""
+    role = Role(role)
+    if role in (Role.committee_admin, Role.auditor):
+        if not is_committee_admin(actor):
+            raise DomainError(_("Only committee admins grant this role."), "role")
+    elif not can_manage_branch(actor, branch):
+        raise DomainError(_("You may not manage this branch."), "branch_id")
+    existing = db.session.scalar(select(RoleGrant).where(RoleGrant.user_id == user.id, RoleGrant.role == role, RoleGrant.branch_id == branch.id))
+    if existing:
+        raise DomainError(_("The person already has this role here."), "role")
+    grant = RoleGrant(user=user, role=role, branch=branch)
+    db.session.add(grant)
+    audit.record(actor, "role.grant", user, branch=branch, summary=f"{user.name}: {role.value} @ {branch.name}",
+                 after={"role": role, "branch": branch.name})
+    db.session.flush()
+    return grant
+
+
+def revoke_role(actor, grant: RoleGrant) -> None:
+    if grant.role in (Role.committee_admin, Role.auditor):
+        if not is_committee_admin(actor):
+            raise DomainError(_("Only committee admins revoke this role."))
+        if grant.role == Role.committee_admin and grant.user_id == actor.id:
+            raise DomainError(_("You cannot revoke your own committee admin role."))
+    elif not can_manage_branch(actor, grant.branch):
+        raise DomainError(_("You may not manage this branch."))
+    audit.record(actor, "role.revoke", grant.user, branch=grant.branch,
+                 summary=f"{grant.user.name}: {grant.role.value} @ {grant.branch.name}",
+                 before={"role": grant.role, "branch": grant.branch.name})
+    db.session.delete(grant)
+    db.session.flush()
+
+
+def assign_contact(actor, contact: User, learner: User) -> ContactAssignment:
+    """Make `contact` a training contact (培养联系人) of `learner`; a learner has at most two."""
+    if not can_manage_user(actor, learner):
+        raise DomainError(_("You may not manage this person."))
+    if contact.id == learner.id:
+        raise DomainError(_("A person cannot be their own training contact."), "contact_id")
+    if contact.stage != Stage.full_member:
+        raise DomainError(_("A training contact must be a full member."), "contact_id")
+    current = db.session.scalars(select(ContactAssignment).where(ContactAssignment.learner_id == learner.id)).all()
+    match = next((a for a in current if a.contact_id == contact.id), None)
+    if match and match.active:
+        raise DomainError(_("This contact is already assigned."), "contact_id")
+    if sum(1 for a in current if a.active) >= 2:
+        raise DomainError(_("A learner has at most two training contacts."), "contact_id")
+    if match:
+        match.active = True
+        assignment = match
+    else:
+        assignment = ContactAssignment(contact=contact, learner=learner, active=True)
+        db.session.add(assignment)
+    audit.record(actor, "contact.assign", learner, branch=learner.branch, summary=f"{contact.name} → {learner.name}",
+                 after={"contact": contact.login_id})
+    db.session.flush()
+    return assignment
+
+
+def end_contact(actor, assignment: ContactAssignment) -> None:
+    if not can_manage_user(actor, assignment.learner):
+        raise DomainError(_("You may not manage this person."))
+    assignment.active = False
+    audit.record(actor, "contact.end", assignment.learner, branch=assignment.learner.branch,
+                 summary=f"{assignment.contact.name} → {assignment.learner.name}", before={"contact": assignment.contact.login_id})
+    db.session.flush()

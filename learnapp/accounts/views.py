@@ -1,0 +1,111 @@
+"""Login, logout, password and language; people administration lives in accounts/admin_views.py."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+
+from learnapp import nav
+from learnapp.accounts import services
+from learnapp.accounts.forms import ChangePasswordForm, LoginForm
+from learnapp.accounts.sessions import start_session
+from learnapp.db import db
+from learnapp.errors import DomainError
+from learnapp.extensions import limiter, remote_address
+
+bp = Blueprint("accounts", __name__)
+
+
+def _account_key() -> str:
+    return "login-account:" + (request.form.get("login_id") or "").strip().lower()
+
+
+def _failed(response) -> bool:
+    # Only failed attempts count toward the per-account limit; a success redirects.
+    return response.status_code != 302
+
+
+def _safe_next(target: str | None) -> str:
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return url_for("home.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], key_func=remote_address, methods=["POST"],
+               deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key, methods=["POST"],
+               deduct_when=_failed)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.login_id.data, form.password.data)
+        if user is None:
+            form.form_errors.append(_("Wrong login ID or password, or the account is deactivated."))
+        else:
+            session.clear()
+            login_user(user)
+            start_session(user)
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    # Renewing the epoch ends this session everywhere, also a copied cookie.
+    current_user.renew_epoch()
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.new_password.data)
+        except DomainError as exc:
+            db.session.rollback()
+            exc.apply_to_form(form)
+        else:
+            db.session.commit()
+            # The epoch changed: log in again in this session with the new one; others end.
+            login_user(current_user._get_current_object())
+            start_session(current_user)
+            flash(_("Your password was changed."), "success")
+            return redirect(url_for("home.index"))
+    return render_template("auth/change_password.html", form=form, forced=current_user.must_change_password)
+
+
+@bp.post("/language")
+def set_language():
+    locale = request.form.get("locale", "")
+    if locale in current_app.config["LANGUAGES"]:
+        session["locale"] = locale
+        if current_user.is_authenticated:
+            services.set_locale(current_user, locale)
+            db.session.commit()
+    return redirect(_safe_next(request.form.get("next")))
+
+
+@bp.get("/account")
+@login_required
+def my_account():
+    return render_template("auth/account.html", user=current_user)
+
+
+nav.register("accounts.my_account", _l("My account"), order=900)

@@ -1,0 +1,7 @@
+"""Views of the assessments domain."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("assessments", __name__)

@@ -1,0 +1,96 @@
+"""Configuration: defaults here, then instance/config.py, then LEARNAPP_* environment variables."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+DEV_SECRET_KEY = "dev-only-insecure-key"
+
+
+class Defaults:
+    """Built-in defaults; every name here may be overridden by instance/config.py or LEARNAPP_<NAME>."""
+
+    SECRET_KEY = DEV_SECRET_KEY
+    SQLALCHEMY_DATABASE_URI: str | None = None  # filled in from the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {}
+    TIMEZONE = "Asia/Shanghai"
+    UPLOAD_FOLDER: str | None = None  # default: <instance>/uploads
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    # Babel: Chinese first.
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = ["zh_CN", "en"]
+    # CSRF tokens are bound to the session, not to a clock: a long quiz must not lose its token.
+    WTF_CSRF_TIME_LIMIT = None
+    # Sessions: server-side epoch check + idle and absolute limits (see accounts/sessions.py).
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    SESSION_IDLE_MINUTES = 120
+    SESSION_ABSOLUTE_HOURS = 12
+    # Login throttling (Flask-Limiter). memory:// per process; set redis://... in production.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_ENABLED = True
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per minute;20 per hour"
+    LOGIN_LIMIT_PER_ADDRESS = "30 per minute;200 per hour"
+    PASSWORD_HASH_METHOD = "scrypt"
+    # Reading heartbeats
+    HEARTBEAT_SECONDS = 30
+    # A file holding a number of seconds to add to the real clock; for browser tests only.
+    CLOCK_OFFSET_FILE: str | None = None
+    SQLITE_BUSY_TIMEOUT_MS = 15000
+    # SMTP for reminders (empty: reminders are not sent)
+    SMTP_HOST: str | None = None
+    SMTP_PORT = 25
+    MAIL_FROM = "learnapp@localhost"
+
+
+def _coerce(raw: str, current: Any) -> Any:
+    """Turn an environment string into the type of the default it replaces."""
+    if isinstance(current, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(current, int) and not isinstance(current, bool):
+        return int(raw)
+    if isinstance(current, (list, dict)):
+        return json.loads(raw)
+    return raw
+
+
+def load_config(app, overrides: dict[str, Any] | None = None) -> None:
+    """Fill app.config from defaults, instance/config.py, LEARNAPP_* variables and overrides."""
+    app.config.from_object(Defaults)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_pyfile("config.py", silent=True)
+    for key, raw in os.environ.items():
+        if key.startswith("LEARNAPP_") and key != "LEARNAPP_TEST_DATABASE_URL":
+            name = key.removeprefix("LEARNAPP_")
+            app.config[name] = _coerce(raw, app.config.get(name))
+    if "DATABASE_URL" in app.config and app.config["DATABASE_URL"]:
+        app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    if overrides:
+        app.config.update(overrides)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        db_path = Path(app.instance_path) / "learnapp.db"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
+    if not app.config.get("UPLOAD_FOLDER"):
+        app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
+
+
+class InsecureSecretKey(RuntimeError):
+    """Raised when the app would run in production with the development secret key."""
+
+
+def check_secret_key(app) -> None:
+    """Refuse to start outside debug/testing with the built-in development key."""
+    if app.debug or app.testing:
+        return
+    if app.config.get("SECRET_KEY") in (None, "", DEV_SECRET_KEY):
+        raise InsecureSecretKey(
+            "learnapp 拒绝在生产模式下使用开发密钥启动 / refusing to start with the development "
+            "secret key. Set one, e.g.: export LEARNAPP_SECRET_KEY=$(python -c "
+            "'import secrets; print(secrets.token_hex(32))') or SECRET_KEY in instance/config.py."
+        )

@@ -1,0 +1,92 @@
+"""Domain errors with reasons, and the site's error pages (HTML or JSON)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    """A rule of the domain was broken; carries (field, message) reasons for the form, API or CLI."""
+
+    def __init__(self, reasons: str | Iterable[tuple[str | None, str]], field: str | None = None):
+        if isinstance(reasons, str):
+            reasons = [(field, reasons)]
+        self.reasons: list[tuple[str | None, str]] = [(f, str(m)) for f, m in reasons]
+        super().__init__("; ".join(m for _f, m in self.reasons))
+
+    @property
+    def messages(self) -> list[str]:
+        return [m for _f, m in self.reasons]
+
+    def apply_to_form(self, form) -> None:
+        """Put each reason on the form field it names (or on the form as a whole)."""
+        for field, message in self.reasons:
+            target = getattr(form, field, None) if field else None
+            if target is not None and hasattr(target, "errors"):
+                if isinstance(target.errors, tuple):
+                    target.errors = list(target.errors)
+                target.errors.append(message)
+            else:
+                form.form_errors.append(message)
+
+
+class NotFound(DomainError):
+    """The thing does not exist or the actor may not know of it."""
+
+
+def wants_json() -> bool:
+    """API calls and fetch() requests get JSON errors."""
+    if request.path.startswith("/api/") or request.is_json:
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def _titles() -> dict[int, tuple[str, str]]:
+    return {
+        400: (_("Bad request"), _("The request could not be understood.")),
+        403: (_("Access denied"), _("You do not have permission to open this page.")),
+        404: (_("Not found"), _("The page or record does not exist, or you may not see it.")),
+        405: (_("Not allowed"), _("This action is not allowed here.")),
+        413: (_("File too large"), _("The upload is larger than the site accepts.")),
+        429: (_("Too many attempts"), _("Too many attempts. Please wait a minute and try again.")),
+        500: (_("Server error"), _("Something went wrong on our side. Nothing you entered was saved half-way; please try again.")),
+    }
+
+
+def render_error(code: int, detail: str | None = None):
+    title, message = _titles().get(code, (str(code), ""))
+    if detail:
+        message = detail
+    if wants_json():
+        return jsonify({"error": title, "message": message, "status": code}), code
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def register_error_handlers(app) -> None:
+    @app.errorhandler(HTTPException)
+    def handle_http(exc: HTTPException):
+        code = exc.code or 500
+        if code == 400 and getattr(exc, "description", "") and "CSRF" in str(exc.description):
+            return render_error(400, _("The form expired or was sent from elsewhere. Reload the page and try again; nothing was saved."))
+        return render_error(code)
+
+    @app.errorhandler(DomainError)
+    def handle_domain(exc: DomainError):
+        if wants_json():
+            return jsonify({"error": "invalid", "reasons": [{"field": f, "message": m} for f, m in exc.reasons]}), 422
+        return render_error(400, "; ".join(exc.messages))
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(exc: Exception):
+        from learnapp.db import db
+
+        db.session.rollback()
+        app.logger.exception("unhandled error")
+        if app.testing and app.config.get("PROPAGATE_TEST_ERRORS", True):
+            raise exc
+        return render_error(500)

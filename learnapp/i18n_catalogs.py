@@ -1,0 +1,138 @@
+"""Translation catalogs, one per domain, so each domain owns its strings.
+
+English msgids in the code and templates; Chinese (zh_CN, the default language) in the catalogs.
+`python -m learnapp.i18n_catalogs update` extracts every domain's strings into its zh_CN catalog
+(keeping existing translations); `... missing` lists strings without a Chinese translation.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parent
+DOMAINS = ["ledger", "materials", "quizzes", "assessments", "reports"]
+METHOD_MAP = [("**.py", "python"), ("**.html", "jinja2")]
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None, "lazy_ngettext": (1, 2)}
+
+
+def catalog_dirs() -> list[str]:
+    """Translation directories relative to the package, for BABEL_TRANSLATION_DIRECTORIES."""
+    return ["translations"] + [f"{d}/translations" for d in DOMAINS]
+
+
+def _sources(domain: str | None) -> list[Path]:
+    if domain:
+        return [ROOT / domain, ROOT / "templates" / domain]
+    # The core catalog: everything that belongs to no domain catalog.
+    skip = set(DOMAINS)
+    sources = [p for p in ROOT.iterdir() if p.is_dir() and p.name not in skip and p.name not in {"templates", "static", "translations", "__pycache__"}]
+    sources += [p for p in (ROOT / "templates").iterdir() if p.is_dir() and p.name not in skip]
+    return sources
+
+
+def extract(domain: str | None) -> dict[str, tuple[str, int]]:
+    """msgid -> (file, line) of its first use, for one domain (None: the core)."""
+    found: dict[str, tuple[str, int]] = {}
+    roots = _sources(domain)
+    if domain is None:
+        for py in ROOT.glob("*.py"):
+            roots.append(py)
+        roots.append(ROOT / "templates" / "base.html")
+    for root in roots:
+        if root.is_file():
+            from babel.messages.extract import extract_from_file
+
+            method = "jinja2" if root.suffix == ".html" else "python"
+            for lineno, message, _comments, _ctx in extract_from_file(method, str(root), keywords=KEYWORDS):
+                for msgid in (message if isinstance(message, tuple) else (message,)):
+                    if msgid:
+                        found.setdefault(msgid, (root.name, lineno))
+            continue
+        if not root.exists():
+            continue
+        for filename, lineno, message, _comments, _ctx in extract_from_dir(str(root), METHOD_MAP, keywords=KEYWORDS):
+            for msgid in (message if isinstance(message, tuple) else (message,)):
+                if msgid:
+                    found.setdefault(msgid, (f"{root.name}/{filename}", lineno))
+    return found
+
+
+def po_path(domain: str | None) -> Path:
+    base = ROOT / (f"{domain}/translations" if domain else "translations")
+    return base / "zh_CN" / "LC_MESSAGES" / "messages.po"
+
+
+def load(domain: str | None) -> Catalog:
+    path = po_path(domain)
+    if path.exists():
+        with path.open("rb") as fh:
+            return read_po(fh, locale="zh_CN")
+    return Catalog(locale="zh_CN", project="learnapp")
+
+
+def update(domain: str | None) -> int:
+    """Add new msgids to the domain's catalog, keeping translations; returns how many lack Chinese."""
+    catalog = load(domain)
+    messages = extract(domain)
+    for msgid, (filename, lineno) in messages.items():
+        if msgid in catalog:
+            catalog[msgid].locations = [(filename, lineno)]
+        else:
+            catalog.add(msgid, "", locations=[(filename, lineno)])
+    for message in list(catalog):
+        if message.id and message.id not in messages:
+            catalog.delete(message.id)
+    path = po_path(domain)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as fh:
+        write_po(fh, catalog, width=0, sort_output=True, include_previous=False)
+    return sum(1 for m in catalog if m.id and not m.string)
+
+
+def all_translations() -> dict[str, str]:
+    merged: dict[str, str] = {}
+    for domain in [None, *DOMAINS]:
+        for message in load(domain):
+            if message.id and message.string and not isinstance(message.id, tuple):
+                merged[message.id] = message.string
+            elif message.id and isinstance(message.id, tuple) and message.string and all(message.string):
+                merged[message.id[0]] = message.string[0]
+    return merged
+
+
+def missing() -> list[tuple[str, str, int]]:
+    """Strings used in the code with no Chinese translation in any catalog."""
+    known = all_translations()
+    result = []
+    for domain in [None, *DOMAINS]:
+        for msgid, (filename, lineno) in extract(domain).items():
+            if msgid not in known:
+                result.append((msgid, filename, lineno))
+    return result
+
+
+def main(argv: list[str]) -> int:
+    command = argv[1] if len(argv) > 1 else "missing"
+    if command == "update":
+        targets = [None, *DOMAINS] if len(argv) < 3 else [None if argv[2] == "core" else argv[2]]
+        for domain in targets:
+            count = update(domain)
+            print(f"{domain or 'core'}: {po_path(domain).relative_to(ROOT.parent)} ({count} untranslated)")
+        return 0
+    if command == "missing":
+        rows = missing()
+        for msgid, filename, lineno in rows:
+            print(f"{filename}:{lineno}: {msgid}")
+        print(f"{len(rows)} string(s) without a Chinese translation")
+        return 1 if rows else 0
+    print("usage: python -m learnapp.i18n_catalogs [update [DOMAIN|core] | missing]")
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,7 @@
+"""Views of the materials domain."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("materials", __name__)

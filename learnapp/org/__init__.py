@@ -1,0 +1,1 @@
+"""The organisation tree: committee → general branches → branches."""

@@ -1,0 +1,7 @@
+"""Views of the quizzes domain."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("quizzes", __name__)

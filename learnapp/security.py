@@ -1,0 +1,194 @@
+"""Roles and permissions: each comes as an object check (can_*) and a query filter (visible_*/managed_*).
+
+A role is granted on a branch and applies to its whole subtree. Committee admins and auditors hold
+their role on the root. Objects outside the actor's scope answer 404 (their existence is not
+revealed); pages outside the actor's role answer 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import ColumnElement, false, or_, select, true
+
+from learnapp.accounts.models import ContactAssignment, Role, User
+from learnapp.db import db
+from learnapp.org.models import Branch
+
+
+def _paths(actor, *roles: Role) -> list[str]:
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.active:
+        return []
+    return [grant.branch.path for grant in actor.grants if grant.role in roles]
+
+
+def admin_paths(actor) -> list[str]:
+    """Paths of the subtrees the actor administers (committee admin or branch admin)."""
+    return _paths(actor, Role.committee_admin, Role.branch_admin)
+
+
+def read_paths(actor) -> list[str]:
+    """Paths of the subtrees whose records the actor may read (admins and auditors)."""
+    return _paths(actor, Role.committee_admin, Role.branch_admin, Role.auditor)
+
+
+def is_committee_admin(actor) -> bool:
+    return bool(_paths(actor, Role.committee_admin))
+
+
+def is_auditor(actor) -> bool:
+    return bool(_paths(actor, Role.auditor))
+
+
+def is_branch_admin(actor) -> bool:
+    """Any administrator of some branch (committee admins included)."""
+    return bool(admin_paths(actor))
+
+
+def is_contact(actor) -> bool:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return False
+    return db.session.scalar(
+        select(ContactAssignment.id).where(ContactAssignment.contact_id == actor.id, ContactAssignment.active).limit(1)
+    ) is not None
+
+
+def can_read_reports(actor) -> bool:
+    """Admins of any branch and auditors may open reports (scoped by read_paths)."""
+    return bool(read_paths(actor))
+
+
+def _path_filter(column, paths: list[str]) -> ColumnElement[bool]:
+    if not paths:
+        return false()
+    return or_(*[column.startswith(p, autoescape=True) for p in paths])
+
+
+# --- branches -------------------------------------------------------------------------------
+
+def can_manage_branch(actor, branch: Branch) -> bool:
+    return any(branch.path.startswith(p) for p in admin_paths(actor))
+
+
+def can_view_branch(actor, branch: Branch) -> bool:
+    return any(branch.path.startswith(p) for p in read_paths(actor))
+
+
+def managed_branches(actor) -> ColumnElement[bool]:
+    """Filter on Branch: the branches the actor administers."""
+    return _path_filter(Branch.path, admin_paths(actor))
+
+
+def visible_branches(actor) -> ColumnElement[bool]:
+    """Filter on Branch: the branches whose records the actor may read."""
+    return _path_filter(Branch.path, read_paths(actor))
+
+
+def branch_ids_under(paths: list[str]):
+    """A subquery of branch ids in the given subtrees."""
+    return select(Branch.id).where(_path_filter(Branch.path, paths)).scalar_subquery()
+
+
+# --- people ---------------------------------------------------------------------------------
+
+def can_manage_user(actor, user: User) -> bool:
+    return can_manage_branch(actor, user.branch)
+
+
+def is_contact_of(actor, user: User) -> bool:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return False
+    return db.session.scalar(
+        select(ContactAssignment.id).where(
+            ContactAssignment.contact_id == actor.id,
+            ContactAssignment.learner_id == user.id,
+            ContactAssignment.active,
+        )
+    ) is not None
+
+
+def can_view_user(actor, user: User) -> bool:
+    """Self, the person's training contact, admins of their branch subtree, auditors."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return False
+    return actor.id == user.id or can_view_branch(actor, user.branch) or is_contact_of(actor, user)
+
+
+def managed_users(actor) -> ColumnElement[bool]:
+    """Filter on User: people the actor administers."""
+    paths = admin_paths(actor)
+    return User.branch_id.in_(branch_ids_under(paths)) if paths else false()
+
+
+def visible_users(actor) -> ColumnElement[bool]:
+    """Filter on User: people whose records the actor may read (self, contacts' people, subtree)."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return false()
+    paths = read_paths(actor)
+    if any(p.count("/") == 2 for p in paths):  # a role on the root: everyone
+        return true()
+    contacts = select(ContactAssignment.learner_id).where(
+        ContactAssignment.contact_id == actor.id, ContactAssignment.active
+    )
+    clauses = [User.id == actor.id, User.id.in_(contacts)]
+    if paths:
+        clauses.append(User.branch_id.in_(branch_ids_under(paths)))
+    return or_(*clauses)
+
+
+# --- view helpers ---------------------------------------------------------------------------
+
+def require(allowed: bool, *, not_found: bool = False) -> None:
+    """Abort with 403 (or 404 for objects outside scope) unless allowed."""
+    if not allowed:
+        abort(404 if not_found else 403)
+
+
+def require_role(check: Callable[[object], bool]):
+    """View decorator: the logged-in user must pass `check` (e.g. is_committee_admin)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                from learnapp.extensions import login_manager
+
+                return login_manager.unauthorized()
+            require(check(current_user))
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def get_visible_user_or_404(actor, user_id: int) -> User:
+    """Load a person the actor may see, or answer 404 (no hint that the person exists)."""
+    user = db.session.get(User, user_id)
+    if user is None or not can_view_user(actor, user):
+        abort(404)
+    return user
+
+
+def get_managed_user_or_404(actor, user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or not can_manage_user(actor, user):
+        abort(404)
+    return user
+
+
+def get_managed_branch_or_404(actor, branch_id: int) -> Branch:
+    branch = db.session.get(Branch, branch_id)
+    if branch is None or not can_manage_branch(actor, branch):
+        abort(404)
+    return branch
+
+
+def get_visible_branch_or_404(actor, branch_id: int) -> Branch:
+    branch = db.session.get(Branch, branch_id)
+    if branch is None or not can_view_branch(actor, branch):
+        abort(404)
+    return branch

@@ -1,0 +1,33 @@
+// Site-wide behaviour without inline scripts (the Content-Security-Policy forbids them).
+(function () {
+  "use strict";
+  var toggle = document.querySelector(".nav-toggle");
+  var nav = document.getElementById("site-nav");
+  if (toggle && nav) {
+    toggle.addEventListener("click", function () {
+      var open = nav.classList.toggle("open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+  // Buttons with data-confirm ask before their form is sent.
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest("[data-confirm]");
+    if (target && !window.confirm(target.getAttribute("data-confirm"))) {
+      event.preventDefault();
+    }
+  });
+  // Forms with data-once disable their submit buttons after the first submit (double clicks).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.hasAttribute("data-once")) {
+      if (form.dataset.sent) { event.preventDefault(); return; }
+      form.dataset.sent = "1";
+    }
+  });
+  // Shared helper: the CSRF token for fetch() calls.
+  window.learnapp = window.learnapp || {};
+  window.learnapp.csrfToken = function () {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") : "";
+  };
+})();

@@ -1,0 +1,69 @@
+"""Request-wide web behaviour: security headers, template globals and filters."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import current_app, request
+from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from learnapp import clock, nav
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "media-src 'self'; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+
+
+def format_credit(hundredths: int | None) -> str:
+    """Show a credit stored in hundredths of a 学时 as a number with at most two decimals."""
+    if hundredths is None:
+        return "0"
+    sign = "-" if hundredths < 0 else ""
+    whole, frac = divmod(abs(int(hundredths)), 100)
+    return f"{sign}{whole}" if frac == 0 else f"{sign}{whole}.{frac:02d}".rstrip("0")
+
+
+def _local_datetime(value: datetime | None, fmt: str = "short") -> str:
+    if value is None:
+        return ""
+    # Flask-Babel converts to the configured time zone itself.
+    return format_datetime(value, fmt)
+
+
+def _local_date(value: date | datetime | None, fmt: str = "medium") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = clock.to_local(value).date()
+    return format_date(value, fmt)
+
+
+def init_app(app) -> None:
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.endpoint != "static" and "Cache-Control" not in response.headers:
+            # Personal records must not linger in shared caches or the back-button cache.
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.context_processor
+    def template_globals():
+        return {
+            "nav_main": nav.items_for(current_user, "main"),
+            "nav_admin": nav.items_for(current_user, "admin"),
+            "csrf_token_value": generate_csrf,
+            "languages": current_app.config["LANGUAGES"],
+            "html_lang": "en" if str(get_locale()) == "en" else "zh-CN",
+        }
+
+    app.jinja_env.filters["credit"] = format_credit
+    app.jinja_env.filters["datetime"] = _local_datetime
+    app.jinja_env.filters["date"] = _local_date

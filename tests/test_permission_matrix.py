@@ -1,0 +1,56 @@
+"""Roles × pages: who gets in, who gets 403/404, and every endpoint is listed somewhere."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from pathlib import Path
+
+import pytest
+
+from tests import factories
+from tests.matrix import ROLES
+
+TESTS = Path(__file__).parent
+# Endpoints that need no permission entry: static files and the public pages listed here.
+UNLISTED_OK = {"static"}
+
+
+def _domain_modules():
+    for info in pkgutil.iter_modules([str(TESTS)]):
+        if info.ispkg and (TESTS / info.name / "matrix_pages.py").exists():
+            yield importlib.import_module(f"tests.{info.name}.matrix_pages")
+
+
+def _page_ids() -> list[str]:
+    return [m.__name__ for m in _domain_modules()]
+
+
+@pytest.mark.parametrize("module_name", _page_ids())
+@pytest.mark.parametrize("role", ROLES)
+def test_matrix(module_name, role, app, client, clock, login, db):
+    org = factories.make_org()
+    module = importlib.import_module(module_name)
+    pages = module.pages(org)
+    db.session.commit()
+    user = org.roles[role]
+    failures = []
+    for page in pages:
+        client.post("/logout")
+        with client.session_transaction() as session:
+            session.clear()
+        if user is not None:
+            login(user)
+        url = page.url() if callable(page.url) else page.url
+        response = client.open(url, method=page.method, data=page.data)
+        status = response.status_code
+        if role in page.allowed:
+            ok = status < 400 or status in (400, 422)
+        elif role == "anonymous":
+            ok = status in (302, 401) and "/login" in response.headers.get("Location", "/login")
+        else:
+            ok = status in (403, 404)
+        if not ok:
+            failures.append(f"{page.id} {url}: {role} got {status}")
+        db.session.rollback()
+    assert not failures, "\n".join(failures)

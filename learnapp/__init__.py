@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 
 # Domain packages, each with views.py (a blueprint named `bp`) and optionally cli.py (`cli` group).
-DOMAINS = ["home", "accounts", "org", "audit", "ledger", "materials", "quizzes", "assessments", "reports"]
+DOMAINS = ["home", "accounts", "org", "audit", "ledger", "materials", "bank", "quizzes", "assessments", "reports"]
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

@@ -13,7 +13,7 @@ CLI_GROUPS = [
     ("learnapp.ledger.cli", "rules_cli"),
     ("learnapp.ledger.cli", "ledger_cli"),
     ("learnapp.materials.cli", "content_cli"),
-    ("learnapp.quizzes.cli", "questions_cli"),
+    ("learnapp.bank.cli", "questions_cli"),
     ("learnapp.quizzes.cli", "quizzes_cli"),
     ("learnapp.reports.cli", "report_cli"),
 ]

@@ -1,0 +1,1 @@
+"""Question bank (题库): categories, versioned questions, import/export formats."""

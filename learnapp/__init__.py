@@ -8,8 +8,11 @@ from typing import Any
 
 from flask import Flask
 
-# Domain packages, each with views.py (a blueprint named `bp`) and optionally cli.py (`cli` group).
-DOMAINS = ["home", "accounts", "org", "audit", "ledger", "materials", "bank", "quizzes", "assessments", "reports"]
+# Modules that hold a blueprint named `bp`, one or more per domain package.
+BLUEPRINT_MODULES = [
+    "home.views", "accounts.views", "accounts.people_views", "org.views", "audit.views", "ledger.views",
+    "materials.views", "bank.views", "quizzes.views", "assessments.views", "reports.views",
+]
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -40,8 +43,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     web.init_app(app)
     register_error_handlers(app)
 
-    for name in DOMAINS:
-        views = importlib.import_module(f"learnapp.{name}.views")
+    for name in BLUEPRINT_MODULES:
+        views = importlib.import_module(f"learnapp.{name}")
         app.register_blueprint(views.bp)
 
     from learnapp.cli import register_cli

@@ -10,6 +10,8 @@ import os
 from datetime import UTC, datetime
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from learnapp import create_app
@@ -82,9 +84,24 @@ def app_config(base_config) -> dict:
     return {}
 
 
+class FreshRequestClient(FlaskClient):
+    """Test client whose requests start with an empty `g`, as in production.
+
+    The test's app context stays pushed (so tests can call services directly) and Flask reuses it
+    for requests; without this, Flask-Login's cached user would leak from one client to another.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            for key in list(g):
+                g.pop(key)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(_schema, base_config, app_config):
     app = create_app({**base_config, **app_config})
+    app.test_client_class = FreshRequestClient
     with app.app_context():
         _empty_tables()
         yield app

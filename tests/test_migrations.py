@@ -8,7 +8,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 
 from learnapp import create_app
 from learnapp.db import db
@@ -45,6 +45,6 @@ def test_migrations_match_models(empty_database, base_config):
         # And the history can be walked back to empty.
         downgrade(revision="base")
         with db.engine.connect() as conn:
-            tables = set(db.inspect(conn).get_table_names()) - {"alembic_version"}
+            tables = set(inspect(conn).get_table_names()) - {"alembic_version"}
         assert tables == set()
         db.engine.dispose()

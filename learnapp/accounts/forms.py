@@ -8,7 +8,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DateField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from learnapp.accounts.models import Role, Stage
+from learnapp.accounts.models import Stage
 
 
 class LoginForm(FlaskForm):
@@ -32,28 +32,50 @@ def stage_choices():
     return [(s.value, s.label) for s in Stage]
 
 
-class PersonForm(FlaskForm):
-    login_id = StringField(_l("Login ID (staff number)"), validators=[DataRequired(), Length(max=64)])
+class PeopleFilterForm(FlaskForm):
+    """The people list's search and filters (GET: no CSRF token, bookmarkable)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Name or login ID"), validators=[Optional(), Length(max=80)])
+    branch = SelectField(_l("Branch (with sub-branches)"), coerce=int, validators=[Optional()])
+    stage = SelectField(_l("Stage"), validators=[Optional()])
+    active = SelectField(_l("Status"), default="active", validators=[Optional()],
+                         choices=[("active", _l("Active")), ("inactive", _l("Deactivated")), ("all", _l("All"))])
+
+
+class PersonEditForm(FlaskForm):
+    login_id = StringField(_l("Login ID (staff number)"), validators=[DataRequired(), Length(max=64)],
+                           description=_l("2–64 letters, digits, '.', '_' or '-'; unique."))
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
     branch_id = SelectField(_l("Branch"), coerce=int, validators=[DataRequired()])
-    stage = SelectField(_l("Stage"), validators=[DataRequired()])
     phone = StringField(_l("Mobile"), validators=[Optional(), Length(max=20)])
     email = StringField(_l("E-mail"), validators=[Optional(), Length(max=254)])
+
+
+class PersonForm(PersonEditForm):
+    stage = SelectField(_l("Stage"), validators=[DataRequired()])
+    stage_since = DateField(_l("At this stage since"), validators=[Optional()],
+                            description=_l("The date the person reached this stage; empty means today."))
 
 
 class StageForm(FlaskForm):
     stage = SelectField(_l("New stage"), validators=[DataRequired()])
     effective_on = DateField(_l("Effective from"), validators=[DataRequired()])
-    note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=500)],
+                       description=_l("Required when you record an exception to the rules."))
+    accept_warnings = BooleanField(_l("Record this step anyway as an exception (kept in the audit log)"))
 
 
 class GrantForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[(r.value, r.label) for r in Role], validators=[DataRequired()])
-    branch_id = SelectField(_l("On branch"), coerce=int, validators=[DataRequired()])
+    role = SelectField(_l("Role"), validators=[DataRequired()])
+    branch_id = SelectField(_l("On branch (applies to its sub-branches)"), coerce=int, validators=[DataRequired()])
 
 
 class ContactForm(FlaskForm):
-    contact_login_id = StringField(_l("Training contact's login ID"), validators=[DataRequired(), Length(max=64)])
+    contact_login_id = StringField(_l("Training contact's login ID"), validators=[DataRequired(), Length(max=64)],
+                                   description=_l("A full member of a branch you administer."))
 
 
 class RosterImportForm(FlaskForm):

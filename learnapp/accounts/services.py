@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from learnapp import audit, clock
 from learnapp.accounts.models import STAGE_CHINESE, ContactAssignment, Role, RoleGrant, Stage, StageChange, User
+from learnapp.accounts.stages import StageWarning, stage_rule_warnings
 from learnapp.db import db
 from learnapp.errors import DomainError
 from learnapp.org.models import Branch
@@ -164,6 +165,8 @@ def update_user(actor, user: User, *, name: str, branch: Branch, phone: str | No
         email = normalise_email(email)
     except DomainError as exc:
         reasons.extend(exc.reasons)
+    if branch.id != user.branch_id and not branch.active:
+        reasons.append(("branch_id", _("The branch %(name)s is deactivated.", name=branch.name)))
     if reasons:
         raise DomainError(reasons)
     user.name, user.branch, user.phone, user.email = name, branch, phone, email
@@ -176,11 +179,26 @@ def update_user(actor, user: User, *, name: str, branch: Branch, phone: str | No
     return user
 
 
-def change_stage(actor, user: User, stage: Stage | str, effective_on: date, note: str | None = None) -> StageChange:
-    """Record the next step of a person's path, dated; audited."""
+class StageRuleWarning(DomainError):
+    """The step breaks a rule of the path; the caller may record it anyway with a reason."""
+
+    def __init__(self, warnings: list[StageWarning]):
+        self.warnings = warnings
+        super().__init__([("stage", w.message) for w in warnings])
+
+
+def change_stage(actor, user: User, stage: Stage | str, effective_on: date, note: str | None = None, *,
+                 accept_warnings: bool = False) -> StageChange:
+    """Record the next step of a person's path, dated; audited.
+
+    Steps that break a rule (e.g. less than a year as activist before becoming a development target)
+    raise StageRuleWarning unless `accept_warnings` is given together with a reason in `note`; the
+    exception is then recorded in the audit entry.
+    """
     if not can_manage_user(actor, user):
         raise DomainError(_("You may not manage this person."))
     stage = parse_stage(stage)
+    note = (note or "").strip() or None
     if effective_on > clock.today():
         raise DomainError(_("The date may not be in the future."), "effective_on")
     last = user.stage_changes[-1] if user.stage_changes else None
@@ -188,12 +206,21 @@ def change_stage(actor, user: User, stage: Stage | str, effective_on: date, note
         raise DomainError(_("The date is before the previous step (%(date)s).", date=last.effective_on.isoformat()), "effective_on")
     if stage == user.stage:
         raise DomainError(_("The person is already at this stage."), "stage")
+    warnings = stage_rule_warnings(user, stage, effective_on)
+    if warnings and not accept_warnings:
+        raise StageRuleWarning(warnings)
+    if warnings and not note:
+        raise DomainError(_("Give the reason for the exception in the note."), "note")
     before = user.stage
     change = StageChange(user=user, stage=stage, effective_on=effective_on, recorded_by_id=actor.id, note=note)
     user.stage = stage
     db.session.add(change)
-    audit.record(actor, "user.stage", user, branch=user.branch, summary=f"{user.name}: {before.value} → {stage.value}",
-                 before={"stage": before}, after={"stage": stage, "effective_on": effective_on}, note=note)
+    details = {"before": {"stage": before}, "after": {"stage": stage, "effective_on": effective_on}, "note": note}
+    summary = f"{user.name}: {before.value} → {stage.value}"
+    if warnings:
+        details["override"] = [{"rule": w.code, "message": w.message} for w in warnings]
+        summary += " (override)"
+    audit.record(actor, "user.stage", user, branch=user.branch, summary=summary, **details)
     db.session.flush()
     return change
 
@@ -273,6 +300,11 @@ def grant_role(actor, user: User, role: Role | str, branch: Branch) -> RoleGrant
             raise DomainError(_("Only committee admins grant this role."), "role")
     elif not can_manage_branch(actor, branch):
         raise DomainError(_("You may not manage this branch."), "branch_id")
+    if role == Role.committee_admin and branch.parent_id is not None:
+        # A committee admin changes the whole tree, so the role only makes sense on the root.
+        raise DomainError(_("The committee admin role is granted on the committee itself."), "branch_id")
+    if not user.active:
+        raise DomainError(_("The person is deactivated; reactivate them first."), "role")
     existing = db.session.scalar(select(RoleGrant).where(RoleGrant.user_id == user.id, RoleGrant.role == role, RoleGrant.branch_id == branch.id))
     if existing:
         raise DomainError(_("The person already has this role here."), "role")
@@ -284,7 +316,15 @@ def grant_role(actor, user: User, role: Role | str, branch: Branch) -> RoleGrant
     return grant
 
 
+def can_change_grant(actor, role: Role, branch: Branch) -> bool:
+    """Whether the actor may grant or revoke `role` on `branch` (for showing the buttons)."""
+    if role in (Role.committee_admin, Role.auditor):
+        return is_committee_admin(actor)
+    return can_manage_branch(actor, branch)
+
+
 def revoke_role(actor, grant: RoleGrant) -> None:
+    """Take a role back; audited."""
     if grant.role in (Role.committee_admin, Role.auditor):
         if not is_committee_admin(actor):
             raise DomainError(_("Only committee admins revoke this role."))
@@ -326,8 +366,11 @@ def assign_contact(actor, contact: User, learner: User) -> ContactAssignment:
 
 
 def end_contact(actor, assignment: ContactAssignment) -> None:
+    """End a training-contact assignment (kept, marked inactive, so the history remains)."""
     if not can_manage_user(actor, assignment.learner):
         raise DomainError(_("You may not manage this person."))
+    if not assignment.active:
+        raise DomainError(_("This assignment has already ended."))
     assignment.active = False
     audit.record(actor, "contact.end", assignment.learner, branch=assignment.learner.branch,
                  summary=f"{assignment.contact.name} → {assignment.learner.name}", before={"contact": assignment.contact.login_id})

@@ -77,7 +77,7 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current_password.data, form.new_password.data)
+            services.change_password(current_user._get_current_object(), form.current_password.data, form.new_password.data)
         except DomainError as exc:
             db.session.rollback()
             exc.apply_to_form(form)

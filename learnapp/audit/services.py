@@ -58,6 +58,8 @@ def _target_parts(target: Any) -> tuple[str, str | None]:
         return "system", None
     if isinstance(target, tuple):
         return str(target[0]), None if target[1] is None else str(target[1])
+    if hasattr(target, "_get_current_object"):  # a LocalProxy such as current_user
+        target = target._get_current_object()
     return type(target).__tablename__, str(getattr(target, "id", None))
 
 

@@ -25,7 +25,7 @@ BIN = Path(sys.executable).parent
 DEMO_PASSWORD = "demo2026"
 START_TIMEOUT_S = 40
 # One line of `flask demo load`: "  {role:<18} {login_id:<10} {branch}".
-DEMO_LINE = re.compile(r"^  (?P<role>[a-z][a-z ]{0,17}?) +(?P<login>\S+) +(?P<branch>\S.*)$")
+DEMO_LINE = re.compile(r"^  (?P<role>[a-z][a-z ]{17}) (?P<login>\S+) +(?P<branch>\S.*)$")
 
 
 def free_port() -> int:

@@ -1,0 +1,79 @@
+"""Reads on people for the administration pages; every statement is scoped by the actor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Select, false, func, or_, select
+
+from learnapp.accounts.models import ContactAssignment, RoleGrant, Stage, User
+from learnapp.db import db
+from learnapp.org.models import Branch
+from learnapp.security import branch_ids_under, managed_users, read_paths
+
+
+def administered_people(actor) -> ColumnElement[bool]:
+    """Filter on User: the people of the branch subtrees the actor administers or audits.
+
+    Narrower than security.visible_users (which adds the actor and their contacts' people): the
+    administration pages list a branch's roster, not everyone the actor may happen to read.
+    """
+    paths = read_paths(actor)
+    return User.branch_id.in_(branch_ids_under(paths)) if paths else false()
+
+
+@dataclass
+class PeopleFilter:
+    q: str = ""
+    branch: Branch | None = None
+    stage: Stage | None = None
+    active: str = "active"  # "active", "inactive" or "all"
+
+
+def people_statement(actor, filters: PeopleFilter) -> Select:
+    """People the actor may see, filtered, ordered by branch then login ID."""
+    stmt = select(User).join(Branch, User.branch_id == Branch.id).where(administered_people(actor))
+    q = (filters.q or "").strip()
+    if q:
+        stmt = stmt.where(or_(User.name.contains(q, autoescape=True),
+                              func.lower(User.login_id).contains(q.lower(), autoescape=True)))
+    if filters.branch is not None:
+        stmt = stmt.where(Branch.path.startswith(filters.branch.path, autoescape=True))
+    if filters.stage is not None:
+        stmt = stmt.where(User.stage == filters.stage)
+    if filters.active == "active":
+        stmt = stmt.where(User.active)
+    elif filters.active == "inactive":
+        stmt = stmt.where(~User.active)
+    return stmt.order_by(Branch.path, User.login_id)
+
+
+def contacts_of(learner: User) -> list[ContactAssignment]:
+    """The learner's training contacts, current first, then ended ones."""
+    stmt = (select(ContactAssignment).where(ContactAssignment.learner_id == learner.id)
+            .order_by(ContactAssignment.active.desc(), ContactAssignment.created_at))
+    return list(db.session.scalars(stmt))
+
+
+def learners_of(contact: User) -> list[ContactAssignment]:
+    """The people this person is (or was) training contact of."""
+    stmt = (select(ContactAssignment).where(ContactAssignment.contact_id == contact.id)
+            .order_by(ContactAssignment.active.desc(), ContactAssignment.created_at))
+    return list(db.session.scalars(stmt))
+
+
+def grants_of(user: User) -> list[RoleGrant]:
+    return list(db.session.scalars(select(RoleGrant).where(RoleGrant.user_id == user.id).order_by(RoleGrant.created_at)))
+
+
+def contact_candidates(actor, learner: User, limit: int = 200) -> list[User]:
+    """Active full members the actor administers, the learner's own branch first (for suggestions)."""
+    stmt = (select(User).where(managed_users(actor), User.active, User.stage == Stage.full_member, User.id != learner.id)
+            .order_by((User.branch_id == learner.branch_id).desc(), User.login_id).limit(limit))
+    return list(db.session.scalars(stmt))
+
+
+def find_managed_by_login(actor, login_id: str) -> User | None:
+    """A person the actor administers, by login ID (case-insensitive)."""
+    return db.session.scalar(select(User).where(managed_users(actor),
+                                                func.lower(User.login_id) == (login_id or "").strip().lower()))

@@ -1,0 +1,98 @@
+"""Sessions the server can end: logout, password change, deactivation, idle and absolute limits."""
+
+from __future__ import annotations
+
+import pytest
+
+from learnapp.accounts import services
+from learnapp.db import db
+
+
+def _copy_cookie(client, app):
+    """A second browser holding a copy of the first one's session cookie."""
+    cookie = client.get_cookie("session")
+    thief = app.test_client()
+    thief.set_cookie("session", cookie.value, domain=cookie.domain)
+    return thief
+
+
+def test_logout_ends_a_copied_cookie(app, client, org, login):
+    login(org.learner_a)
+    thief = _copy_cookie(client, app)
+    assert thief.get("/").status_code == 200
+    client.post("/logout")
+    response = thief.get("/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_password_change_ends_other_sessions_but_not_this_one(app, client, org, login):
+    login(org.learner_a)
+    other = app.test_client()
+    other.post("/login", data={"login_id": "learner_a", "password": "secret123"})
+    response = client.post("/account/password", data={"current_password": "secret123", "new_password": "newpass123", "confirm": "newpass123"})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+    assert other.get("/").status_code == 302
+
+
+def test_deactivation_ends_sessions(app, client, org, login):
+    login(org.learner_a)
+    services.set_active(org.admin_a, org.learner_a, False)
+    db.session.commit()
+    assert client.get("/").status_code == 302
+    response = client.post("/login", data={"login_id": "learner_a", "password": "secret123"})
+    assert response.status_code == 200  # refused: deactivated
+
+
+def test_idle_timeout(client, org, login, clock, app):
+    login(org.learner_a)
+    clock.advance(minutes=app.config["SESSION_IDLE_MINUTES"] - 1)
+    assert client.get("/").status_code == 200
+    clock.advance(minutes=app.config["SESSION_IDLE_MINUTES"] + 1)
+    assert client.get("/").status_code == 302
+
+
+def test_absolute_lifetime(client, org, login, clock, app):
+    login(org.learner_a)
+    for _ in range(app.config["SESSION_ABSOLUTE_HOURS"]):
+        clock.advance(minutes=59)
+        client.get("/")  # active all the time
+    clock.advance(minutes=app.config["SESSION_ABSOLUTE_HOURS"] + 1)
+    response = client.get("/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_admin_reset_forces_a_change_at_next_login(client, org, login):
+    temporary = services.reset_password(org.admin_a, org.learner_a)
+    db.session.commit()
+    client.post("/login", data={"login_id": "learner_a", "password": temporary})
+    response = client.get("/")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/account/password")
+
+
+def test_passwords_are_hashed(org):
+    assert org.learner_a.password_hash and "secret123" not in org.learner_a.password_hash
+
+
+class TestThrottling:
+    @pytest.fixture
+    def app_config(self):
+        return {"RATELIMIT_ENABLED": True, "LOGIN_LIMIT_PER_ACCOUNT": "3 per minute", "LOGIN_LIMIT_PER_ADDRESS": "6 per minute"}
+
+    def test_per_account(self, client, org):
+        for _ in range(3):
+            assert client.post("/login", data={"login_id": "learner_a", "password": "wrong"}).status_code == 200
+        assert client.post("/login", data={"login_id": "learner_a", "password": "wrong"}).status_code == 429
+        # Even the right password waits now; another account from the same address still works.
+        assert client.post("/login", data={"login_id": "learner_a", "password": "secret123"}).status_code == 429
+        assert client.post("/login", data={"login_id": "learner_b", "password": "secret123"}).status_code == 302
+
+    def test_per_address(self, client, org):
+        for i in range(6):
+            client.post("/login", data={"login_id": f"nobody{i}", "password": "wrong"})
+        assert client.post("/login", data={"login_id": "learner_b", "password": "secret123"}).status_code == 429
+
+    def test_successes_do_not_count(self, client, org):
+        for _ in range(5):
+            assert client.post("/login", data={"login_id": "learner_a", "password": "secret123"}).status_code == 302
+            client.post("/logout")

@@ -1,0 +1,72 @@
+"""Site-wide behaviour: security headers, CSRF, error pages in both languages, language choice."""
+
+from __future__ import annotations
+
+import pytest
+
+from learnapp.db import db
+
+
+def test_security_headers(client, org):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_no_inline_script_in_pages(client, org, login):
+    login(org.committee_admin)
+    html = client.get("/").get_data(as_text=True)
+    assert "<script>" not in html and "onclick" not in html and 'style="' not in html
+
+
+def test_404_page_chinese_by_default(client, org):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "找不到" in response.get_data(as_text=True) or "不存在" in response.get_data(as_text=True)
+
+
+def test_404_page_in_english_when_the_browser_prefers_it(client, org):
+    response = client.get("/no-such-page", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert response.status_code == 404
+    assert "Not found" in response.get_data(as_text=True)
+
+
+def test_language_switch_is_remembered_for_the_person(client, org, login):
+    login(org.learner_a)
+    client.post("/language", data={"locale": "en", "next": "/"})
+    db.session.expire_all()
+    assert org.learner_a.locale == "en"
+    assert "Log out" in client.get("/").get_data(as_text=True)
+    client.post("/language", data={"locale": "zh_CN", "next": "/"})
+    assert "退出" in client.get("/").get_data(as_text=True)
+
+
+def test_open_redirect_refused(client, org):
+    response = client.post("/login?next=https://evil.example/", data={"login_id": "learner_a", "password": "secret123"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+class TestCSRF:
+    @pytest.fixture
+    def app_config(self):
+        return {"WTF_CSRF_ENABLED": True}
+
+    def test_post_without_token_is_refused(self, client, org):
+        response = client.post("/login", data={"login_id": "learner_a", "password": "secret123"})
+        assert response.status_code == 400
+        # Every POST route of the site is protected: try each one without a token.
+        for rule in client.application.url_map.iter_rules():
+            if "POST" in rule.methods and not rule.arguments:
+                assert client.post(rule.rule).status_code in (400, 302, 401), rule.rule
+
+    def test_post_with_token_works(self, client, org):
+        import re
+
+        page = client.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(r'name="csrf-token" content="([^"]+)"', page)
+        response = client.post("/login", data={"login_id": "learner_a", "password": "secret123", "csrf_token": token.group(1)})
+        assert response.status_code == 302

@@ -54,3 +54,14 @@ def test_matrix(module_name, role, app, client, clock, login, db):
             failures.append(f"{page.id} {url}: {role} got {status}")
         db.session.rollback()
     assert not failures, "\n".join(failures)
+
+
+def test_every_endpoint_is_in_the_matrix(app, clock):
+    """A new page cannot slip in without its row in the permission matrix."""
+    org = factories.make_org()
+    listed = set()
+    for module in _domain_modules():
+        listed.update(page.endpoint for page in module.pages(org))
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()} - UNLISTED_OK
+    missing = sorted(endpoints - listed)
+    assert not missing, "endpoints without a permission-matrix entry: " + ", ".join(missing)

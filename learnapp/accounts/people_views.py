@@ -1,7 +1,257 @@
-"""People administration (list, person page, create, edit, stage, roles, contacts, roster import)."""
+"""People administration: list, person page, create, edit, stage, (de)activation, password reset.
+
+Branch admins see and manage the people of their subtree, committee admins everyone, auditors read
+only. A person outside the actor's subtree answers 404, so a tampered URL reveals nothing.
+Roles and contacts are in people_roles_views.py, the roster import in roster_views.py.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import io
 
-bp = Blueprint("people", __name__, url_prefix="/people")
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from learnapp import clock, nav
+from learnapp.accounts import people_roles_views, queries, roster_views, services
+from learnapp.accounts.forms import (
+    EmptyForm,
+    PeopleFilterForm,
+    PersonEditForm,
+    PersonForm,
+    StageForm,
+    stage_choices,
+)
+from learnapp.accounts.models import STAGE_CHINESE, Stage, User
+from learnapp.accounts.people_blueprint import bp
+from learnapp.accounts.person_links import links_for, panels_for
+from learnapp.accounts.roster_files import XLSX_MIMETYPE, people_xlsx
+from learnapp.accounts.stages import ACTIVIST_MIN_YEARS, stage_since
+from learnapp.db import db
+from learnapp.errors import DomainError
+from learnapp.org.models import Branch
+from learnapp.org.queries import branch_choices, full_names
+from learnapp.security import (
+    can_manage_user,
+    can_read_reports,
+    can_view_branch,
+    get_managed_user_or_404,
+    is_branch_admin,
+    managed_branches,
+    require_role,
+    visible_branches,
+)
+
+__all__ = ["bp", "people_roles_views", "roster_views"]
+PER_PAGE = 50
+
+
+def get_person_or_404(user_id: int) -> User:
+    """A person of a branch the actor administers or audits, or 404."""
+    user = db.session.get(User, user_id)
+    if user is None or not can_view_branch(current_user, user.branch):
+        abort(404)
+    return user
+
+
+def _filters() -> tuple[PeopleFilterForm, queries.PeopleFilter]:
+    form = PeopleFilterForm(request.args)
+    form.branch.choices = [(0, _("All branches"))] + branch_choices(visible_branches(current_user), active_only=False)
+    form.stage.choices = [("", _("All stages"))] + stage_choices()
+    filters = queries.PeopleFilter(q=(form.q.data or "").strip()[:80])
+    branch_id = request.args.get("branch", type=int)
+    if branch_id:
+        branch = db.session.get(Branch, branch_id)
+        if branch is None or not can_view_branch(current_user, branch):
+            abort(404)
+        filters.branch = branch
+    if form.stage.data in {s.value for s in Stage}:
+        filters.stage = Stage(form.stage.data)
+    if form.active.data in ("active", "inactive", "all"):
+        filters.active = form.active.data
+    return form, filters
+
+
+def _filter_args(form: PeopleFilterForm) -> dict:
+    args = {"q": form.q.data or None, "branch": form.branch.data or None, "stage": form.stage.data or None,
+            "active": form.active.data or None}
+    return {k: v for k, v in args.items() if v}
+
+
+@bp.get("/")
+@require_role(can_read_reports)
+def index():
+    form, filters = _filters()
+    page = db.paginate(queries.people_statement(current_user, filters), page=request.args.get("page", 1, type=int),
+                       per_page=PER_PAGE, error_out=False)
+    return render_template("people/list.html", form=form, page=page, names=full_names(),
+                           filter_args=_filter_args(form), can_manage=is_branch_admin(current_user))
+
+
+@bp.get("/export.xlsx")
+@require_role(can_read_reports)
+def export():
+    """The filtered list in the roster's columns: edit it and import it back with 'update existing'."""
+    form, filters = _filters()
+    names = full_names()
+    people = db.session.scalars(queries.people_statement(current_user, filters)).all()
+    status = {True: _("Active"), False: _("Deactivated")}
+    rows = []
+    for u in people:
+        since = stage_since(u)
+        rows.append([u.name, u.login_id, names.get(u.branch_id, ""), STAGE_CHINESE[u.stage], u.phone or "",
+                     u.email or "", since.isoformat() if since else "", status[u.active]])
+    data = people_xlsx(rows, [_("Status")])
+    filename = f"people-{clock.today().isoformat()}.xlsx"
+    return send_file(io.BytesIO(data), mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=filename)
+
+
+@bp.get("/<int:user_id>")
+@require_role(can_read_reports)
+def detail(user_id: int):
+    person = get_person_or_404(user_id)
+    manage = can_manage_user(current_user, person)
+    grants = queries.grants_of(person)
+    return render_template(
+        "people/detail.html", person=person, manage=manage, names=full_names(), grants=grants,
+        revocable={g.id for g in grants if services.can_change_grant(current_user, g.role, g.branch)},
+        contacts=queries.contacts_of(person), learners=queries.learners_of(person),
+        links=links_for(current_user, person), panels=panels_for(current_user, person),
+        since=stage_since(person), form=EmptyForm(),
+    )
+
+
+def _person_branch_choices(form) -> None:
+    form.branch_id.choices = branch_choices(managed_branches(current_user))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require_role(is_branch_admin)
+def create():
+    form = PersonForm()
+    _person_branch_choices(form)
+    form.stage.choices = stage_choices()
+    if request.method == "GET":
+        form.branch_id.data = request.args.get("branch", type=int)
+        form.stage.data = Stage.applicant.value
+    if form.validate_on_submit():
+        branch = db.session.get(Branch, form.branch_id.data)
+        try:
+            user, password = services.create_user(
+                current_user, login_id=form.login_id.data, name=form.name.data, branch=branch, stage=form.stage.data,
+                phone=form.phone.data, email=form.email.data, stage_since=form.stage_since.data)
+        except DomainError as exc:
+            db.session.rollback()
+            exc.apply_to_form(form)
+        else:
+            db.session.commit()
+            # Shown once, in this response only: the password is stored nowhere in plain text.
+            return render_template("people/password.html", person=user, password=password, created=True)
+    return render_template("people/form.html", form=form, person=None)
+
+
+@bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
+@require_role(is_branch_admin)
+def edit(user_id: int):
+    person = get_managed_user_or_404(current_user, user_id)
+    form = PersonEditForm(obj=person)
+    _person_branch_choices(form)
+    if person.branch_id not in {c[0] for c in form.branch_id.choices}:
+        form.branch_id.choices.insert(0, (person.branch_id, person.branch.name))  # a deactivated branch
+    if form.validate_on_submit():
+        branch = db.session.get(Branch, form.branch_id.data)
+        try:
+            services.update_user(current_user, person, name=form.name.data, branch=branch, phone=form.phone.data,
+                                 email=form.email.data, login_id=form.login_id.data)
+        except DomainError as exc:
+            db.session.rollback()
+            exc.apply_to_form(form)
+        else:
+            db.session.commit()
+            flash(_("The details of %(name)s were saved.", name=person.name), "success")
+            return redirect(url_for("people.detail", user_id=person.id))
+    return render_template("people/form.html", form=form, person=person)
+
+
+@bp.route("/<int:user_id>/stage", methods=["GET", "POST"])
+@require_role(is_branch_admin)
+def stage(user_id: int):
+    person = get_managed_user_or_404(current_user, user_id)
+    form = StageForm()
+    form.stage.choices = [c for c in stage_choices() if c[0] != person.stage.value]
+    if request.method == "GET":
+        next_rank = min(person.stage.rank + 1, len(Stage) - 1)
+        form.stage.data = list(Stage)[next_rank].value
+        form.effective_on.data = clock.today()
+    warnings = []
+    if form.validate_on_submit():
+        try:
+            services.change_stage(current_user, person, form.stage.data, form.effective_on.data, form.note.data,
+                                  accept_warnings=form.accept_warnings.data)
+        except services.StageRuleWarning as exc:
+            db.session.rollback()
+            warnings = exc.warnings
+        except DomainError as exc:
+            db.session.rollback()
+            exc.apply_to_form(form)
+            if form.accept_warnings.data:
+                # Keep showing the rules the admin accepted next to the remaining error (e.g. no note).
+                warnings = services.stage_rule_warnings(person, Stage(form.stage.data), form.effective_on.data)
+        else:
+            db.session.commit()
+            flash(_("The new stage of %(name)s was recorded.", name=person.name), "success")
+            return redirect(url_for("people.detail", user_id=person.id))
+    return render_template("people/stage.html", form=form, person=person, warnings=warnings,
+                           min_years=ACTIVIST_MIN_YEARS)
+
+
+@bp.post("/<int:user_id>/deactivate")
+@require_role(is_branch_admin)
+def deactivate(user_id: int):
+    return _set_active(user_id, False)
+
+
+@bp.post("/<int:user_id>/activate")
+@require_role(is_branch_admin)
+def activate(user_id: int):
+    return _set_active(user_id, True)
+
+
+def _set_active(user_id: int, active: bool):
+    person = get_managed_user_or_404(current_user, user_id)
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.set_active(current_user, person, active)
+    except DomainError as exc:
+        db.session.rollback()
+        flash("; ".join(exc.messages), "error")
+    else:
+        db.session.commit()
+        if active:
+            flash(_("%(name)s can log in again.", name=person.name), "success")
+        else:
+            flash(_("%(name)s was deactivated and logged out everywhere.", name=person.name), "success")
+    return redirect(url_for("people.detail", user_id=person.id))
+
+
+@bp.post("/<int:user_id>/password")
+@require_role(is_branch_admin)
+def reset_password(user_id: int):
+    person = get_managed_user_or_404(current_user, user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        password = services.reset_password(current_user, person)
+    except DomainError as exc:
+        db.session.rollback()
+        flash("; ".join(exc.messages), "error")
+        return redirect(url_for("people.detail", user_id=person.id))
+    db.session.commit()
+    return render_template("people/password.html", person=person, password=password, created=False)
+
+
+nav.register("people.index", _l("People"), visible=can_read_reports, order=10, section="admin")

@@ -13,7 +13,15 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from learnapp import audit, clock
-from learnapp.accounts.models import STAGE_CHINESE, ContactAssignment, Role, RoleGrant, Stage, StageChange, User
+from learnapp.accounts.models import (
+    STAGE_CHINESE,
+    ContactAssignment,
+    Role,
+    RoleGrant,
+    Stage,
+    StageChange,
+    User,
+)
 from learnapp.accounts.stages import StageWarning, stage_rule_warnings
 from learnapp.db import db
 from learnapp.errors import DomainError
@@ -118,12 +126,19 @@ def create_user(
         reasons.append(("name", _("Enter a name of at most 80 characters.")))
     if not branch.active:
         reasons.append(("branch_id", _("The branch %(name)s is deactivated.", name=branch.name)))
-    try:
-        stage = parse_stage(stage)
-        phone = normalise_phone(phone)
-        email = normalise_email(email)
-    except DomainError as exc:
-        reasons.extend(exc.reasons)
+    if stage_since is not None and stage_since > clock.today():
+        reasons.append(("stage_since", _("The date may not be in the future.")))
+    # Each check on its own, so the form shows every wrong field at once.
+    for check in ("stage", "phone", "email"):
+        try:
+            if check == "stage":
+                stage = parse_stage(stage)
+            elif check == "phone":
+                phone = normalise_phone(phone)
+            else:
+                email = normalise_email(email)
+        except DomainError as exc:
+            reasons.extend(exc.reasons)
     if reasons:
         raise DomainError(reasons)
     generated = None
@@ -162,6 +177,9 @@ def update_user(actor, user: User, *, name: str, branch: Branch, phone: str | No
             reasons.append(("login_id", _("The login ID %(login_id)s is already used.", login_id=login_id)))
     try:
         phone = normalise_phone(phone)
+    except DomainError as exc:
+        reasons.extend(exc.reasons)
+    try:
         email = normalise_email(email)
     except DomainError as exc:
         reasons.extend(exc.reasons)

@@ -1,7 +1,152 @@
-"""Views of the assessments domain."""
+"""Views of the assessments domain: a person's annual record, contacts' people, manual assessments."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
 
-bp = Blueprint("assessments", __name__)
+from learnapp import clock, nav
+from learnapp.accounts.models import ContactAssignment, User
+from learnapp.assessments import record as records
+from learnapp.assessments import services
+from learnapp.assessments.forms import AssessmentForm, DeleteAssessmentForm, EditAssessmentForm
+from learnapp.assessments.models import Assessment, Period
+from learnapp.assessments.queries import parse_year, with_status, years_choice
+from learnapp.assessments.status import Status
+from learnapp.db import db
+from learnapp.errors import DomainError
+from learnapp.reports import charts
+from learnapp.reports.certificates import certificates_of
+from learnapp.reports.evidence import evidence_url
+from learnapp.security import can_manage_user, can_read_reports, get_visible_user_or_404, is_contact
+
+bp = Blueprint("assessments", __name__, url_prefix="/assessments")
+
+nav.register("assessments.index", _l("My record"), order=60)
+
+
+@bp.get("/")
+@login_required
+def index():
+    """One's own record link, and for training contacts the people they look after."""
+    year = parse_year(request.args.get("year"), clock.today().year)
+    people = []
+    if is_contact(current_user):
+        contacts = select(ContactAssignment.learner_id).where(ContactAssignment.contact_id == current_user.id,
+                                                              ContactAssignment.active)
+        stmt, people_sq = with_status(year, User.id.in_(contacts), clock.today())
+        people = db.session.execute(stmt.order_by(people_sq.c.name)).all()
+    elif not can_read_reports(current_user):
+        return redirect(url_for("assessments.record", user_id=current_user.id, year=year))
+    return render_template("assessments/index.html", year=year, years=years_choice(clock.today().year),
+                           people=people, is_reader=can_read_reports(current_user), status_of=Status)
+
+
+@bp.get("/people/<int:user_id>")
+@login_required
+def record(user_id: int):
+    """The person's annual record: self, their contact, admins of their subtree, auditors."""
+    user = get_visible_user_or_404(current_user, user_id)
+    year = parse_year(request.args.get("year"), clock.today().year)
+    rec = records.build(user, year)
+    role = services.assessor_role(current_user, user)
+    chart = charts.cumulative_credit(
+        rec.daily, rec.requirement, year, rec.today, title=_("Credit over the year against the pace line"),
+        labels={"credit": _("Credit"), "pace": _("Pace line"), "requirement": _("Requirement")})
+    return render_template("assessments/record.html", rec=rec, user=user, year=year,
+                           years=years_choice(clock.today().year), can_assess=role is not None,
+                           can_change=lambda a: services.can_change(current_user, a), chart=chart,
+                           evidence_url=evidence_url, certificates=certificates_of(user.id),
+                           can_issue=user.id == current_user.id or can_manage_user(current_user, user))
+
+
+@bp.route("/people/<int:user_id>/new", methods=["GET", "POST"])
+@login_required
+def new(user_id: int):
+    user = get_visible_user_or_404(current_user, user_id)
+    role = services.assessor_role(current_user, user)
+    if role is None:
+        abort(403)
+    year = parse_year(request.values.get("year"), clock.today().year)
+    periods = services.periods_for(role)
+    form = AssessmentForm(periods=periods)
+    if request.method == "GET":
+        wanted = request.args.get("period")
+        form.period.data = wanted if wanted in {p.value for p in periods} else _default_period(periods, year).value
+    if form.validate_on_submit():
+        try:
+            services.record_assessment(current_user, user, year=year, period=form.period.data, grade=form.grade.data,
+                                       comment=form.comment.data or "")
+        except DomainError as exc:
+            db.session.rollback()
+            exc.apply_to_form(form)
+        else:
+            db.session.commit()
+            flash(_("Assessment saved."), "success")
+            return redirect(url_for("assessments.record", user_id=user.id, year=year))
+    return render_template("assessments/form.html", form=form, user=user, year=year, role=role), \
+        (400 if form.errors or form.form_errors else 200)
+
+
+def _default_period(periods: list[Period], year: int) -> Period:
+    """The latest period that has already started (what an assessor is most likely to fill in)."""
+    today = clock.today()
+    started = [p for p in periods if p.bounds(year)[0] <= today and p != Period.year]
+    return max(started, key=lambda p: (p.bounds(year)[0], -p.bounds(year)[1].toordinal())) if started else periods[0]
+
+
+def _assessment_or_404(assessment_id: int) -> Assessment:
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None:
+        abort(404)
+    get_visible_user_or_404(current_user, assessment.user_id)
+    if not services.can_change(current_user, assessment):
+        abort(403)
+    return assessment
+
+
+@bp.route("/<int:assessment_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(assessment_id: int):
+    assessment = _assessment_or_404(assessment_id)
+    form = EditAssessmentForm(obj=None if request.method == "POST" else assessment)
+    if request.method == "GET":
+        form.grade.data = assessment.grade.value
+    delete_form = DeleteAssessmentForm()
+    if form.validate_on_submit():
+        try:
+            services.update_assessment(current_user, assessment, grade=form.grade.data, comment=form.comment.data or "")
+        except DomainError as exc:
+            db.session.rollback()
+            exc.apply_to_form(form)
+        else:
+            db.session.commit()
+            flash(_("Assessment saved."), "success")
+            return redirect(url_for("assessments.record", user_id=assessment.user_id, year=assessment.year))
+    return render_template("assessments/edit.html", form=form, delete_form=delete_form, assessment=assessment), \
+        (400 if form.errors or form.form_errors else 200)
+
+
+@bp.post("/<int:assessment_id>/delete")
+@login_required
+def delete(assessment_id: int):
+    assessment = _assessment_or_404(assessment_id)
+    user_id, year = assessment.user_id, assessment.year
+    delete_form = DeleteAssessmentForm()
+    if delete_form.validate_on_submit():
+        try:
+            services.delete_assessment(current_user, assessment, reason=delete_form.reason.data)
+        except DomainError as exc:
+            db.session.rollback()
+            exc.apply_to_form(delete_form)
+        else:
+            db.session.commit()
+            flash(_("Assessment deleted."), "success")
+            return redirect(url_for("assessments.record", user_id=user_id, year=year))
+    form = EditAssessmentForm()
+    form.grade.data = assessment.grade.value
+    form.comment.data = assessment.comment
+    return render_template("assessments/edit.html", form=form, delete_form=delete_form, assessment=assessment), 400

@@ -78,12 +78,16 @@ class QuestionCategory(CreatedAtMixin, db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("question_categories.id"), index=True)
     path: Mapped[str] = mapped_column(String(400), nullable=False, default="", index=True)
     description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # The branch whose bank this is; None: the committee's own bank, usable by every admin. Children
+    # inherit it, so a subtree never mixes owners (see bank/access.py for who may see and edit).
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id"), index=True)
     sort_order: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
     parent: Mapped[QuestionCategory | None] = relationship(remote_side="QuestionCategory.id", back_populates="children")
     children: Mapped[list[QuestionCategory]] = relationship(
         back_populates="parent", order_by="QuestionCategory.sort_order, QuestionCategory.name"
     )
+    branch = relationship("Branch")
 
     @property
     def depth(self) -> int:
@@ -104,9 +108,12 @@ class Question(CreatedAtMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     category_id: Mapped[int] = mapped_column(ForeignKey("question_categories.id"), nullable=False, index=True)
-    # use_alter: questions and question_versions point at each other.
+    # use_alter: questions and question_versions point at each other. SET NULL only so that a
+    # whole-table wipe (tests, which delete version rows first) is possible; versions are never
+    # deleted in use.
     current_version_id: Mapped[int | None] = mapped_column(
-        ForeignKey("question_versions.id", use_alter=True, name="fk_questions_current_version_id_question_versions"),
+        ForeignKey("question_versions.id", use_alter=True, name="fk_questions_current_version_id_question_versions",
+                   ondelete="SET NULL"),
         index=True,
     )
     retired: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, index=True)

@@ -284,7 +284,11 @@ class ReadingProgress(db.Model):
     year: Mapped[int] = mapped_column(Integer, nullable=False)
     active_seconds: Mapped[int] = mapped_column(Integer, nullable=False, default=0)  # all measured time
     counted_seconds: Mapped[int] = mapped_column(Integer, nullable=False, default=0)  # time that counts toward credit
+    # Credit asked of the ledger for this material (progress toward completion) and what the ledger
+    # actually credited (it may apply caps of its own); both in hundredths of a 学时.
     granted_hundredths: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    credited_hundredths: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    granted_seconds: Mapped[int] = mapped_column(Integer, nullable=False, default=0)  # counted seconds already granted for
     target_hundredths: Mapped[int] = mapped_column(Integer, nullable=False, default=0)  # the item credit when last read
     grants: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     first_read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

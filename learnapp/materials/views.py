@@ -1,7 +1,120 @@
-"""Views of the materials domain."""
+"""Learner pages: the library with search, a material's reading page, attachments, my reading list.
+
+The blueprint is defined in blueprint.py; the administration pages, reading-list pages and the
+heartbeat API register their routes on it from their own modules, imported here.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import abort, render_template, request, send_file
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
 
-bp = Blueprint("materials", __name__)
+from learnapp import clock, nav
+from learnapp.db import db
+from learnapp.materials import admin_views, api, crediting, list_views, queries
+from learnapp.materials.blueprint import bp
+from learnapp.materials.models import Attachment, Material, MaterialKind
+from learnapp.materials.rendering import render_markdown
+from learnapp.materials.uploads import path_of
+from learnapp.security import get_visible_user_or_404
+
+__all__ = ["bp"]
+# Modules whose routes live on `bp` (imported for their registrations).
+ROUTE_MODULES = (admin_views, api, list_views)
+PER_PAGE = 20
+
+nav.register("materials.library", _l("Study materials"), order=20)
+nav.register("materials.my_reading", _l("My reading list"), order=21)
+
+
+def _reading_panel(user):
+    if user is None or not user.is_authenticated:
+        return None
+    status = queries.reading_status(user, clock.today().year)
+    if status.required_total == 0 and status.optional_total == 0:
+        return None
+    return {"template": "materials/_panel.html", "reading": status, "due": queries.due_soon(user)[:5]}
+
+
+nav.register_panel(_reading_panel, order=20)
+
+
+@bp.get("/materials/")
+@login_required
+def library():
+    q = (request.args.get("q") or "").strip()[:100]
+    source = request.args.get("source") or None
+    tag = request.args.get("tag") or None
+    kind = request.args.get("kind") or None
+    page = request.args.get("page", 1, type=int)
+    stmt = queries.search_materials(current_user, q, source=source, tag=tag, kind=kind,
+                                    status=None if queries.sees_drafts(current_user) else "published")
+    results = db.paginate(stmt, page=max(1, page), per_page=PER_PAGE, error_out=False)
+    year = clock.today().year
+    progress = queries.progress_map(current_user.id, year, [m.id for m in results.items])
+    return render_template(
+        "materials/library.html", results=results, q=q, source=source, tag=tag, kind=kind,
+        sources=queries.facet_sources(current_user), tags=queries.facet_tags(current_user),
+        kinds=list(MaterialKind), progress=progress, terms=queries.query_terms(q),
+    )
+
+
+def _visible_material_or_404(slug: str) -> Material:
+    material = queries.get_by_slug(slug)
+    if not queries.can_see_material(current_user, material):
+        abort(404)
+    return material
+
+
+@bp.get("/materials/<slug>")
+@login_required
+def read(slug: str):
+    material = _visible_material_or_404(slug)
+    year = clock.today().year
+    progress = queries.progress_map(current_user.id, year, [material.id]).get(material.id)
+    # The person's lists that include this material, with the item's required flag and due date.
+    memberships = [(status.reading_list, entry.item) for status in queries.my_lists(current_user, year)
+                   for entry in status.items if entry.material.id == material.id]
+    return render_template(
+        "materials/read.html", material=material, body=render_markdown(material.body), progress=progress,
+        target=crediting.material_credit(year, material.estimated_minutes, material.kind), memberships=memberships,
+        interval=crediting.heartbeat_seconds(), idle=crediting.idle_seconds(), server_now=clock.now(),
+        timed=material.is_published and material.kind.is_timed,
+    )
+
+
+@bp.get("/materials/files/<int:attachment_id>")
+@login_required
+def attachment(attachment_id: int):
+    """Serve an attachment to a signed-in person who may see its material (Range requests work)."""
+    item = db.session.get(Attachment, attachment_id)
+    if item is None or item.removed_at is not None or not queries.can_see_material(current_user, item.material):
+        abort(404)
+    path = path_of(item)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=item.content_type, as_attachment=item.media is None,
+                         download_name=item.filename, conditional=True, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/reading/")
+@login_required
+def my_reading():
+    year = queries.parse_year(request.args.get("year"))
+    return render_template("materials/my_reading.html", person=current_user, year=year,
+                           lists=queries.my_lists(current_user, year), status=queries.reading_status(current_user, year),
+                           recent=queries.recent_reading(current_user), own=True)
+
+
+@bp.get("/reading/people/<int:user_id>")
+@login_required
+def person_reading(user_id: int):
+    """A person's reading list and progress, for the person, their training contact, admins and auditors."""
+    person = get_visible_user_or_404(current_user, user_id)
+    year = queries.parse_year(request.args.get("year"))
+    return render_template("materials/my_reading.html", person=person, year=year, lists=queries.my_lists(person, year),
+                           status=queries.reading_status(person, year), recent=queries.recent_reading(person),
+                           own=person.id == current_user.id)

@@ -23,7 +23,14 @@ from learnapp.bank.models import QuestionKind
 from learnapp.db import db, is_postgres
 from learnapp.errors import DomainError
 from learnapp.quizzes import audience, draw, results
-from learnapp.quizzes.models import Attempt, AttemptItem, AttemptState, Quiz, QuizParticipant, QuizStatus
+from learnapp.quizzes.models import (
+    Attempt,
+    AttemptItem,
+    AttemptState,
+    Quiz,
+    QuizParticipant,
+    QuizStatus,
+)
 
 MAX_TEXT = 10_000  # characters kept of one typed answer
 
@@ -85,6 +92,8 @@ def start_attempt(user, quiz: Quiz) -> Attempt:
     """Start (or resume) the person's attempt: exactly one open attempt per person and quiz."""
     now = clock.now()
     reason = availability(user, quiz, now)
+    if reason and open_attempt(quiz, user) is None:
+        raise DomainError(reason)
     participant = _participant_for_update(quiz, user)
     current = open_attempt(quiz, user)
     if current is not None:

@@ -1,7 +1,194 @@
-"""Views of the quizzes domain."""
+"""Learner pages: my quizzes, taking an attempt (autosave + plain form posts), results, 错题本.
+
+The building (admin_views) and report (report_views) pages hang on the same blueprint.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from werkzeug.routing import BuildError
 
-bp = Blueprint("quizzes", __name__)
+from learnapp import clock, nav
+from learnapp.db import db
+from learnapp.errors import DomainError, wants_json
+from learnapp.materials.queries import materials_for_knowledge_points
+from learnapp.materials.rendering import render_markdown
+from learnapp.quizzes import admin_views, attempts, queries, report_views, review
+from learnapp.quizzes.blueprint import bp
+from learnapp.quizzes.models import AttemptState, QuizKind, QuizStatus, ReviewItem
+from learnapp.quizzes.queries import get_own_attempt_or_404, get_quiz_for_learner_or_404
+from learnapp.security import can_read_reports, is_branch_admin
+
+# The building and report pages register their routes on `bp` when imported.
+VIEW_MODULES = (admin_views, report_views)
+
+
+@bp.get("/")
+@login_required
+def index():
+    return render_template("quizzes/index.html", rows=queries.my_quizzes(current_user), now=clock.now())
+
+
+@bp.get("/<int:quiz_id>")
+@login_required
+def quiz_info(quiz_id: int):
+    quiz = get_quiz_for_learner_or_404(current_user, quiz_id)
+    participant = queries.participant(current_user, quiz)
+    my_attempts = queries.my_attempts(current_user, quiz)
+    open_attempt = next((a for a in my_attempts if a.state == AttemptState.in_progress), None)
+    reason = attempts.availability(current_user, quiz)
+    if reason is None and open_attempt is None and attempts.attempts_left(quiz, participant) == 0:
+        reason = _("You have used all %(n)d attempts of this quiz.", n=quiz.max_attempts)
+    return render_template("quizzes/quiz.html", quiz=quiz, participant=participant, attempts=my_attempts,
+                           open_attempt=open_attempt, reason=reason, left=attempts.attempts_left(quiz, participant),
+                           question_count=sum(1 if s.kind.value == "fixed" else s.count for s in quiz.slots),
+                           state=queries.quiz_state(quiz), show_score=review.score_visible(quiz),
+                           description=render_markdown(quiz.description))
+
+
+@bp.post("/<int:quiz_id>/start")
+@login_required
+def start(quiz_id: int):
+    quiz = get_quiz_for_learner_or_404(current_user, quiz_id)
+    current = attempts.open_attempt(quiz, current_user)
+    if current is not None and attempts.close_if_overdue(current):
+        db.session.commit()  # the old attempt is submitted whatever happens next
+    try:
+        attempt = attempts.start_attempt(current_user, quiz)
+    except DomainError as exc:
+        db.session.rollback()
+        for message in exc.messages:
+            flash(message, "error")
+        return redirect(url_for("quizzes.quiz_info", quiz_id=quiz.id))
+    db.session.commit()
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+
+
+def _finish_overdue(attempt) -> bool:
+    """Submit an overdue attempt (in its own transaction) before anything else touches it."""
+    if not attempts.is_overdue(attempt):
+        return False
+    attempt_id = attempt.id
+    db.session.rollback()
+    if attempts.submit_attempt(attempt_id, auto=True):
+        flash(_("Time was up: your attempt was submitted with the answers saved before the deadline."), "warning")
+    db.session.commit()
+    return True
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@login_required
+def attempt(attempt_id: int):
+    attempt = get_own_attempt_or_404(current_user, attempt_id)
+    if _finish_overdue(attempt) or attempt.state != AttemptState.in_progress:
+        return redirect(url_for("quizzes.result", attempt_id=attempt_id))
+    items = [review.taking_item(item) for item in attempt.items]
+    return render_template("quizzes/attempt.html", attempt=attempt, quiz=attempt.quiz, items=items,
+                           seconds_left=attempts.seconds_left(attempt), blank_html=review.blank_html)
+
+
+def _answer(attempt_id: int, action: str):
+    attempt = get_own_attempt_or_404(current_user, attempt_id)
+    json = wants_json()
+    result_url = url_for("quizzes.result", attempt_id=attempt_id)
+    if _finish_overdue(attempt) or attempt.state != AttemptState.in_progress:
+        if json:
+            return jsonify({"state": "finished", "redirect": result_url,
+                            "message": _("This attempt has been submitted.")}), 409
+        return redirect(result_url)
+    try:
+        changed = attempts.save_responses(current_user, attempt, request.form)
+        if action == "submit":
+            attempts.submit_attempt(attempt.id, actor=current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        if json:
+            return jsonify({"error": "invalid", "message": "; ".join(exc.messages)}), 422
+        for message in exc.messages:
+            flash(message, "error")
+        return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
+    db.session.commit()
+    if action == "submit":
+        if json:
+            return jsonify({"state": "finished", "redirect": result_url})
+        flash(_("Your answers were submitted."), "success")
+        return redirect(result_url)
+    if json:
+        return jsonify({"state": "in_progress", "saved": changed, "saved_at": clock.now().isoformat(),
+                        "seconds_left": attempts.seconds_left(attempt)})
+    flash(_("Your answers were saved."), "success")
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
+
+
+@bp.post("/attempts/<int:attempt_id>/save")
+@login_required
+def save(attempt_id: int):
+    """Autosave (fetch, JSON answer) and the page's Save button (plain form post)."""
+    return _answer(attempt_id, "submit" if request.form.get("action") == "submit" else "save")
+
+
+@bp.post("/attempts/<int:attempt_id>/submit")
+@login_required
+def submit(attempt_id: int):
+    """Save what the form carries, then submit. A second submission changes nothing."""
+    return _answer(attempt_id, "submit")
+
+
+@bp.get("/attempts/<int:attempt_id>/result")
+@login_required
+def result(attempt_id: int):
+    attempt = get_own_attempt_or_404(current_user, attempt_id)
+    if _finish_overdue(attempt):
+        attempt = get_own_attempt_or_404(current_user, attempt_id)
+    if attempt.state == AttemptState.in_progress:
+        return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
+    show = review.allowed(attempt)
+    items = [review.result_item(item, show) for item in attempt.items]
+    return render_template("quizzes/result.html", attempt=attempt, quiz=attempt.quiz, items=items, show=show,
+                           ReviewItem=ReviewItem, blank_html=review.blank_html, show_items=bool(show - {ReviewItem.score}),
+                           participant=queries.participant(current_user, attempt.quiz))
+
+
+@bp.get("/mistakes")
+@login_required
+def mistakes():
+    entries = queries.mistakes(current_user)
+    for entry in entries:
+        version = entry["item"].version
+        entry["view"] = review.result_item(entry["item"], entry["show"])
+        related = materials_for_knowledge_points(version.knowledge_points or [], [version.source] if version.source else [], limit=3)
+        if not related and version.source:
+            related = materials_for_knowledge_points([], [version.source], limit=3)
+        entry["materials"] = related
+        entry["version"] = version
+    return render_template("quizzes/mistakes.html", entries=entries, ReviewItem=ReviewItem, blank_html=review.blank_html,
+                           material_url=_material_url)
+
+
+def _material_url(material) -> str:
+    """The material's page (the materials blueprint names it; fall back to its list)."""
+    for endpoint, args in (("materials.material", {"slug": material.slug}), ("materials.view", {"slug": material.slug}),
+                           ("materials.detail", {"slug": material.slug}), ("materials.index", {})):
+        try:
+            return url_for(endpoint, **args)
+        except BuildError:
+            continue
+    return "#"
+
+
+def _panel(user):
+    """Home panel: quizzes open to the person now, and an attempt to continue."""
+    rows = [r for r in queries.my_quizzes(user) if r["state"] == "open" and r["quiz"].status == QuizStatus.published]
+    todo = [r for r in rows if r["open_attempt"] or (r["participant"] is None or r["participant"].counted_bp is None)]
+    if not todo:
+        return None
+    return {"template": "quizzes/_panel.html", "quiz_rows": todo[:5], "QuizKind": QuizKind}
+
+
+nav.register("quizzes.index", _l("Knowledge tests"), order=40)
+nav.register("quizzes.manage", _l("Quizzes"), visible=is_branch_admin, order=40, section="admin")
+nav.register("quizzes.reports", _l("Quiz reports"), visible=can_read_reports, order=41, section="admin")
+nav.register_panel(_panel, order=40)

@@ -1,7 +1,8 @@
-"""Views of the reports domain."""
+"""Views of the reports domain: the blueprint with the dashboard pages and the records pages."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from learnapp.reports import views_dashboard, views_records
+from learnapp.reports.blueprint import bp
 
-bp = Blueprint("reports", __name__)
+__all__ = ["bp", "views_dashboard", "views_records"]

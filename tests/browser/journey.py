@@ -58,7 +58,8 @@ A11Y_PROBLEMS = """
     if (!named) problems.push(describe(el) + ' has no accessible name');
   }
   const seen = new Set();
-  for (const el of document.querySelectorAll('[id]')) {
+  // Hidden inputs are never labelled (Flask-WTF gives every form's CSRF field the same id).
+  for (const el of document.querySelectorAll('[id]:not(input[type=hidden])')) {
     if (seen.has(el.id)) problems.push('duplicate id ' + el.id);
     seen.add(el.id);
   }
@@ -119,7 +120,8 @@ class Journey:
     # -- collecting ----------------------------------------------------------------------------
     def watch(self, page: Page) -> None:
         """Collect console errors, uncaught exceptions, server errors and dialogs of `page`."""
-        page.on("console", lambda msg: msg.type == "error" and self._error(f"console: {msg.text}", page))
+        page.on("console", lambda msg: msg.type == "error" and self._error(
+            f"console: {msg.text} [{msg.location.get('url', '')}]", page))
         page.on("pageerror", lambda exc: self._error(f"uncaught: {exc}", page))
         page.on("response", self._on_response)
         page.on("dialog", lambda dialog: self._on_dialog(dialog, page))
@@ -247,7 +249,10 @@ class Journey:
     def assert_no_errors(self) -> None:
         if self.errors:
             errors, self.errors = self.errors, []
-            raise JourneyError("the browser reported errors:\n  " + "\n  ".join(errors))
+            message = "the browser reported errors:\n  " + "\n  ".join(errors)
+            if any(e.startswith("server error") for e in errors):
+                message += "\n--- the server's last traceback ---\n" + self.server.last_traceback()
+            raise JourneyError(message)
 
     def shot(self, step: str) -> Path:
         """Write a full-page screenshot named <journey>-<size>-<NN-step>.png."""

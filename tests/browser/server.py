@@ -6,10 +6,10 @@ an operator would run it, and prepared with the same CLI commands `make run` use
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
@@ -78,6 +78,7 @@ class LiveServer:
     logins: list[DemoLogin] = field(default_factory=list)
     commands: set[str] = field(default_factory=set)
     routes: list[tuple[str, str, str]] = field(default_factory=list)  # (endpoint, methods, rule)
+    outputs: dict[str, str] = field(default_factory=dict)  # output of each preparing command
     clock: ServerClock | None = None
     _process: subprocess.Popen | None = None
 
@@ -110,45 +111,23 @@ class LiveServer:
             "LEARNAPP_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         }
         self.env.pop("LEARNAPP_TEST_DATABASE_URL", None)
-        self.commands = self._cli_commands()
-        if any((ROOT / "migrations" / "versions").glob("*.py")):
-            self.flask("db", "upgrade")
-        else:
-            self.python("from learnapp import create_app\nfrom learnapp.db import db\n"
-                        "app = create_app()\nwith app.app_context():\n    db.create_all()\n")
-        for group, command in (("rules", "load"), ("content", "sync"), ("demo", "load")):
-            if group in self.commands:
-                output = self.flask(group, command)
-                if group == "demo":
-                    self.logins = parse_demo_logins(output)
-        self.routes = self._routes()
+        done = self._run([sys.executable, "-m", "tests.browser.prepare_server"])
+        prepared = json.loads(done.stdout.strip().splitlines()[-1])
+        self.commands = set(prepared["commands"])
+        self.outputs = prepared["outputs"]
+        self.routes = [tuple(route) for route in prepared["routes"]]
+        self.logins = parse_demo_logins(self.outputs.get("demo load", ""))
 
     def flask(self, *args: str, check: bool = True) -> str:
         """Run `flask --app learnapp ARGS` against this server's database; returns its output."""
-        return self._run([str(BIN / "flask"), "--app", "learnapp", *args], check=check)
+        done = self._run([str(BIN / "flask"), "--app", "learnapp", *args], check=check)
+        return done.stdout + done.stderr
 
-    def python(self, code: str) -> str:
-        """Run Python code in a fresh interpreter with this server's environment."""
-        return self._run([sys.executable, "-c", code])
-
-    def _run(self, argv: list[str], check: bool = True) -> str:
+    def _run(self, argv: list[str], check: bool = True) -> subprocess.CompletedProcess:
         done = subprocess.run(argv, cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=300)
         if check and done.returncode != 0:
             raise RuntimeError(f"{' '.join(argv[1:])} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
-        return done.stdout + done.stderr
-
-    def _cli_commands(self) -> set[str]:
-        text = self.flask("--help")
-        section = text.split("Commands:", 1)[-1]
-        return {m.group(1) for m in re.finditer(r"^  (\S+)", section, re.MULTILINE)}
-
-    def _routes(self) -> list[tuple[str, str, str]]:
-        rows = []
-        for line in self.flask("routes").splitlines()[2:]:
-            parts = line.split()
-            if len(parts) >= 3:
-                rows.append((parts[0], parts[1], parts[-1]))
-        return rows
+        return done
 
     def has_endpoint(self, prefix: str) -> bool:
         """True when some route's endpoint starts with `prefix` (e.g. 'materials.')."""
@@ -169,7 +148,7 @@ class LiveServer:
             log = self.log_path.open("ab")
             self._process = subprocess.Popen(
                 [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{self.port}", "--workers", "2", "--threads", "4",
-                 "--worker-class", "gthread", "--graceful-timeout", "2", "--access-logfile", "-",
+                 "--worker-class", "gthread", "--graceful-timeout", "2", "--preload", "--access-logfile", "-",
                  "learnapp:create_app()"],
                 cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             )
@@ -211,9 +190,17 @@ class LiveServer:
         except OSError:
             return "(no log)"
 
-    def cleanup(self) -> None:
-        self.stop()
-        shutil.rmtree(self.workdir, ignore_errors=True)
+    def last_traceback(self, max_lines: int = 40) -> str:
+        """The last Python traceback the server logged (its tail), or the log's tail."""
+        try:
+            lines = self.log_path.read_text(errors="replace").splitlines()
+        except OSError:
+            return "(no log)"
+        starts = [i for i, line in enumerate(lines) if line.startswith("Traceback")]
+        if not starts:
+            return "\n".join(lines[-max_lines:])
+        block = [line for line in lines[starts[-1]:] if '" 500 ' not in line and "HTTP/1.1" not in line]
+        return "\n".join(block[:3] + ["  ..."] + block[-(max_lines - 4):] if len(block) > max_lines else block)
 
 
 def parse_demo_logins(output: str) -> list[DemoLogin]:

@@ -7,6 +7,7 @@ input. The import service writes nothing unless `errors` is empty.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,8 +101,6 @@ def split_list(text: str | None) -> list[str]:
     """Knowledge points / tags typed as one cell: separated by ; ； , ， 、 or new lines."""
     if not text:
         return []
-    import re
-
     items = [p.strip() for p in re.split(r"[;；,，、\n]", str(text))]
     seen: list[str] = []
     for item in items:
@@ -132,49 +131,49 @@ def even_fractions(correct: list[bool]) -> list[int]:
     return result
 
 
-def check_question(q: ParsedQuestion) -> list[str]:
-    """What is wrong with a parsed question (empty list: it can be stored)."""
-    problems: list[str] = []
+def check_question(q: ParsedQuestion) -> list[tuple[str, str]]:
+    """What is wrong with a parsed question as (form field, message); empty: it can be stored."""
+    problems: list[tuple[str, str]] = []
     if not (q.stem or "").strip():
-        problems.append(_("The question text is empty."))
+        problems.append(("stem", _("The question text is empty.")))
     kind = QuestionKind(q.kind)
     if kind.is_choice:
         if len(q.options) < 2:
-            problems.append(_("A choice question needs at least two options."))
+            problems.append(("options", _("A choice question needs at least two options.")))
         if len(q.options) > MAX_OPTIONS:
-            problems.append(_("Too many options."))
+            problems.append(("options", _("Too many options.")))
         if any(not str(o.get("text", "")).strip() for o in q.options):
-            problems.append(_("An option is empty."))
+            problems.append(("options", _("An option is empty.")))
         fractions = [int(o.get("fraction", 0)) for o in q.options]
         if any(f < -100 or f > 100 for f in fractions):
-            problems.append(_("Option weights must lie between -100 and 100 (percent)."))
+            problems.append(("options", _("Option weights must lie between -100 and 100 (percent).")))
         positive = [f for f in fractions if f > 0]
         if not positive:
-            problems.append(_("No option is marked correct."))
-        elif kind == QuestionKind.single and max(positive) != 100:
-            problems.append(_("A single-choice question needs one option worth 100 percent."))
+            problems.append(("options", _("No option is marked correct.")))
+        elif kind == QuestionKind.single and fractions.count(100) != 1:
+            problems.append(("options", _("A single-choice question needs one option worth 100 percent.")))
         elif kind == QuestionKind.multiple and abs(sum(positive) - 100) > 1:
-            problems.append(_("The correct options' weights must add up to 100 percent."))
+            problems.append(("options", _("The correct options' weights must add up to 100 percent.")))
         texts = [str(o.get("text", "")).strip() for o in q.options]
         if len(set(texts)) != len(texts):
-            problems.append(_("Two options have the same text."))
+            problems.append(("options", _("Two options have the same text.")))
     elif kind == QuestionKind.truefalse:
         if not isinstance(q.answer, bool):
-            problems.append(_("A true/false question needs the answer true or false."))
+            problems.append(("answer", _("A true/false question needs the answer true or false.")))
     elif kind == QuestionKind.fill_blank:
         blanks = q.answer if isinstance(q.answer, list) else []
         if not blanks or any(not isinstance(b, list) or not [a for a in b if str(a).strip()] for b in blanks):
-            problems.append(_("Every blank needs at least one accepted answer."))
+            problems.append(("answer", _("Every blank needs at least one accepted answer.")))
         elif count_blanks(q.stem) != len(blanks):
-            problems.append(_("The number of blanks in the text differs from the number of answers."))
+            problems.append(("stem", _("The number of blanks in the text differs from the number of answers.")))
     if q.difficulty is not None and not 1 <= q.difficulty <= 5:
-        problems.append(_("Difficulty must be 1 to 5."))
+        problems.append(("difficulty", _("Difficulty must be 1 to 5.")))
     if q.default_points is None or q.default_points < 0 or q.default_points > 1000:
-        problems.append(_("Points must be a whole number from 0 to 1000."))
+        problems.append(("default_points", _("Points must be a whole number from 0 to 1000.")))
     if q.title and len(q.title) > 255:
-        problems.append(_("The title is longer than 255 characters."))
+        problems.append(("title", _("The title is longer than 255 characters.")))
     if q.source and len(q.source) > 120:
-        problems.append(_("The source is longer than 120 characters."))
+        problems.append(("source", _("The source is longer than 120 characters.")))
     return problems
 
 
@@ -187,3 +186,20 @@ def keyed(options: list[tuple[str, int, str]]) -> list[dict[str, Any]]:
             option["feedback"] = feedback
         result.append(option)
     return result
+
+
+def html_to_text(html: str) -> str:
+    """Moodle's HTML question text as plain text: block tags become line breaks, entities decoded.
+
+    Stems are stored as plain text/Markdown and sanitised on display, so markup from another
+    system is reduced here rather than trusted.
+    """
+    from html import unescape
+
+    text = re.sub(r"(?is)<(script|style)\b.*?</\1>", "", html or "")
+    text = re.sub(r"(?i)<br\s*/?>", "\n", text)
+    text = re.sub(r"(?i)</(p|div|li|h[1-6]|tr)>", "\n", text)
+    text = re.sub(r"(?s)<[^>]+>", "", text)
+    text = unescape(text).replace("\xa0", " ")
+    lines = [line.strip() for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

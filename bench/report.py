@@ -1,0 +1,163 @@
+"""Render bench/results/*.json into bench/RESULTS.md: machine, date, each figure beside its target."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bench.targets import TARGETS
+
+HEADER = """# learnapp benchmark results
+
+Produced by `python -m bench.run` (see bench/README.md); do not edit by hand: every run rewrites
+this file from `bench/results/*.json`. Throughput is requests per second with {conn} concurrent
+connections to gunicorn ({workers} sync workers) on 127.0.0.1; latencies are client-side; "server"
+is time inside Flask (`Server-Timing`); "floor" is `/bench/one-query` (one query + a small
+template) on the same server in the same run.
+"""
+
+
+def _fmt(value, unit: str = "") -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        value = f"{value:,.1f}"
+    return f"{value}{unit}"
+
+
+def _pct(value) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+def _met(flag) -> str:
+    if flag is None:
+        return "not measured"
+    return "**met**" if flag else "**NOT met**"
+
+
+def _row(target: str, figure: str, met) -> str:
+    return f"| {target} | {figure} | {_met(met)} |"
+
+
+def render_one(r: dict) -> str:
+    sc = r["scenarios"]
+    m = r["machine"]
+    lines = [
+        f"## {r['backend']} — {r['label']} ({r['sizes']['people']:,} people, {r['sizes']['ledger']:,} ledger entries, "
+        f"{r['sizes']['attempts']:,} attempts)",
+        "",
+        f"- date: {r['date']}; machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB; Python {m['python']}, "
+        f"SQLite {m['sqlite']}" + (f", PostgreSQL {m['postgresql']}" if m.get("postgresql") else ""),
+        f"- load: {r['load_tool']}, {r['duration_s']} s per run, {r['connections']} connections, {r['workers']} workers; "
+        f"data generated in {r['generate_seconds']} s; whole run {r.get('total_seconds')} s",
+        "",
+    ]
+    fl = sc.get("floor", {})
+    hello, one = fl.get("hello", {}), fl.get("one_query", {})
+    lines += [
+        "| floor | req/s | p50 ms | p99 ms |", "|---|---|---|---|",
+        f"| /bench/hello | {_fmt(hello.get('rps'))} | {_fmt(hello.get('p50_ms'))} | {_fmt(hello.get('p99_ms'))} |",
+        f"| /bench/one-query | {_fmt(one.get('rps'))} | {_fmt(one.get('p50_ms'))} | {_fmt(one.get('p99_ms'))} |",
+        "",
+        "| target | measured | result |", "|---|---|---|",
+    ]
+    for key in ("heartbeat", *[k for k in sc if k.startswith("heartbeat_")]):
+        h = sc.get(key)
+        if not h:
+            continue
+        if "rps" not in h:
+            lines.append(_row(f"heartbeat: {TARGETS['heartbeat'].text}", h.get("note", h.get("status", "")), None))
+            continue
+        lines.append(_row(
+            f"heartbeat ({h['workers']} workers): {TARGETS['heartbeat'].text}",
+            f"{_fmt(h['rps'])} req/s = {_pct(h['floor_ratio'])} of floor ({h['accepted']:,} credited, "
+            f"{h['statuses'].get('409', 0):,} refused as too soon); p50 {_fmt(h['p50_ms'])} ms, p99 {_fmt(h['p99_ms'])} ms; "
+            f"errors {h['error_count']}, locked {h['locked']}", h.get("met")))
+    for key in ("progress", "material"):
+        p = sc.get(key)
+        if not p:
+            continue
+        if "rps" not in p:
+            lines.append(_row(f"{key} page: {TARGETS[key].text}", p.get("note", p.get("status", "")), None))
+            continue
+        lines.append(_row(f"{key} page: {TARGETS[key].text}",
+                          f"{_fmt(p['rps'])} req/s = {_pct(p['floor_ratio'])} of floor; p50 {_fmt(p['p50_ms'])} ms, "
+                          f"p99 {_fmt(p['p99_ms'])} ms; statuses {p['statuses']}; server {_fmt(p['probe_heavy']['server_ms'])} ms",
+                          p.get("met")))
+    d = sc.get("dashboard")
+    if d:
+        if "bare_sql" in d:
+            ca = d["committee_admin"]
+            lines.append(_row(f"committee dashboard: {TARGETS['dashboard'].text}",
+                              f"server {_fmt(ca['server_ms'])} ms (wall {_fmt(ca['wall_ms'])} ms), bare SQL "
+                              f"{_fmt(d['bare_sql']['median_ms'])} ms → {_fmt(d['ratio_to_bare_sql'])}×; {ca['sql']} statements; "
+                              f"status {ca['status']}", d.get("met")))
+        else:
+            lines.append(_row(f"committee dashboard: {TARGETS['dashboard'].text}", d.get("note", ""), None))
+    dd = sc.get("drilldown")
+    if dd:
+        if "largest" in dd:
+            lines.append(_row("branch drill-down: < 300 ms server time",
+                              f"{dd['largest']['people']} people: {_fmt(dd['largest']['server_ms'])} ms, "
+                              f"{dd['largest']['sql']} statements; {dd['smallest']['people']} people: "
+                              f"{_fmt(dd['smallest']['server_ms'])} ms, {dd['smallest']['sql']} statements", dd.get("met")))
+        else:
+            lines.append(_row("branch drill-down: < 300 ms server time", dd.get("note", ""), None))
+    e = sc.get("export")
+    if e:
+        if "seconds" in e:
+            lines.append(_row(f"XLSX export of all people: {TARGETS['export'].text}",
+                              f"{e['seconds']} s, {e['bytes'] / 1e6:.1f} MB file, peak worker {_fmt(e['peak_worker_mb'])} MB, "
+                              f"{e['sql']} statements, streamed: {e['streamed']}, status {e['status']}", e.get("met")))
+        else:
+            lines.append(_row(f"XLSX export of all people: {TARGETS['export'].text}", e.get("note", ""), None))
+    s = sc.get("storm")
+    if s:
+        if "learners" in s:
+            lines.append(_row(f"start-attempt storm: {TARGETS['storm'].text}",
+                              f"{s['learners']:,} learners + {s['double_clicks']} double clicks in {s['window_s']:.0f} s: "
+                              f"p50 {_fmt(s['p50_ms'])} ms, p99 {_fmt(s['p99_ms'])} ms; statuses {s['statuses']}; "
+                              f"exactly one open attempt: {s['exactly_one_open']:,}/{s['learners']:,}", s.get("met")))
+        else:
+            lines.append(_row(f"start-attempt storm: {TARGETS['storm'].text}", s.get("note", ""), None))
+    a = sc.get("autosave")
+    if a:
+        if "autosave" in a:
+            sv, sb = a["autosave"], a["submit"]
+            lines.append(_row("quiz autosave and submit: 0 errors (no numeric target)",
+                              f"autosave {_fmt(sv['rps'])} req/s = {_pct(sv.get('floor_ratio'))} of floor, p99 {_fmt(sv['p99_ms'])} ms "
+                              f"{sv['statuses']}; submit ({a['attempts']} × {a['questions_per_attempt']} questions) p50 "
+                              f"{_fmt(sb['p50_ms'])} ms, p99 {_fmt(sb['p99_ms'])} ms {sb['statuses']}", a.get("met")))
+        else:
+            lines.append(_row("quiz autosave and submit", a.get("note", ""), None))
+    q = sc.get("sql")
+    if q and "pages" in q:
+        detail = ", ".join(f"{n} {p['heavy']}/{p['light']}" for n, p in q["pages"].items())
+        extra = []
+        for key, label in (("dashboard", "dashboard"), ("export", "export")):
+            v = sc.get(key, {})
+            n = v.get("committee_admin", {}).get("sql") if key == "dashboard" else v.get("sql")
+            if n is not None:
+                extra.append(f"{label} {n}")
+        if "largest" in (dd or {}):
+            extra.append(f"drill-down {dd['largest']['sql']}/{dd['smallest']['sql']}")
+        lines.append(_row(f"SQL statements per page: {TARGETS['sql'].text}",
+                          f"heavy/light subject: {detail}" + ("; " + ", ".join(extra) if extra else "")
+                          + (f"; grows with data: {', '.join(q['grows_with_data'])}" if q["grows_with_data"] else ""),
+                          q.get("met")))
+    peaks = r.get("peak_worker_mb") or {}
+    lines += ["", "Peak memory per worker over the whole run (VmHWM): "
+              + (", ".join(f"{v} MB" for v in peaks.values()) or "–"), ""]
+    return "\n".join(lines)
+
+
+def write(results_dir: Path, target: Path) -> None:
+    runs = [json.loads(p.read_text()) for p in sorted(results_dir.glob("*.json"))]
+    order = {"full": 0, "small": 2}
+    runs.sort(key=lambda r: (order.get(r["label"], 1), r["backend"] != "sqlite"))
+    conn = runs[0]["connections"] if runs else 20
+    workers = runs[0]["workers"] if runs else 2
+    notes_path = results_dir.parent / "RESULTS-notes.md"
+    notes = notes_path.read_text() if notes_path.exists() else ""
+    body = HEADER.format(conn=conn, workers=workers) + "\n" + "\n".join(render_one(r) for r in runs)
+    target.write_text(body + ("\n" + notes if notes else ""))

@@ -1,0 +1,179 @@
+"""Run the issue-8 benchmark: generate data, serve it with gunicorn, measure, write RESULTS.md.
+
+    python -m bench.run --small                      # `make bench`: SQLite, 2,000 people, < 2 min
+    python -m bench.run --db sqlite:///bench/data/bench.db          # full size on SQLite
+    python -m bench.run --db postgresql+psycopg://postgres@127.0.0.1:5432/bench   # full on PostgreSQL
+
+The database given is wiped and regenerated (unless --reuse). Results go to
+bench/results/<backend>-<size>.json and every results file is rendered into bench/RESULTS.md.
+Needs wrk for throughput runs (`apt-get install -y wrk`); without it a Python load loop is used
+and the results say so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import secrets
+import sys
+import time
+from pathlib import Path
+
+from bench import generate as gen
+from bench import loadwrk, report, scenarios
+from bench.client import Client, login_many
+from bench.server import Server
+
+HERE = Path(__file__).resolve().parent
+RESULTS_DIR = HERE / "results"
+POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench"
+ALL = ["floor", "sql", "progress", "material", "heartbeat", "autosave", "dashboard", "drilldown", "export", "storm",
+       "heartbeat4"]
+
+
+def _backend(url: str) -> str:
+    return "postgresql" if url.startswith("postgresql") else "sqlite"
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
+    p.add_argument("--db", default=None, help=f"SQLAlchemy URL; default SQLite {gen.DEFAULT_SQLITE} (wiped!)")
+    p.add_argument("--postgres", action="store_true", help=f"shortcut for --db {POSTGRES_URL}")
+    p.add_argument("--small", action="store_true", help="2,000 people / 100,000 entries / 10,000 attempts; 5 s runs")
+    p.add_argument("--people", type=int, default=gen.FULL["people"])
+    p.add_argument("--ledger", type=int, default=gen.FULL["ledger"])
+    p.add_argument("--attempts", type=int, default=gen.FULL["attempts"])
+    p.add_argument("--reuse", action="store_true", help="do not regenerate: reuse the last data set of this backend")
+    p.add_argument("--duration", type=int, default=None, help="seconds per throughput run (default 10; 5 with --small)")
+    p.add_argument("--connections", type=int, default=20)
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--lock-workers", type=int, default=4, help="workers of the second heartbeat run (SQLite locking)")
+    p.add_argument("--learners", type=int, default=None, help="people logged in for the learner pages (default 4,000)")
+    p.add_argument("--storm", type=int, default=2000, help="learners in the start-attempt storm")
+    p.add_argument("--only", default=",".join(ALL), help="comma-separated subset of: " + ", ".join(ALL))
+    p.add_argument("--url", action="append", default=[], metavar="NAME=/path",
+                   help="page URL override, e.g. dashboard=/reports/ (placeholders {branch_id} {slug} {year})")
+    p.add_argument("--no-wrk", action="store_true", help="use the Python load loop even when wrk is installed")
+    p.add_argument("--label", default=None, help="results file label (default: small or full)")
+    return p.parse_args(argv)
+
+
+def machine() -> dict:
+    import platform
+    import sqlite3
+
+    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
+                if ln.startswith("model name")), platform.processor())
+    mem_kb = next(int(ln.split()[1]) for ln in Path("/proc/meminfo").read_text().splitlines() if ln.startswith("MemTotal"))
+    import os
+
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(mem_kb / 1024 / 1024, 1),
+            "kernel": platform.release(), "python": platform.python_version(), "sqlite": sqlite3.sqlite_version}
+
+
+def _pg_version(url: str) -> str | None:
+    if not url.startswith("postgresql"):
+        return None
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        version = conn.execute(text("SHOW server_version")).scalar()
+    engine.dispose()
+    return version
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    url = POSTGRES_URL if args.postgres else (args.db or f"sqlite:///{gen.DEFAULT_SQLITE}")
+    backend = _backend(url)
+    sizes = dict(gen.SMALL) if args.small else {"people": args.people, "ledger": args.ledger,
+                                                 "attempts": args.attempts}
+    label = args.label or ("small" if args.small else ("full" if sizes == gen.FULL else
+                                                       f"{sizes['people']}p-{sizes['ledger']}l"))
+    duration = args.duration or (5 if args.small else 10)
+    only = [s.strip() for s in args.only.split(",") if s.strip()]
+    overrides = dict(item.split("=", 1) for item in args.url)
+    use_wrk = loadwrk.available() and not args.no_wrk
+    if not use_wrk and not args.no_wrk:
+        print(loadwrk.INSTALL_HINT, file=sys.stderr)
+    manifest_path = gen.DATA_DIR / f"manifest-{backend}.json"
+    t_start = time.perf_counter()
+
+    if args.reuse and manifest_path.exists():
+        manifest = json.loads(manifest_path.read_text())
+        print(f"reusing the data set of {manifest_path}")
+    else:
+        manifest = gen.generate(url, **sizes)
+        manifest_path.parent.mkdir(parents=True, exist_ok=True)
+        manifest_path.write_text(json.dumps(manifest, ensure_ascii=False))
+
+    app = gen.bench_app(url)
+    results: dict = {"label": label, "backend": backend, "url": url.split("@")[-1], "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+                     "machine": {**machine(), "postgresql": _pg_version(url)}, "sizes": manifest["sizes"],
+                     "generate_seconds": manifest["seconds"], "rows": manifest["rows"],
+                     "load_tool": "wrk" if use_wrk else "python", "duration_s": duration,
+                     "connections": args.connections, "workers": args.workers, "scenarios": {}}
+    secret = secrets.token_hex(32)
+    log_path = gen.DATA_DIR / f"gunicorn-{backend}.log"
+    log_path.unlink(missing_ok=True)
+    n_learners = min(len(manifest["people_logins"]), args.learners or 4000)
+    with Server(url, args.workers, log_path, secret=secret) as server:
+        t0 = time.perf_counter()
+        people = manifest["people_logins"]
+        # Heavy readers come first in the data (the generator skews toward low indices).
+        logins = people[:n_learners - 1] + [people[-1]]
+        learners = login_many(server.port, logins, manifest["password"])
+        admins = {}
+        for role, login_id in (("committee_admin", manifest["committee_admin"]), ("auditor", manifest["auditor"]),
+                               ("branch_admin", manifest["largest_branch"]["admin"])):
+            admins[role] = Client(server.port)
+            admins[role].login(login_id, manifest["password"])
+        results["login_seconds"] = round(time.perf_counter() - t0, 1)
+        print(f"logged in {len(learners)} learners and {len(admins)} admins in {results['login_seconds']} s "
+              f"({server.workers} workers on port {server.port}, load by {results['load_tool']})")
+        ctx = scenarios.Context(app=app, url=url, manifest=manifest, server=server, duration=duration,
+                                connections=args.connections, overrides=overrides, learners=learners, admins=admins,
+                                use_wrk=use_wrk)
+        sc = results["scenarios"]
+        sc["floor"] = scenarios.floor(ctx)
+        steps = [
+            ("sql", lambda: scenarios.sql_per_page(ctx)),
+            ("progress", lambda: scenarios.learner_page(ctx, "progress")),
+            ("material", lambda: scenarios.learner_page(ctx, "material")),
+            ("heartbeat", lambda: scenarios.heartbeat(ctx, server.workers)),
+            ("autosave", lambda: scenarios.autosave_submit(ctx)),
+            ("dashboard", lambda: scenarios.dashboard(ctx)),
+            ("drilldown", lambda: scenarios.drilldown(ctx)),
+            ("export", lambda: scenarios.export(ctx)),
+            ("storm", lambda: scenarios.storm(ctx, min(args.storm, len(learners)))),
+        ]
+        for name, step in steps:
+            if name in only:
+                sc[name] = _guarded(name, step)
+        results["peak_worker_mb"] = {str(k): round(v, 1) for k, v in server.peak_memory_mb().items()}
+    if "heartbeat4" in only:
+        with Server(url, args.lock_workers, log_path, secret=secret) as server:
+            ctx.server = server
+            sc[f"heartbeat_{args.lock_workers}w"] = _guarded("heartbeat4", lambda: scenarios.heartbeat(
+                ctx, server.workers))
+    results["total_seconds"] = round(time.perf_counter() - t_start, 1)
+    RESULTS_DIR.mkdir(exist_ok=True)
+    out = RESULTS_DIR / f"{backend}-{label}.json"
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=1))
+    report.write(RESULTS_DIR, HERE / "RESULTS.md")
+    print(f"results: {out.relative_to(HERE.parent)} and bench/RESULTS.md ({results['total_seconds']} s in all)")
+    return 0
+
+
+def _guarded(name: str, step):
+    """One failing measurement must not lose the others: record its error and go on."""
+    try:
+        return step()
+    except Exception as exc:  # noqa: BLE001 - reported in the results table
+        print(f"  {name}: FAILED {type(exc).__name__}: {exc}", file=sys.stderr)
+        return {"status": "failed", "note": f"{type(exc).__name__}: {str(exc)[:300]}"}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

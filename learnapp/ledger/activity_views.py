@@ -1,0 +1,215 @@
+"""Activities of branches: schedule, roster ticking, sign-in sheets, the check-in code screen."""
+
+from __future__ import annotations
+
+import io
+
+from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from learnapp import clock
+from learnapp.accounts.forms import EmptyForm
+from learnapp.db import db
+from learnapp.errors import DomainError
+from learnapp.ledger import activities, sheets
+from learnapp.ledger.blueprint import bp
+from learnapp.ledger.forms import ActivityForm, RosterForm, SheetForm
+from learnapp.ledger.offline_models import Activity, Attendance
+from learnapp.ledger.rules import compute_credit
+from learnapp.ledger.schedule import make_schedule
+from learnapp.org.models import Branch
+from learnapp.security import can_manage_branch, is_branch_admin, managed_branches, require_role
+
+
+def _managed_activity_or_404(activity_id: int) -> Activity:
+    activity = db.session.get(Activity, activity_id)
+    if activity is None or not can_manage_branch(current_user, activity.branch):
+        abort(404)
+    return activity
+
+
+def _branch_choices() -> list[tuple[int, str]]:
+    branches = db.session.scalars(select(Branch).where(managed_branches(current_user), Branch.active).order_by(Branch.path)).all()
+    return [(b.id, "　" * max(0, b.depth) + b.name) for b in branches]
+
+
+@bp.get("/activities")
+@require_role(is_branch_admin)
+def activities_list():
+    present = (select(Attendance.activity_id, func.count(Attendance.id).label("n"))
+               .where(Attendance.present).group_by(Attendance.activity_id).subquery())
+    stmt = (select(Activity, func.coalesce(present.c.n, 0)).join(Branch, Branch.id == Activity.branch_id)
+            .outerjoin(present, present.c.activity_id == Activity.id)
+            .where(managed_branches(current_user)).order_by(Activity.start_date.desc(), Activity.id.desc()))
+    show = request.args.get("show", "recent")
+    if show != "all":
+        stmt = stmt.where(Activity.start_date >= clock.today().replace(month=1, day=1))
+    return render_template("ledger/activities.html", rows=db.session.execute(stmt.limit(300)).all(), show=show,
+                           today=clock.today())
+
+
+def _form_values(form: ActivityForm):
+    schedule = make_schedule(form.start_date.data, form.start_time.data, form.end_time.data, form.end_date.data)
+    audience = [db.session.get(Branch, i) for i in form.audience.data]
+    return schedule, [b for b in audience if b is not None]
+
+
+@bp.route("/activities/new", methods=["GET", "POST"])
+@require_role(is_branch_admin)
+def new_activity():
+    form = ActivityForm()
+    form.branch_id.choices = form.audience.choices = _branch_choices()
+    if request.method == "GET":
+        form.start_date.data = clock.today()
+        if form.branch_id.choices:
+            form.branch_id.data = form.branch_id.choices[0][0]
+            form.audience.data = [form.branch_id.choices[0][0]]
+    if form.validate_on_submit():
+        try:
+            schedule, audience = _form_values(form)
+            branch = db.session.get(Branch, form.branch_id.data)
+            activity = activities.create_activity(
+                current_user, branch=branch, category=form.category.data, title=form.title.data, schedule=schedule,
+                place=form.place.data, organiser=form.organiser.data, description=form.description.data,
+                audience=audience, stages=form.stages.data or [])
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            exc.apply_to_form(form)
+        else:
+            flash(_("Activity scheduled."), "success")
+            return redirect(url_for("ledger.activity", activity_id=activity.id))
+    return render_template("ledger/activity_form.html", form=form, activity=None)
+
+
+@bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
+@require_role(is_branch_admin)
+def edit_activity(activity_id: int):
+    activity = _managed_activity_or_404(activity_id)
+    form = ActivityForm(obj=activity)
+    form.branch_id.choices = [(activity.branch_id, activity.branch.name)]
+    form.audience.choices = _branch_choices()
+    if request.method == "GET":
+        form.audience.data = [b.id for b in activity.audience_branches]
+        form.stages.data = activity.stages
+    if form.validate_on_submit():
+        try:
+            schedule, audience = _form_values(form)
+            activities.update_activity(current_user, activity, category=form.category.data, title=form.title.data,
+                                       schedule=schedule, place=form.place.data, organiser=form.organiser.data,
+                                       description=form.description.data, audience=audience,
+                                       stages=form.stages.data or [])
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            exc.apply_to_form(form)
+        else:
+            flash(_("Activity saved."), "success")
+            return redirect(url_for("ledger.activity", activity_id=activity.id))
+    return render_template("ledger/activity_form.html", form=form, activity=activity)
+
+
+@bp.get("/activities/<int:activity_id>")
+@require_role(is_branch_admin)
+def activity(activity_id: int):
+    item = _managed_activity_or_404(activity_id)
+    people = db.session.execute(activities.roster(item, current_user)).all()
+    portions = compute_credit(item.category, item.schedule)
+    return render_template("ledger/activity.html", activity=item, people=people, portions=portions,
+                           credit=sum(p.credit for p in portions), roster_form=RosterForm(), sheet_form=SheetForm(),
+                           empty_form=EmptyForm(), started=item.start_date <= clock.today(),
+                           present=activities.attendance_count(item))
+
+
+@bp.post("/activities/<int:activity_id>/attendance")
+@require_role(is_branch_admin)
+def record_attendance(activity_id: int):
+    item = _managed_activity_or_404(activity_id)
+    form = RosterForm()
+    if form.validate_on_submit():
+        ids = {int(i) for i in request.form.getlist("present") if i.isdigit()}
+        try:
+            changes = activities.record_roster(current_user, item, ids, form.reason.data)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            flash("; ".join(exc.messages), "error")
+        else:
+            added = sum(1 for c in changes if c.present)
+            flash(_("Attendance saved: %(added)d marked present, %(removed)d corrected to absent.", added=added,
+                    removed=len(changes) - added), "success")
+    return redirect(url_for("ledger.activity", activity_id=activity_id))
+
+
+@bp.get("/activities/<int:activity_id>/sheet.xlsx")
+@require_role(is_branch_admin)
+def sheet_template(activity_id: int):
+    item = _managed_activity_or_404(activity_id)
+    data = sheets.template(item, current_user)
+    return send_file(io.BytesIO(data), as_attachment=True, download_name=f"sign-in-{item.id}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.post("/activities/<int:activity_id>/sheet")
+@require_role(is_branch_admin)
+def upload_sheet(activity_id: int):
+    item = _managed_activity_or_404(activity_id)
+    form = SheetForm()
+    if not form.validate_on_submit():
+        flash(_("Choose the XLSX file."), "error")
+        return redirect(url_for("ledger.activity", activity_id=activity_id))
+    try:
+        changes = sheets.import_sheet(current_user, item, form.file.data.read(sheets.MAX_SHEET_BYTES + 1))
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        for message in exc.messages[:30]:
+            flash(message, "error")
+        flash(_("Nothing was recorded: correct the sheet and upload it again."), "error")
+    else:
+        flash(_("Sign-in sheet recorded: %(n)d more people marked present.", n=len(changes)), "success")
+    return redirect(url_for("ledger.activity", activity_id=activity_id))
+
+
+@bp.post("/activities/<int:activity_id>/cancel")
+@require_role(is_branch_admin)
+def cancel_activity(activity_id: int):
+    item = _managed_activity_or_404(activity_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            activities.cancel_activity(current_user, item)
+            db.session.commit()
+            flash(_("The activity was cancelled."), "success")
+        except DomainError as exc:
+            db.session.rollback()
+            flash("; ".join(exc.messages), "error")
+    return redirect(url_for("ledger.activity", activity_id=activity_id))
+
+
+@bp.post("/activities/<int:activity_id>/code")
+@require_role(is_branch_admin)
+def new_code(activity_id: int):
+    item = _managed_activity_or_404(activity_id)
+    if EmptyForm().validate_on_submit():
+        activities.new_code(current_user, item)
+        db.session.commit()
+        flash(_("A new check-in code was made; the old one no longer works."), "success")
+    return redirect(url_for("ledger.checkin_screen", activity_id=activity_id))
+
+
+@bp.get("/activities/<int:activity_id>/screen")
+@require_role(is_branch_admin)
+def checkin_screen(activity_id: int):
+    """Shown on the projector during the activity: the code, and how many have checked in."""
+    item = _managed_activity_or_404(activity_id)
+    return render_template("ledger/checkin_screen.html", activity=item, present=activities.attendance_count(item),
+                           empty_form=EmptyForm())
+
+
+@bp.get("/activities/<int:activity_id>/count.json")
+@require_role(is_branch_admin)
+def checkin_count(activity_id: int):
+    item = _managed_activity_or_404(activity_id)
+    return jsonify({"present": activities.attendance_count(item)})

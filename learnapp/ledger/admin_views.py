@@ -1,0 +1,167 @@
+"""Administrators: the approval queue (with evidence preview and bulk approve), adjustments, reversals."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from learnapp import clock
+from learnapp.accounts.forms import EmptyForm
+from learnapp.accounts.models import User
+from learnapp.db import db
+from learnapp.errors import DomainError
+from learnapp.ledger import claims, services
+from learnapp.ledger.blueprint import bp
+from learnapp.ledger.forms import AdjustmentForm, ApproveForm, ReasonForm, RejectForm
+from learnapp.ledger.models import Category, LedgerEntry
+from learnapp.ledger.offline_models import Claim, ClaimStatus
+from learnapp.security import can_manage_user, is_branch_admin, managed_users, require_role
+
+QUEUE_LIMIT = 200
+
+
+def _managed_claim_or_404(claim_id: int) -> Claim:
+    claim = db.session.get(Claim, claim_id)
+    if claim is None or not can_manage_user(current_user, claim.user):
+        abort(404)
+    return claim
+
+
+@bp.get("/queue")
+@require_role(is_branch_admin)
+def queue():
+    """Pending claims of the people the admin administers, oldest first, each with its overlap flag."""
+    stmt = (select(Claim).join(User, User.id == Claim.user_id)
+            .where(Claim.status == ClaimStatus.pending, managed_users(current_user), Claim.user_id != current_user.id)
+            .order_by(Claim.created_at, Claim.id))
+    branch_id = request.args.get("branch", type=int)
+    if branch_id:
+        stmt = stmt.where(User.branch_id == branch_id)
+    pending = db.session.scalars(stmt.limit(QUEUE_LIMIT)).all()
+    count = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = [(c, claims.overlaps(c), claims.expected_credit(c)) for c in pending]
+    return render_template("ledger/queue.html", rows=rows, count=count, limit=QUEUE_LIMIT, form=EmptyForm())
+
+
+@bp.post("/queue/approve")
+@require_role(is_branch_admin)
+def bulk_approve():
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    ids = [int(i) for i in request.form.getlist("claim_id") if i.isdigit()]
+    if not ids:
+        flash(_("Tick the claims to approve first."), "warning")
+        return redirect(url_for("ledger.queue"))
+    for claim_id in ids:
+        _managed_claim_or_404(claim_id)
+    try:
+        result = claims.bulk_approve(current_user, ids)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(_("Nothing was approved: %(problem)s", problem="; ".join(exc.messages)), "error")
+        return redirect(url_for("ledger.queue"))
+    flash(_("%(n)d claim(s) approved.", n=len(result.approved)), "success")
+    if result.skipped:
+        flash(_("%(n)d claim(s) were already decided and were skipped.", n=len(result.skipped)), "info")
+    return redirect(url_for("ledger.queue"))
+
+
+def _after_decision(claim_id: int):
+    target = request.form.get("next")
+    if target == "queue":
+        return redirect(url_for("ledger.queue"))
+    return redirect(url_for("ledger.claim", claim_id=claim_id))
+
+
+@bp.post("/claims/<int:claim_id>/approve")
+@require_role(is_branch_admin)
+def approve_claim(claim_id: int):
+    _managed_claim_or_404(claim_id)
+    form = ApproveForm()
+    if not form.validate_on_submit():
+        flash("; ".join(e for errors in form.errors.values() for e in errors), "error")
+        return _after_decision(claim_id)
+    try:
+        claim = claims.approve_claim(current_user, claim_id, form.note.data)
+        db.session.commit()
+        flash(_("Approved: %(credit)s study hours credited.", credit=f"{(claim.credited_hundredths or 0) / 100:g}"), "success")
+    except claims.AlreadyDecided as exc:
+        # A double click or a colleague was faster: nothing more was credited.
+        db.session.rollback()
+        flash(exc.messages[0], "info")
+    except DomainError as exc:
+        db.session.rollback()
+        flash("; ".join(exc.messages), "error")
+    return _after_decision(claim_id)
+
+
+@bp.post("/claims/<int:claim_id>/reject")
+@require_role(is_branch_admin)
+def reject_claim(claim_id: int):
+    _managed_claim_or_404(claim_id)
+    form = RejectForm()
+    if not form.validate_on_submit():
+        flash(_("Give the reason for rejecting the claim."), "error")
+        return redirect(url_for("ledger.claim", claim_id=claim_id))
+    try:
+        claims.reject_claim(current_user, claim_id, form.reason.data)
+        db.session.commit()
+        flash(_("The claim was rejected; the learner sees your reason."), "success")
+    except DomainError as exc:
+        db.session.rollback()
+        flash("; ".join(exc.messages), "error")
+    return _after_decision(claim_id)
+
+
+@bp.route("/adjustments", methods=["GET", "POST"])
+@require_role(is_branch_admin)
+def adjustments():
+    form = AdjustmentForm()
+    if request.method == "GET":
+        form.occurred_on.data = clock.today()
+        form.login_id.data = request.args.get("login_id", "")
+    if form.validate_on_submit():
+        user = db.session.scalar(select(User).where(User.login_id == form.login_id.data.strip()))
+        if user is None or not can_manage_user(current_user, user):
+            form.login_id.errors.append(_("No one with this login ID in the branches you administer."))
+        else:
+            try:
+                services.adjust(current_user, user, credit_hundredths=form.credit.hundredths,
+                                occurred_on=form.occurred_on.data, reason=form.reason.data)
+                db.session.commit()
+            except DomainError as exc:
+                db.session.rollback()
+                exc.apply_to_form(form)
+            else:
+                flash(_("Adjustment recorded for %(name)s.", name=user.name), "success")
+                return redirect(url_for("ledger.adjustments"))
+    recent = db.session.execute(
+        select(LedgerEntry, User).join(User, User.id == LedgerEntry.user_id)
+        .where(LedgerEntry.category == Category.adjustment, managed_users(current_user))
+        .order_by(LedgerEntry.id.desc()).limit(50)
+    ).all()
+    return render_template("ledger/adjustments.html", form=form, recent=recent)
+
+
+@bp.post("/entries/<int:entry_id>/reverse")
+@require_role(is_branch_admin)
+def reverse_entry(entry_id: int):
+    entry = db.session.get(LedgerEntry, entry_id)
+    if entry is None or not can_manage_user(current_user, entry.user):
+        abort(404)
+    form = ReasonForm()
+    back = url_for("ledger.person", user_id=entry.user_id, year=entry.year)
+    if not form.validate_on_submit():
+        flash(_("Give the reason for the correction."), "error")
+        return redirect(back)
+    try:
+        services.reverse_entry(current_user, entry, form.reason.data)
+        db.session.commit()
+        flash(_("The entry was reversed."), "success")
+    except DomainError as exc:
+        db.session.rollback()
+        flash("; ".join(exc.messages), "error")
+    return redirect(back)

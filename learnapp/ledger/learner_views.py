@@ -1,0 +1,169 @@
+"""The learner's side: my study hours, claims with evidence, check-in; a person's ledger for those who may see it."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from learnapp import clock
+from learnapp.accounts.forms import EmptyForm
+from learnapp.db import db
+from learnapp.errors import DomainError
+from learnapp.extensions import limiter
+from learnapp.ledger import activities, claims, evidence, progress, queries
+from learnapp.ledger.blueprint import bp
+from learnapp.ledger.forms import ApproveForm, CheckinForm, ClaimForm, ReasonForm, RejectForm
+from learnapp.ledger.offline_models import Claim, ClaimStatus, Evidence
+from learnapp.ledger.schedule import make_schedule
+from learnapp.security import can_manage_user, can_view_user, get_visible_user_or_404
+
+
+def _year_arg() -> int:
+    year = request.args.get("year", type=int)
+    today = clock.today()
+    return year if year and 2000 <= year <= today.year + 1 else today.year
+
+
+def _ledger_page(user, *, own: bool):
+    year = _year_arg()
+    p = progress.year_progress(user, year)
+    rows = db.session.execute(queries.entries_with_status(user.id, year)).all()
+    sources = progress.sources_for([row[0] for row in rows])
+    user_claims = db.session.scalars(
+        select(Claim).where(Claim.user_id == user.id).order_by(Claim.status != ClaimStatus.pending, Claim.start_date.desc())
+        .limit(200)
+    ).all()
+    return render_template(
+        "ledger/mine.html", p=p, rows=rows, sources=sources, claims=user_claims, own=own,
+        years=queries.years_of(user.id), person=user, can_manage=can_manage_user(current_user, user),
+        reverse_form=ReasonForm(),
+    )
+
+
+@bp.get("/")
+@login_required
+def mine():
+    return _ledger_page(current_user, own=True)
+
+
+@bp.get("/people/<int:user_id>")
+@login_required
+def person(user_id: int):
+    user = get_visible_user_or_404(current_user, user_id)
+    if user.id == current_user.id:
+        return redirect(url_for("ledger.mine", year=request.args.get("year")))
+    return _ledger_page(user, own=False)
+
+
+@bp.route("/claims/new", methods=["GET", "POST"])
+@login_required
+def new_claim():
+    form = ClaimForm()
+    if request.method == "GET":
+        form.start_date.data = clock.today()
+    if form.validate_on_submit():
+        try:
+            schedule = make_schedule(form.start_date.data, form.start_time.data, form.end_time.data, form.end_date.data)
+            files = [(f.filename, f.stream) for f in (form.evidence.data or []) if getattr(f, "filename", "")]
+            claim = claims.submit_claim(current_user, category=form.category.data, title=form.title.data,
+                                        schedule=schedule, description=form.description.data, place=form.place.data,
+                                        files=files)
+            clash = claims.overlaps(claim)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            exc.apply_to_form(form)
+        else:
+            flash(_("Your claim was sent to your branch for approval."), "success")
+            if clash:
+                flash(_("It overlaps in time with other study of yours; the approver will see this."), "warning")
+            return redirect(url_for("ledger.claim", claim_id=claim.id))
+    return render_template("ledger/claim_form.html", form=form)
+
+
+def _visible_claim_or_404(claim_id: int) -> Claim:
+    claim = db.session.get(Claim, claim_id)
+    if claim is None or not can_view_user(current_user, claim.user):
+        abort(404)
+    return claim
+
+
+@bp.get("/claims/<int:claim_id>")
+@login_required
+def claim(claim_id: int):
+    item = _visible_claim_or_404(claim_id)
+    can_decide = (item.status == ClaimStatus.pending and can_manage_user(current_user, item.user)
+                  and item.user_id != current_user.id)
+    return render_template(
+        "ledger/claim.html", claim=item, overlaps=claims.overlaps(item), expected=claims.expected_credit(item),
+        can_decide=can_decide, approve_form=ApproveForm(), reject_form=RejectForm(), empty_form=EmptyForm(),
+        year_total=queries.year_total(item.user_id, item.start_date.year),
+    )
+
+
+@bp.post("/claims/<int:claim_id>/withdraw")
+@login_required
+def withdraw_claim(claim_id: int):
+    item = _visible_claim_or_404(claim_id)
+    if item.user_id != current_user.id:
+        abort(403)
+    if EmptyForm().validate_on_submit():
+        try:
+            claims.withdraw_claim(current_user, item)
+            db.session.commit()
+            flash(_("The claim was withdrawn. It stays in your history."), "success")
+        except DomainError as exc:
+            db.session.rollback()
+            flash("; ".join(exc.messages), "error")
+    return redirect(url_for("ledger.claim", claim_id=claim_id))
+
+
+@bp.get("/evidence/<int:evidence_id>")
+@login_required
+def evidence_file(evidence_id: int):
+    """Served only to the owner, their contact, admins of their branch subtree and auditors."""
+    item = db.session.get(Evidence, evidence_id)
+    if item is None or not can_view_user(current_user, item.claim.user):
+        abort(404)
+    try:
+        path = evidence.path_of(item.stored_name)
+    except DomainError:
+        abort(404)
+    if not path.exists():
+        abort(404)
+    download = request.args.get("download") == "1"
+    response = send_file(path, mimetype=item.content_type, as_attachment=download, download_name=item.original_name,
+                         max_age=0, conditional=True)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    if item.is_image:
+        # An image opened on its own is never a page that may run anything. (PDFs keep the site's
+        # policy: browsers refuse to show a PDF in a sandboxed document.)
+        response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return response
+
+
+@bp.route("/checkin", methods=["GET", "POST"])
+@login_required
+@limiter.limit("20 per minute", methods=["POST"], key_func=lambda: f"checkin:{current_user.get_id()}")
+def checkin():
+    form = CheckinForm()
+    if request.method == "GET" and request.args.get("code"):
+        form.code.data = request.args.get("code")
+    if form.validate_on_submit():
+        try:
+            activity, change = activities.check_in(current_user, form.code.data)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            exc.apply_to_form(form)
+        else:
+            if change is None:
+                flash(_("You had already checked in to “%(title)s”.", title=activity.title), "info")
+            else:
+                flash(_("Checked in to “%(title)s”: %(credit)s study hours credited.", title=activity.title,
+                        credit=f"{change.credit / 100:g}"), "success")
+            return redirect(url_for("ledger.mine"))
+    return render_template("ledger/checkin.html", form=form)

@@ -1,0 +1,127 @@
+"""Reads on the ledger. Every total is an SQL aggregate over the entries, never a stored counter."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy.orm import aliased
+
+from learnapp.accounts.models import User
+from learnapp.db import db
+from learnapp.ledger.models import ONLINE_CATEGORIES, Category, LedgerEntry
+
+_ONLINE = [c.value for c in ONLINE_CATEGORIES]
+
+
+def _online_sum():
+    return func.coalesce(func.sum(case((LedgerEntry.category.in_(_ONLINE), LedgerEntry.credit_hundredths), else_=0)), 0)
+
+
+def _offline_sum():
+    # Everything that is not online study: activities, claims, carry-over and adjustments.
+    return func.coalesce(func.sum(case((LedgerEntry.category.in_(_ONLINE), 0), else_=LedgerEntry.credit_hundredths)), 0)
+
+
+def online_credit_on(user_id: int, day: date) -> int:
+    """Hundredths already credited for online study on that local day (for the daily cap)."""
+    return db.session.scalar(
+        select(func.coalesce(func.sum(LedgerEntry.credit_hundredths), 0)).where(
+            LedgerEntry.user_id == user_id, LedgerEntry.occurred_on == day, LedgerEntry.category.in_(_ONLINE)
+        )
+    ) or 0
+
+
+def year_total(user_id: int, year: int) -> int:
+    """The person's credit in the training year, in hundredths."""
+    return db.session.scalar(
+        select(func.coalesce(func.sum(LedgerEntry.credit_hundredths), 0)).where(
+            LedgerEntry.user_id == user_id, LedgerEntry.year == year
+        )
+    ) or 0
+
+
+def category_total(user_id: int, year: int, category: Category) -> int:
+    return db.session.scalar(
+        select(func.coalesce(func.sum(LedgerEntry.credit_hundredths), 0)).where(
+            LedgerEntry.user_id == user_id, LedgerEntry.year == year, LedgerEntry.category == category
+        )
+    ) or 0
+
+
+def totals_by_user(year: int, user_filter=None) -> Select:
+    """select() of (user_id, total, online, offline) per person for the year, in hundredths.
+
+    `user_filter` is an optional condition on `User` (e.g. `security.visible_users(actor)` or
+    `User.branch_id.in_(...)`); people without entries do not appear (outer-join User yourself
+    to list them with zero). Use it as a subquery: `totals_by_user(2026, f).subquery()`.
+    """
+    stmt = (
+        select(
+            LedgerEntry.user_id.label("user_id"),
+            func.coalesce(func.sum(LedgerEntry.credit_hundredths), 0).label("total"),
+            _online_sum().label("online"),
+            _offline_sum().label("offline"),
+        )
+        .where(LedgerEntry.year == year)
+        .group_by(LedgerEntry.user_id)
+    )
+    if user_filter is not None:
+        stmt = stmt.join(User, User.id == LedgerEntry.user_id).where(user_filter)
+    return stmt
+
+
+def year_summary(user_id: int, year: int) -> dict:
+    """Total, online, offline and by category for one person and year, in hundredths."""
+    row = db.session.execute(
+        select(func.coalesce(func.sum(LedgerEntry.credit_hundredths), 0), _online_sum(), _offline_sum())
+        .where(LedgerEntry.user_id == user_id, LedgerEntry.year == year)
+    ).one()
+    by_category = db.session.execute(
+        select(LedgerEntry.category, func.sum(LedgerEntry.credit_hundredths))
+        .where(LedgerEntry.user_id == user_id, LedgerEntry.year == year)
+        .group_by(LedgerEntry.category)
+    ).all()
+    order = {c: i for i, c in enumerate(Category)}
+    categories = sorted(((Category(c), int(v or 0)) for c, v in by_category), key=lambda cv: order[cv[0]])
+    return {"total": int(row[0]), "online": int(row[1]), "offline": int(row[2]), "by_category": categories}
+
+
+def years_of(user_id: int) -> list[tuple[int, int]]:
+    """(year, total) for every year the person has entries in, newest first."""
+    return [(int(y), int(t)) for y, t in db.session.execute(
+        select(LedgerEntry.year, func.sum(LedgerEntry.credit_hundredths))
+        .where(LedgerEntry.user_id == user_id).group_by(LedgerEntry.year).order_by(LedgerEntry.year.desc())
+    ).all()]
+
+
+def daily_totals(user_id: int, year: int) -> list[tuple[date, int]]:
+    """Credit per local day of the year, for the cumulative chart."""
+    return [(d, int(v)) for d, v in db.session.execute(
+        select(LedgerEntry.occurred_on, func.sum(LedgerEntry.credit_hundredths))
+        .where(LedgerEntry.user_id == user_id, LedgerEntry.year == year)
+        .group_by(LedgerEntry.occurred_on).order_by(LedgerEntry.occurred_on)
+    ).all()]
+
+
+def entries_with_status(user_id: int, year: int) -> Select:
+    """The person's entries of the year with the id of the entry that reversed each (if any)."""
+    reversal = aliased(LedgerEntry)
+    return (
+        select(LedgerEntry, reversal.id.label("reversed_by_id"))
+        .outerjoin(reversal, and_(reversal.reverses_id == LedgerEntry.id))
+        .where(LedgerEntry.user_id == user_id, LedgerEntry.year == year)
+        .order_by(LedgerEntry.occurred_on.desc(), LedgerEntry.id.desc())
+    )
+
+
+def unreversed_entries(user_id: int, source_type: str, source_id: str) -> list[LedgerEntry]:
+    """Entries from one source that still stand (no reversal points at them)."""
+    reversal = aliased(LedgerEntry)
+    return list(db.session.scalars(
+        select(LedgerEntry)
+        .outerjoin(reversal, reversal.reverses_id == LedgerEntry.id)
+        .where(LedgerEntry.user_id == user_id, LedgerEntry.source_type == source_type,
+               LedgerEntry.source_id == source_id, reversal.id.is_(None), LedgerEntry.reverses_id.is_(None))
+        .order_by(LedgerEntry.id)
+    ))

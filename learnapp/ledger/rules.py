@@ -1,0 +1,416 @@
+"""Credit rules per training year, kept as YAML: parsing with line numbers, and the rules in force.
+
+A rules file (see content/credit-rules/README.md) says what a year requires and how study turns into
+credit. Credits in the file are in 学时 with at most two decimals; inside learnapp they are integer
+hundredths. The parser walks the YAML node tree (yaml.compose) so every error names its line and key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+
+import yaml
+from flask_babel import gettext as _
+from sqlalchemy import select
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from learnapp.accounts.models import Role, Stage
+from learnapp.db import db
+from learnapp.ledger.models import Category, CreditRuleSet
+from learnapp.ledger.schedule import Schedule
+
+# Any part of a half day (4 clock hours) counts as a half day; a day is two half days.
+HALF_DAY_MINUTES = 240
+CONVERSION_KINDS = ("per_hour", "per_half_day", "per_day", "per_item", "fixed")
+CONVERTIBLE = tuple(c for c in Category if c not in (Category.carry_over, Category.adjustment))
+MAX_CREDIT = 100_000  # 1000 学时: anything above is a typing mistake
+
+
+@dataclass(frozen=True)
+class Band:
+    min_minutes: int
+    credit: int  # hundredths
+
+
+@dataclass(frozen=True)
+class Conversion:
+    kind: str
+    credit: int = 0  # hundredths per unit (hour, half day, day) or per event (fixed)
+    bands: tuple[Band, ...] = ()  # per_item: longest first
+
+    def for_days(self, day_minutes: list[int]) -> int:
+        """Credit for study spread over days (minutes studied on each local day)."""
+        if self.kind == "per_hour":
+            return sum(self.credit * m // 60 for m in day_minutes)
+        if self.kind in ("per_half_day", "per_day"):
+            half_days = sum(min(2, -(-m // HALF_DAY_MINUTES)) for m in day_minutes if m > 0)
+            return self.credit * half_days if self.kind == "per_half_day" else self.credit * half_days // 2
+        if self.kind == "per_item":
+            return self.item(sum(day_minutes))
+        return self.credit  # fixed
+
+    def item(self, minutes: int) -> int:
+        for band in self.bands:
+            if minutes >= band.min_minutes:
+                return band.credit
+        return 0
+
+
+DEFAULT_BANDS = (Band(30, 100), Band(15, 50), Band(0, 25))
+
+
+@dataclass(frozen=True)
+class YearRules:
+    """The rules of one training year. All credits in hundredths of a 学时."""
+
+    year: int
+    requirement_default: int = 5000
+    requirement_by_stage: Mapping[str, int] = field(default_factory=dict)
+    requirement_by_role: Mapping[str, int] = field(default_factory=dict)
+    min_online: int | None = None
+    min_offline: int | None = None
+    conversions: Mapping[Category, Conversion] = field(default_factory=dict)
+    category_caps: Mapping[Category, int] = field(default_factory=dict)
+    daily_online_cap: int | None = None
+    carry_over_max: int = 0  # 0: no carry-over
+    version: int | None = None  # None: built-in defaults, no rules loaded for the year
+
+    def item_credit(self, minutes: int, category: Category | str = Category.online_reading) -> int:
+        """Credit for one item (a reading, a video) by its length bands."""
+        conversion = self.conversions.get(Category(category))
+        if conversion is None or conversion.kind != "per_item":
+            conversion = self.conversions.get(Category.online_reading) or Conversion("per_item", bands=DEFAULT_BANDS)
+        return conversion.item(max(0, int(minutes)))
+
+    @property
+    def test_pass_credit(self) -> int:
+        conversion = self.conversions.get(Category.test_passed)
+        return conversion.credit if conversion and conversion.kind == "fixed" else 50
+
+    def requirement_for(self, user) -> int:
+        """The person's annual requirement: by role if one applies (the highest), else by stage."""
+        roles = {str(g.role) for g in getattr(user, "grants", [])}
+        by_role = [v for r, v in self.requirement_by_role.items() if r in roles]
+        if by_role:
+            return max(by_role)
+        return self.requirement_by_stage.get(str(user.stage), self.requirement_default)
+
+    def carry_over_for(self, excess: int) -> int:
+        return max(0, min(excess, self.carry_over_max))
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing
+
+@dataclass(frozen=True)
+class RuleProblem:
+    line: int
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.key}: {self.message}" if self.key else f"line {self.line}: {self.message}"
+
+
+class RulesError(Exception):
+    """A rules file could not be used; `problems` name the line and key of each error."""
+
+    def __init__(self, problems: list[RuleProblem], source: str = ""):
+        self.problems = problems
+        self.source = source
+        super().__init__("\n".join(f"{source}: {p}" if source else str(p) for p in problems))
+
+
+class _Parser:
+    def __init__(self) -> None:
+        self.problems: list[RuleProblem] = []
+
+    def fail(self, node: Node | None, key: str, message: str) -> None:
+        line = node.start_mark.line + 1 if node is not None else 1
+        self.problems.append(RuleProblem(line, key, message))
+
+    def mapping(self, node: Node, key: str, allowed: tuple[str, ...] | None = None) -> dict[str, tuple[Node, Node]]:
+        if not isinstance(node, MappingNode):
+            self.fail(node, key, _("must be a mapping of keys to values"))
+            return {}
+        result: dict[str, tuple[Node, Node]] = {}
+        for knode, vnode in node.value:
+            name = str(knode.value) if isinstance(knode, ScalarNode) else ""
+            path = f"{key}.{name}" if key else name
+            if name in result:
+                self.fail(knode, path, _("appears twice"))
+            elif allowed is not None and name not in allowed:
+                self.fail(knode, path, _("unknown key (allowed: %(keys)s)", keys=", ".join(allowed)))
+            else:
+                result[name] = (knode, vnode)
+        return result
+
+    def is_null(self, node: Node) -> bool:
+        return isinstance(node, ScalarNode) and node.tag.endswith(":null")
+
+    def credit(self, node: Node, key: str, *, allow_zero: bool = True) -> int | None:
+        """学时 with at most two decimals → hundredths. Decimal, never float."""
+        if not isinstance(node, ScalarNode) or not (node.tag.endswith(":int") or node.tag.endswith(":float")):
+            self.fail(node, key, _("must be a number of study hours, e.g. 4 or 0.5"))
+            return None
+        try:
+            value = Decimal(str(node.value).replace("_", ""))
+        except InvalidOperation:
+            self.fail(node, key, _("must be a number of study hours, e.g. 4 or 0.5"))
+            return None
+        hundredths = value * 100
+        if not value.is_finite() or hundredths != hundredths.to_integral_value():
+            self.fail(node, key, _("at most two decimals"))
+            return None
+        result = int(hundredths)
+        if result < 0 or (result == 0 and not allow_zero) or result > MAX_CREDIT:
+            self.fail(node, key, _("must be between 0 and 1000 study hours"))
+            return None
+        return result
+
+    def integer(self, node: Node, key: str, low: int, high: int) -> int | None:
+        if not isinstance(node, ScalarNode) or not node.tag.endswith(":int"):
+            self.fail(node, key, _("must be a whole number"))
+            return None
+        value = int(str(node.value).replace("_", ""), 0)
+        if not low <= value <= high:
+            self.fail(node, key, _("must be between %(low)d and %(high)d", low=low, high=high))
+            return None
+        return value
+
+    def credit_map(self, node: Node, key: str, allowed: tuple[str, ...]) -> dict[str, int]:
+        result = {}
+        for name, (_k, vnode) in self.mapping(node, key, allowed).items():
+            value = self.credit(vnode, f"{key}.{name}")
+            if value is not None:
+                result[name] = value
+        return result
+
+    def conversion(self, node: Node, key: str) -> Conversion | None:
+        entries = self.mapping(node, key, CONVERSION_KINDS)
+        if len(entries) != 1:
+            if entries or isinstance(node, MappingNode):
+                self.fail(node, key, _("give exactly one of: %(kinds)s", kinds=", ".join(CONVERSION_KINDS)))
+            return None
+        kind, (_k, vnode) = next(iter(entries.items()))
+        path = f"{key}.{kind}"
+        if kind != "per_item":
+            value = self.credit(vnode, path, allow_zero=True)
+            return None if value is None else Conversion(kind, credit=value)
+        if not isinstance(vnode, SequenceNode) or not vnode.value:
+            self.fail(vnode, path, _("must be a list of bands like {min_minutes: 30, credit: 1}"))
+            return None
+        bands = []
+        for i, band_node in enumerate(vnode.value):
+            band_path = f"{path}[{i}]"
+            band = self.mapping(band_node, band_path, ("min_minutes", "credit"))
+            if set(band) != {"min_minutes", "credit"}:
+                if isinstance(band_node, MappingNode):
+                    self.fail(band_node, band_path, _("each band needs min_minutes and credit"))
+                continue
+            minutes = self.integer(band["min_minutes"][1], f"{band_path}.min_minutes", 0, 24 * 60)
+            credit = self.credit(band["credit"][1], f"{band_path}.credit")
+            if minutes is not None and credit is not None:
+                bands.append(Band(minutes, credit))
+        if len({b.min_minutes for b in bands}) != len(bands):
+            self.fail(vnode, path, _("two bands start at the same length"))
+        return Conversion("per_item", bands=tuple(sorted(bands, key=lambda b: -b.min_minutes)))
+
+
+TOP_KEYS = ("year", "requirement", "conversion", "caps", "carry_over")
+STAGES = tuple(s.value for s in Stage)
+ROLES = tuple(r.value for r in Role)
+CATEGORY_NAMES = tuple(c.value for c in CONVERTIBLE)
+
+
+def parse_rules(text: str, *, expected_year: int | None = None, source: str = "") -> YearRules:
+    """Parse and check a rules file; raises RulesError listing every problem with its line."""
+    p = _Parser()
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark else 1
+        raise RulesError([RuleProblem(line, "", _("not valid YAML: %(problem)s", problem=getattr(exc, "problem", None) or str(exc)))], source) from None
+    if root is None:
+        raise RulesError([RuleProblem(1, "", _("the file is empty"))], source)
+    top = p.mapping(root, "", TOP_KEYS)
+    if not isinstance(root, MappingNode):
+        raise RulesError(p.problems, source)
+    year = None
+    if "year" not in top:
+        p.fail(root, "year", _("is required"))
+    else:
+        year = p.integer(top["year"][1], "year", 2000, 2100)
+        if year is not None and expected_year is not None and year != expected_year:
+            p.fail(top["year"][1], "year", _("is %(found)d but this is the rules of %(expected)d", found=year, expected=expected_year))
+    kwargs: dict = {}
+    if "requirement" in top:
+        req = p.mapping(top["requirement"][1], "requirement", ("default", "by_stage", "by_role", "min_online", "min_offline"))
+        if "default" in req:
+            value = p.credit(req["default"][1], "requirement.default")
+            if value is not None:
+                kwargs["requirement_default"] = value
+        if "by_stage" in req:
+            kwargs["requirement_by_stage"] = p.credit_map(req["by_stage"][1], "requirement.by_stage", STAGES)
+        if "by_role" in req:
+            kwargs["requirement_by_role"] = p.credit_map(req["by_role"][1], "requirement.by_role", ROLES)
+        for name in ("min_online", "min_offline"):
+            if name in req and not p.is_null(req[name][1]):
+                kwargs[name] = p.credit(req[name][1], f"requirement.{name}")
+    conversions = {}
+    if "conversion" in top:
+        for name, (_k, vnode) in p.mapping(top["conversion"][1], "conversion", CATEGORY_NAMES).items():
+            conversion = p.conversion(vnode, f"conversion.{name}")
+            if conversion is not None:
+                conversions[Category(name)] = conversion
+    kwargs["conversions"] = {**default_conversions(), **conversions}
+    if "caps" in top:
+        caps = p.mapping(top["caps"][1], "caps", ("per_category", "daily_online"))
+        if "per_category" in caps:
+            kwargs["category_caps"] = {Category(k): v for k, v in
+                                       p.credit_map(caps["per_category"][1], "caps.per_category", CATEGORY_NAMES).items()}
+        if "daily_online" in caps and not p.is_null(caps["daily_online"][1]):
+            kwargs["daily_online_cap"] = p.credit(caps["daily_online"][1], "caps.daily_online")
+    if "carry_over" in top:
+        node = top["carry_over"][1]
+        if isinstance(node, ScalarNode) and str(node.value).lower() in ("none", "no", "false", "0", ""):
+            kwargs["carry_over_max"] = 0
+        else:
+            carry = p.mapping(node, "carry_over", ("max",))
+            if "max" in carry:
+                kwargs["carry_over_max"] = p.credit(carry["max"][1], "carry_over.max") or 0
+            elif isinstance(node, MappingNode):
+                p.fail(node, "carry_over", _("give max (study hours that may carry over), or write: carry_over: none"))
+    if p.problems:
+        raise RulesError(sorted(p.problems, key=lambda x: x.line), source)
+    return YearRules(year=year, **kwargs)
+
+
+def default_conversions() -> dict[Category, Conversion]:
+    """The bureau's usual conversions; a rules file overrides them category by category."""
+    return {
+        Category.online_reading: Conversion("per_item", bands=DEFAULT_BANDS),
+        Category.online_video: Conversion("per_item", bands=DEFAULT_BANDS),
+        Category.test_passed: Conversion("fixed", credit=50),
+        Category.training_class: Conversion("per_day", credit=800),
+        Category.lecture: Conversion("per_half_day", credit=400),
+        Category.themed_party_day: Conversion("per_half_day", credit=400),
+        Category.red_education_visit: Conversion("per_half_day", credit=400),
+        Category.branch_study: Conversion("per_hour", credit=100),
+        Category.self_study: Conversion("per_hour", credit=100),
+    }
+
+
+def default_rules(year: int) -> YearRules:
+    return YearRules(year=year, conversions=default_conversions())
+
+
+def template_text(year: int) -> str:
+    """A starting rules file for a year without one (the web editor offers it)."""
+    return TEMPLATE.replace("{year}", str(year))
+
+
+TEMPLATE = """\
+# Credit rules for the {year} training year. Credits are in 学时 (study hours), up to 2 decimals.
+year: {year}
+requirement:
+  default: 50
+  by_role:
+    branch_admin: 56
+  min_online: null
+  min_offline: null
+conversion:
+  online_reading: {per_item: [{min_minutes: 30, credit: 1}, {min_minutes: 15, credit: 0.5}, {min_minutes: 0, credit: 0.25}]}
+  online_video: {per_item: [{min_minutes: 30, credit: 1}, {min_minutes: 15, credit: 0.5}, {min_minutes: 0, credit: 0.25}]}
+  test_passed: {fixed: 0.5}
+  training_class: {per_day: 8}
+  lecture: {per_half_day: 4}
+  themed_party_day: {per_half_day: 4}
+  red_education_visit: {per_half_day: 4}
+  branch_study: {per_hour: 1}
+  self_study: {per_hour: 1}
+caps:
+  per_category:
+    self_study: 10
+  daily_online: 8
+carry_over:
+  max: 10
+"""
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# The rules in force
+
+_parsed: dict[tuple[int, str], YearRules] = {}
+
+
+def current_rule_set(year: int) -> CreditRuleSet | None:
+    return db.session.scalar(
+        select(CreditRuleSet).where(CreditRuleSet.year == year).order_by(CreditRuleSet.version.desc()).limit(1)
+    )
+
+
+def rules_for_year(year: int) -> YearRules:
+    """The latest loaded rules of the year, or the built-in defaults when none were loaded."""
+    row = db.session.execute(
+        select(CreditRuleSet.id, CreditRuleSet.version, CreditRuleSet.sha256)
+        .where(CreditRuleSet.year == year).order_by(CreditRuleSet.version.desc()).limit(1)
+    ).first()
+    if row is None:
+        return default_rules(year)
+    key = (row.version, row.sha256)
+    cached = _parsed.get(key)
+    if cached is None or cached.year != year:
+        text = db.session.scalar(select(CreditRuleSet.source_text).where(CreditRuleSet.id == row.id))
+        parsed = parse_rules(text, expected_year=year)
+        cached = replace(parsed, version=row.version)
+        if len(_parsed) > 256:
+            _parsed.clear()
+        _parsed[key] = cached
+    return cached
+
+
+@dataclass(frozen=True)
+class Portion:
+    """The part of some offline study that counts in one training year."""
+
+    year: int
+    first_day: object  # date
+    credit: int
+    minutes: int
+
+
+def compute_credit(category: Category | str, schedule: Schedule) -> list[Portion]:
+    """Credit for offline study by the rules of each year it falls in (split at a year end)."""
+    category = Category(category)
+    by_year: dict[int, list] = {}
+    for day in schedule.days():
+        by_year.setdefault(day.year, []).append(day)
+    years = sorted(by_year)
+    conversion_of = {y: rules_for_year(y).conversions.get(category) for y in years}
+    first = conversion_of[years[0]]
+    portions = []
+    if first is not None and first.kind in ("per_item", "fixed"):
+        # One item or one event: its credit (by the first year's rules) is split by the minutes per year.
+        total = first.for_days([schedule.total_minutes])
+        remaining = total
+        for i, y in enumerate(years):
+            minutes = schedule.minutes_per_day * len(by_year[y])
+            share = remaining if i == len(years) - 1 else total * minutes // schedule.total_minutes
+            remaining -= share
+            portions.append(Portion(y, by_year[y][0], share, minutes))
+        return portions
+    for y in years:
+        conversion = conversion_of[y]
+        day_minutes = [schedule.minutes_per_day] * len(by_year[y])
+        credit = conversion.for_days(day_minutes) if conversion else 0
+        portions.append(Portion(y, by_year[y][0], credit, sum(day_minutes)))
+    return portions

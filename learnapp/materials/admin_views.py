@@ -1,0 +1,222 @@
+"""Content administration: materials list (drafts too), create and edit with preview, publish,
+version history and restore, attachments. Committee admins change; auditors read."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from learnapp import nav
+from learnapp.db import db
+from learnapp.errors import DomainError
+from learnapp.materials import queries, services, uploads
+from learnapp.materials.blueprint import bp
+from learnapp.materials.forms import AttachmentForm, MaterialForm
+from learnapp.materials.models import (
+    Attachment,
+    Material,
+    MaterialKind,
+    MaterialStatus,
+    MaterialVersion,
+)
+from learnapp.materials.rendering import count_characters, render_markdown
+from learnapp.security import is_committee_admin, require_role
+
+PER_PAGE = 30
+
+nav.register("materials.manage", _l("Materials"), visible=queries.sees_drafts, order=40, section="admin")
+
+
+def _material_or_404(material_id: int) -> Material:
+    material = db.session.get(Material, material_id)
+    if material is None:
+        abort(404)
+    return material
+
+
+def _data_from(form: MaterialForm) -> services.MaterialData:
+    return services.MaterialData(
+        title=form.title.data or "", summary=form.summary.data or "", body=form.body.data or "",
+        kind=form.kind.data, source=form.source.data or "", estimated_minutes=form.estimated_minutes.data or 0,
+        external_url=form.external_url.data or None, status=form.status.data,
+        tags=services.split_labels(form.tags.data), knowledge_points=services.split_labels(form.knowledge_points.data),
+    )
+
+
+def _fill(form: MaterialForm, material: Material) -> None:
+    data = services.state_of(material)
+    form.slug.data = material.slug
+    form.title.data, form.summary.data, form.body.data = data.title, data.summary, data.body
+    form.kind.data, form.source.data, form.estimated_minutes.data = str(data.kind), data.source, data.estimated_minutes
+    form.external_url.data, form.status.data = data.external_url or "", str(data.status)
+    form.tags.data, form.knowledge_points.data = "，".join(data.tags), "，".join(data.knowledge_points)
+
+
+@bp.get("/materials/manage/")
+@require_role(queries.sees_drafts)
+def manage():
+    q = (request.args.get("q") or "").strip()[:100]
+    status = request.args.get("status") or None
+    kind = request.args.get("kind") or None
+    source = request.args.get("source") or None
+    stmt = queries.search_materials(current_user, q, kind=kind, source=source, status=status)
+    if not q:
+        stmt = stmt.order_by(None).order_by(Material.status, Material.updated_at.desc(), Material.id.desc())
+    page = db.paginate(stmt, page=max(1, request.args.get("page", 1, type=int)), per_page=PER_PAGE, error_out=False)
+    return render_template("materials/manage.html", page=page, q=q, status=status, kind=kind, source=source,
+                           kinds=list(MaterialKind), statuses=list(MaterialStatus), sources=queries.facet_sources(current_user),
+                           can_edit=is_committee_admin(current_user))
+
+
+def _preview(form: MaterialForm):
+    return {"title": form.title.data or "", "summary": form.summary.data or "", "body": render_markdown(form.body.data),
+            "characters": count_characters(form.body.data)}
+
+
+@bp.route("/materials/manage/new", methods=["GET", "POST"])
+@require_role(is_committee_admin)
+def create():
+    form = MaterialForm()
+    if request.method == "GET":
+        form.status.data = MaterialStatus.draft.value
+        form.estimated_minutes.data = 10
+    preview = None
+    if form.validate_on_submit():
+        if "preview" in request.form:
+            preview = _preview(form)
+        else:
+            try:
+                material = services.create_material(current_user, form.slug.data, _data_from(form), note=form.note.data or None)
+            except DomainError as exc:
+                db.session.rollback()
+                exc.apply_to_form(form)
+            else:
+                db.session.commit()
+                flash(_("Material saved."), "success")
+                return redirect(url_for("materials.edit", material_id=material.id))
+    return render_template("materials/form.html", form=form, material=None, preview=preview)
+
+
+@bp.route("/materials/manage/<int:material_id>/edit", methods=["GET", "POST"])
+@require_role(is_committee_admin)
+def edit(material_id: int):
+    material = _material_or_404(material_id)
+    form = MaterialForm()
+    if request.method == "GET":
+        _fill(form, material)
+    # The slug is the material's stable key (content files, addresses): never changed here.
+    form.slug.data = material.slug
+    preview = None
+    if form.validate_on_submit():
+        if "preview" in request.form:
+            preview = _preview(form)
+        else:
+            try:
+                changed = services.update_material(current_user, material, _data_from(form), note=form.note.data or None)
+            except DomainError as exc:
+                db.session.rollback()
+                exc.apply_to_form(form)
+            else:
+                db.session.commit()
+                flash(_("Saved as version %(n)d.", n=material.version) if changed else _("Nothing changed."), "success")
+                return redirect(url_for("materials.edit", material_id=material.id))
+    return render_template("materials/form.html", form=form, material=material, preview=preview,
+                           attachment_form=AttachmentForm())
+
+
+@bp.post("/materials/manage/<int:material_id>/status")
+@require_role(is_committee_admin)
+def set_status(material_id: int):
+    material = _material_or_404(material_id)
+    try:
+        status = MaterialStatus(request.form.get("status", ""))
+    except ValueError:
+        abort(400)
+    try:
+        services.set_status(current_user, material, status)
+    except DomainError as exc:
+        db.session.rollback()
+        flash("; ".join(exc.messages), "error")
+    else:
+        db.session.commit()
+        flash(_("Published.") if status is MaterialStatus.published else _("Withdrawn to draft."), "success")
+    return redirect(request.form.get("next") if request.form.get("next") == url_for("materials.manage")
+                    else url_for("materials.edit", material_id=material.id))
+
+
+@bp.get("/materials/manage/<int:material_id>/history")
+@require_role(queries.sees_drafts)
+def history(material_id: int):
+    material = _material_or_404(material_id)
+    versions = db.session.scalars(select(MaterialVersion).where(MaterialVersion.material_id == material.id)
+                                  .order_by(MaterialVersion.version.desc())).all()
+    return render_template("materials/history.html", material=material, versions=versions,
+                           can_edit=is_committee_admin(current_user))
+
+
+@bp.get("/materials/manage/<int:material_id>/versions/<int:version>")
+@require_role(queries.sees_drafts)
+def version(material_id: int, version: int):
+    material = _material_or_404(material_id)
+    snapshot = db.session.scalar(select(MaterialVersion).where(MaterialVersion.material_id == material.id,
+                                                               MaterialVersion.version == version))
+    if snapshot is None:
+        abort(404)
+    return render_template("materials/version.html", material=material, snapshot=snapshot,
+                           body=render_markdown(snapshot.body), can_edit=is_committee_admin(current_user))
+
+
+@bp.post("/materials/manage/<int:material_id>/versions/<int:version>/restore")
+@require_role(is_committee_admin)
+def restore(material_id: int, version: int):
+    material = _material_or_404(material_id)
+    snapshot = db.session.scalar(select(MaterialVersion).where(MaterialVersion.material_id == material.id,
+                                                               MaterialVersion.version == version))
+    if snapshot is None:
+        abort(404)
+    try:
+        changed = services.restore_version(current_user, material, snapshot)
+    except DomainError as exc:
+        db.session.rollback()
+        flash("; ".join(exc.messages), "error")
+    else:
+        db.session.commit()
+        flash(_("Version %(old)d restored as version %(new)d.", old=version, new=material.version) if changed
+              else _("This version is the same as the current one."), "success")
+    return redirect(url_for("materials.history", material_id=material.id))
+
+
+@bp.post("/materials/manage/<int:material_id>/attachments")
+@require_role(is_committee_admin)
+def upload(material_id: int):
+    material = _material_or_404(material_id)
+    form = AttachmentForm()
+    if form.validate_on_submit():
+        try:
+            uploads.add_attachment(current_user, material, form.file.data.stream, form.file.data.filename or "")
+        except DomainError as exc:
+            db.session.rollback()
+            exc.apply_to_form(form)
+        else:
+            db.session.commit()
+            flash(_("Attachment added."), "success")
+            return redirect(url_for("materials.edit", material_id=material.id))
+    edit_form = MaterialForm()
+    _fill(edit_form, material)
+    return render_template("materials/form.html", form=edit_form, material=material, preview=None,
+                           attachment_form=form), 400
+
+
+@bp.post("/materials/manage/attachments/<int:attachment_id>/remove")
+@require_role(is_committee_admin)
+def remove_attachment(attachment_id: int):
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None:
+        abort(404)
+    uploads.remove_attachment(current_user, attachment)
+    db.session.commit()
+    flash(_("Attachment removed."), "success")
+    return redirect(url_for("materials.edit", material_id=attachment.material_id))

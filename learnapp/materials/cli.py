@@ -1,0 +1,37 @@
+"""`flask --app learnapp content sync [--path DIR]`: load materials and reading lists from files."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import with_appcontext
+
+from learnapp.db import db
+from learnapp.materials.content import ContentError, sync
+
+content_cli = click.Group("content", help="Study materials and reading lists kept as files (content/).")
+
+
+@content_cli.command("sync")
+@click.option("--path", "path", type=click.Path(file_okay=False), default=None,
+              help="Folder holding materials/*.md and reading-lists/*.yaml (default: content/).")
+@with_appcontext
+def sync_command(path: str | None) -> None:
+    """Create or update materials and reading lists by slug; all or nothing."""
+    try:
+        report = sync(path)
+    except ContentError as exc:
+        db.session.rollback()
+        click.echo(f"Content sync refused, nothing was loaded ({len(exc.problems)} problem(s)):", err=True)
+        for problem in exc.problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(
+        f"Materials: {len(report.created)} created, {len(report.updated)} updated, {len(report.unchanged)} unchanged. "
+        f"Reading lists: {len(report.lists_created)} created, {len(report.lists_updated)} updated, "
+        f"{len(report.lists_unchanged)} unchanged."
+    )
+    for warning in report.warnings:
+        click.echo(f"  warning: {warning}")

@@ -1,0 +1,303 @@
+"""Measured reading time and how it becomes ledger credit.
+
+The rule (documented for learners on the reading page and in the README):
+
+1. Opening a material's page starts a reading session (a POST from the page's script; a GET never
+   writes). Starting one closes every other open session of the person: the newest session wins,
+   so ten open tabs earn no more than one.
+2. While the reader is active (tab visible, input within the last minute or media playing) the page
+   sends a heartbeat every HEARTBEAT_SECONDS. For each accepted heartbeat the server credits the
+   real time elapsed since the previous accepted one, by its own clock, at most HEARTBEAT_SECONDS +
+   READING_TOLERANCE_SECONDS; when more than READING_IDLE_SECONDS passed nothing is credited (the
+   reader was away) and counting restarts from this heartbeat.
+3. Credited time is booked on the local day it happened (a heartbeat just after midnight splits
+   between the two days, and between two training years on 1 January).
+4. A material earns at most what the year's rules give for its length
+   (`rules.item_credit(estimated_minutes)`), in proportion to the counted time: the full credit once
+   the counted time reaches the estimated length. Credit goes to the ledger in steps of 0.25 学时
+   (and the remainder at completion), each step one ledger entry with the dedupe key
+   `read:<user>:<material>:<year>:<cumulative hundredths>`, so the database itself refuses a
+   second grant of the same step. The material is completed when its full credit is granted.
+5. Online credit per local day is capped by `rules.daily_online_cap`, less what the ledger already
+   holds for that day (`ledger.queries.online_credit_on`). Time read while the day's cap is used up
+   does not count, and time that a cap cut short does not carry over to another day.
+6. External links (kind "link") are not timed: reading on another site cannot be measured.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from learnapp import clock
+from learnapp.accounts.models import User
+from learnapp.db import db, is_postgres
+from learnapp.errors import DomainError
+from learnapp.ledger import queries as ledger_queries
+from learnapp.ledger import services as ledger_services
+from learnapp.ledger.models import Category
+from learnapp.ledger.rules import rules_for_year
+from learnapp.materials.models import Material, MaterialKind, ReadingProgress, ReadingSession
+from learnapp.materials.queries import can_see_material
+
+STEP_HUNDREDTHS = 25
+# How far ahead of the server clock a heartbeat's own timestamp may be (network and clock jitter).
+FUTURE_SKEW_SECONDS = 5
+# Heartbeats closer together than this are refused without changing anything (a flood earns nothing
+# anyway, because only elapsed time counts, but it should not cost a write each).
+MIN_GAP_SECONDS = 5
+
+
+def heartbeat_seconds() -> int:
+    return int(current_app.config.get("HEARTBEAT_SECONDS", 30))
+
+
+def tolerance_seconds() -> int:
+    return int(current_app.config.get("READING_TOLERANCE_SECONDS", 5))
+
+
+def idle_seconds() -> int:
+    """A gap longer than this earns nothing: default three heartbeats."""
+    return int(current_app.config.get("READING_IDLE_SECONDS", 3 * heartbeat_seconds()))
+
+
+def material_credit(year: int, minutes: int, kind: MaterialKind | str) -> int:
+    """Hundredths of a 学时 a material of this length earns in the year (0 when it is not timed)."""
+    kind = MaterialKind(kind)
+    if not kind.is_timed:
+        return 0
+    return int(rules_for_year(year).item_credit(int(minutes), category_for(kind)))
+
+
+def category_for(kind: MaterialKind) -> Category:
+    """Video and audio count as online video, everything else as online reading."""
+    return Category.online_video if kind.is_media else Category.online_reading
+
+
+class HeartbeatRefused(DomainError):
+    """A heartbeat or session start that is refused; `code` names the reason for the page's script."""
+
+    def __init__(self, code: str, message: str, status: int = 409):
+        super().__init__(message)
+        self.code = code
+        self.status = status
+
+
+@dataclass
+class BeatResult:
+    session: ReadingSession
+    credited_seconds: int = 0
+    capped: bool = False
+    year_closed: bool = False
+    granted_now: int = 0
+    progress: ReadingProgress | None = None
+    days: list[date] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        p = self.progress
+        return {
+            "ok": True,
+            "session": self.session.id,
+            "credited_seconds": self.credited_seconds,
+            "active_seconds": p.active_seconds if p else 0,
+            "counted_seconds": p.counted_seconds if p else 0,
+            "granted_hundredths": p.granted_hundredths if p else 0,
+            "target_hundredths": p.target_hundredths if p else 0,
+            "granted_now": self.granted_now,
+            "completed": bool(p and p.completed_at),
+            "capped": self.capped,
+            "year_closed": self.year_closed,
+            "interval": heartbeat_seconds(),
+        }
+
+
+def _check_material(user: User, material: Material | None) -> Material:
+    if material is None or not can_see_material(user, material):
+        raise HeartbeatRefused("material_unavailable", _("This material does not exist or you may not read it."), 404)
+    if not material.is_published:
+        raise HeartbeatRefused("material_unavailable", _("Drafts earn no reading time; publish the material first."), 409)
+    if not material.kind.is_timed:
+        raise HeartbeatRefused("not_timed", _("Reading time on external sites cannot be measured."), 409)
+    return material
+
+
+def start_session(user: User, material: Material | None) -> ReadingSession:
+    """Open a reading session for the person and close their other open sessions (newest wins)."""
+    material = _check_material(user, material)
+    now = clock.now()
+    open_sessions = select(ReadingSession).where(ReadingSession.user_id == user.id, ReadingSession.closed_at.is_(None))
+    if is_postgres():
+        open_sessions = open_sessions.with_for_update()
+    for other in db.session.scalars(open_sessions):
+        other.closed_at = now
+        other.close_reason = "superseded"
+    session = ReadingSession(user_id=user.id, material_id=material.id, started_at=now, last_beat_at=now)
+    db.session.add(session)
+    db.session.flush()
+    return session
+
+
+def _load_session(user: User, session_id: int) -> ReadingSession:
+    stmt = select(ReadingSession).where(ReadingSession.id == session_id)
+    if is_postgres():
+        # Two heartbeats of one session must not both credit the same seconds.
+        stmt = stmt.with_for_update()
+    session = db.session.scalar(stmt)
+    if session is None or session.user_id != user.id:
+        # Another person's session answers exactly like a missing one.
+        raise HeartbeatRefused("unknown_session", _("This reading session does not exist."), 404)
+    return session
+
+
+def close_session(user: User, session_id: int) -> ReadingSession:
+    """The page was left: stop the session (the seconds since the last heartbeat are not credited)."""
+    session = _load_session(user, session_id)
+    if session.closed_at is None:
+        session.closed_at = clock.now()
+        session.close_reason = "closed"
+        db.session.flush()
+    return session
+
+
+def _split_by_day(start: datetime, end: datetime) -> list[tuple[date, int]]:
+    """Whole seconds of [start, end) on each local day."""
+    parts = []
+    cursor = start
+    while cursor < end:
+        day = clock.to_local(cursor).date()
+        next_midnight = clock.local_midnight_utc(day + timedelta(days=1))
+        stop = min(end, next_midnight)
+        seconds = int((stop - cursor).total_seconds())
+        if seconds > 0:
+            parts.append((day, seconds))
+        cursor = stop
+    return parts
+
+
+def _progress_for(user: User, material: Material, year: int) -> ReadingProgress:
+    stmt = select(ReadingProgress).where(ReadingProgress.user_id == user.id, ReadingProgress.material_id == material.id,
+                                         ReadingProgress.year == year)
+    if is_postgres():
+        stmt = stmt.with_for_update()
+    progress = db.session.scalar(stmt)
+    if progress is not None:
+        return progress
+    try:
+        with db.session.begin_nested():
+            progress = ReadingProgress(user_id=user.id, material_id=material.id, year=year)
+            db.session.add(progress)
+    except IntegrityError:  # created at the same moment by another request of the same person
+        progress = db.session.scalar(stmt)
+    return progress
+
+
+def _ceil_div(a: int, b: int) -> int:
+    return -(-a // b)
+
+
+def _credit_day(user: User, material: Material, day: date, seconds: int, result: BeatResult) -> None:
+    year = day.year
+    now = clock.now()
+    progress = _progress_for(user, material, year)
+    result.progress = progress
+    progress.active_seconds += seconds
+    progress.first_read_at = progress.first_read_at or now
+    progress.last_read_at = now
+    full = material_credit(year, material.estimated_minutes, material.kind)
+    progress.target_hundredths = full
+    if progress.completed_at is not None or full <= 0:
+        return
+    if progress.granted_hundredths >= full:  # the rules or the length changed since the last grant
+        progress.completed_at = now
+        return
+    cap = rules_for_year(year).daily_online_cap
+    remaining = None if cap is None else cap - ledger_queries.online_credit_on(user.id, day)
+    if remaining is not None and remaining <= 0:
+        result.capped = True
+        return
+    need = max(60, material.estimated_minutes * 60)
+    before_counted = progress.counted_seconds
+    progress.counted_seconds += seconds
+    if progress.counted_seconds >= need:
+        earned = full
+    else:
+        earned = (full * progress.counted_seconds // need) // STEP_HUNDREDTHS * STEP_HUNDREDTHS
+    to_grant = earned - progress.granted_hundredths
+    if to_grant <= 0:
+        return
+    if remaining is not None and to_grant > remaining:
+        to_grant = remaining
+        result.capped = True
+        # Only the time that the granted credit stands for counts; the rest is cut by the cap.
+        progress.counted_seconds = min(progress.counted_seconds,
+                                       _ceil_div((progress.granted_hundredths + to_grant) * need, full))
+    total = progress.granted_hundredths + to_grant
+    # Cumulative rounding, so the entries' minutes add up to the counted time.
+    minutes = max(0, progress.counted_seconds // 60 - progress.granted_seconds // 60)
+    category = category_for(material.kind)
+    try:
+        with db.session.begin_nested():
+            entry = ledger_services.grant(
+                None, user, category=category, credit_hundredths=to_grant, occurred_on=day,
+                source_type="material", source_id=str(material.id), minutes=minutes,
+                reason=f"{material.title}", dedupe_key=f"read:{user.id}:{material.id}:{year}:{total}",
+            )
+    except DomainError:
+        # The training year is closed: the time is recorded, no credit can be added to that year.
+        progress.counted_seconds = before_counted
+        result.year_closed = True
+        return
+    progress.granted_hundredths = total
+    progress.granted_seconds = progress.counted_seconds
+    progress.grants += 1
+    if entry is not None:
+        progress.credited_hundredths += entry.credit_hundredths
+        result.granted_now += entry.credit_hundredths
+    if total >= full:
+        progress.completed_at = now
+
+
+def heartbeat(user: User, session_id: int, seq: int, at: datetime | None = None) -> BeatResult:
+    """Accept one heartbeat of the person's own open session and credit the active time it shows."""
+    session = _load_session(user, session_id)
+    if session.closed_at is not None:
+        if session.close_reason == "superseded":
+            raise HeartbeatRefused("superseded", _("Reading time is now counted for the material you opened last, in another tab or window."))
+        raise HeartbeatRefused("closed", _("This reading session has ended. Reload the page to continue."))
+    material = db.session.get(Material, session.material_id)
+    try:
+        _check_material(user, material)
+    except HeartbeatRefused:
+        session.closed_at = clock.now()
+        session.close_reason = "closed"
+        raise
+    now = clock.now()
+    if at is not None and at > now + timedelta(seconds=FUTURE_SKEW_SECONDS):
+        raise HeartbeatRefused("future_timestamp", _("The heartbeat is dated in the future."), 400)
+    if seq <= session.last_seq:
+        raise HeartbeatRefused("replayed", _("This heartbeat was already received."), 409)
+    elapsed = (now - session.last_beat_at).total_seconds()
+    if elapsed < MIN_GAP_SECONDS:
+        raise HeartbeatRefused("too_soon", _("Heartbeats came too quickly; nothing was counted."), 429)
+    result = BeatResult(session=session)
+    credited = 0 if elapsed > idle_seconds() else int(min(elapsed, heartbeat_seconds() + tolerance_seconds()))
+    session.last_beat_at = now
+    session.last_seq = seq
+    session.beats += 1
+    session.active_seconds += credited
+    result.credited_seconds = credited
+    if credited:
+        for day, seconds in _split_by_day(now - timedelta(seconds=credited), now):
+            result.days.append(day)
+            _credit_day(user, material, day, seconds, result)
+    if result.progress is None:
+        result.progress = db.session.scalar(select(ReadingProgress).where(
+            ReadingProgress.user_id == user.id, ReadingProgress.material_id == material.id,
+            ReadingProgress.year == clock.today().year))
+    db.session.flush()
+    return result

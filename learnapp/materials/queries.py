@@ -1,0 +1,341 @@
+"""Reads: which materials a person may see, search, reading lists and reading status.
+
+Public API for other domains:
+- `materials_for_knowledge_points(points, sources)` — the quiz wrong-answer notebook links a wrong
+  answer to the materials that teach its knowledge points (知识点) and source document.
+- `reading_status(user, year)` — the assessment record: required items done / total, credit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, literal, or_, select, true
+
+from learnapp import clock
+from learnapp.accounts.models import User
+from learnapp.db import db
+from learnapp.materials.models import (
+    LabelKind,
+    Material,
+    MaterialKind,
+    MaterialLabel,
+    MaterialStatus,
+    ReadingList,
+    ReadingListAssignment,
+    ReadingListItem,
+    ReadingProgress,
+)
+from learnapp.org.models import Branch
+from learnapp.security import (
+    admin_paths,
+    branch_ids_under,
+    is_auditor,
+    is_committee_admin,
+    read_paths,
+)
+
+# --- visibility --------------------------------------------------------------------------------
+
+
+def sees_drafts(actor) -> bool:
+    """Committee admins edit drafts; auditors read everything. Learners never see drafts."""
+    return is_committee_admin(actor) or is_auditor(actor)
+
+
+def can_see_material(actor, material: Material | None) -> bool:
+    if material is None or actor is None or not getattr(actor, "is_authenticated", False):
+        return False
+    return material.is_published or sees_drafts(actor)
+
+
+def visible_materials(actor) -> ColumnElement[bool]:
+    """Filter on Material: what the actor may open."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return false()
+    return true() if sees_drafts(actor) else Material.status == MaterialStatus.published
+
+
+# --- search ------------------------------------------------------------------------------------
+
+MAX_TERMS = 8
+
+
+def query_terms(q: str | None) -> list[str]:
+    """Search terms: split on spaces (ASCII or ideographic); Chinese needs no word splitting
+    because each term is matched as a substring."""
+    terms = [t for t in re.split(r"[\s\u3000,，]+", (q or "").strip()) if t]
+    return list(dict.fromkeys(terms))[:MAX_TERMS]
+
+
+def search_materials(actor, q: str | None = None, *, source: str | None = None, tag: str | None = None,
+                     kind: str | None = None, status: str | None = None) -> Select:
+    """Materials matching every term in title, summary or body (substring, case-insensitive), ranked
+    by where they match (title 5, summary 2, body 1 per term), then newest first."""
+    stmt = select(Material).where(visible_materials(actor))
+    score = literal(0)
+    for term in query_terms(q):
+        in_title = Material.title.icontains(term, autoescape=True)
+        in_summary = Material.summary.icontains(term, autoescape=True)
+        in_body = Material.body.icontains(term, autoescape=True)
+        in_labels = Material.id.in_(select(MaterialLabel.material_id).where(MaterialLabel.name.icontains(term, autoescape=True)))
+        stmt = stmt.where(or_(in_title, in_summary, in_body, in_labels))
+        score = score + case((in_title, 5), else_=0) + case((in_summary, 2), else_=0) + case((in_labels, 2), else_=0) \
+            + case((in_body, 1), else_=0)
+    if source:
+        stmt = stmt.where(Material.source == source)
+    if tag:
+        stmt = stmt.where(Material.id.in_(select(MaterialLabel.material_id).where(MaterialLabel.name == tag)))
+    if kind:
+        try:
+            stmt = stmt.where(Material.kind == MaterialKind(kind))
+        except ValueError:
+            stmt = stmt.where(false())
+    if status:
+        try:
+            stmt = stmt.where(Material.status == MaterialStatus(status))
+        except ValueError:
+            stmt = stmt.where(false())
+    return stmt.order_by(score.desc(), Material.updated_at.desc(), Material.id.desc())
+
+
+def facet_sources(actor) -> list[str]:
+    return list(db.session.scalars(select(Material.source).where(visible_materials(actor), Material.source != "")
+                                   .distinct().order_by(Material.source)))
+
+
+def facet_tags(actor) -> list[str]:
+    return list(db.session.scalars(
+        select(MaterialLabel.name).join(Material).where(visible_materials(actor)).distinct().order_by(MaterialLabel.name)
+    ))
+
+
+def get_by_slug(slug: str) -> Material | None:
+    return db.session.scalar(select(Material).where(Material.slug == slug))
+
+
+# --- knowledge points (for the quiz wrong-answer notebook) ----------------------------------------
+
+
+def materials_for_knowledge_points(points: list[str] | tuple[str, ...], sources: list[str] | tuple[str, ...] = (),
+                                   *, limit: int = 10) -> list[Material]:
+    """Published materials teaching any of these knowledge points, ranked by how many points they
+    share, then by a matching source document (党章, 准则, 纪律处分条例 …). With no points, materials
+    of the given sources."""
+    points = [p for p in dict.fromkeys(points or []) if p]
+    sources = [s for s in dict.fromkeys(sources or []) if s]
+    if not points and not sources:
+        return []
+    shared = (select(func.count(MaterialLabel.id)).where(MaterialLabel.material_id == Material.id,
+                                                        MaterialLabel.kind == LabelKind.point,
+                                                        MaterialLabel.name.in_(points or [""]))
+              .correlate(Material).scalar_subquery())
+    source_match = case((Material.source.in_(sources or [""]), 1), else_=0)
+    stmt = select(Material).where(Material.status == MaterialStatus.published)
+    stmt = stmt.where(shared > 0) if points else stmt.where(Material.source.in_(sources))
+    stmt = stmt.order_by(shared.desc(), source_match.desc(), Material.title).limit(limit)
+    return list(db.session.scalars(stmt))
+
+
+# --- reading lists -----------------------------------------------------------------------------
+
+
+def assignment_matches(user: User) -> ColumnElement[bool]:
+    """Filter on ReadingListAssignment (outer-joined to its Branch): assignments that cover the user."""
+    in_branch = or_(ReadingListAssignment.branch_id.is_(None), literal(user.branch.path).like(Branch.path + "%"))
+    for_stage = or_(ReadingListAssignment.stage.is_(None), ReadingListAssignment.stage == user.stage)
+    return and_(in_branch, for_stage)
+
+
+def lists_for_user(user: User, year: int) -> list[ReadingList]:
+    """Active reading lists of the year assigned to the person's branch (or above) and stage."""
+    ids = (select(ReadingListAssignment.reading_list_id)
+           .outerjoin(Branch, Branch.id == ReadingListAssignment.branch_id)
+           .where(assignment_matches(user)))
+    return list(db.session.scalars(
+        select(ReadingList).where(ReadingList.year == year, ReadingList.active, ReadingList.id.in_(ids))
+        .order_by(ReadingList.owner_branch_id.is_not(None), ReadingList.title)
+    ))
+
+
+def manageable_lists(actor) -> ColumnElement[bool]:
+    """Filter on ReadingList: lists the actor may edit (committee lists: committee admins only)."""
+    clauses = []
+    if is_committee_admin(actor):
+        return true()
+    paths = admin_paths(actor)
+    if paths:
+        clauses.append(ReadingList.owner_branch_id.in_(branch_ids_under(paths)))
+    return or_(*clauses) if clauses else false()
+
+
+def readable_lists(actor) -> ColumnElement[bool]:
+    """Filter on ReadingList: lists whose progress the actor may read (admins, auditors)."""
+    if is_committee_admin(actor) or is_auditor(actor):
+        return true()
+    paths = read_paths(actor)
+    if not paths:
+        return false()
+    # Branch admins read their own lists and the committee's lists (for their people's progress).
+    return or_(ReadingList.owner_branch_id.is_(None), ReadingList.owner_branch_id.in_(branch_ids_under(paths)))
+
+
+@dataclass
+class ItemStatus:
+    item: ReadingListItem
+    progress: ReadingProgress | None
+    item_credit: int  # hundredths the year's rules give for the material
+
+    @property
+    def material(self) -> Material:
+        return self.item.material
+
+    @property
+    def state(self) -> str:
+        """'completed', 'in_progress' or 'not_started'."""
+        if self.progress is not None and self.progress.completed_at is not None:
+            return "completed"
+        if self.progress is not None and self.progress.active_seconds > 0:
+            return "in_progress"
+        return "not_started"
+
+    @property
+    def seconds(self) -> int:
+        return self.progress.active_seconds if self.progress else 0
+
+    @property
+    def credit(self) -> int:
+        return self.progress.granted_hundredths if self.progress else 0
+
+    @property
+    def overdue(self) -> bool:
+        return self.item.due_on is not None and self.state != "completed" and self.item.due_on < clock.today()
+
+
+@dataclass
+class ListStatus:
+    reading_list: ReadingList
+    items: list[ItemStatus] = field(default_factory=list)
+
+    @property
+    def required(self) -> list[ItemStatus]:
+        return [i for i in self.items if i.item.required]
+
+    @property
+    def required_done(self) -> int:
+        return sum(1 for i in self.required if i.state == "completed")
+
+
+def progress_map(user_id: int, year: int, material_ids: list[int] | None = None) -> dict[int, ReadingProgress]:
+    stmt = select(ReadingProgress).where(ReadingProgress.user_id == user_id, ReadingProgress.year == year)
+    if material_ids is not None:
+        stmt = stmt.where(ReadingProgress.material_id.in_(material_ids or [0]))
+    return {p.material_id: p for p in db.session.scalars(stmt)}
+
+
+def _item_credit(year: int, minutes: int, kind: MaterialKind) -> int:
+    from learnapp.materials.crediting import material_credit
+
+    return material_credit(year, minutes, kind)
+
+
+def my_lists(user: User, year: int) -> list[ListStatus]:
+    """Each list assigned to the person, each published item with its status, time and credit."""
+    result = []
+    lists = lists_for_user(user, year)
+    material_ids = [item.material_id for rl in lists for item in rl.items]
+    progress = progress_map(user.id, year, material_ids)
+    for rl in lists:
+        status = ListStatus(rl)
+        for item in rl.items:
+            if not item.material.is_published:
+                continue  # a withdrawn material is not asked of anyone
+            status.items.append(ItemStatus(item, progress.get(item.material_id),
+                                           _item_credit(year, item.material.estimated_minutes, item.material.kind)))
+        result.append(status)
+    return result
+
+
+@dataclass
+class ReadingStatus:
+    """A person's reading in one year, for the assessment record."""
+
+    year: int
+    required_total: int
+    required_done: int
+    optional_total: int
+    optional_done: int
+    credit_hundredths: int  # reading/video credit granted in the year (all materials, listed or not)
+    active_seconds: int
+
+    @property
+    def all_required_done(self) -> bool:
+        return self.required_done >= self.required_total
+
+
+def reading_status(user: User, year: int | None = None) -> ReadingStatus:
+    """Required items done / total across every list assigned to the person in the year
+    (an item on two lists counts once; required on any list makes it required)."""
+    year = year or clock.today().year
+    required: dict[int, bool] = {}
+    for rl in lists_for_user(user, year):
+        for item in rl.items:
+            if item.material.is_published:
+                required[item.material_id] = required.get(item.material_id, False) or item.required
+    progress = progress_map(user.id, year)
+    done = {mid for mid, p in progress.items() if p.completed_at is not None}
+    req = [m for m, r in required.items() if r]
+    opt = [m for m, r in required.items() if not r]
+    return ReadingStatus(
+        year=year, required_total=len(req), required_done=sum(1 for m in req if m in done),
+        optional_total=len(opt), optional_done=sum(1 for m in opt if m in done),
+        credit_hundredths=sum(p.granted_hundredths for p in progress.values()),
+        active_seconds=sum(p.active_seconds for p in progress.values()),
+    )
+
+
+def people_for_list(reading_list: ReadingList) -> Select:
+    """People the list is assigned to (active accounts), as a select of User."""
+    clauses = []
+    for assignment in reading_list.assignments:
+        parts = []
+        if assignment.branch is not None:
+            parts.append(User.branch_id.in_(select(Branch.id).where(Branch.path.startswith(assignment.branch.path))))
+        if assignment.stage is not None:
+            parts.append(User.stage == assignment.stage)
+        clauses.append(and_(true(), *parts))
+    if not clauses:
+        return select(User).where(false())
+    return select(User).where(User.active, or_(*clauses))
+
+
+def recent_reading(user: User, limit: int = 5) -> list[ReadingProgress]:
+    return list(db.session.scalars(
+        select(ReadingProgress).where(ReadingProgress.user_id == user.id, ReadingProgress.last_read_at.is_not(None))
+        .order_by(ReadingProgress.last_read_at.desc()).limit(limit)
+    ))
+
+
+def year_of_today() -> int:
+    return clock.today().year
+
+
+def parse_year(raw, default: int | None = None) -> int:
+    try:
+        year = int(raw)
+    except (TypeError, ValueError):
+        return default or year_of_today()
+    return year if 2000 <= year <= 2100 else (default or year_of_today())
+
+
+def due_soon(user: User, within_days: int = 14) -> list[ItemStatus]:
+    """Required items not yet completed with a due date in the next days (home-page panel)."""
+    today = clock.today()
+    result = []
+    for status in my_lists(user, today.year):
+        for item in status.required:
+            if item.state != "completed" and item.item.due_on is not None and (item.item.due_on - today).days <= within_days:
+                result.append(item)
+    return sorted(result, key=lambda i: i.item.due_on or date.max)

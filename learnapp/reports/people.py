@@ -1,0 +1,63 @@
+"""Drill-down lists of people with their year's figures (one page = two queries)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, func, select
+
+from learnapp.accounts.models import Stage
+from learnapp.assessments.queries import with_status
+from learnapp.assessments.status import Status
+from learnapp.db import db
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class PeoplePage:
+    rows: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+SORTS = {"name": "name", "credit": "total", "-credit": "total"}
+
+
+def people_page(user_filter: ColumnElement[bool], year: int, today: date, *, stage: Stage | None = None,
+                status: Status | None = None, page: int = 1, per_page: int = PAGE_SIZE, sort: str = "name") -> PeoplePage:
+    """One page of people with total, online, offline, requirement and status."""
+    stmt, people = with_status(year, user_filter, today, stage=stage, status=status)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    if sort == "credit":
+        order = [people.c.total.asc(), people.c.name, people.c.user_id]
+    elif sort == "-credit":
+        order = [people.c.total.desc(), people.c.name, people.c.user_id]
+    else:
+        order = [people.c.name, people.c.user_id]
+    rows = db.session.execute(stmt.order_by(*order).limit(per_page).offset((page - 1) * per_page)).all()
+    return PeoplePage(rows, total, page, per_page)

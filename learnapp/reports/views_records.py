@@ -1,0 +1,100 @@
+"""Exports of the 台账 (XLSX, CSV), printable study certificates and their public verification page."""
+
+from __future__ import annotations
+
+import tempfile
+from urllib.parse import quote
+
+from flask import Response, abort, flash, redirect, render_template, request, send_file, stream_with_context, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from learnapp import clock
+from learnapp.assessments.queries import parse_year
+from learnapp.db import db
+from learnapp.extensions import limiter
+from learnapp.ledger.models import SOURCE_LABELS, Category
+from learnapp.reports import certificates, exports, rollup
+from learnapp.reports.blueprint import bp, params
+from learnapp.reports.models import StudyCertificate
+from learnapp.reports.scope import readable_people
+from learnapp.security import can_manage_user, can_read_reports, can_view_user, get_visible_user_or_404, require_role
+
+
+def _disposition(filename: str) -> str:
+    # RFC 6266/5987: an ASCII fallback and the UTF-8 name with its Chinese characters.
+    ascii_name = filename.encode("ascii", "ignore").decode() or "export"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+@bp.get("/export.<fmt>")
+@require_role(can_read_reports)
+def export(fmt: str):
+    """The completion ledger (台账) of the actor's scope (or one branch's subtree) for a year."""
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    p = params(current_user)
+    scope = readable_people(current_user, p.branch)
+    rows = exports.person_rows(scope, p.year, clock.today(), stage=p.stage, status=p.status)
+    label = p.branch.name if p.branch else _("all branches")
+    filename = f"台账-{p.year}-{label}.{fmt}"
+    if fmt == "csv":
+        response = Response(stream_with_context(exports.csv_lines(rows)), mimetype=exports.CSV_MEDIA_TYPE)
+        response.headers["Content-Disposition"] = _disposition(filename)
+        return response
+    nodes = rollup.dashboard(current_user, p.filters, branch=p.branch)
+    # openpyxl's write-only mode streams rows to the file; it spills to disk past 16 MB.
+    out = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
+    exports.write_xlsx(out, nodes, rows, title=f"{p.year} 年度学时台账 · {label}")
+    out.seek(0)
+    return send_file(out, mimetype=exports.XLSX_MEDIA_TYPE, as_attachment=True, download_name=filename)
+
+
+@bp.post("/people/<int:user_id>/certificates")
+@login_required
+def certificate_issue(user_id: int):
+    """Freeze the person's year into a printable study certificate with a verification code."""
+    user = get_visible_user_or_404(current_user, user_id)
+    if user.id != current_user.id and not can_manage_user(current_user, user):
+        abort(403)
+    year = parse_year(request.form.get("year") or request.args.get("year"), clock.today().year)
+    if year > clock.today().year:
+        abort(400)
+    cert = certificates.issue(current_user, user, year)
+    db.session.commit()
+    flash(_("Study record issued with verification code %(code)s.", code=cert.code), "success")
+    return redirect(url_for("reports.certificate", cert_id=cert.id))
+
+
+@bp.get("/certificates/<int:cert_id>")
+@login_required
+def certificate(cert_id: int):
+    """The printable annual study record (学时证明), drawn from the frozen snapshot."""
+    cert = db.session.get(StudyCertificate, cert_id)
+    if cert is None or not can_view_user(current_user, cert.user):
+        abort(404)
+    return render_template("reports/certificate.html", cert=cert, content=certificates.content_of(cert),
+                           verify_url=url_for("reports.verify", code=cert.code, _external=True),
+                           category_label=_category_label, source_label=lambda v: str(SOURCE_LABELS.get(v, v)))
+
+
+def _category_label(value: str) -> str:
+    try:
+        return Category(value).label
+    except ValueError:
+        return value
+
+
+@bp.get("/verify")
+@limiter.limit("30 per minute")
+def verify():
+    """Public: anyone holding a printed record checks that it is genuine and unchanged. No login."""
+    raw = request.args.get("code", "")
+    result, error = None, None
+    if raw:
+        code = certificates.normalise_code(raw)
+        if code is None:
+            error = _("A verification code has 12 letters and digits, e.g. ABCD-EFGH-JKMN.")
+        else:
+            result = certificates.verify(code)
+    return render_template("reports/verify.html", raw=raw, result=result, error=error), (400 if error else 200)

@@ -1,0 +1,33 @@
+"""Shared helpers of the materials tests: materials, sessions and beats at a given time."""
+
+from __future__ import annotations
+
+from learnapp.db import db
+from learnapp.materials import services
+from learnapp.materials.models import Material, MaterialKind, MaterialStatus
+
+
+def make_material(slug: str = "test-material", *, minutes: int = 30, kind: MaterialKind = MaterialKind.article,
+                  status: MaterialStatus = MaterialStatus.published, title: str | None = None, body: str = "正文",
+                  summary: str = "", source: str = "党章", points: list[str] | None = None,
+                  tags: list[str] | None = None, external_url: str | None = None) -> Material:
+    data = services.MaterialData(title=title or f"资料 {slug}", summary=summary, body=body, kind=kind, source=source,
+                                 estimated_minutes=minutes, status=status, tags=tags or [],
+                                 knowledge_points=points or [], external_url=external_url)
+    material = services.create_material(None, slug, data)
+    db.session.flush()
+    return material
+
+
+def rules_text(year: int = 2026, daily_online: str = "null") -> str:
+    return f"""\
+year: {year}
+requirement:
+  default: 50
+conversion:
+  online_reading: {{per_item: [{{min_minutes: 30, credit: 1}}, {{min_minutes: 15, credit: 0.5}}, {{min_minutes: 0, credit: 0.25}}]}}
+  online_video: {{per_item: [{{min_minutes: 30, credit: 1}}, {{min_minutes: 15, credit: 0.5}}, {{min_minutes: 0, credit: 0.25}}]}}
+  test_passed: {{fixed: 0.5}}
+caps:
+  daily_online: {daily_online}
+"""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import math
 import re
 import threading
 import time
@@ -157,6 +158,28 @@ def login_many(port: int, logins: list[str], password: str, threads: int = 6) ->
     return [c for c in clients if c is not None]
 
 
+def parallel(fn: Callable, items: list, threads: int = 8) -> list:
+    """fn(item) for every item, `threads` at a time, results in order (set-up steps, not load)."""
+    results: list = [None] * len(items)
+    index = iter(range(len(items)))
+    lock = threading.Lock()
+
+    def work():
+        while True:
+            with lock:
+                i = next(index, None)
+            if i is None:
+                return
+            results[i] = fn(items[i])
+
+    pool = [threading.Thread(target=work, daemon=True) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    return results
+
+
 @dataclass
 class LoadResult:
     """Outcome of one bounded load run: latencies in seconds, statuses, errors."""
@@ -186,7 +209,7 @@ class LoadResult:
         if not self.latencies:
             return None
         ordered = sorted(self.latencies)
-        rank = min(len(ordered) - 1, max(0, int(round(p / 100 * len(ordered) + 0.5)) - 1))
+        rank = min(len(ordered) - 1, max(0, math.ceil(p / 100 * len(ordered)) - 1))
         return ordered[rank] * 1000
 
     def failures(self, ok: Callable[[int], bool] = lambda s: s < 400) -> int:

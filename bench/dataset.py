@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -142,7 +141,7 @@ def users(plan: Plan, rng: random.Random) -> Iterator[tuple]:
     def row(login, name, branch, stage):
         nonlocal uid
         uid += 1
-        return (uid, login, name, None, None, branch, stage, True, pw, False, secrets.token_hex(8), None, None,
+        return (uid, login, name, None, None, branch, stage, True, pw, False, f"{rng.getrandbits(64):016x}", None, None,
                 created)
 
     yield row("bench_cadmin", "党委管理员", plan.committee_id, "full_member")

@@ -31,11 +31,11 @@ SMALL = {"people": 2000, "ledger": 100_000, "attempts": 10_000}
 FULL = {"people": 20_000, "ledger": 2_000_000, "attempts": 200_000}
 
 
-def bench_app(url: str):
+def bench_app(url: str, secret: str = "bench-generator"):
     """The real app factory on the benchmark database (no test settings)."""
     from learnapp import create_app
 
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-generator"})
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secret})
 
 
 def reset_schema(db, url: str) -> None:
@@ -182,6 +182,24 @@ def manifest(plan: ds.Plan, url: str, counts: dict[str, int], seconds: float) ->
         "material_ids": list(range(1, len(plan.material_slugs) + 1)),
         "live_quiz_ids": plan.live_quiz_ids,
     }
+
+
+def reset_live_state(url: str, manifest: dict) -> None:
+    """Remove what a benchmark run wrote (attempts on the live quizzes, reading sessions, credit
+    from heartbeats), so a rerun with --reuse starts from the generated state again."""
+    from sqlalchemy import create_engine
+
+    live = tuple(manifest["live_quiz_ids"].values())
+    engine = create_engine(url)
+    marks = ", ".join(str(int(q)) for q in live)
+    with engine.begin() as conn:
+        conn.execute(text(f"DELETE FROM quiz_attempt_items WHERE attempt_id IN "
+                          f"(SELECT id FROM quiz_attempts WHERE quiz_id IN ({marks}))"))
+        conn.execute(text(f"DELETE FROM quiz_attempts WHERE quiz_id IN ({marks})"))
+        conn.execute(text(f"DELETE FROM quiz_participants WHERE quiz_id IN ({marks})"))
+        conn.execute(text("DELETE FROM reading_sessions"))
+        conn.execute(text("DELETE FROM ledger_entries WHERE id > :n"), {"n": manifest["rows"]["ledger_entries"]})
+    engine.dispose()
 
 
 def main(argv: list[str] | None = None) -> int:

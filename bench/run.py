@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from bench import generate as gen
-from bench import loadwrk, report, scenarios
+from bench import loadwrk, report, scenarios, sessions
 from bench.client import Client, login_many
 from bench.server import Server
 
@@ -102,19 +102,21 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.reuse and manifest_path.exists():
         manifest = json.loads(manifest_path.read_text())
-        print(f"reusing the data set of {manifest_path}")
+        gen.reset_live_state(url, manifest)
+        print(f"reusing the data set of {manifest_path} (rows written by earlier runs removed)")
     else:
         manifest = gen.generate(url, **sizes)
         manifest_path.parent.mkdir(parents=True, exist_ok=True)
         manifest_path.write_text(json.dumps(manifest, ensure_ascii=False))
 
-    app = gen.bench_app(url)
+    secret = secrets.token_hex(32)
+    app = gen.bench_app(url, secret)
     results: dict = {"label": label, "backend": backend, "url": url.split("@")[-1], "date": time.strftime("%Y-%m-%d %H:%M %Z"),
                      "machine": {**machine(), "postgresql": _pg_version(url)}, "sizes": manifest["sizes"],
                      "generate_seconds": manifest["seconds"], "rows": manifest["rows"],
                      "load_tool": "wrk" if use_wrk else "python", "duration_s": duration,
-                     "connections": args.connections, "workers": args.workers, "scenarios": {}}
-    secret = secrets.token_hex(32)
+                     "connections": args.connections, "workers": args.workers, "scenarios": {},
+                     "load_average_start": Path("/proc/loadavg").read_text().split()[:3]}
     log_path = gen.DATA_DIR / f"gunicorn-{backend}.log"
     log_path.unlink(missing_ok=True)
     n_learners = min(len(manifest["people_logins"]), args.learners or 4000)
@@ -123,7 +125,10 @@ def main(argv: list[str] | None = None) -> int:
         people = manifest["people_logins"]
         # Heavy readers come first in the data (the generator skews toward low indices).
         logins = people[:n_learners - 1] + [people[-1]]
-        learners = login_many(server.port, logins, manifest["password"])
+        # A sample logs in through the real form (proving that path); the rest get the same cookie.
+        sample = min(20, len(logins))
+        learners = login_many(server.port, logins[:sample], manifest["password"])
+        learners += sessions.forge(gen.bench_app(url, secret), url, server.port, logins[sample:])
         admins = {}
         for role, login_id in (("committee_admin", manifest["committee_admin"]), ("auditor", manifest["auditor"]),
                                ("branch_admin", manifest["largest_branch"]["admin"])):
@@ -155,8 +160,11 @@ def main(argv: list[str] | None = None) -> int:
     if "heartbeat4" in only:
         with Server(url, args.lock_workers, log_path, secret=secret) as server:
             ctx.server = server
+            for client in [*learners, *admins.values()]:
+                client.port = server.port
             sc[f"heartbeat_{args.lock_workers}w"] = _guarded("heartbeat4", lambda: scenarios.heartbeat(
                 ctx, server.workers))
+    results["load_average_end"] = Path("/proc/loadavg").read_text().split()[:3]
     results["total_seconds"] = round(time.perf_counter() - t_start, 1)
     RESULTS_DIR.mkdir(exist_ok=True)
     out = RESULTS_DIR / f"{backend}-{label}.json"

@@ -1,6 +1,6 @@
 """Who may see, use and edit the question bank.
 
-The decision (documented in docs/bank.md):
+The decision (this docstring is its documentation; the lead may copy it into docs/):
 - The committee's bank (categories with no owning branch) is seen and used for quizzes by every
   administrator; only committee admins edit it.
 - A branch may keep its own bank (a category tree owned by the branch). Its admins, and the admins

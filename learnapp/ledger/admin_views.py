@@ -18,6 +18,7 @@ from learnapp.ledger.forms import AdjustmentForm, ApproveForm, ReasonForm, Rejec
 from learnapp.ledger.models import Category, LedgerEntry
 from learnapp.ledger.offline_models import Claim, ClaimStatus
 from learnapp.security import can_manage_user, is_branch_admin, managed_users, require_role
+from learnapp.web import format_credit
 
 QUEUE_LIMIT = 200
 
@@ -87,7 +88,7 @@ def approve_claim(claim_id: int):
     try:
         claim = claims.approve_claim(current_user, claim_id, form.note.data)
         db.session.commit()
-        flash(_("Approved: %(credit)s study hours credited.", credit=f"{(claim.credited_hundredths or 0) / 100:g}"), "success")
+        flash(_("Approved: %(credit)s study hours credited.", credit=format_credit(claim.credited_hundredths)), "success")
     except claims.AlreadyDecided as exc:
         # A double click or a colleague was faster: nothing more was credited.
         db.session.rollback()

@@ -16,7 +16,14 @@ from learnapp.db import db
 from learnapp.errors import DomainError
 from learnapp.ledger import evidence as evidence_files
 from learnapp.ledger.models import OFFLINE_CATEGORIES, Category
-from learnapp.ledger.offline_models import Activity, Attendance, Claim, ClaimEvent, ClaimStatus, Evidence
+from learnapp.ledger.offline_models import (
+    Activity,
+    Attendance,
+    Claim,
+    ClaimEvent,
+    ClaimStatus,
+    Evidence,
+)
 from learnapp.ledger.rules import compute_credit
 from learnapp.ledger.schedule import Schedule
 from learnapp.ledger.services import ensure_year_open, grant

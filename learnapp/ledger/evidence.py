@@ -58,7 +58,8 @@ def check(files: list[tuple[str, BinaryIO]], *, field: str = "evidence") -> list
         data = stream.read(limit + 1)
         display = Path(name).name[:200] or "file"
         if len(data) > limit:
-            reasons.append((field, _("%(name)s is larger than %(mb)s MB.", name=display, mb=f"{limit / 1048576:g}")))
+            megabytes = format(round(limit / 1048576, 2), "g")
+            reasons.append((field, _("%(name)s is larger than %(mb)s MB.", name=display, mb=megabytes)))
             continue
         if not data:
             reasons.append((field, _("%(name)s is empty.", name=display)))

@@ -18,6 +18,7 @@ from learnapp.ledger.forms import ApproveForm, CheckinForm, ClaimForm, ReasonFor
 from learnapp.ledger.offline_models import Claim, ClaimStatus, Evidence
 from learnapp.ledger.schedule import make_schedule
 from learnapp.security import can_manage_user, can_view_user, get_visible_user_or_404
+from learnapp.web import format_credit
 
 
 def _year_arg() -> int:
@@ -120,7 +121,7 @@ def withdraw_claim(claim_id: int):
     return redirect(url_for("ledger.claim", claim_id=claim_id))
 
 
-@bp.get("/evidence/<int:evidence_id>")
+@bp.get("/evidence/<int:evidence_id>", endpoint="evidence")
 @login_required
 def evidence_file(evidence_id: int):
     """Served only to the owner, their contact, admins of their branch subtree and auditors."""
@@ -164,6 +165,6 @@ def checkin():
                 flash(_("You had already checked in to “%(title)s”.", title=activity.title), "info")
             else:
                 flash(_("Checked in to “%(title)s”: %(credit)s study hours credited.", title=activity.title,
-                        credit=f"{change.credit / 100:g}"), "success")
+                        credit=format_credit(change.credit)), "success")
             return redirect(url_for("ledger.mine"))
     return render_template("ledger/checkin.html", form=form)

@@ -112,7 +112,9 @@ class RuleProblem:
     message: str
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.key}: {self.message}" if self.key else f"line {self.line}: {self.message}"
+        if self.key:
+            return _("line %(line)d: %(key)s: %(message)s", line=self.line, key=self.key, message=self.message)
+        return _("line %(line)d: %(message)s", line=self.line, message=self.message)
 
 
 class RulesError(Exception):

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from learnapp import clock
 from learnapp.accounts.forms import EmptyForm
+from learnapp.accounts.models import Role, Stage
 from learnapp.db import db
 from learnapp.errors import DomainError
 from learnapp.ledger import services, years
@@ -58,7 +59,8 @@ def rules_year(year: int):
             diff = list(difflib.unified_diff(older.source_text.splitlines(), shown.source_text.splitlines(),
                                              f"v{older.version}", f"v{shown.version}", lineterm="", n=1))
     return render_template("ledger/rules_year.html", year=year, versions=versions, shown=shown, diff=diff,
-                           rules=rules_for_year(year), can_edit=is_committee_admin(current_user))
+                           rules=rules_for_year(year), can_edit=is_committee_admin(current_user),
+                           labels={**{s.value: s.label for s in Stage}, **{r.value: r.label for r in Role}})
 
 
 @bp.route("/rules/<int:year>/edit", methods=["GET", "POST"])

@@ -15,8 +15,10 @@ from learnapp import audit, clock
 from learnapp.accounts.models import User
 from learnapp.db import db, is_postgres
 from learnapp.errors import DomainError
-from learnapp.ledger import offline_models  # noqa: F401  (create_all must see the offline tables)
-from learnapp.ledger import queries
+from learnapp.ledger import (
+    offline_models,  # noqa: F401  (create_all must see the offline tables)
+    queries,
+)
 from learnapp.ledger.models import SOURCE_TYPES, Category, CreditRuleSet, LedgerEntry, TrainingYear
 from learnapp.ledger.rules import RulesError, parse_rules, rules_for_year, text_digest
 from learnapp.org import services as org_services

@@ -120,7 +120,7 @@ def _check_material(user: User, material: Material | None) -> Material:
     if material is None or not can_see_material(user, material):
         raise HeartbeatRefused("material_unavailable", _("This material does not exist or you may not read it."), 404)
     if not material.is_published:
-        raise HeartbeatRefused("material_unavailable", _("Drafts earn no reading time; publish the material first."), 409)
+        raise HeartbeatRefused("material_unavailable", _("Drafts earn no reading time; publish the material first."), 403)
     if not material.kind.is_timed:
         raise HeartbeatRefused("not_timed", _("Reading time on external sites cannot be measured."), 409)
     return material
@@ -300,4 +300,13 @@ def heartbeat(user: User, session_id: int, seq: int, at: datetime | None = None)
             ReadingProgress.user_id == user.id, ReadingProgress.material_id == material.id,
             ReadingProgress.year == clock.today().year))
     db.session.flush()
+    return result
+
+
+def book_time(user: User, material: Material, end: datetime, seconds: int) -> BeatResult:
+    """Credit `seconds` of reading that ended at `end`, exactly as heartbeats would have
+    (used by the demo loader to give demo people a reading history)."""
+    result = BeatResult(session=ReadingSession(user_id=user.id, material_id=material.id))
+    for day, part in _split_by_day(end - timedelta(seconds=seconds), end):
+        _credit_day(user, material, day, part, result)
     return result

@@ -269,8 +269,15 @@ def set_audience(actor, quiz: Quiz, *, branches: list[Branch], stages: list[Stag
             raise DomainError(_("You may not choose %(name)s.", name=person.name), "people")
     stage_values = [s.value for s in Stage if s.value in {str(x) for x in stages}]
     before = _audience_snapshot(quiz)
-    quiz.audience_branches = [QuizAudienceBranch(branch=b) for b in {b.id: b for b in branches}.values()]
-    quiz.audience_people = [QuizAudiencePerson(user=p) for p in {p.id: p for p in people}.values()]
+    # Keep the rows that stay (a unique (quiz, branch) row may not be deleted and re-added in one flush).
+    wanted_branches = {b.id: b for b in branches}
+    quiz.audience_branches = [a for a in quiz.audience_branches if a.branch_id in wanted_branches] + [
+        QuizAudienceBranch(branch=b) for bid, b in wanted_branches.items()
+        if bid not in {a.branch_id for a in quiz.audience_branches}]
+    wanted_people = {p.id: p for p in people}
+    quiz.audience_people = [a for a in quiz.audience_people if a.user_id in wanted_people] + [
+        QuizAudiencePerson(user=p) for pid, p in wanted_people.items()
+        if pid not in {a.user_id for a in quiz.audience_people}]
     quiz.audience_stages = stage_values
     db.session.flush()
     after = _audience_snapshot(quiz)
@@ -293,6 +300,8 @@ def copy_quiz(actor, quiz: Quiz) -> Quiz:
     values["title"] = (_("Copy of %(title)s", title=quiz.title))[:200]
     copy = create_quiz(actor, quiz.branch, **values)
     copy.description = quiz.description
+    copy.audience_branches = []  # drop the default audience first: the copied one may repeat it
+    db.session.flush()
     copy.slots = [QuizSlot(kind=s.kind, question_id=s.question_id, category_id=s.category_id,
                            include_subcategories=s.include_subcategories, tag=s.tag, count=s.count, points=s.points,
                            position=s.position) for s in quiz.slots]

@@ -22,7 +22,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from sqlalchemy import ColumnElement, func, select
 
-from learnapp.accounts.models import STAGE_CHINESE, Stage
+from learnapp.accounts.models import STAGE_CHINESE, Stage, User
 from learnapp.assessments.queries import with_status
 from learnapp.assessments.status import Status
 from learnapp.db import db
@@ -64,7 +64,9 @@ def person_rows(user_filter: ColumnElement[bool], year: int, today: date, *, sta
     """Every person in scope, grouped by branch (by path), with the 台账 columns. One streamed query."""
     stmt, people = with_status(year, user_filter, today, stage=stage, status=status)
     sq = stmt.subquery("people_status")
-    results = counted_results(select(sq.c.user_id), year).order_by(None).subquery("results")
+    # Scores of the same people: the plain condition on users unless a status filter needs the sums.
+    ids = select(sq.c.user_id) if status is not None else select(User.id).where(user_filter)
+    results = counted_results(ids, year).order_by(None).subquery("results")
     scores = (select(results.c.user_id, func.count().label("n"), func.sum(results.c.score_bp).label("bp"))
               .group_by(results.c.user_id).subquery("scores"))
     query = (

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import ColumnElement, func, select
 
-from learnapp.accounts.models import Stage
+from learnapp.accounts.models import Stage, User
 from learnapp.assessments.queries import with_status
 from learnapp.assessments.status import Status
 from learnapp.db import db
@@ -50,7 +50,14 @@ def people_page(user_filter: ColumnElement[bool], year: int, today: date, *, sta
                 status: Status | None = None, page: int = 1, per_page: int = PAGE_SIZE, sort: str = "name") -> PeoplePage:
     """One page of people with total, online, offline, requirement and status."""
     stmt, people = with_status(year, user_filter, today, stage=stage, status=status)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    if status is None:
+        # Counting people needs no ledger sums; only a status filter does.
+        count = select(func.count(User.id)).where(User.active, user_filter)
+        if stage is not None:
+            count = count.where(User.stage == stage)
+    else:
+        count = select(func.count()).select_from(stmt.subquery())
+    total = db.session.scalar(count) or 0
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
     if sort == "credit":

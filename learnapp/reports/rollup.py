@@ -92,8 +92,14 @@ def branch_sums(user_filter: ColumnElement[bool], f: Filters) -> dict[int, Agg]:
     for branch_id, people_n, met, behind, not_met, credit in rows:
         sums[branch_id] = Agg(people=people_n, met=int(met or 0), behind=int(behind or 0),
                               not_met=int(not_met or 0), credit=int(credit or 0))
-    # The same people for claims and scores (the status filter included).
-    ids = select(sq.c.user_id)
+    # The same people for claims and scores. Only a status filter needs the per-person totals again;
+    # without one, the plain condition on users is far cheaper than re-aggregating the ledger.
+    if f.status is not None:
+        ids = select(sq.c.user_id)
+    else:
+        ids = select(User.id).where(User.active, user_filter)
+        if f.stage is not None:
+            ids = ids.where(User.stage == f.stage)
     first, last = date(f.year, 1, 1), date(f.year, 12, 31)
     for branch_id, n in db.session.execute(
         select(User.branch_id, func.count(Claim.id)).join(User, User.id == Claim.user_id)

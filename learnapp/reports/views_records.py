@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import tempfile
-from urllib.parse import quote
 
-from flask import Response, abort, flash, redirect, render_template, request, send_file, stream_with_context, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -18,13 +17,13 @@ from learnapp.reports import certificates, exports, rollup
 from learnapp.reports.blueprint import bp, params
 from learnapp.reports.models import StudyCertificate
 from learnapp.reports.scope import readable_people
-from learnapp.security import can_manage_user, can_read_reports, can_view_user, get_visible_user_or_404, require_role
-
-
-def _disposition(filename: str) -> str:
-    # RFC 6266/5987: an ASCII fallback and the UTF-8 name with its Chinese characters.
-    ascii_name = filename.encode("ascii", "ignore").decode() or "export"
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+from learnapp.security import (
+    can_manage_user,
+    can_read_reports,
+    can_view_user,
+    get_visible_user_or_404,
+    require_role,
+)
 
 
 @bp.get("/export.<fmt>")
@@ -38,16 +37,19 @@ def export(fmt: str):
     rows = exports.person_rows(scope, p.year, clock.today(), stage=p.stage, status=p.status)
     label = p.branch.name if p.branch else _("all branches")
     filename = f"台账-{p.year}-{label}.{fmt}"
-    if fmt == "csv":
-        response = Response(stream_with_context(exports.csv_lines(rows)), mimetype=exports.CSV_MEDIA_TYPE)
-        response.headers["Content-Disposition"] = _disposition(filename)
-        return response
-    nodes = rollup.dashboard(current_user, p.filters, branch=p.branch)
-    # openpyxl's write-only mode streams rows to the file; it spills to disk past 16 MB.
+    # Rows go from a streamed query into a spooled file (memory, then disk past 16 MB): the file is
+    # complete before the response starts, so a database error never yields half a 台账.
     out = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
-    exports.write_xlsx(out, nodes, rows, title=f"{p.year} 年度学时台账 · {label}")
+    if fmt == "csv":
+        for chunk in exports.csv_lines(rows):
+            out.write(chunk.encode("utf-8"))
+        media_type = exports.CSV_MEDIA_TYPE
+    else:
+        nodes = rollup.dashboard(current_user, p.filters, branch=p.branch)
+        exports.write_xlsx(out, nodes, rows, title=f"{p.year} 年度学时台账 · {label}")
+        media_type = exports.XLSX_MEDIA_TYPE
     out.seek(0)
-    return send_file(out, mimetype=exports.XLSX_MEDIA_TYPE, as_attachment=True, download_name=filename)
+    return send_file(out, mimetype=media_type, as_attachment=True, download_name=filename)
 
 
 @bp.post("/people/<int:user_id>/certificates")

@@ -30,8 +30,8 @@ def test_search_filters_and_pagination(client, org, login, db):
     factories.make_user(org.branch_a, Stage.activist, login_id="gone", name="已调离", active=False)
     db.session.commit()
     login(org.committee_admin)
-    assert "bulk59" not in _text(client.get("/people/?branch=%d" % org.branch_b.id))  # page 1 of 2
-    second = _text(client.get("/people/?branch=%d&page=2" % org.branch_b.id))
+    assert "bulk59" not in _text(client.get(f"/people/?branch={org.branch_b.id}"))  # page 1 of 2
+    second = _text(client.get(f"/people/?branch={org.branch_b.id}&page=2"))
     assert "bulk59" in second and "learner_a" not in second
     assert "gone" not in _text(client.get("/people/?q=已调离"))
     assert "gone" in _text(client.get("/people/?q=已调离&active=inactive"))
@@ -49,12 +49,12 @@ def test_person_page_shows_history_roles_and_contacts(client, org, login):
     login(org.admin_a)
     page = _text(client.get(f"/people/{org.learner_a.id}"))
     assert org.learner_a.name in page and org.contact_a.name in page
-    assert "/people/%d/stage" % org.learner_a.id in page  # the admin may act
+    assert f"/people/{org.learner_a.id}/stage" in page  # the admin may act
     contact_page = _text(client.get(f"/people/{org.contact_a.id}"))
     assert org.learner_a.name in contact_page  # "training contact of"
     login(org.auditor)
     readonly = _text(client.get(f"/people/{org.learner_a.id}"))
-    assert org.learner_a.name in readonly and "/people/%d/stage" % org.learner_a.id not in readonly
+    assert org.learner_a.name in readonly and f"/people/{org.learner_a.id}/stage" not in readonly
 
 
 def test_person_page_shows_links_from_other_domains(client, org, login):

@@ -71,7 +71,7 @@ def test_gift_weighted_single_and_missing_word_choice():
 
 def test_gift_multiple_with_three_way_weights():
     q = gift.parse("选出正确的 {~%33.3%甲 ~%33.3%乙 ~%33.4%丙 ~%-100%丁}").questions[0]
-    assert q.kind == QuestionKind.multiple and [o["fraction"] for o in q.options] == [33, 33, 33, -100]
+    assert q.kind == QuestionKind.multiple and [o["fraction"] for o in q.options] == [33, 33, 34, -100]
 
 
 def test_gift_malformed_gives_line_and_nothing():
@@ -130,7 +130,7 @@ def test_moodle_xml_kinds():
     assert yida.stem == "中国共产党第一次全国代表大会于1921年7月在哪里召开？"
     assert yida.category == ["党史", "新民主主义革命时期"]
     assert (yida.source, yida.knowledge_points, yida.difficulty, yida.tags, yida.default_points) == ("党史", ["党的创建"], 1, ["建党"], 2)
-    assert [o["fraction"] for o in result.questions[1].options] == [33, 33, 33, -100]
+    assert [o["fraction"] for o in result.questions[1].options] == [34, 33, 33, -100]
     short = result.questions[3]
     assert short.answer == [["古田", "古田会议"]] and short.warnings  # the 50 % answer is left out, with a warning
     assert result.questions[4].reference_answer == "参考要点……"

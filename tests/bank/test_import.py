@@ -178,3 +178,18 @@ def test_cli_dry_run_and_format_mismatch(app, org, db, tmp_path):
     fake.write_text("not a workbook")
     result = runner.invoke(args=["questions", "import", str(fake), "--format", "xlsx"])
     assert result.exit_code == 1
+
+
+def test_demo_loader_is_idempotent(org, db):
+    from learnapp.bank.demo import load_demo
+
+    class Ctx:
+        admin = org.committee_admin
+
+    load_demo(Ctx())
+    db.session.commit()
+    first = count(db)
+    audits = db.session.scalar(select(func.count(AuditEntry.id)))
+    load_demo(Ctx())
+    assert count(db) == first >= 60
+    assert db.session.scalar(select(func.count(AuditEntry.id))) == audits

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from learnapp.audit.models import AuditEntry
 from learnapp.bank import access, queries, services
 from learnapp.bank.formats.base import ParsedQuestion
-from learnapp.bank.models import Question, QuestionKind, QuestionVersion
+from learnapp.bank.models import QuestionKind, QuestionVersion
 from learnapp.bank.normalise import count_blanks, fingerprint, normalise_answer
 from learnapp.errors import DomainError
 

@@ -88,6 +88,10 @@ OVERFLOW = """
 """
 
 
+# (path, size) pairs already photographed by some journey: menu walks photograph each page once.
+_PHOTOGRAPHED: set[tuple[str, str]] = set()
+
+
 class JourneyError(AssertionError):
     """A page broke one of the rules every page must follow."""
 
@@ -253,6 +257,14 @@ class Journey:
             if any(e.startswith("server error") for e in errors):
                 message += "\n--- the server's last traceback ---\n" + self.server.last_traceback()
             raise JourneyError(message)
+
+    def first_visit(self, path: str) -> bool:
+        """True the first time any journey of the session asks about this page at this size."""
+        key = (path.split("?")[0], self.size)
+        if key in _PHOTOGRAPHED:
+            return False
+        _PHOTOGRAPHED.add(key)
+        return True
 
     def shot(self, step: str) -> Path:
         """Write a full-page screenshot named <journey>-<size>-<NN-step>.png."""

@@ -50,7 +50,7 @@ def test_ten_concurrent_submissions_grade_the_attempt_once(app, org, db, clock):
     quiz = make_quiz(org.committee_admin, org.branch_a, bank.auto_questions)
     attempt = attempts.start_attempt(org.learner_a, quiz)
     attempts.save_responses(org.learner_a, attempt, form_for(attempt, right_answers(bank)))
-    attempt_id = attempt.id
+    attempt_id, learner_id, quiz_id = attempt.id, org.learner_a.id, quiz.id
     db.session.commit()
     # Outside a request every SQLite transaction takes the write lock: leave none open here.
     db.session.close()
@@ -63,9 +63,9 @@ def test_ten_concurrent_submissions_grade_the_attempt_once(app, org, db, clock):
     done = db.session.get(Attempt, attempt_id)
     assert done.state == AttemptState.graded and done.score_bp == 10000
     credits = db.session.scalar(select(func.count(LedgerEntry.id)).where(
-        LedgerEntry.user_id == org.learner_a.id, LedgerEntry.category == Category.test_passed))
+        LedgerEntry.user_id == learner_id, LedgerEntry.category == Category.test_passed))
     assert credits == 1
-    participant = db.session.scalar(select(QuizParticipant).where(QuizParticipant.quiz_id == quiz.id))
+    participant = db.session.scalar(select(QuizParticipant).where(QuizParticipant.quiz_id == quiz_id))
     assert participant.attempts_graded == 1
 
 

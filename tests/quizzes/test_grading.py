@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from learnapp.quizzes import grading
@@ -92,12 +92,14 @@ def test_counted_result_by_grading_method():
     assert grading.counted_bp("highest", []) is None
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(["A", "B", "C", "D", "E"]), max_size=6), st.booleans())
 def test_multiple_grade_always_between_zero_and_one(chosen, partial):
     assert 0 <= grading.grade_multiple(MULTI_PENALTY, chosen, partial=partial) <= 1
     assert 0 <= grading.grade_multiple(MULTI, chosen, partial=partial) <= 1
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=20))
 def test_fill_blank_never_crashes_and_is_normalisation_invariant(text):
     assert grading.blank_matches([text], text) is bool(grading.normalise_answer(text))

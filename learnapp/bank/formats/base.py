@@ -203,3 +203,21 @@ def html_to_text(html: str) -> str:
     text = unescape(text).replace("\xa0", " ")
     lines = [line.strip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def round_fractions(weights: list[float]) -> list[int]:
+    """Whole-percent fractions from file weights (Moodle writes 33.33333, 16.66667 …).
+
+    Positive weights are rounded by largest remainder so they keep their rounded total (six
+    options at 16.66667 become 17,17,17,17,16,16, not six 17s); other weights are rounded plainly.
+    """
+    positive = [(i, w) for i, w in enumerate(weights) if w > 0]
+    result = [round(w) for w in weights]
+    if positive:
+        target = round(sum(w for _i, w in positive))
+        floors = {i: int(w // 1) for i, w in positive}
+        spare = target - sum(floors.values())
+        order = sorted(positive, key=lambda p: (-(p[1] - floors[p[0]]), p[0]))
+        for rank, (i, _w) in enumerate(order):
+            result[i] = floors[i] + (1 if rank < spare else 0)
+    return result

@@ -24,9 +24,10 @@ from learnapp.bank.formats.base import (
     even_fractions,
     html_to_text,
     keyed,
+    round_fractions,
 )
 from learnapp.bank.models import QuestionKind
-from learnapp.bank.normalise import BLANK_RE
+from learnapp.bank.normalise import BLANK_RE, count_blanks
 
 SPECIAL = "~=#{}:"
 BLANK = "____"
@@ -103,12 +104,12 @@ def _split_unescaped(text: str, markers: str) -> list[tuple[str, str]]:
 _WEIGHT_RE = re.compile(r"^\s*%(-?\d+(?:\.\d+)?)%")
 
 
-def _answer_parts(raw: str) -> tuple[int | None, str, str]:
+def _answer_parts(raw: str) -> tuple[float | None, str, str]:
     """One answer: (weight or None, text, feedback)."""
     weight = None
     m = _WEIGHT_RE.match(raw)
     if m:
-        weight = round(float(m.group(1)))
+        weight = float(m.group(1))
         raw = raw[m.end():]
     hash_at = _find_unescaped(raw, "#")
     feedback = ""
@@ -310,10 +311,9 @@ def _parse_question(chunk: list[tuple[int, str]], meta: dict[str, list[str]], ca
         if any(not marker for marker, *_rest in answers):
             result.errors.append((line_at(block.start), _("Text before the first ~ or = in an answer block.")))
             return
-        options = []
-        for marker, weight, answer_text, feedback in answers:
-            fraction = weight if weight is not None else (100 if marker == "=" else 0)
-            options.append((clean(answer_text), fraction, feedback))
+        weights = [weight if weight is not None else (100 if marker == "=" else 0) for marker, weight, _t, _f in answers]
+        options = [(clean(answer_text), fraction, feedback)
+                   for (_m, _w, answer_text, feedback), fraction in zip(answers, round_fractions(weights), strict=True)]
         # Moodle writes one "=" for single choice and only "~%w%" weights for multiple answers.
         equals = [i for i, a in enumerate(answers) if a[0] == "="]
         if len(equals) == 1:
@@ -350,6 +350,9 @@ def _parse_question(chunk: list[tuple[int, str]], meta: dict[str, list[str]], ca
         pieces.append(clean(text[cursor:]))
         q.stem = "".join(pieces).strip()
         q.answer = answers_per_blank
+        if len(blocks) == 1 and not after.strip() and count_blanks(clean(before)) == 1:
+            # "党的根本宗旨是____。{=…}": the blank is already drawn; the block at the end only answers it.
+            q.stem = clean(before).strip()
     result.questions.append(q)
 
 

@@ -24,6 +24,7 @@ from learnapp.bank.formats.base import (
     Skipped,
     html_to_text,
     keyed,
+    round_fractions,
 )
 from learnapp.bank.models import QuestionKind
 from learnapp.bank.normalise import BLANK_RE, count_blanks
@@ -147,10 +148,9 @@ def _question(element: ET.Element, qtype: str, line: int, category: list[str], r
     if qtype == "multichoice":
         single = _text(element, "single").strip().lower() in ("true", "1")
         q.kind = QuestionKind.single if single else QuestionKind.multiple
-        options = []
-        for answer in answers:
-            options.append((_formatted(answer), _fraction(answer), _formatted(answer.find("feedback"))))
-        q.options = keyed(options)
+        fractions = round_fractions([_answer_weight(answer) for answer in answers])
+        q.options = keyed([(_formatted(answer), fraction, _formatted(answer.find("feedback")))
+                           for answer, fraction in zip(answers, fractions, strict=True)])
     elif qtype == "truefalse":
         q.kind = QuestionKind.truefalse
         truth = None
@@ -204,12 +204,16 @@ def _question(element: ET.Element, qtype: str, line: int, category: list[str], r
     return q
 
 
-def _fraction(answer: ET.Element) -> int:
+def _answer_weight(answer: ET.Element) -> float:
     raw = answer.get("fraction", "0")
     try:
-        return round(float(raw))
+        return float(raw)
     except ValueError as exc:
         raise ValueError(_("The fraction %(value)s is not a number.", value=raw)) from exc
+
+
+def _fraction(answer: ET.Element) -> int:
+    return round(_answer_weight(answer))
 
 
 # --- writer ---------------------------------------------------------------------------------

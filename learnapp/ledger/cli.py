@@ -1,0 +1,143 @@
+"""`flask rules …` (load, check, show credit rules) and `flask ledger …` (totals, year close, reopen)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from learnapp.accounts.models import User
+from learnapp.db import db
+from learnapp.errors import DomainError
+from learnapp.ledger import queries, services, years
+from learnapp.ledger.rules import RulesError, parse_rules, rules_for_year
+
+rules_cli = click.Group("rules", help="Credit rules per training year (YAML files in content/credit-rules/).")
+ledger_cli = click.Group("ledger", help="The study-hour ledger: totals, year close and reopen.")
+
+
+def rules_dir() -> Path:
+    configured = current_app.config.get("CREDIT_RULES_DIR")
+    return Path(configured) if configured else Path(current_app.root_path).parent / "content" / "credit-rules"
+
+
+def _expected_year(path: Path) -> int | None:
+    return int(path.stem) if path.stem.isdigit() and len(path.stem) == 4 else None
+
+
+@rules_cli.command("load")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def load(files: tuple[Path, ...]) -> None:
+    """Load rules files (default: every *.yaml of content/credit-rules/). All or nothing."""
+    paths = list(files) or sorted(rules_dir().glob("*.yaml"))
+    if not paths:
+        click.echo(f"No rules files in {rules_dir()}", err=True)
+        sys.exit(1)
+    texts, failed = {}, False
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        try:
+            parse_rules(text, expected_year=_expected_year(path))
+        except RulesError as exc:
+            failed = True
+            for problem in exc.problems:
+                click.echo(f"{path}:{problem.line}: {problem.key or '-'}: {problem.message}", err=True)
+            continue
+        texts[path] = text
+    if failed:
+        click.echo("Nothing was loaded.", err=True)
+        sys.exit(1)
+    try:
+        for path, text in texts.items():
+            saved = services.save_rules(None, text, source_name=str(path.name), expected_year=_expected_year(path))
+            click.echo(f"{path.name}: " + (f"loaded as {saved.year} version {saved.version}" if saved else "unchanged"))
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        click.echo(f"Nothing was loaded: {exc}", err=True)
+        sys.exit(1)
+
+
+@rules_cli.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def check(files: tuple[Path, ...]) -> None:
+    """Check rules files without loading them."""
+    failed = False
+    for path in files:
+        try:
+            rules = parse_rules(path.read_text(encoding="utf-8"), expected_year=_expected_year(path))
+            click.echo(f"{path}: OK ({rules.year})")
+        except RulesError as exc:
+            failed = True
+            for problem in exc.problems:
+                click.echo(f"{path}:{problem.line}: {problem.key or '-'}: {problem.message}", err=True)
+    sys.exit(1 if failed else 0)
+
+
+@rules_cli.command("show")
+@click.argument("year", type=int)
+@with_appcontext
+def show(year: int) -> None:
+    """Print the rules in force for a year."""
+    rules = rules_for_year(year)
+    click.echo(f"{year}: " + (f"version {rules.version}" if rules.version else "built-in defaults"))
+    click.echo(f"  requirement {rules.requirement_default / 100:g}; by stage {dict(rules.requirement_by_stage)}; "
+               f"by role {dict(rules.requirement_by_role)}")
+    for category, conversion in rules.conversions.items():
+        detail = (", ".join(f">={b.min_minutes}min:{b.credit / 100:g}" for b in conversion.bands)
+                  if conversion.kind == "per_item" else f"{conversion.credit / 100:g}")
+        cap = rules.category_caps.get(category)
+        click.echo(f"  {category.value:<20} {conversion.kind:<12} {detail}" + (f"  (cap {cap / 100:g}/year)" if cap else ""))
+    cap = rules.daily_online_cap
+    click.echo(f"  daily online cap: {cap / 100:g}" if cap is not None else "  daily online cap: none")
+    click.echo(f"  carry-over: up to {rules.carry_over_max / 100:g}")
+
+
+@ledger_cli.command("totals")
+@click.argument("year", type=int)
+@with_appcontext
+def totals(year: int) -> None:
+    """Print every person's total, online and offline credit for a year (tab-separated)."""
+    sub = queries.totals_by_user(year).subquery()
+    rows = db.session.execute(select(User.login_id, User.name, sub.c.total, sub.c.online, sub.c.offline)
+                              .join(sub, sub.c.user_id == User.id).order_by(User.login_id)).all()
+    click.echo("login_id\tname\ttotal\tonline\toffline")
+    for login_id, name, total, online, offline in rows:
+        click.echo(f"{login_id}\t{name}\t{total / 100:g}\t{online / 100:g}\t{offline / 100:g}")
+
+
+@ledger_cli.command("close")
+@click.argument("year", type=int)
+@with_appcontext
+def close(year: int) -> None:
+    """Close a training year and carry over by its rules."""
+    try:
+        lines = years.close_year(None, year)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo(f"{year} closed; carried over for {len([x for x in lines if x.carry])} people.")
+
+
+@ledger_cli.command("reopen")
+@click.argument("year", type=int)
+@click.option("--reason", required=True, help="Why the year is reopened (kept in the audit log).")
+@with_appcontext
+def reopen(year: int, reason: str) -> None:
+    """Reopen a closed year for corrections."""
+    try:
+        years.reopen_year(None, year, reason)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo(f"{year} reopened.")

@@ -1,0 +1,136 @@
+"""The learner's journeys: reading until credit appears, an offline claim with a photo, a timed quiz.
+
+Time is moved, never waited for: the server's clock through its offset file (server.clock) and the
+page's timers through Playwright's fake clock (page.clock), so a heartbeat "every 30 s" takes a
+fraction of a second and the server sees 30 s pass between two of them.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser import flows
+
+pytestmark = pytest.mark.browser
+
+HEARTBEAT_S = 30
+MAX_BEATS = 80  # a 30-minute material reaches its first 0.25 学时 step after 15 beats
+
+
+def _credit(text: str) -> float:
+    match = re.search(r"-?\d+(?:\.\d+)?", text)
+    return float(match.group()) if match else 0.0
+
+
+def open_unfinished_required_reading(journey) -> str:
+    """From 'My reading list', open the first material that is not completed yet; returns its path."""
+    journey.open_menu()
+    journey.click(journey.page.locator("#site-nav a[href='/reading/']"), step="reading-list")
+    rows = journey.page.locator("main table tbody tr").filter(has=journey.page.locator("a[href^='/materials/']"))
+    for i in range(rows.count()):
+        row = rows.nth(i)
+        if row.locator(".badge.ok").count() == 0:
+            link = row.locator("a[href^='/materials/']").first
+            href = link.get_attribute("href")
+            journey.page.clock.install()
+            with journey.page.expect_response("**/api/reading/sessions") as started:
+                journey.click(link)
+            assert started.value.status == 201, started.value.text()
+            return href
+    raise AssertionError("every material on the reading list is already completed")
+
+
+def read_until_credit(journey, server) -> dict:
+    """Let heartbeats run (30 s each, on both clocks) until the page shows more credit than before."""
+    page = journey.page
+    credit_node = page.locator("[data-reading-credit]")
+    before = _credit(credit_node.inner_text())
+    last = {}
+    for beat in range(MAX_BEATS):
+        server.clock.advance(seconds=HEARTBEAT_S)
+        page.mouse.move(20 + beat % 7, 200 + beat % 11)  # the reader is active
+        with page.expect_response("**/heartbeat") as answer:
+            page.clock.run_for(HEARTBEAT_S * 1000)
+        last = answer.value.json()
+        assert last.get("ok"), last
+        if last["granted_hundredths"] / 100 > before:
+            break
+    else:
+        raise AssertionError(f"no credit after {MAX_BEATS} heartbeats: {last}")
+    page.wait_for_function(
+        "before => parseFloat(document.querySelector('[data-reading-credit]').textContent) > before", arg=before)
+    return last
+
+
+def test_learner_reads_until_credit_appears(journey, server):
+    """Open the reading list, read a required material until its credit shows, see the list move."""
+    if not server.has_endpoint("materials.api_heartbeat"):
+        pytest.skip("reading heartbeats are not there yet")
+    journey.login(server.login_for("learner", journey.index), step="home")
+    path = open_unfinished_required_reading(journey)
+    journey.shot("reading-start")
+    result = read_until_credit(journey, server)
+    journey.check("credit-appears")
+    assert result["granted_hundredths"] > 0
+    state = journey.text("[data-reading-state]")
+    assert state.strip(), "the page should say whether time is being counted"
+
+    journey.goto("/reading/", step="reading-list-after")
+    row = journey.page.locator("main table tbody tr").filter(has=journey.page.locator(f"a[href='{path}']")).first
+    cells = row.locator("td")
+    credit_cell = cells.nth(cells.count() - 1).inner_text()
+    assert _credit(credit_cell) == result["granted_hundredths"] / 100, credit_cell
+
+
+def _is_save(response) -> bool:
+    return response.request.method == "POST" and response.url.endswith("/save")
+
+
+def test_learner_takes_timed_quiz_and_reloads_midway(journey, make_journey, server, tmp_path):
+    """Start the timed quiz, answer half (autosaved), reload three minutes later: answers and timer hold; submit; see the result."""
+    if not server.has_endpoint("quizzes.add_draw"):
+        pytest.skip("quizzes are not there yet")
+    built = flows.quiz_for(journey.size, make_journey("admin"), server, tmp_path)
+    page = journey.page
+    journey.login(built.learner)
+    journey.open_menu()
+    journey.click("#site-nav a[href='/quizzes/']", step="quizzes")
+    journey.click(page.locator(f"a.quiz-link[href='/quizzes/{built.quiz_id}']"), step="quiz-info")
+    journey.click(page.locator("main form[action$='/start'] button[type=submit]"), step="attempt")
+    assert "/quizzes/attempts/" in journey.path(), journey.text()[:500]
+
+    timer = page.locator("#quiz-timer")
+    assert timer.is_visible()
+    seconds_at_start = int(timer.get_attribute("data-seconds-left"))
+    assert 0 < seconds_at_start <= flows.QUIZ_MINUTES * 60
+    questions = page.locator("fieldset.question")
+    assert questions.count() == flows.DRAW_COUNT
+    half = flows.DRAW_COUNT // 2
+    for i in range(half):
+        with page.expect_response(_is_save) as saved:
+            flows.answer_correctly(questions.nth(i))
+        assert saved.value.ok, saved.value.text()
+    page.wait_for_selector("#save-status.state-saved")
+    assert page.locator("#answered-count").inner_text() == str(half)
+    journey.shot("half-answered")
+
+    server.clock.advance(minutes=3)
+    page.reload()
+    journey.check("after-reload")
+    for i in range(half):
+        assert questions.nth(i).locator("input:checked").count() >= 1, f"answer {i + 1} lost on reload"
+    assert int(timer.get_attribute("data-seconds-left")) <= seconds_at_start - 180, "the server's deadline must hold"
+
+    for i in range(half, flows.DRAW_COUNT):
+        flows.answer_correctly(questions.nth(i))
+    journey.click("#submit-button", step="result")  # its "are you sure?" is accepted
+    assert journey.path().endswith("/result"), journey.path()
+    assert any(d.kind == "confirm" for d in journey.dialogs), "submitting should ask for confirmation"
+    assert "100" in page.locator(".big-score").inner_text()
+    assert page.locator(".result-summary .badge.ok").count() == 1
+
+    journey.goto("/quizzes/", step="quizzes-after")
+    card = page.locator("li.card").filter(has=page.locator(f"a.quiz-link[href='/quizzes/{built.quiz_id}']"))
+    assert "100" in card.inner_text() and card.locator(".badge.ok").count() == 1

@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 translations: $(STAMP)
-	@for d in $(TRANSLATION_DIRS); do $(BIN)/pybabel compile -q --use-fuzzy -d $$d || exit 1; done
+	@for d in $(TRANSLATION_DIRS); do out=$$($(BIN)/pybabel compile --use-fuzzy -d $$d 2>&1) || { echo "$$out"; exit 1; }; done
 
 instance: $(STAMP)
 	$(BIN)/python -m learnapp.instance_setup

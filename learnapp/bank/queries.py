@@ -102,7 +102,7 @@ class TreeNode:
 
 
 def category_tree(actor, *, everything: bool = False) -> list[TreeNode]:
-    """Visible categories in tree order (parents before children, siblings by name).
+    """Visible categories in tree order (parents before children, siblings in creation order).
     `everything`: the whole tree regardless of actor (the CLI, which runs as the system)."""
     seen = true() if everything else visible_categories(actor)
     categories = list(db.session.scalars(select(QuestionCategory).where(seen)))
@@ -113,8 +113,9 @@ def category_tree(actor, *, everything: bool = False) -> list[TreeNode]:
     by_id = {c.id: c for c in categories}
 
     def sort_key(c: QuestionCategory):
+        # Siblings in creation order (imports keep the file's order), unless sort_order says otherwise.
         ids = [int(p) for p in c.path.strip("/").split("/") if p]
-        return [(by_id[i].sort_order, by_id[i].name, i) if i in by_id else (0, "", i) for i in ids]
+        return [(by_id[i].sort_order, i) if i in by_id else (0, i) for i in ids]
 
     nodes = []
     for c in sorted(categories, key=sort_key):

@@ -48,9 +48,6 @@ from learnapp.materials.queries import can_see_material
 STEP_HUNDREDTHS = 25
 # How far ahead of the server clock a heartbeat's own timestamp may be (network and clock jitter).
 FUTURE_SKEW_SECONDS = 5
-# Heartbeats closer together than this are refused without changing anything (a flood earns nothing
-# anyway, because only elapsed time counts, but it should not cost a write each).
-MIN_GAP_SECONDS = 5
 
 
 def heartbeat_seconds() -> int:
@@ -59,6 +56,12 @@ def heartbeat_seconds() -> int:
 
 def tolerance_seconds() -> int:
     return int(current_app.config.get("READING_TOLERANCE_SECONDS", 5))
+
+
+def min_gap_seconds() -> float:
+    """Heartbeats closer together than this are refused without changing anything (a flood earns
+    nothing anyway, because only elapsed time counts, but it should not cost a write each)."""
+    return heartbeat_seconds() / 3
 
 
 def idle_seconds() -> int:
@@ -282,7 +285,7 @@ def heartbeat(user: User, session_id: int, seq: int, at: datetime | None = None)
     if seq <= session.last_seq:
         raise HeartbeatRefused("replayed", _("This heartbeat was already received."), 409)
     elapsed = (now - session.last_beat_at).total_seconds()
-    if elapsed < MIN_GAP_SECONDS:
+    if elapsed < min_gap_seconds():
         raise HeartbeatRefused("too_soon", _("Heartbeats came too quickly; nothing was counted."), 429)
     result = BeatResult(session=session)
     credited = 0 if elapsed > idle_seconds() else int(min(elapsed, heartbeat_seconds() + tolerance_seconds()))

@@ -73,10 +73,11 @@ def tests():
     if p.stage:
         people = people.where(User.stage == p.stage)
     results = counted_results(people, p.year).order_by(None).subquery("results")
+    band = results.c.score_bp // 1000  # integer division: ten-point bands, one row per quiz and band
     rows = db.session.execute(
-        select(results.c.quiz_id, results.c.title, (results.c.score_bp / 1000).label("band"), func.count(),
+        select(results.c.quiz_id, results.c.title, band, func.count(),
                func.sum(case((results.c.passed.is_(True), 1), else_=0)))
-        .group_by(results.c.quiz_id, results.c.title, (results.c.score_bp / 1000))
+        .group_by(results.c.quiz_id, results.c.title, band)
         .order_by(results.c.quiz_id)
     ).all()
     quizzes: dict[int, dict] = {}

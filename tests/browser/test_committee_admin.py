@@ -16,6 +16,7 @@ def test_committee_admin_imports_bank_and_builds_random_draw_quiz(journey, serve
     """Import a GIFT file (preview, then confirm), build a timed quiz drawing 4 of its 6 questions, publish it."""
     if not (server.has_endpoint("bank.import_upload") and server.has_endpoint("quizzes.add_draw")):
         pytest.skip("the question bank import or the quiz builder is not there yet")
+    journey.login(server.login_for("committee admin"))
     built = flows.quiz_for(journey.size, journey, server, tmp_path)
     journey.goto(f"/quizzes/manage/{built.quiz_id}", step="quiz-overview")
     assert built.title in journey.text("main h1")

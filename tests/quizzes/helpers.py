@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from werkzeug.datastructures import MultiDict
+
 from learnapp import clock
 from learnapp.bank.models import Question, QuestionCategory, QuestionKind, QuestionVersion
 from learnapp.bank.normalise import fingerprint
@@ -108,10 +110,8 @@ def make_quiz(actor, branch, questions, *, publish: bool = True, **settings):
     return quiz
 
 
-def form_for(attempt, answers: dict) -> "MultiDict":
+def form_for(attempt, answers: dict) -> MultiDict:
     """A posted form answering by question id: {question_id: response} (keys, bools, blanks, text)."""
-    from werkzeug.datastructures import MultiDict
-
     data = MultiDict()
     for item in attempt.items:
         data.add("items", str(item.id))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from learnapp.bank.formats import aiken, gift, moodle_xml, spreadsheet
+from learnapp.bank.formats import aiken, gift, gift_writer, moodle_xml, spreadsheet
 from learnapp.bank.formats.base import FormatError, ParsedQuestion, ParseResult, Skipped
 
 FORMATS = ("gift", "aiken", "moodle-xml", "xlsx", "csv")
@@ -22,7 +22,7 @@ PARSERS: dict[str, Callable[[bytes], ParseResult]] = {
     "csv": spreadsheet.parse_csv,
 }
 WRITERS: dict[str, Callable[[list[ParsedQuestion]], bytes]] = {
-    "gift": gift.write,
+    "gift": gift_writer.write,
     "aiken": aiken.write,
     "moodle-xml": moodle_xml.write,
     "xlsx": spreadsheet.write_xlsx,

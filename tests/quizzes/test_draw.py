@@ -1,0 +1,76 @@
+"""Random draws ("10 from 党章 subtree, 5 tagged 纪律") and shuffling, reproducible from the seed."""
+
+from __future__ import annotations
+
+from learnapp.db import db
+from learnapp.quizzes import attempts, draw, services
+from learnapp.quizzes.models import QuizStatus
+from tests.quizzes.helpers import make_category, make_question, make_quiz, opts
+
+
+def _bank():
+    root = make_category("题库")
+    dangzhang = make_category("党章", root)
+    chapter = make_category("第一章 党员", dangzhang)
+    other = make_category("党史", root)
+    in_subtree = [make_question(chapter if i % 2 else dangzhang, "single", f"党章题{i}",
+                                options=opts(("A", "对", 100), ("B", "错", 0), ("C", "也错", 0), ("D", "还错", 0)))
+                  for i in range(12)]
+    tagged = [make_question(other, "truefalse", f"纪律题{i}", answer=True, tags=["纪律"]) for i in range(6)]
+    untagged = [make_question(other, "truefalse", f"党史题{i}", answer=False) for i in range(4)]
+    return root, dangzhang, other, in_subtree, tagged, untagged
+
+
+def test_draw_rules_pick_from_the_subtree_and_the_tag(org):
+    root, dangzhang, other, in_subtree, tagged, untagged = _bank()
+    quiz = make_quiz(org.committee_admin, org.branch_a, [], publish=False, shuffle_questions=True, shuffle_options=True)
+    services.add_draw_rule(org.committee_admin, quiz, count=10, category=dangzhang)
+    services.add_draw_rule(org.committee_admin, quiz, count=5, category=root, tag="纪律")
+    planned = draw.plan(quiz, seed=42)
+    ids = [p.question_id for p in planned]
+    assert len(ids) == 15 and len(set(ids)) == 15
+    assert len(set(ids) & {q.id for q in in_subtree}) == 10
+    assert len(set(ids) & {q.id for q in tagged}) == 5
+    assert not set(ids) & {q.id for q in untagged}
+
+
+def test_same_seed_same_attempt_other_seed_other_order(org):
+    root, dangzhang, *_ = _bank()
+    quiz = make_quiz(org.committee_admin, org.branch_a, [], publish=False, shuffle_questions=True, shuffle_options=True)
+    services.add_draw_rule(org.committee_admin, quiz, count=8, category=dangzhang)
+    first = [(p.question_id, tuple(p.option_order)) for p in draw.plan(quiz, seed=7)]
+    again = [(p.question_id, tuple(p.option_order)) for p in draw.plan(quiz, seed=7)]
+    other = [(p.question_id, tuple(p.option_order)) for p in draw.plan(quiz, seed=8)]
+    assert first == again
+    assert first != other
+    assert any(order != ("A", "B", "C", "D") for _q, order in first)  # options were shuffled
+
+
+def test_an_attempt_is_reproducible_from_its_stored_seed(org):
+    root, dangzhang, *_ = _bank()
+    quiz = make_quiz(org.committee_admin, org.branch_a, [], publish=False, shuffle_questions=True, shuffle_options=True)
+    services.add_draw_rule(org.committee_admin, quiz, count=6, category=dangzhang)
+    services.set_status(org.committee_admin, quiz, QuizStatus.published)
+    attempt = attempts.start_attempt(org.learner_a, quiz)
+    db.session.commit()
+    replay = draw.plan(quiz, attempt.seed)
+    assert [(p.question_id, p.version.id, p.option_order) for p in replay] == [
+        (i.question_id, i.question_version_id, i.option_order) for i in attempt.items]
+
+
+def test_a_draw_larger_than_the_bank_cannot_be_published(org):
+    root, dangzhang, *_ = _bank()
+    quiz = make_quiz(org.committee_admin, org.branch_a, [], publish=False)
+    slot = services.add_draw_rule(org.committee_admin, quiz, count=20, category=dangzhang)
+    assert draw.slot_shortfall(slot) == 8
+    assert services.publish_problems(quiz)
+
+
+def test_retired_questions_are_never_drawn(org):
+    root, dangzhang, other, in_subtree, *_ = _bank()
+    for question in in_subtree[:10]:
+        question.retired = True
+    db.session.flush()
+    quiz = make_quiz(org.committee_admin, org.branch_a, [], publish=False)
+    services.add_draw_rule(org.committee_admin, quiz, count=5, category=dangzhang)
+    assert {p.question_id for p in draw.plan(quiz, 1)} == {q.id for q in in_subtree[10:]}

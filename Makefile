@@ -6,7 +6,6 @@ STAMP  := $(VENV)/.installed-stamp
 FLASK  := $(BIN)/flask --app learnapp
 PORT   ?= 5000
 WORKERS ?= 2
-TRANSLATION_DIRS := $(shell find learnapp -type d -name translations)
 
 .PHONY: install translations instance run serve test test-browser lint bench bench-full clean
 
@@ -19,7 +18,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 translations: $(STAMP)
-	@for d in $(TRANSLATION_DIRS); do out=$$($(BIN)/pybabel compile --use-fuzzy -d $$d 2>&1) || { echo "$$out"; exit 1; }; done
+	$(BIN)/python -m learnapp.i18n_catalogs compile
 
 instance: $(STAMP)
 	$(BIN)/python -m learnapp.instance_setup

@@ -126,6 +126,7 @@ def generate(url: str, people: int, ledger: int, attempts: int, *, seed: int = 2
                 index.create(db.engine)
         load.reset_sequences()
         log(f"  {'indexes':<26} {'':>10}       {time.perf_counter() - t0:6.1f} s")
+        _domain_setup(app, log)
         if analyze:
             t0 = time.perf_counter()
             with db.engine.begin() as conn:
@@ -135,6 +136,21 @@ def generate(url: str, people: int, ledger: int, attempts: int, *, seed: int = 2
     seconds = time.perf_counter() - t_start
     log(f"done in {seconds:.1f} s")
     return manifest(plan, url, load.counts, seconds)
+
+
+# What `make run` loads from content/ before serving: the year's credit rules decide every page's
+# numbers, and production has them in the database (an empty table makes pages use defaults).
+SETUP_COMMANDS = (["rules", "load"],)
+
+
+def _domain_setup(app, log) -> None:
+    runner = app.test_cli_runner()
+    for args in SETUP_COMMANDS:
+        if args[0] not in app.cli.list_commands(None):
+            continue
+        result = runner.invoke(args=args)
+        status = "ok" if result.exit_code == 0 else f"exit {result.exit_code}: {result.output.strip()[-200:]}"
+        log(f"  flask {' '.join(args):<20} {status}")
 
 
 def _load_quizzes(load: BulkLoader, plan: ds.Plan, rng: random.Random, log) -> None:

@@ -116,6 +116,27 @@ def missing() -> list[tuple[str, str, int]]:
     return result
 
 
+# Babel resolves "zh_CN" to the CLDR identifier zh_Hans_CN and looks for catalogs under that name,
+# so the compiled catalog is written there while the source .po keeps the familiar zh_CN folder.
+COMPILED_LOCALE = "zh_Hans_CN"
+
+
+def compile_all() -> None:
+    """Compile every zh_CN catalog to <dir>/zh_Hans_CN/LC_MESSAGES/messages.mo."""
+    from babel.messages.mofile import write_mo
+
+    for domain in [None, *DOMAINS]:
+        source = po_path(domain)
+        if not source.exists():
+            continue
+        target = source.parent.parent.parent / COMPILED_LOCALE / "LC_MESSAGES" / "messages.mo"
+        if target.exists() and target.stat().st_mtime >= source.stat().st_mtime:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("wb") as fh:
+            write_mo(fh, load(domain), use_fuzzy=True)
+
+
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else "missing"
     if command == "update":
@@ -124,13 +145,16 @@ def main(argv: list[str]) -> int:
             count = update(domain)
             print(f"{domain or 'core'}: {po_path(domain).relative_to(ROOT.parent)} ({count} untranslated)")
         return 0
+    if command == "compile":
+        compile_all()
+        return 0
     if command == "missing":
         rows = missing()
         for msgid, filename, lineno in rows:
             print(f"{filename}:{lineno}: {msgid}")
         print(f"{len(rows)} string(s) without a Chinese translation")
         return 1 if rows else 0
-    print("usage: python -m learnapp.i18n_catalogs [update [DOMAIN|core] | missing]")
+    print("usage: python -m learnapp.i18n_catalogs [update [DOMAIN|core] | missing | compile]")
     return 2
 
 

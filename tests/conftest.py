@@ -45,6 +45,14 @@ def base_config(database_url, tmp_path_factory) -> dict:
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_catalogs():
+    """Compile the translation catalogs so a plain `pytest` sees the current Chinese strings."""
+    from learnapp.i18n_catalogs import compile_all
+
+    compile_all()
+
+
 @pytest.fixture(scope="session")
 def _schema(base_config):
     app = create_app(base_config)

@@ -112,7 +112,8 @@ def load_demo(ctx) -> None:
 
     lecture = _activity(admin, ctx.committee, Category.lecture, MARKER_TITLE, past(21), time(9), time(11, 30),
                         place="机关大礼堂", organiser="市委党校 王教授", audience=[ctx.committee])
-    _attend(admin, lecture, [p for i, p in enumerate(people) if i % 6])
+    # Most attended; the first learners of each branch (the walkthrough logins) among them.
+    _attend(admin, lecture, [p for i, p in enumerate(people) if i % 6 != 5])
     generals = [b for name, b in ctx.branches.items() if name.endswith("党总支")]
     for n, general in enumerate(generals):
         day_ = _activity(admin, general, Category.themed_party_day, f"主题党日：重温入党誓词（{general.name}）",

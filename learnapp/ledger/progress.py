@@ -34,8 +34,13 @@ class Progress:
     chart: dict = field(default_factory=dict)
 
     @property
+    def minimums_met(self) -> bool:
+        """The year's optional online and offline minimums (none set: met)."""
+        return self.online >= (self.rules.min_online or 0) and self.offline >= (self.rules.min_offline or 0)
+
+    @property
     def done(self) -> bool:
-        return self.total >= self.requirement
+        return self.total >= self.requirement and self.minimums_met
 
     @property
     def remaining(self) -> int:
@@ -83,7 +88,7 @@ def year_progress(user, year: int | None = None, *, with_chart: bool = True) -> 
     points = []
     for day, credit in daily:
         running += credit
-        if p.completed_on is None and p.requirement and running >= p.requirement:
+        if p.completed_on is None and p.done and running >= p.requirement:
             p.completed_on = day
         points.append((day, running))
     if with_chart:

@@ -8,8 +8,12 @@ also runs on its own.
 from __future__ import annotations
 
 import re
+import struct
+import zlib
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 QUIZ_MINUTES = 10
 DRAW_COUNT = 4
@@ -148,3 +152,82 @@ def answer_correctly(fieldset) -> None:
     for label in fieldset.locator("ul.options li label").all():
         if label.locator(".opt-text").inner_text().strip() in CORRECT_OPTIONS:
             label.locator("input").check()
+
+
+# -- offline claims ------------------------------------------------------------------------------
+@dataclass
+class PendingClaim:
+    claim_id: int
+    title: str
+    learner: str
+    expected: str  # the credit the rules give, as the page shows it
+
+
+_CLAIMS: dict[str, PendingClaim] = {}
+
+
+def png_photo(width: int = 64, height: int = 48) -> bytes:
+    """A real PNG image (a red and gold gradient), made without an imaging library."""
+    rows = b"".join(b"\x00" + bytes(c for x in range(width) for c in (180 + x % 60, 30 + y * 3 % 200, 40))
+                    for y in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def local_today() -> date:
+    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
+
+
+def fill_claim(page, title: str, day: date) -> None:
+    page.select_option("#category", "red_education_visit")
+    page.fill("#title", title)
+    page.fill("#place", "市革命历史纪念馆")
+    page.fill("#start_date", day.isoformat())
+    page.fill("#start_time", "09:00")
+    page.fill("#end_time", "12:00")
+    page.fill("#description", "参观革命历史陈列，重温入党誓词。")
+
+
+def submit_claim(learner, folder: Path, size: str) -> PendingClaim:
+    """The learner claims a museum visit: a fake 'photo' is refused on the field, a real one is accepted."""
+    page = learner.page
+    learner.goto("/ledger/")
+    learner.click("main a[href$='/ledger/claims/new']", step="claim-form")
+    title = f"参观革命历史纪念馆（{size}）"
+    day = local_today() - timedelta(days=2)
+    fake = folder / "not-a-photo.jpg"
+    fake.write_text("this is text, not a JPEG", encoding="utf-8")
+    fill_claim(page, title, day)
+    page.set_input_files("#evidence", str(fake))
+    learner.submit("main form[enctype] button[type=submit]", step="claim-fake-photo")
+    assert page.locator(".has-error #evidence, .has-error input[type=file]").count() == 1, "the fake photo must be refused on its field"
+    assert page.locator(".field.has-error .error").count() >= 1
+
+    photo = folder / f"museum-{size}.png"
+    photo.write_bytes(png_photo())
+    fill_claim(page, title, day)
+    page.set_input_files("#evidence", str(photo))
+    learner.submit("main form[enctype] button[type=submit]", step="claim-sent")
+    match = re.search(r"/ledger/claims/(\d+)$", learner.path())
+    assert match, learner.text()[:800]
+    image = page.locator("main .evidence-grid img").first
+    image.wait_for()
+    assert page.evaluate("img => img.complete && img.naturalWidth > 0", image.element_handle()), "the photo does not show"
+    # The last fact of a pending claim is the credit the year's rules give it.
+    expected = re.search(r"\d+(?:\.\d+)?", page.locator("main .facts dd").last.inner_text())
+    assert expected, page.locator("main .facts").inner_text()
+    return PendingClaim(int(match.group(1)), title, learner.login_id or "", expected.group())
+
+
+def claim_for(size: str, learner, server, folder: Path) -> PendingClaim:
+    """A pending claim with a photo by this size's learner, sent through the browser the first time."""
+    if size not in _CLAIMS:
+        login_id = server.login_for("learner", 0 if size == "phone" else 1)
+        if learner.page.url == "about:blank":
+            learner.login(login_id)
+        _CLAIMS[size] = submit_claim(learner, folder, size)
+    return _CLAIMS[size]

@@ -116,6 +116,7 @@ class Journey:
         self.shots: list[Path] = []
         self._allowed: list[re.Pattern] = []
         self._step = 0
+        self.login_id: str | None = None  # who is logged in, as far as this journey knows
         context.add_init_script(CSP_LISTENER)
         context.expose_binding("__learnappCsp", lambda source, message: self._error(f"CSP: {message}", source["page"]))
         self.page: Page = context.new_page()
@@ -214,11 +215,13 @@ class Journey:
         self.page.fill("#password", password)
         self.click("main form button[type=submit]", step)
         assert "/login" not in self.path(), f"login of {login_id} failed: {self.page.inner_text('main')[:300]}"
+        self.login_id = login_id
 
     def logout(self, step: str | None = None) -> None:
         self.open_menu()
         self.click("#site-nav form[action$='/logout'] button", step)
         assert self.path().startswith("/login"), self.path()
+        self.login_id = None
 
     def post_with_csrf(self, url: str, data: dict[str, str] | None = None) -> int:
         """A forged POST: fetch() from the current page with the page's CSRF token; returns the status."""

@@ -134,3 +134,21 @@ def test_learner_takes_timed_quiz_and_reloads_midway(journey, make_journey, serv
     journey.goto("/quizzes/", step="quizzes-after")
     card = page.locator("li.card").filter(has=page.locator(f"a.quiz-link[href='/quizzes/{built.quiz_id}']"))
     assert "100" in card.inner_text() and card.locator(".badge.ok").count() == 1
+
+
+def ledger_total(journey) -> float:
+    """The year's total on 'My study hours' (the progress page)."""
+    journey.goto("/ledger/")
+    return _credit(journey.page.locator(".ledger-big strong").first.inner_text())
+
+
+def test_learner_claims_offline_study_with_photo(journey, server, tmp_path):
+    """Claim a museum visit: a text file posing as a photo is refused on the field; a real photo goes through."""
+    if not server.has_endpoint("ledger.new_claim"):
+        pytest.skip("offline claims are not there yet")
+    journey.login(server.login_for("learner", journey.index))
+    claim = flows.claim_for(journey.size, journey, server, tmp_path)
+    assert float(claim.expected) > 0
+    journey.goto("/ledger/", step="my-hours-pending")
+    row = journey.page.locator("main table tr").filter(has_text=claim.title)
+    assert row.count() == 1 and row.locator(".badge").count() >= 1

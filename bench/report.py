@@ -71,7 +71,7 @@ def render_one(r: dict) -> str:
         lines.append(_row(
             f"heartbeat ({h['workers']} workers): {TARGETS['heartbeat'].text}",
             f"{_fmt(h['rps'])} req/s = {_pct(h['floor_ratio'])} of floor ({h['accepted']:,} credited, "
-            f"{h['statuses'].get('409', 0):,} refused as too soon); p50 {_fmt(h['p50_ms'])} ms, p99 {_fmt(h['p99_ms'])} ms; "
+            f"{h.get('refused', 0):,} refused as too soon); p50 {_fmt(h['p50_ms'])} ms, p99 {_fmt(h['p99_ms'])} ms; "
             f"errors {h['error_count']}, locked {h['locked']}", h.get("met")))
     for key in ("progress", "material"):
         p = sc.get(key)

@@ -174,6 +174,9 @@ def heartbeat(ctx: Context, workers: int) -> dict:
     sessions = _open_reading_sessions(ctx, ctx.learners)
     if not sessions:
         return {"status": "not measured", "note": "no reading session could be started"}
+    # A beat within 5 s of the session's start is refused by design ("too soon"): let the readers
+    # read for a moment, as real ones do (the page beats every 30 s).
+    time.sleep(6)
     lines = [(c, "POST", ctx.page("heartbeat", session_id=sid), {"json_body": {"seq": "{seq}"}}) for c, sid in sessions]
     floor_rps = paired_floor(ctx)
     since = ctx.server.log_offset()
@@ -184,9 +187,11 @@ def heartbeat(ctx: Context, workers: int) -> dict:
     out.update(workers=workers, sessions=len(sessions), floor_rps=round(floor_rps or 0, 1),
                floor_ratio=_ratio(result, ctx, floor_rps), locked=locked,
                tracebacks=tracebacks, server_errors=sum(n for s, n in result.statuses.items() if s >= 500))
-    # 409 is the API's documented refusal of a beat that came too soon (< 5 s after the last one);
-    # it is an answer, not an error. Errors are 5xx, 4xx other than 409, socket errors, locks.
-    bad = result.errors + sum(n for s, n in result.statuses.items() if s >= 400 and s != 409) + locked
+    # 429 "too_soon" (< 5 s after the session's last beat) and 409 are the API's documented
+    # refusals; they are answers, not errors. Errors: 5xx, other 4xx, socket errors, locks.
+    refusals = (409, 429)
+    bad = result.errors + sum(n for s, n in result.statuses.items() if s >= 400 and s not in refusals) + locked
+    out["refused"] = sum(result.statuses.get(s, 0) for s in refusals)
     out["error_count"] = bad
     out["accepted"] = result.statuses.get(200, 0)
     out["met"] = bool(out["floor_ratio"] is not None and out["floor_ratio"] >= 0.5 and bad == 0)

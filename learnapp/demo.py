@@ -122,7 +122,7 @@ def load_core(today: date) -> DemoContext:
             for i in range(1, 11):
                 serial += 1
                 login_id = f"u{serial:03d}"
-                stage = stages[(serial + i) % len(stages)] if i > 1 else Stage.full_member
+                stage = stages[serial % len(stages)] if i > 1 else Stage.full_member
                 name = f"{SURNAMES[(serial * 7) % 20]}{GIVEN[(serial * 5) % 24]}"
                 user = _ensure_user(admin, login_id, name, branch, stage, _path_to(stage, rng, today))
                 ctx.people[login_id] = user

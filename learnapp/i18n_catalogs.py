@@ -35,7 +35,7 @@ def _sources(domain: str | None) -> list[Path]:
     return sources
 
 
-def extract(domain: str | None) -> dict[str, tuple[str, int]]:
+def extract(domain: str | None) -> dict[str | tuple[str, str], tuple[str, int]]:
     """msgid -> (file, line) of its first use, for one domain (None: the core)."""
     found: dict[str, tuple[str, int]] = {}
     roots = _sources(domain)
@@ -49,17 +49,22 @@ def extract(domain: str | None) -> dict[str, tuple[str, int]]:
 
             method = "jinja2" if root.suffix == ".html" else "python"
             for lineno, message, _comments, _ctx in extract_from_file(method, str(root), keywords=KEYWORDS):
-                for msgid in (message if isinstance(message, tuple) else (message,)):
-                    if msgid:
-                        found.setdefault(msgid, (root.name, lineno))
+                if _key(message):
+                    found.setdefault(_key(message), (root.name, lineno))
             continue
         if not root.exists():
             continue
         for filename, lineno, message, _comments, _ctx in extract_from_dir(str(root), METHOD_MAP, keywords=KEYWORDS):
-            for msgid in (message if isinstance(message, tuple) else (message,)):
-                if msgid:
-                    found.setdefault(msgid, (f"{root.name}/{filename}", lineno))
+            if _key(message):
+                found.setdefault(_key(message), (f"{root.name}/{filename}", lineno))
     return found
+
+
+def _key(message) -> str | tuple[str, str] | None:
+    """A singular msgid, or (singular, plural) for ngettext; None for empty ids."""
+    if isinstance(message, tuple):
+        return tuple(message[:2]) if message[0] else None
+    return message or None
 
 
 def po_path(domain: str | None) -> Path:
@@ -80,29 +85,49 @@ def update(domain: str | None) -> int:
     catalog = load(domain)
     messages = extract(domain)
     for msgid, (filename, lineno) in messages.items():
-        if msgid in catalog:
-            catalog[msgid].locations = [(filename, lineno)]
+        existing = catalog.get(msgid)
+        if existing is not None and isinstance(existing.id, tuple) == isinstance(msgid, tuple):
+            existing.locations = [(filename, lineno)]
         else:
-            catalog.add(msgid, "", locations=[(filename, lineno)])
+            if existing is not None:
+                catalog.delete(existing.id)
+            catalog.add(msgid, ("", "") if isinstance(msgid, tuple) else "", locations=[(filename, lineno)])
+    wanted = {m[0] if isinstance(m, tuple) else m for m in messages}
     for message in list(catalog):
-        if message.id and message.id not in messages:
+        if message.id and (message.id[0] if isinstance(message.id, tuple) else message.id) not in wanted:
             catalog.delete(message.id)
     path = po_path(domain)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as fh:
         write_po(fh, catalog, width=0, sort_output=True, include_previous=False)
-    return sum(1 for m in catalog if m.id and not m.string)
+    return sum(1 for m in catalog if m.id and not _translated(m))
 
 
-def all_translations() -> dict[str, str]:
-    merged: dict[str, str] = {}
+def _translated(message) -> bool:
+    if isinstance(message.string, (tuple, list)):
+        return all(message.string)
+    return bool(message.string)
+
+
+def all_translations() -> dict[str | tuple[str, str], str]:
+    """Every translated msgid of every catalog (plural ids as (singular, plural))."""
+    merged: dict = {}
     for domain in [None, *DOMAINS]:
         for message in load(domain):
-            if message.id and message.string and not isinstance(message.id, tuple):
-                merged[message.id] = message.string
-            elif message.id and isinstance(message.id, tuple) and message.string and all(message.string):
-                merged[message.id[0]] = message.string[0]
+            if message.id and _translated(message):
+                key = tuple(message.id[:2]) if isinstance(message.id, tuple) else message.id
+                merged[key] = message.string
     return merged
+
+
+def conflicts() -> list[tuple[str, dict[str, str]]]:
+    """The same English text translated differently in two catalogs: the later catalog would win."""
+    seen: dict[str, dict[str, str]] = {}
+    for domain in [None, *DOMAINS]:
+        for message in load(domain):
+            if message.id and isinstance(message.id, str) and message.string:
+                seen.setdefault(message.id, {})[domain or "core"] = message.string
+    return [(msgid, by_domain) for msgid, by_domain in sorted(seen.items()) if len(set(by_domain.values())) > 1]
 
 
 def missing() -> list[tuple[str, str, int]]:

@@ -18,3 +18,10 @@ def test_catalogs_compile_and_load(app):
         assert gettext("Log in") != "Log in"
     with app.test_request_context(), force_locale("en"):
         assert gettext("Log in") == "Log in"
+
+
+def test_no_text_is_translated_two_ways():
+    """Catalogs are merged, so one English text must have one Chinese translation across domains."""
+    clashes = i18n_catalogs.conflicts()
+    listing = "\n".join(f"{msgid!r}: {by_domain}" for msgid, by_domain in clashes[:30])
+    assert not clashes, f"{len(clashes)} text(s) translated differently in different catalogs:\n{listing}"

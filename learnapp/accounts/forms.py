@@ -48,7 +48,7 @@ class PeopleFilterForm(FlaskForm):
 class PersonEditForm(FlaskForm):
     login_id = StringField(_l("Login ID (staff number)"), validators=[DataRequired(), Length(max=64)],
                            description=_l("2–64 letters, digits, '.', '_' or '-'; unique."))
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=80)])
     branch_id = SelectField(_l("Branch"), coerce=int, validators=[DataRequired()])
     phone = StringField(_l("Mobile"), validators=[Optional(), Length(max=20)])
     email = StringField(_l("E-mail"), validators=[Optional(), Length(max=254)])

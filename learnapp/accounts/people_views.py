@@ -254,4 +254,4 @@ def reset_password(user_id: int):
     return render_template("people/password.html", person=person, password=password, created=False)
 
 
-nav.register("people.index", _l("People"), visible=can_read_reports, order=10, section="admin")
+nav.register("people.index", _l("Personnel"), visible=can_read_reports, order=10, section="admin")

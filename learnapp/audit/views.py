@@ -53,7 +53,7 @@ ACTION_LABELS = {
     "branch.delete": _l("Branch deleted"),
     "roster.import": _l("Roster imported"),
 }
-TARGET_LABELS = {"users": _l("People"), "branches": _l("Branches"), "roster": _l("Roster"), "system": _l("System")}
+TARGET_LABELS = {"users": _l("Personnel"), "branches": _l("Branches"), "roster": _l("Roster file"), "system": _l("System")}
 
 
 def action_label(action: str) -> str:

@@ -27,7 +27,7 @@ def admin_shortcuts(user) -> dict | None:
     """Shortcuts to the administration pages the user may open."""
     if not can_read_reports(user):
         return None
-    links = [(_l("People"), url_for("people.index"), _l("Search, add and edit people; stages, roles, contacts."))]
+    links = [(_l("Personnel"), url_for("people.index"), _l("Search, add and edit people; stages, roles, contacts."))]
     if is_branch_admin(user):
         links.append((_l("Add a person"), url_for("people.create"), _l("One person, with a temporary password.")))
         links.append((_l("Import a roster"), url_for("people.roster_import"), _l("Many people at once from Excel or CSV.")))

@@ -83,12 +83,15 @@ def year_progress(user, year: int | None = None, *, with_chart: bool = True) -> 
         if not p.done and p.total > 0:
             days_needed = -(-(p.requirement - p.total) * elapsed // p.total)
             p.projected_on = today + timedelta(days=days_needed)
-    daily = queries.daily_totals(user.id, year) if (with_chart or p.done) else []
-    running = 0
+    daily = queries.daily_split(user.id, year) if (with_chart or p.done) else []
+    running = online = 0
     points = []
-    for day, credit in daily:
+    min_online, min_offline = rules.min_online or 0, rules.min_offline or 0
+    for day, credit, online_credit in daily:
         running += credit
-        if p.completed_on is None and p.done and running >= p.requirement:
+        online += online_credit
+        if (p.completed_on is None and p.done and running >= p.requirement and online >= min_online
+                and running - online >= min_offline):
             p.completed_on = day
         points.append((day, running))
     if with_chart:

@@ -104,6 +104,15 @@ def daily_totals(user_id: int, year: int) -> list[tuple[date, int]]:
     ).all()]
 
 
+def daily_split(user_id: int, year: int) -> list[tuple[date, int, int]]:
+    """(day, total, online) per local day of the year, for the day the requirement was reached."""
+    return [(d, int(t), int(o)) for d, t, o in db.session.execute(
+        select(LedgerEntry.occurred_on, func.sum(LedgerEntry.credit_hundredths), _online_sum())
+        .where(LedgerEntry.user_id == user_id, LedgerEntry.year == year)
+        .group_by(LedgerEntry.occurred_on).order_by(LedgerEntry.occurred_on)
+    ).all()]
+
+
 def entries_with_status(user_id: int, year: int) -> Select:
     """The person's entries of the year with the id of the entry that reversed each (if any)."""
     reversal = aliased(LedgerEntry)

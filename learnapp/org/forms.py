@@ -17,14 +17,14 @@ KIND_LABELS = {
 
 
 class BranchForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Branch name"), validators=[DataRequired(), Length(max=120)])
     parent_id = SelectField(_l("Under"), coerce=int, validators=[DataRequired()])
-    kind = SelectField(_l("Kind"), validators=[DataRequired()],
+    kind = SelectField(_l("Type of organisation"), validators=[DataRequired()],
                        choices=[(BranchKind.branch.value, KIND_LABELS[BranchKind.branch]),
                                 (BranchKind.general_branch.value, KIND_LABELS[BranchKind.general_branch])])
 
 
 class BranchEditForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Branch name"), validators=[DataRequired(), Length(max=120)])
     parent_id = SelectField(_l("Under"), coerce=int, validators=[DataRequired()],
                             description=_l("Moving a branch moves its sub-branches and people with it."))

@@ -31,3 +31,9 @@ def quiz_index(value: int | None) -> str:
     sign = "-" if value < 0 else ""
     whole, frac = divmod(abs(int(value)), 10000)
     return f"{sign}{whole}.{frac // 100:02d}"
+
+
+@bp.app_template_filter("quiz_pct")
+def quiz_pct(value_bp: int | None) -> str:
+    """Hundredths of a percent as "85.5%"; "–" when there is none."""
+    return "–" if value_bp is None else f"{quiz_percent(value_bp)}%"

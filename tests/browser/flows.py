@@ -80,7 +80,7 @@ def import_questions(admin, path: Path, step_prefix: str = "bank") -> int:
     return count
 
 
-def _option_value(select, label_part: str) -> str:
+def option_value(select, label_part: str) -> str:
     value = select.evaluate(
         "(el, part) => { const o = Array.from(el.options).find(o => o.textContent.includes(part)); "
         "return o ? o.value : null; }", label_part)
@@ -95,7 +95,7 @@ def build_draw_quiz(admin, *, title: str, category: str, learners: list[str], br
     page.fill("#title", title)
     page.select_option("#kind", "assessment")
     if branch_label:
-        page.select_option("#branch_id", _option_value(page.locator("#branch_id"), branch_label))
+        page.select_option("#branch_id", option_value(page.locator("#branch_id"), branch_label))
     page.fill("#time_limit_minutes", str(QUIZ_MINUTES))
     page.fill("#max_attempts", "2")
     page.fill("#pass_percent", "60")
@@ -104,7 +104,7 @@ def build_draw_quiz(admin, *, title: str, category: str, learners: list[str], br
     assert match, f"quiz not created: {admin.text()[:800]}"
     quiz_id = int(match.group(1))
 
-    page.select_option("#category_id", _option_value(page.locator("#category_id"), category))
+    page.select_option("#category_id", option_value(page.locator("#category_id"), category))
     page.fill("#count", str(DRAW_COUNT))
     admin.submit(page.locator(f"form[action$='/quizzes/manage/{quiz_id}/questions/draw'] button[type=submit]"),
                  step="quiz-draw")

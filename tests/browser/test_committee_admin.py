@@ -56,7 +56,7 @@ def test_committee_admin_imports_roster(journey, server):
     journey.page.set_input_files("#file", str(roster))
     journey.submit("main form[enctype] button[type=submit]", step="roster-imported")
     page_text = journey.text()
-    for name, login_id, _branch, _stage in people:
+    for _name, login_id, _branch, _stage in people:
         assert login_id in page_text, f"{login_id} missing from the import result"
 
     passwords = load_workbook(io.BytesIO(_download(journey, lambda: journey.page.locator(
@@ -70,3 +70,24 @@ def test_committee_admin_imports_roster(journey, server):
     journey.logout()
     journey.login(first_login, initial_password, step="new-person-login")
     assert journey.path().startswith("/account/password"), "a new person must choose a password first"
+
+
+def test_committee_admin_closes_a_year(journey, server):
+    """Close last year with its carry-over (reopening it first, with a reason, if an earlier run closed it)."""
+    if not server.has_endpoint("ledger.close_year"):
+        pytest.skip("the year close is not there yet")
+    year = flows.local_today().year - 1
+    journey.login(server.login_for("committee admin"))
+    journey.open_menu()
+    journey.click("#site-nav a[href$='/ledger/years']", step="years")
+    journey.goto(f"/ledger/years/{year}", step="year")
+    page = journey.page
+    reopen = page.locator(f"form[action$='/years/{year}/reopen']")
+    if reopen.count():
+        page.fill("#reason", "浏览器测试：重新打开以再次结转")
+        journey.click(reopen.locator("button"), step="reopened")
+        assert page.locator(".flash-success").count() == 1, journey.text()[:800]
+    journey.click(page.locator(f"form[action$='/years/{year}/close'] button"), step="closed")
+    assert page.locator(".flash-success").count() == 1, journey.text()[:800]
+    assert any(d.kind == "confirm" for d in journey.dialogs), "closing a year should ask for confirmation"
+    assert page.locator(f"form[action$='/years/{year}/reopen']").count() == 1, "a closed year offers to reopen"

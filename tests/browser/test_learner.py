@@ -69,6 +69,7 @@ def test_learner_reads_until_credit_appears(journey, server):
     if not server.has_endpoint("materials.api_heartbeat"):
         pytest.skip("reading heartbeats are not there yet")
     journey.login(server.login_for("learner", journey.index), step="home")
+    total_before = ledger_total(journey) if server.has_endpoint("ledger.mine") else None
     path = open_unfinished_required_reading(journey)
     journey.shot("reading-start")
     result = read_until_credit(journey, server)
@@ -82,6 +83,9 @@ def test_learner_reads_until_credit_appears(journey, server):
     cells = row.locator("td")
     credit_cell = cells.nth(cells.count() - 1).inner_text()
     assert _credit(credit_cell) == result["granted_hundredths"] / 100, credit_cell
+    if total_before is not None:
+        assert ledger_total(journey) > total_before, "the reading credit should reach 'My study hours'"
+        journey.shot("my-hours-after-reading")
 
 
 def _is_save(response) -> bool:
@@ -95,6 +99,7 @@ def test_learner_takes_timed_quiz_and_reloads_midway(journey, make_journey, serv
     built = flows.quiz_for(journey.size, make_journey("admin"), server, tmp_path)
     page = journey.page
     journey.login(built.learner)
+    total_before = ledger_total(journey) if server.has_endpoint("ledger.mine") else None
     journey.open_menu()
     journey.click("#site-nav a[href='/quizzes/']", step="quizzes")
     journey.click(page.locator(f"a.quiz-link[href='/quizzes/{built.quiz_id}']"), step="quiz-info")
@@ -134,6 +139,9 @@ def test_learner_takes_timed_quiz_and_reloads_midway(journey, make_journey, serv
     journey.goto("/quizzes/", step="quizzes-after")
     card = page.locator("li.card").filter(has=page.locator(f"a.quiz-link[href='/quizzes/{built.quiz_id}']"))
     assert "100" in card.inner_text() and card.locator(".badge.ok").count() == 1
+    if total_before is not None:
+        assert ledger_total(journey) > total_before, "passing the quiz should credit study hours"
+        journey.shot("my-hours-after-quiz")
 
 
 def ledger_total(journey) -> float:
@@ -150,5 +158,6 @@ def test_learner_claims_offline_study_with_photo(journey, server, tmp_path):
     claim = flows.claim_for(journey.size, journey, server, tmp_path)
     assert float(claim.expected) > 0
     journey.goto("/ledger/", step="my-hours-pending")
-    row = journey.page.locator("main table tr").filter(has_text=claim.title)
-    assert row.count() == 1 and row.locator(".badge").count() >= 1
+    # The claims table comes before the ledger lines (which link the claim too once it is approved).
+    row = journey.page.locator(f"main tr:has(a[href$='/ledger/claims/{claim.claim_id}'])").first
+    assert row.locator(".badge").count() == 1, journey.text()[:800]

@@ -54,6 +54,15 @@ def _form(attempt, answers: dict, action: str | None = None) -> dict:
     return data
 
 
+def test_home_panel_lists_open_quizzes(client, login, org, bank, db):
+    make_quiz(org.committee_admin, org.branch_a, bank.auto_questions, title="甲支部测试")
+    db.session.commit()
+    login(org.learner_a)
+    assert "甲支部测试" in client.get("/").get_data(as_text=True)
+    login(org.learner_c)
+    assert "甲支部测试" not in client.get("/").get_data(as_text=True)
+
+
 def test_learner_sees_only_their_quizzes(client, login, org, bank, db):
     quiz_a = make_quiz(org.committee_admin, org.branch_a, bank.auto_questions, title="甲支部测试")
     make_quiz(org.committee_admin, org.branch_c, bank.auto_questions, title="丙支部测试")
@@ -77,6 +86,7 @@ def test_attempt_page_and_autosave_never_carry_answers(client, login, org, bank,
     assert page.status_code == 200
     assert "中国共产党的最高理想和最终目标是什么" in html and "实现共产主义" in html
     assert 'data-seconds-left="1800"' in html
+    assert "交卷" in html and "剩余时间" in html  # Chinese first
     for secret in _secrets(bank):
         assert secret not in html, secret
     saved = client.post(f"/quizzes/attempts/{attempt.id}/save", data=_form(attempt, {bank.single.id: "A"}),

@@ -1,6 +1,6 @@
 """Run the issue-8 benchmark: generate data, serve it with gunicorn, measure, write RESULTS.md.
 
-    python -m bench.run --small                      # `make bench`: SQLite, 2,000 people, < 2 min
+    python -m bench.run --small                      # `make bench`: SQLite, 2,000 people, ~2 min
     python -m bench.run --db sqlite:///bench/data/bench.db          # full size on SQLite
     python -m bench.run --db postgresql+psycopg://postgres@127.0.0.1:5432/bench   # full on PostgreSQL
 
@@ -49,7 +49,7 @@ def parse_args(argv):
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--lock-workers", type=int, default=4, help="workers of the second heartbeat run (SQLite locking)")
     p.add_argument("--learners", type=int, default=None, help="people logged in for the learner pages (default 4,000)")
-    p.add_argument("--storm", type=int, default=2000, help="learners in the start-attempt storm")
+    p.add_argument("--storm", type=int, default=None, help="learners in the start-attempt storm (2,000; 1,000 small)")
     p.add_argument("--only", default=",".join(ALL), help="comma-separated subset of: " + ", ".join(ALL))
     p.add_argument("--url", action="append", default=[], metavar="NAME=/path",
                    help="page URL override, e.g. dashboard=/reports/ (placeholders {branch_id} {slug} {year})")
@@ -91,7 +91,9 @@ def main(argv: list[str] | None = None) -> int:
                                                  "attempts": args.attempts}
     label = args.label or ("small" if args.small else ("full" if sizes == gen.FULL else
                                                        f"{sizes['people']}p-{sizes['ledger']}l"))
-    duration = args.duration or (5 if args.small else 10)
+    # --small keeps `make bench` under 2 minutes on a quiet 2-core machine.
+    duration = args.duration or (4 if args.small else 10)
+    storm_size = args.storm or (1000 if args.small else 2000)
     only = [s.strip() for s in args.only.split(",") if s.strip()]
     overrides = dict(item.split("=", 1) for item in args.url)
     use_wrk = loadwrk.available() and not args.no_wrk
@@ -119,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
                      "load_average_start": Path("/proc/loadavg").read_text().split()[:3]}
     log_path = gen.DATA_DIR / f"gunicorn-{backend}.log"
     log_path.unlink(missing_ok=True)
-    n_learners = min(len(manifest["people_logins"]), args.learners or 4000)
+    n_learners = min(len(manifest["people_logins"]), args.learners or (1000 if args.small else 4000))
     with Server(url, args.workers, log_path, secret=secret) as server:
         t0 = time.perf_counter()
         people = manifest["people_logins"]
@@ -151,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
             ("dashboard", lambda: scenarios.dashboard(ctx)),
             ("drilldown", lambda: scenarios.drilldown(ctx)),
             ("export", lambda: scenarios.export(ctx)),
-            ("storm", lambda: scenarios.storm(ctx, min(args.storm, len(learners)))),
+            ("storm", lambda: scenarios.storm(ctx, min(storm_size, len(learners)))),
         ]
         for name, step in steps:
             if name in only:

@@ -309,23 +309,33 @@ def autosave_submit(ctx: Context, people: int = 200) -> dict:
 
 # --- committee and branch pages ------------------------------------------------------------------
 
-def bare_aggregate_ms(ctx: Context, repeat: int = 5) -> dict:
-    """The aggregate a committee dashboard needs, as bare SQL: per branch, people, total credit,
-    people at or above 50 学时 this year. The dashboard is judged against this."""
-    sql = text(
-        "SELECT u.branch_id, COUNT(*) AS people, COALESCE(SUM(t.total), 0) AS credit, "
-        "SUM(CASE WHEN t.total >= 5000 THEN 1 ELSE 0 END) AS done "
-        "FROM users u LEFT JOIN (SELECT user_id, SUM(credit_hundredths) AS total FROM ledger_entries "
-        "WHERE year = :y GROUP BY user_id) t ON t.user_id = u.id WHERE u.active GROUP BY u.branch_id")
-    times = []
+BARE_SQL = {
+    # The irreducible part of every completion report: each person's credit in the year.
+    "per_person": "SELECT user_id, SUM(credit_hundredths) FROM ledger_entries WHERE year = :y GROUP BY user_id",
+    # The same rolled up per branch in SQL: people, credit, people at or above 50 学时.
+    "per_branch": (
+        "SELECT u.branch_id, COUNT(*), SUM(t.total), SUM(CASE WHEN t.total >= 5000 THEN 1 ELSE 0 END) "
+        "FROM (SELECT user_id, SUM(credit_hundredths) AS total FROM ledger_entries WHERE year = :y "
+        "GROUP BY user_id) t JOIN users u ON u.id = t.user_id GROUP BY u.branch_id"),
+}
+
+
+def bare_aggregate_ms(ctx: Context, repeat: int = 3) -> dict:
+    """The aggregate a committee dashboard needs, as bare SQL on the same database; the dashboard
+    is judged against the faster of the two shapes."""
+    out = {}
     engine = ctx.engine()
     with engine.connect() as conn:
-        for _ in range(repeat):
-            t0 = time.perf_counter()
-            rows = conn.execute(sql, {"y": ctx.manifest["year"]}).all()
-            times.append((time.perf_counter() - t0) * 1000)
+        for name, sql in BARE_SQL.items():
+            times = []
+            for _ in range(repeat):
+                t0 = time.perf_counter()
+                conn.execute(text(sql), {"y": ctx.manifest["year"]}).all()
+                times.append((time.perf_counter() - t0) * 1000)
+            out[name] = round(statistics.median(times), 1)
     engine.dispose()
-    return {"median_ms": round(statistics.median(times), 1), "min_ms": round(min(times), 1), "branches": len(rows)}
+    out["median_ms"] = min(out.values())
+    return out
 
 
 def dashboard(ctx: Context) -> dict:
@@ -334,7 +344,7 @@ def dashboard(ctx: Context) -> dict:
         return _missing("dashboard")
     admin = ctx.admins["committee_admin"]
     bare = bare_aggregate_ms(ctx)
-    out = {"committee_admin": probe(admin, path, repeat=5), "auditor": probe(ctx.admins["auditor"], path, repeat=3),
+    out = {"committee_admin": probe(admin, path, repeat=3), "auditor": probe(ctx.admins["auditor"], path, repeat=1),
            "bare_sql": bare}
     lines = [(admin, "GET", path, {})]
     load = _load(ctx, lines, connections=4)
@@ -354,9 +364,9 @@ def drilldown(ctx: Context) -> dict:
         return _missing("drilldown")
     path_small = ctx.page("drilldown", branch_id=small["id"], year=ctx.manifest["year"])
     out = {
-        "largest": {**probe(ctx.admins["committee_admin"], path_big, repeat=5), "people": big["people"]},
-        "smallest": {**probe(ctx.admins["committee_admin"], path_small, repeat=5), "people": small["people"]},
-        "branch_admin": probe(ctx.admins["branch_admin"], path_big, repeat=3),
+        "largest": {**probe(ctx.admins["committee_admin"], path_big, repeat=3), "people": big["people"]},
+        "smallest": {**probe(ctx.admins["committee_admin"], path_small, repeat=3), "people": small["people"]},
+        "branch_admin": probe(ctx.admins["branch_admin"], path_big, repeat=1),
     }
     load = _load(ctx, [(ctx.admins["committee_admin"], "GET", path_big, {})], connections=4)
     out["load_4_connections"] = load.summary()

@@ -118,7 +118,10 @@ def load_demo(ctx) -> None:
     for n, general in enumerate(generals):
         day_ = _activity(admin, general, Category.themed_party_day, f"主题党日：重温入党誓词（{general.name}）",
                          past(45 + 10 * n), time(14), time(17), place="党员活动室", audience=[general])
-        _attend(admin, day_, [p for i, p in enumerate(people) if p.branch.parent_id == general.id and i % 3])
+        _attend(admin, day_, [p for i, p in enumerate(people) if p.branch.parent_id == general.id and i % 7 != 6])
+    report = _activity(admin, ctx.committee, Category.lecture, "先进事迹报告会", past(30), time(14), time(16, 30),
+                       place="机关大礼堂", organiser="全国优秀共产党员 事迹报告团", audience=[ctx.committee])
+    _attend(admin, report, [p for i, p in enumerate(people) if i % 3 == 0 or i % 4 == 1])
     targets = [p for p in people if p.stage == Stage.development_target]
     if targets:
         training = _activity(admin, ctx.committee, Category.training_class, "发展对象集中培训班", past(70),

@@ -50,8 +50,8 @@ class ScheduleFields:
     """Mixin: first day, times, optional last day."""
 
     start_date = DateField(_l("Date"), validators=[DataRequired(message=_l("Enter the date."))])
-    start_time = TimeField(_l("From"), validators=[DataRequired(message=_l("Enter the start time."))])
-    end_time = TimeField(_l("To"), validators=[DataRequired(message=_l("Enter the end time."))])
+    start_time = TimeField(_l("Start time"), validators=[DataRequired(message=_l("Enter the start time."))])
+    end_time = TimeField(_l("End time"), validators=[DataRequired(message=_l("Enter the end time."))])
     end_date = DateField(_l("Last day (for study over several days)"), validators=[Optional()],
                          description=_l("Leave empty when it took one day; the times then apply to each day."))
 

@@ -99,11 +99,14 @@ class LedgerEntry(db.Model):
         CheckConstraint("source_type IN ('material','quiz','activity','claim','adjustment','carry_over','reversal')",
                         name="source_type"),
         Index("ix_ledger_entries_user_year", "user_id", "year"),
+        # Covers the year-wide aggregates of reports and dashboards (sum per person and category)
+        # without touching the table: an index-only scan in person order, no sort.
+        Index("ix_ledger_entries_year_totals", "year", "user_id", "category", "credit_hundredths"),
         Index("ix_ledger_entries_source", "source_type", "source_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
     # The training year it counts in: the year of `occurred_on` (a local date, config TIMEZONE).
     year: Mapped[int] = mapped_column(Integer, nullable=False)
     occurred_on: Mapped[date] = mapped_column(Date, nullable=False)

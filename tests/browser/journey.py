@@ -8,9 +8,11 @@ no horizontal scrolling. `check(step)` also writes a screenshot
 
 from __future__ import annotations
 
+import os
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 from playwright.sync_api import BrowserContext, Page, Response
@@ -18,6 +20,9 @@ from playwright.sync_api import BrowserContext, Page, Response
 from tests.browser.server import DEMO_PASSWORD, ROOT, LiveServer
 
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+# LEARNAPP_BROWSER_SCREENSHOTS=0 skips writing them (a quicker run while developing).
+TAKE_SCREENSHOTS = os.environ.get("LEARNAPP_BROWSER_SCREENSHOTS", "1") != "0"
+MAX_SHOT_HEIGHT = 2400
 SIZES = {"phone": {"width": 390, "height": 844}, "pc": {"width": 1366, "height": 768}}
 
 # Reports CSP violations through a binding, which survives navigations (console messages are the
@@ -90,6 +95,20 @@ OVERFLOW = """
 
 # (path, size) pairs already photographed by some journey: menu walks photograph each page once.
 _PHOTOGRAPHED: set[tuple[str, str]] = set()
+
+
+class _PostForms(HTMLParser):
+    """Collects the actions of a page's POST forms (the page's own path when a form has none)."""
+
+    def __init__(self, page_path: str):
+        super().__init__()
+        self.page_path = page_path
+        self.actions: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        if tag == "form" and (values.get("method") or "get").lower() == "post":
+            self.actions.append(values.get("action") or self.page_path)
 
 
 class JourneyError(AssertionError):
@@ -238,6 +257,19 @@ class Journey:
             [url, data or {}],
         )
 
+    def fetch(self, path: str, method: str = "GET") -> tuple[int, str]:
+        """Request a page with this journey's cookies but without rendering it (fast, for sweeps)."""
+        response = self.context.request.fetch(self.server.url + path, method=method, max_redirects=0)
+        return response.status, response.text()
+
+    def post_forms_of(self, path: str) -> list[str]:
+        """The actions of the POST forms on a page, read from its HTML."""
+        status, html = self.fetch(path)
+        assert status == 200, f"{path}: {status}"
+        parser = _PostForms(path)
+        parser.feed(html)
+        return parser.actions
+
     # -- checking ----------------------------------------------------------------------------
     def check(self, step: str | None = None) -> None:
         """The rules every page follows; with `step`, also a screenshot."""
@@ -275,7 +307,12 @@ class Journey:
         safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", step).strip("-")
         path = SCREENSHOTS / f"{self.name}-{self.size}-{self._step:02d}-{safe}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(path), full_page=True)
+        if TAKE_SCREENSHOTS:
+            # The whole page, down to MAX_SHOT_HEIGHT: encoding very tall PNGs is what makes screenshots slow.
+            height = min(self.page.evaluate("() => document.documentElement.scrollHeight"), MAX_SHOT_HEIGHT)
+            width = SIZES[self.size]["width"]
+            self.page.screenshot(path=str(path), full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height},
+                                 animations="disabled", caret="hide")
         self.shots.append(path)
         return path
 

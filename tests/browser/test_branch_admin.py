@@ -87,3 +87,7 @@ def test_branch_admin_dashboard_and_xlsx_export(journey, server):
     assert any(branch in cell for cell in cells), f"{branch} missing from the export"
     learner_login = server.login_for("learner", journey.index)
     assert learner_login in cells or any(learner_login in c for c in cells), "the branch's learner is missing"
+
+    branch_link = page.locator("main a[href*='/reports/branches/']").filter(has_text=branch).first
+    journey.click(branch_link, step="branch-page")
+    assert branch in journey.text("main h1")

@@ -161,3 +161,25 @@ def test_learner_claims_offline_study_with_photo(journey, server, tmp_path):
     # The claims table comes before the ledger lines (which link the claim too once it is approved).
     row = journey.page.locator(f"main tr:has(a[href$='/ledger/claims/{claim.claim_id}'])").first
     assert row.locator(".badge").count() == 1, journey.text()[:800]
+
+
+def test_quiz_time_runs_out(journey, make_journey, server, tmp_path):
+    """An attempt left open past its time limit is submitted by the server with the answers saved in time."""
+    if not server.has_endpoint("quizzes.add_draw"):
+        pytest.skip("quizzes are not there yet")
+    built = flows.quiz_for(journey.size, make_journey("admin"), server, tmp_path)
+    page = journey.page
+    journey.login(built.learner)
+    journey.goto(f"/quizzes/{built.quiz_id}")
+    start = page.locator("main form[action$='/start'] button[type=submit], main a[href*='/quizzes/attempts/']")
+    journey.click(start.first, step="attempt")
+    assert "/quizzes/attempts/" in journey.path(), journey.text()[:500]
+    with page.expect_response(_is_save):
+        flows.answer_correctly(page.locator("fieldset.question").first)
+
+    server.clock.advance(minutes=flows.QUIZ_MINUTES + 1)
+    page.reload()
+    journey.check("time-up")
+    assert journey.path().endswith("/result"), journey.path()
+    assert page.locator(".flash-warning").count() == 1, "the learner should be told time ran out"
+    assert page.locator(".result-summary .badge").first.is_visible()

@@ -41,6 +41,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     sessions.init_app(app, login_manager)
     web.init_app(app)
+    i18n.init_app(app)
     register_error_handlers(app)
 
     for name in BLUEPRINT_MODULES:

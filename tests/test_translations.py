@@ -20,8 +20,33 @@ def test_catalogs_compile_and_load(app):
         assert gettext("Log in") == "Log in"
 
 
-def test_no_text_is_translated_two_ways():
-    """Catalogs are merged, so one English text must have one Chinese translation across domains."""
-    clashes = i18n_catalogs.conflicts()
+def test_shared_layout_reads_the_same_on_every_page():
+    """A domain catalog wins on its own pages, so it must not re-translate the layout's strings."""
+    from babel.messages.extract import extract_from_file
+
+    templates = i18n_catalogs.ROOT / "templates"
+    chrome = set()
+    for path in [templates / "base.html", *(templates / "_macros").glob("*.html"), *(templates / "errors").glob("*.html")]:
+        chrome.update(m[1] for m in extract_from_file("jinja2", str(path), keywords=i18n_catalogs.KEYWORDS) if isinstance(m[1], str))
+    clashes = [(msgid, d) for msgid, d in i18n_catalogs.conflicts() if msgid in chrome]
     listing = "\n".join(f"{msgid!r}: {by_domain}" for msgid, by_domain in clashes[:30])
     assert not clashes, f"{len(clashes)} text(s) translated differently in different catalogs:\n{listing}"
+
+
+def test_a_domain_page_prefers_its_own_wording(app):
+    """The same English word may differ by domain; each page shows its own domain's word."""
+    from flask_babel import gettext
+
+    bank_catalog = {m.id: m.string for m in i18n_catalogs.load("bank") if m.id}
+    core_catalog = {m.id: m.string for m in i18n_catalogs.load(None) if m.id}
+    shared = [w for w in bank_catalog if isinstance(w, str) and w in core_catalog and bank_catalog[w] and core_catalog[w]
+              and bank_catalog[w] != core_catalog[w]]
+    assert shared, "no word differs between the core and bank catalogs to test with"
+    word = shared[0]
+    bank_url = next(r.rule for r in app.url_map.iter_rules() if r.endpoint.startswith("bank.") and not r.arguments)
+    with app.test_request_context(bank_url, headers={"Accept-Language": "zh-CN"}):
+        app.preprocess_request()
+        assert gettext(word) == bank_catalog[word]
+    with app.test_request_context("/login", headers={"Accept-Language": "zh-CN"}):
+        app.preprocess_request()
+        assert gettext(word) == core_catalog[word]

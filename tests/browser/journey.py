@@ -198,14 +198,23 @@ class Journey:
             response = self.page.goto(self.server.url + path if path.startswith("/") else path)
             assert response is not None, f"no response for {path}"
             assert response.status == status, f"{path}: expected {status}, got {response.status}"
+            self._assert_csp(response)
             self.check(step)
         return response
+
+    @staticmethod
+    def _assert_csp(response: Response | None) -> None:
+        # Without the header, "no CSP violation" would prove nothing.
+        if response is not None and "text/html" in (response.headers.get("content-type") or ""):
+            policy = response.headers.get("content-security-policy") or ""
+            assert "script-src 'self'" in policy, f"{response.url} has no strict Content-Security-Policy: {policy!r}"
 
     def click(self, target, step: str | None = None) -> None:
         """Click something that loads a new page, wait for it and check it."""
         locator = self.page.locator(target) if isinstance(target, str) else target
-        with self.page.expect_navigation():
+        with self.page.expect_navigation() as navigation:
             locator.click()
+        self._assert_csp(navigation.value)
         self.check(step)
 
     def submit(self, button, step: str | None = None) -> None:

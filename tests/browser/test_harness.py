@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.journey import SIZES, Journey, JourneyError
+pytest.importorskip("playwright", reason="browser journeys need the playwright package (pip install -e '.[test]')")
+
+from tests.browser.journey import SIZES, Journey, JourneyError  # noqa: E402  (needs playwright)
 
 pytestmark = pytest.mark.browser
 

@@ -104,11 +104,14 @@ class _PostForms(HTMLParser):
         super().__init__()
         self.page_path = page_path
         self.actions: list[str] = []
+        self.links: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         values = dict(attrs)
         if tag == "form" and (values.get("method") or "get").lower() == "post":
             self.actions.append(values.get("action") or self.page_path)
+        elif tag == "a" and (values.get("href") or "").startswith("/"):
+            self.links.append(values["href"])
 
 
 class JourneyError(AssertionError):
@@ -271,13 +274,13 @@ class Journey:
         response = self.context.request.fetch(self.server.url + path, method=method, max_redirects=0)
         return response.status, response.text()
 
-    def post_forms_of(self, path: str) -> list[str]:
-        """The actions of the POST forms on a page, read from its HTML."""
+    def post_forms_of(self, path: str) -> tuple[list[str], list[str]]:
+        """The actions of the POST forms on a page and its same-site links, read from its HTML."""
         status, html = self.fetch(path)
         assert status == 200, f"{path}: {status}"
         parser = _PostForms(path)
         parser.feed(html)
-        return parser.actions
+        return parser.actions, parser.links
 
     # -- checking ----------------------------------------------------------------------------
     def check(self, step: str | None = None) -> None:

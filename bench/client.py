@@ -55,6 +55,7 @@ class Client:
         self.timeout = timeout
         self.cookies: dict[str, str] = {}
         self.csrf: str | None = None
+        self.login_id: str | None = None
 
     def cookie_header(self) -> str:
         return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -125,6 +126,7 @@ class Client:
         home = self.get("/")
         if home.status != 200:
             raise RuntimeError(f"home page after login of {login_id}: {home.status}")
+        self.login_id = login_id
 
 
 def login_many(port: int, logins: list[str], password: str, threads: int = 6) -> list[Client]:

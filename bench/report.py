@@ -49,7 +49,9 @@ def render_one(r: dict) -> str:
         f"- date: {r['date']}; machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB; Python {m['python']}, "
         f"SQLite {m['sqlite']}" + (f", PostgreSQL {m['postgresql']}" if m.get("postgresql") else ""),
         f"- load: {r['load_tool']}, {r['duration_s']} s per run, {r['connections']} connections, {r['workers']} workers; "
-        f"data generated in {r['generate_seconds']} s; whole run {r.get('total_seconds')} s",
+        f"data generated in {r['generate_seconds']} s; whole run {r.get('total_seconds')} s; load average "
+        f"before/after {'/'.join(r.get('load_average_start', [])[:1])} / {'/'.join(r.get('load_average_end', [])[:1])}"
+        + "".join(f"; rerun {x['date']}: {', '.join(x['only'])}" for x in r.get("reruns", [])),
         "",
     ]
     fl = sc.get("floor", {})
@@ -70,7 +72,7 @@ def render_one(r: dict) -> str:
             continue
         lines.append(_row(
             f"heartbeat ({h['workers']} workers): {TARGETS['heartbeat'].text}",
-            f"{_fmt(h['rps'])} req/s = {_pct(h['floor_ratio'])} of floor ({h['accepted']:,} credited, "
+            f"{_fmt(h['rps'])} req/s = {_pct(h['floor_ratio'])} of floor ({_fmt(h.get('floor_rps'))}) ({h['accepted']:,} credited, "
             f"{h.get('refused', 0):,} refused as too soon); p50 {_fmt(h['p50_ms'])} ms, p99 {_fmt(h['p99_ms'])} ms; "
             f"errors {h['error_count']}, locked {h['locked']}", h.get("met")))
     for key in ("progress", "material"):
@@ -81,7 +83,7 @@ def render_one(r: dict) -> str:
             lines.append(_row(f"{key} page: {TARGETS[key].text}", p.get("note", p.get("status", "")), None))
             continue
         lines.append(_row(f"{key} page: {TARGETS[key].text}",
-                          f"{_fmt(p['rps'])} req/s = {_pct(p['floor_ratio'])} of floor; p50 {_fmt(p['p50_ms'])} ms, "
+                          f"{_fmt(p['rps'])} req/s = {_pct(p['floor_ratio'])} of floor ({_fmt(p.get('floor_rps'))}); p50 {_fmt(p['p50_ms'])} ms, "
                           f"p99 {_fmt(p['p99_ms'])} ms; statuses {p['statuses']}; server {_fmt(p['probe_heavy']['server_ms'])} ms",
                           p.get("met")))
     d = sc.get("dashboard")

@@ -170,6 +170,13 @@ def main(argv: list[str] | None = None) -> int:
     results["total_seconds"] = round(time.perf_counter() - t_start, 1)
     RESULTS_DIR.mkdir(exist_ok=True)
     out = RESULTS_DIR / f"{backend}-{label}.json"
+    if set(only) != set(ALL) and out.exists():
+        # A partial rerun (--only) refreshes its rows in the earlier results of the same size.
+        earlier = json.loads(out.read_text())
+        earlier["scenarios"].update({k: v for k, v in results["scenarios"].items() if k != "floor" or "floor" in only})
+        earlier.setdefault("reruns", []).append({"date": results["date"], "only": only,
+                                                  "load_average": results["load_average_end"]})
+        results = earlier
     out.write_text(json.dumps(results, ensure_ascii=False, indent=1))
     report.write(RESULTS_DIR, HERE / "RESULTS.md")
     print(f"results: {out.relative_to(HERE.parent)} and bench/RESULTS.md ({results['total_seconds']} s in all)")

@@ -39,5 +39,6 @@ def forge(app, url: str, port: int, logins: list[str]) -> list[Client]:
         client = Client(port)
         client.cookies[app.config.get("SESSION_COOKIE_NAME", "session")] = cookie
         client.csrf = csrf.dumps(raw)
+        client.login_id = login_id
         clients.append(client)
     return clients

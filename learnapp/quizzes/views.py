@@ -9,7 +9,6 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from werkzeug.routing import BuildError
 
 from learnapp import clock, nav
 from learnapp.db import db
@@ -169,14 +168,8 @@ def mistakes():
 
 
 def _material_url(material) -> str:
-    """The material's page (the materials blueprint names it; fall back to its list)."""
-    for endpoint, args in (("materials.material", {"slug": material.slug}), ("materials.view", {"slug": material.slug}),
-                           ("materials.detail", {"slug": material.slug}), ("materials.index", {})):
-        try:
-            return url_for(endpoint, **args)
-        except BuildError:
-            continue
-    return "#"
+    """The material's reading page."""
+    return url_for("materials.read", slug=material.slug)
 
 
 def _panel(user):

@@ -28,6 +28,16 @@ START_TIMEOUT_S = 40
 DEMO_LINE = re.compile(r"^  (?P<role>[a-z][a-z ]{17}) (?P<login>\S+) +(?P<branch>\S.*)$")
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: on Linux, get SIGTERM when pytest dies, so no server is left behind."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def free_port() -> int:
     """A TCP port nobody listens on right now (the OS picks it)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -94,6 +104,27 @@ class LiveServer:
     def log_path(self) -> Path:
         return self.workdir / "gunicorn.log"
 
+    def _database_url(self) -> str:
+        """SQLite in the work folder; on CI's PostgreSQL pass, a database of the server's own.
+
+        The unit tests keep `LEARNAPP_TEST_DATABASE_URL` for themselves, so the server gets a
+        fresh sibling database `<name>_browser` on the same PostgreSQL.
+        """
+        test_url = os.environ.get("LEARNAPP_TEST_DATABASE_URL", "")
+        if not test_url.startswith("postgresql"):
+            return f"sqlite:///{self.database_path}"
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.engine import make_url
+
+        url = make_url(test_url)
+        name = f"{url.database}_browser"
+        admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        return url.set(database=name).render_as_string(hide_password=False)
+
     # -- preparing ---------------------------------------------------------------------------
     def prepare(self) -> None:
         """Create the schema and load rules, content and demo data with the project's CLI."""
@@ -103,7 +134,7 @@ class LiveServer:
         self.env = {
             **os.environ,
             "LEARNAPP_SECRET_KEY": secrets.token_hex(32),
-            "LEARNAPP_DATABASE_URL": f"sqlite:///{self.database_path}",
+            "LEARNAPP_DATABASE_URL": self._database_url(),
             "LEARNAPP_UPLOAD_FOLDER": str(uploads),
             "LEARNAPP_CLOCK_OFFSET_FILE": str(self.clock.path),
             "LEARNAPP_RATELIMIT_ENABLED": "false",
@@ -151,6 +182,7 @@ class LiveServer:
                  "--worker-class", "gthread", "--graceful-timeout", "2", "--preload", "--access-logfile", "-",
                  "learnapp:create_app()"],
                 cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
             )
             log.close()
             if self._wait_until_up():

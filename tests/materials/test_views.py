@@ -93,7 +93,7 @@ def test_second_tab_supersedes_the_first(client, org, login, clock, db):
     clock.advance(seconds=30)
     refused = beat(client, a, 1)
     assert (refused.status_code, refused.get_json()["error"]) == (409, "superseded")
-    assert "another tab" in refused.get_json()["message"]
+    assert "另一个标签页" in refused.get_json()["message"]  # Chinese by default
     assert beat(client, b, 1).get_json()["credited_seconds"] == 30
 
 
@@ -168,11 +168,11 @@ def test_attachments_need_login_and_a_checked_type(client, org, login, db, app):
     login(org.committee_admin)
     fake = client.post(f"/materials/manage/{material.id}/attachments",
                        data={"file": (io.BytesIO(b"MZ\x90\x00 not a pdf"), "virus.pdf")}, content_type="multipart/form-data")
-    assert fake.status_code == 400 and "none of them" in fake.get_data(as_text=True)
+    assert fake.status_code == 400 and "不属于以上类型" in fake.get_data(as_text=True)
     app.config["MATERIALS_UPLOAD_LIMITS_MB"] = {"application": 0}
     big = client.post(f"/materials/manage/{material.id}/attachments",
                       data={"file": (io.BytesIO(PDF * 10), "big.pdf")}, content_type="multipart/form-data")
-    assert big.status_code == 400 and "larger than" in big.get_data(as_text=True)
+    assert big.status_code == 400 and "文件超过" in big.get_data(as_text=True)
     app.config["MATERIALS_UPLOAD_LIMITS_MB"] = {}
     ok = client.post(f"/materials/manage/{material.id}/attachments",
                      data={"file": (io.BytesIO(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64), "课程.mp4")},

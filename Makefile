@@ -26,8 +26,8 @@ instance: $(STAMP)
 run: install translations instance
 	$(FLASK) db upgrade
 	$(FLASK) rules load
-	$(FLASK) content sync
 	$(FLASK) demo load
+	$(FLASK) content sync
 	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
 	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - 'learnapp:create_app()'
 

@@ -174,6 +174,6 @@ def load() -> None:
     """Load the demo committee (idempotent) and print the demo logins."""
     ctx = load_all()
     db.session.commit()
-    click.echo("Demo data ready. Logins (password for all: %s):" % DEMO_PASSWORD)
+    click.echo(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}):")
     for role, login_id, branch in ctx.logins:
         click.echo(f"  {role:<18} {login_id:<10} {branch}")

@@ -137,8 +137,8 @@ def tree(condition: ColumnElement[bool]) -> list[TreeNode]:
     return roots
 
 
-def flatten(nodes: list[TreeNode]) -> list[TreeNode]:
-    """Depth-first list of nodes, for a table."""
+def flatten(nodes: list) -> list:
+    """Depth-first list of tree nodes (anything with `.children`), for a table."""
     result: list[TreeNode] = []
     for node in nodes:
         result.append(node)

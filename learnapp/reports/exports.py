@@ -27,9 +27,9 @@ from learnapp.assessments.queries import with_status
 from learnapp.assessments.status import Status
 from learnapp.db import db
 from learnapp.org.models import Branch
-from learnapp.org.queries import full_names
+from learnapp.org.queries import flatten, full_names
 from learnapp.quizzes.queries import counted_results
-from learnapp.reports.rollup import Node, flatten
+from learnapp.reports.rollup import Node
 
 STATUS_CHINESE = {Status.complete: "已完成", Status.on_track: "进度正常", Status.behind: "进度落后", Status.not_met: "未达标"}
 PERSON_HEADERS = ["支部", "姓名", "登录名", "阶段", "要求学时", "已获学时", "线上学时", "线下学时", "完成率(%)",

@@ -143,14 +143,6 @@ def build_tree(branches: Iterable[Branch], sums: dict[int, Agg]) -> list[Node]:
     return roots
 
 
-def flatten(nodes: list[Node]) -> list[Node]:
-    out: list[Node] = []
-    for node in nodes:
-        out.append(node)
-        out.extend(flatten(node.children))
-    return out
-
-
 def dashboard(actor, f: Filters, *, branch: Branch | None = None) -> list[Node]:
     """The actor's branch tree (or the subtree of `branch`) with roll-ups."""
     condition = visible_branches(actor)

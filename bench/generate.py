@@ -23,7 +23,7 @@ from bench import dataset as ds
 from bench.bulk import BulkLoader
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-DEFAULT_SQLITE = DATA_DIR / "bench.db"
+DEFAULT_SQLITE = DATA_DIR / "bench-full.db"
 # Big tables load faster without their secondary indexes; they are rebuilt right after.
 REINDEXED = ("ledger_entries", "quiz_attempt_items", "quiz_attempts", "reading_progress")
 # Sizes of `make bench` (--small): the full committee is 20,000 / 2,000,000 / 200,000.

@@ -1,7 +1,7 @@
 """Run the issue-8 benchmark: generate data, serve it with gunicorn, measure, write RESULTS.md.
 
     python -m bench.run --small                      # `make bench`: SQLite, 2,000 people, ~2 min
-    python -m bench.run --db sqlite:///bench/data/bench.db          # full size on SQLite
+    python -m bench.run                                             # full size on SQLite (bench/data/bench-full.db)
     python -m bench.run --db postgresql+psycopg://postgres@127.0.0.1:5432/bench   # full on PostgreSQL
 
 The database given is wiped and regenerated (unless --reuse). Results go to
@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import secrets
+import signal
 import sys
 import time
 from pathlib import Path
@@ -37,7 +38,7 @@ def _backend(url: str) -> str:
 
 def parse_args(argv):
     p = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
-    p.add_argument("--db", default=None, help=f"SQLAlchemy URL; default SQLite {gen.DEFAULT_SQLITE} (wiped!)")
+    p.add_argument("--db", default=None, help="SQLAlchemy URL; default SQLite bench/data/bench-<size>.db (wiped!)")
     p.add_argument("--postgres", action="store_true", help=f"shortcut for --db {POSTGRES_URL}")
     p.add_argument("--small", action="store_true", help="2,000 people / 100,000 entries / 10,000 attempts; 5 s runs")
     p.add_argument("--people", type=int, default=gen.FULL["people"])
@@ -85,12 +86,16 @@ def _pg_version(url: str) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    url = POSTGRES_URL if args.postgres else (args.db or f"sqlite:///{gen.DEFAULT_SQLITE}")
-    backend = _backend(url)
+    # A terminated run still stops its gunicorn (the `with Server` blocks clean up on SystemExit).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     sizes = dict(gen.SMALL) if args.small else {"people": args.people, "ledger": args.ledger,
                                                  "attempts": args.attempts}
     label = args.label or ("small" if args.small else ("full" if sizes == gen.FULL else
                                                        f"{sizes['people']}p-{sizes['ledger']}l"))
+    # One SQLite file and one manifest per size: `make bench` must never replace the full data set.
+    default_sqlite = gen.DEFAULT_SQLITE.with_name(f"bench-{label}.db")
+    url = POSTGRES_URL if args.postgres else (args.db or f"sqlite:///{default_sqlite}")
+    backend = _backend(url)
     # --small keeps `make bench` under 2 minutes on a quiet 2-core machine.
     duration = args.duration or (4 if args.small else 10)
     storm_size = args.storm or (1000 if args.small else 2000)
@@ -99,11 +104,13 @@ def main(argv: list[str] | None = None) -> int:
     use_wrk = loadwrk.available() and not args.no_wrk
     if not use_wrk and not args.no_wrk:
         print(loadwrk.INSTALL_HINT, file=sys.stderr)
-    manifest_path = gen.DATA_DIR / f"manifest-{backend}.json"
+    manifest_path = gen.DATA_DIR / f"manifest-{backend}-{label}.json"
     t_start = time.perf_counter()
 
     if args.reuse and manifest_path.exists():
         manifest = json.loads(manifest_path.read_text())
+        if manifest["url"] != url or manifest["sizes"] != sizes:
+            sys.exit(f"--reuse: {manifest_path} describes {manifest['sizes']} in {manifest['url']}, not this run")
         gen.reset_live_state(url, manifest)
         print(f"reusing the data set of {manifest_path} (rows written by earlier runs removed)")
     else:

@@ -31,6 +31,8 @@ def items_for(user, section: str) -> list[dict]:
     """Menu items the user may see, in order, as dicts for the template."""
     if user is None or not user.is_authenticated:
         return []
+    # The visibility checks read the user many times: unwrap current_user's proxy once.
+    user = user._get_current_object() if hasattr(user, "_get_current_object") else user
     result = []
     for item in sorted(_items, key=lambda i: (i.order, i.endpoint)):
         if item.section == section and item.visible(user):
@@ -51,6 +53,7 @@ def register_panel(provider: Callable[[object], dict | None], *, order: int = 10
 
 def panels_for(user) -> list[dict]:
     """The panels to show this user on the home page, in order."""
+    user = user._get_current_object() if hasattr(user, "_get_current_object") else user
     result = []
     for _order, provider in sorted(_panels, key=lambda x: x[0]):
         panel = provider(user)

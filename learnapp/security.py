@@ -12,17 +12,37 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, bindparam, false, or_, select, true
 
-from learnapp.accounts.models import ContactAssignment, Role, User
+from learnapp import request_memo
+from learnapp.accounts.models import ContactAssignment, Role, RoleGrant, User
 from learnapp.db import db
 from learnapp.org.models import Branch
+
+# The actor's grants as (role, branch path), looked up once per request for every check and menu
+# item, and again as soon as a grant or a branch changes.
+request_memo.depends_on("role_paths", RoleGrant, Branch)
+request_memo.depends_on("is_contact", ContactAssignment)
+
+
+_ROLE_PATHS = (select(RoleGrant.role, Branch.path).join(Branch, Branch.id == RoleGrant.branch_id)
+               .where(RoleGrant.user_id == bindparam("user_id")).order_by(RoleGrant.id))
+
+
+def _role_paths(actor) -> tuple[tuple[Role, str], ...]:
+    """(role, path of the branch) for each of the actor's grants, in one query per request."""
+    user_id = actor.id
+    if user_id is None:  # not saved yet: only its in-memory grants
+        return tuple((grant.role, grant.branch.path) for grant in actor.grants)
+    return request_memo.remember("role_paths", user_id, lambda: tuple(
+        (Role(role), path) for role, path in db.session.execute(_ROLE_PATHS, {"user_id": user_id})
+    ))
 
 
 def _paths(actor, *roles: Role) -> list[str]:
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.active:
         return []
-    return [grant.branch.path for grant in actor.grants if grant.role in roles]
+    return [path for role, path in _role_paths(actor) if role in roles]
 
 
 def admin_paths(actor) -> list[str]:
@@ -51,9 +71,9 @@ def is_branch_admin(actor) -> bool:
 def is_contact(actor) -> bool:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return False
-    return db.session.scalar(
+    return request_memo.remember("is_contact", actor.id, lambda: db.session.scalar(
         select(ContactAssignment.id).where(ContactAssignment.contact_id == actor.id, ContactAssignment.active).limit(1)
-    ) is not None
+    ) is not None)
 
 
 def can_read_reports(actor) -> bool:

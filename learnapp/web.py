@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from babel.dates import get_date_format, parse_pattern
 from flask import current_app, request
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_babel, get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from learnapp import clock, nav
+from learnapp import clock, nav, request_memo
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -39,7 +40,25 @@ def _local_date(value: date | datetime | None, fmt: str = "medium") -> str:
         return ""
     if isinstance(value, datetime):
         value = clock.to_local(value).date()
-    return format_date(value, fmt)
+    return _date_formatter(fmt)(value)
+
+
+def _date_formatter(fmt: str):
+    """Flask-Babel's format_date for the request's language, its pattern resolved once per request
+    and language: Babel's own steps (named format → pattern) then `pattern.apply` for each date,
+    the same text at a fraction of the cost on pages that list many dates."""
+    locale = get_locale()
+    if locale is None:
+        return lambda value: format_date(value, fmt)
+
+    def build():
+        pattern = fmt
+        if pattern in ("short", "medium", "full", "long"):
+            pattern = get_babel().instance.date_formats[f"date.{pattern}"] or get_date_format(pattern, locale=locale)
+        parsed = parse_pattern(pattern)
+        return lambda value: parsed.apply(value, locale)
+
+    return request_memo.remember("date_formatter", (fmt, locale), build)
 
 
 def init_app(app) -> None:

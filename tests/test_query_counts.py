@@ -23,8 +23,8 @@ from learnapp.materials import lists
 from learnapp.materials.lists import ListData
 from learnapp.materials.models import MaterialKind, ReadingProgress
 from learnapp.quizzes import attempts
-from learnapp.quizzes.models import QuizKind, QuizStatus
 from learnapp.quizzes import services as quiz_services
+from learnapp.quizzes.models import QuizKind, QuizStatus
 from tests import factories
 from tests.ledger.helpers import png_bytes
 from tests.materials.helpers import make_material, rules_text
@@ -36,6 +36,7 @@ YEAR = 2026
 
 
 def assert_fixed(small, big, limit: int = LIMIT) -> None:
+    print(f"statements: {small.count} with little data, {big.count} with more")  # shown with pytest -s
     assert big.count <= small.count, f"statements grew with the data:\n{small.report()}\n--- with more data ---\n{big.report()}"
     assert big.count <= limit, big.report()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, false, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from learnapp.accounts.models import ContactAssignment, RoleGrant, Stage, User
 from learnapp.db import db
@@ -51,14 +52,16 @@ def people_statement(actor, filters: PeopleFilter) -> Select:
 def contacts_of(learner: User) -> list[ContactAssignment]:
     """The learner's training contacts, current first, then ended ones."""
     stmt = (select(ContactAssignment).where(ContactAssignment.learner_id == learner.id)
-            .order_by(ContactAssignment.active.desc(), ContactAssignment.created_at))
+            .order_by(ContactAssignment.active.desc(), ContactAssignment.created_at)
+            .options(joinedload(ContactAssignment.contact)))
     return list(db.session.scalars(stmt))
 
 
 def learners_of(contact: User) -> list[ContactAssignment]:
     """The people this person is (or was) training contact of."""
     stmt = (select(ContactAssignment).where(ContactAssignment.contact_id == contact.id)
-            .order_by(ContactAssignment.active.desc(), ContactAssignment.created_at))
+            .order_by(ContactAssignment.active.desc(), ContactAssignment.created_at)
+            .options(joinedload(ContactAssignment.learner)))
     return list(db.session.scalars(stmt))
 
 

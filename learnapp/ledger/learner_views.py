@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -27,17 +29,55 @@ def _year_arg() -> int:
     return year if year and 2000 <= year <= today.year + 1 else today.year
 
 
+# Lines of the year's ledger shown per page, newest first (an active reader has some 200 a year).
+LINES_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class LinePages:
+    """Pages of the year's ledger lines, for the shared `pagination` macro (the count comes with
+    the year's totals, so paging costs no statement of its own)."""
+
+    page: int
+    total: int
+    per_page: int = LINES_PER_PAGE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
 def _ledger_page(user, *, own: bool):
     year = _year_arg()
     p = progress.year_progress(user, year)
-    rows = db.session.execute(queries.entries_with_status(user.id, year)).all()
+    wanted = max(1, request.args.get("page", 1, type=int))
+    pages = LinePages(page=min(wanted, LinePages(1, p.lines).pages), total=p.lines)
+    rows = db.session.execute(queries.entries_with_status(user.id, year)
+                              .limit(LINES_PER_PAGE).offset((pages.page - 1) * LINES_PER_PAGE)).all()
     sources = progress.sources_for([row[0] for row in rows])
     user_claims = db.session.scalars(
         select(Claim).where(Claim.user_id == user.id).order_by(Claim.status != ClaimStatus.pending, Claim.start_date.desc())
         .limit(200)
     ).all()
     return render_template(
-        "ledger/mine.html", p=p, rows=rows, sources=sources, claims=user_claims, own=own,
+        "ledger/mine.html", p=p, rows=rows, pages=pages, sources=sources, labels=progress.entry_labels([row[0] for row in rows]),
+        claims=user_claims, own=own,
         years=queries.years_of(user.id), person=user, can_manage=can_manage_user(current_user, user),
         reverse_form=ReasonForm(),
     )

@@ -98,7 +98,10 @@ class LedgerEntry(db.Model):
     __table_args__ = (
         CheckConstraint("source_type IN ('material','quiz','activity','claim','adjustment','carry_over','reversal')",
                         name="source_type"),
-        Index("ix_ledger_entries_user_year", "user_id", "year"),
+        # One person's lines of a year in date order, covering the per-day sums: the progress
+        # page's chart, the daily online cap and the list of years read only this index, and its
+        # newest-first table reads just the rows it shows (no sort of the whole year).
+        Index("ix_ledger_entries_user_day", "user_id", "year", "occurred_on", "category", "credit_hundredths"),
         # Covers the year-wide aggregates of reports and dashboards (sum per person and category)
         # without touching the table: an index-only scan in person order, no sort.
         Index("ix_ledger_entries_year_totals", "year", "user_id", "category", "credit_hundredths"),

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from learnapp import clock
 from learnapp.db import db
 from learnapp.ledger import queries
-from learnapp.ledger.models import Category, LedgerEntry
+from learnapp.ledger.models import SOURCE_LABELS, Category, LedgerEntry
 from learnapp.ledger.offline_models import Activity, Claim
 from learnapp.ledger.rules import YearRules, rules_for_year
 
@@ -32,6 +32,7 @@ class Progress:
     completed_on: date | None = None     # the day the total reached the requirement
     projected_on: date | None = None     # at the current pace (None: no credit yet)
     chart: dict = field(default_factory=dict)
+    lines: int = 0                       # entries (ledger lines) of the year
 
     @property
     def minimums_met(self) -> bool:
@@ -74,7 +75,7 @@ def year_progress(user, year: int | None = None, *, with_chart: bool = True) -> 
     rules = rules_for_year(year)
     summary = queries.year_summary(user.id, year)
     p = Progress(user, year, rules, rules.requirement_for(user), summary["total"], summary["online"],
-                 summary["offline"], summary["by_category"], today)
+                 summary["offline"], summary["by_category"], today, lines=summary["lines"])
     start, end = date(year, 1, 1), date(year, 12, 31)
     days_in_year = (end - start).days + 1
     if p.is_current:
@@ -126,6 +127,13 @@ def _chart(points: list[tuple[date, int]], p: Progress, start: date, days_in_yea
         "today_x": x(p.today) if p.is_current else None,
         "months": [(x(date(p.year, m, 1)), m) for m in range(1, 13)],
     }
+
+
+def entry_labels(entries: list[LedgerEntry]) -> dict[str, dict]:
+    """The labels of the categories and source types of these entries in the request's language,
+    translated once for a page that shows many ledger lines."""
+    return {"category": {c: c.label for c in {e.category for e in entries}},
+            "source": {t: str(SOURCE_LABELS.get(t, t)) for t in {e.source_type for e in entries}}}
 
 
 def sources_for(entries: list[LedgerEntry]) -> dict[tuple[str, str], object]:

@@ -27,7 +27,9 @@ def online_credit_on(user_id: int, day: date) -> int:
     """Hundredths already credited for online study on that local day (for the daily cap)."""
     return db.session.scalar(
         select(func.coalesce(func.sum(LedgerEntry.credit_hundredths), 0)).where(
-            LedgerEntry.user_id == user_id, LedgerEntry.occurred_on == day, LedgerEntry.category.in_(_ONLINE)
+            # The year is always the year of the day; naming it lets the (user, year, day) index seek.
+            LedgerEntry.user_id == user_id, LedgerEntry.year == day.year, LedgerEntry.occurred_on == day,
+            LedgerEntry.category.in_(_ONLINE)
         )
     ) or 0
 
@@ -72,19 +74,19 @@ def totals_by_user(year: int, user_filter=None) -> Select:
 
 
 def year_summary(user_id: int, year: int) -> dict:
-    """Total, online, offline and by category for one person and year, in hundredths."""
-    row = db.session.execute(
-        select(func.coalesce(func.sum(LedgerEntry.credit_hundredths), 0), _online_sum(), _offline_sum())
-        .where(LedgerEntry.user_id == user_id, LedgerEntry.year == year)
-    ).one()
+    """Total, online, offline and by category for one person and year, in hundredths, and the
+    number of lines (entries) of the year: one statement."""
     by_category = db.session.execute(
-        select(LedgerEntry.category, func.sum(LedgerEntry.credit_hundredths))
+        select(LedgerEntry.category, func.sum(LedgerEntry.credit_hundredths), func.count())
         .where(LedgerEntry.user_id == user_id, LedgerEntry.year == year)
         .group_by(LedgerEntry.category)
     ).all()
     order = {c: i for i, c in enumerate(Category)}
-    categories = sorted(((Category(c), int(v or 0)) for c, v in by_category), key=lambda cv: order[cv[0]])
-    return {"total": int(row[0]), "online": int(row[1]), "offline": int(row[2]), "by_category": categories}
+    categories = sorted(((Category(c), int(v or 0)) for c, v, _n in by_category), key=lambda cv: order[cv[0]])
+    online = sum(v for c, v in categories if c.value in _ONLINE)
+    total = sum(v for _c, v in categories)
+    return {"total": total, "online": online, "offline": total - online, "by_category": categories,
+            "lines": sum(int(n) for _c, _v, n in by_category)}
 
 
 def years_of(user_id: int) -> list[tuple[int, int]]:
@@ -113,9 +115,13 @@ def daily_split(user_id: int, year: int) -> list[tuple[date, int, int]]:
     ).all()]
 
 
+# The entry that reverses another (built once: an alias costs more to build than the query).
+_reversal = aliased(LedgerEntry, name="reversal")
+
+
 def entries_with_status(user_id: int, year: int) -> Select:
     """The person's entries of the year with the id of the entry that reversed each (if any)."""
-    reversal = aliased(LedgerEntry)
+    reversal = _reversal
     return (
         select(LedgerEntry, reversal.id.label("reversed_by_id"))
         .outerjoin(reversal, and_(reversal.reverses_id == LedgerEntry.id))

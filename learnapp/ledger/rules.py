@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from learnapp import request_memo
 from learnapp.accounts.models import Role, Stage
 from learnapp.db import db
 from learnapp.ledger.models import Category, CreditRuleSet
@@ -361,7 +362,17 @@ def current_rule_set(year: int) -> CreditRuleSet | None:
 
 
 def rules_for_year(year: int) -> YearRules:
-    """The latest loaded rules of the year, or the built-in defaults when none were loaded."""
+    """The latest loaded rules of the year, or the built-in defaults when none were loaded.
+
+    Looked up once per request and year (every page that shows credit asks, some many times);
+    saving a rule set drops the memo (learnapp.request_memo)."""
+    return request_memo.remember("rules_for_year", int(year), lambda: _load_rules_for_year(int(year)))
+
+
+request_memo.depends_on("rules_for_year", CreditRuleSet)
+
+
+def _load_rules_for_year(year: int) -> YearRules:
     row = db.session.execute(
         select(CreditRuleSet.id, CreditRuleSet.version, CreditRuleSet.sha256)
         .where(CreditRuleSet.year == year).order_by(CreditRuleSet.version.desc()).limit(1)

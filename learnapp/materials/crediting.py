@@ -41,7 +41,7 @@ from learnapp.errors import DomainError
 from learnapp.ledger import queries as ledger_queries
 from learnapp.ledger import services as ledger_services
 from learnapp.ledger.models import Category
-from learnapp.ledger.rules import rules_for_year
+from learnapp.ledger.rules import YearRules, rules_for_year
 from learnapp.materials.models import Material, MaterialKind, ReadingProgress, ReadingSession
 from learnapp.materials.queries import can_see_material
 
@@ -69,12 +69,13 @@ def idle_seconds() -> int:
     return int(current_app.config.get("READING_IDLE_SECONDS", 3 * heartbeat_seconds()))
 
 
-def material_credit(year: int, minutes: int, kind: MaterialKind | str) -> int:
-    """Hundredths of a 学时 a material of this length earns in the year (0 when it is not timed)."""
+def material_credit(year: int, minutes: int, kind: MaterialKind | str, *, rules: YearRules | None = None) -> int:
+    """Hundredths of a 学时 a material of this length earns in the year (0 when it is not timed).
+    `rules`: the year's rules when the caller has them already (e.g. for a whole list)."""
     kind = MaterialKind(kind)
     if not kind.is_timed:
         return 0
-    return int(rules_for_year(year).item_credit(int(minutes), category_for(kind)))
+    return int((rules or rules_for_year(year)).item_credit(int(minutes), category_for(kind)))
 
 
 def category_for(kind: MaterialKind) -> Category:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import ColumnElement, Select, and_, case, false, func, literal, or_, select, true
+from sqlalchemy.orm import joinedload, selectinload
 
 from learnapp import clock
 from learnapp.accounts.models import User
@@ -149,15 +150,38 @@ def assignment_matches(user: User) -> ColumnElement[bool]:
     return and_(in_branch, for_stage)
 
 
+def _assigned_list_ids(user: User) -> Select:
+    return (select(ReadingListAssignment.reading_list_id)
+            .outerjoin(Branch, Branch.id == ReadingListAssignment.branch_id)
+            .where(assignment_matches(user)))
+
+
+def _list_order():
+    return ReadingList.owner_branch_id.is_not(None), ReadingList.title
+
+
 def lists_for_user(user: User, year: int) -> list[ReadingList]:
-    """Active reading lists of the year assigned to the person's branch (or above) and stage."""
-    ids = (select(ReadingListAssignment.reading_list_id)
-           .outerjoin(Branch, Branch.id == ReadingListAssignment.branch_id)
-           .where(assignment_matches(user)))
+    """Active reading lists of the year assigned to the person's branch (or above) and stage,
+    with their items and the items' materials (without the text) loaded: three statements."""
     return list(db.session.scalars(
-        select(ReadingList).where(ReadingList.year == year, ReadingList.active, ReadingList.id.in_(ids))
-        .order_by(ReadingList.owner_branch_id.is_not(None), ReadingList.title)
+        select(ReadingList).where(ReadingList.year == year, ReadingList.active, ReadingList.id.in_(_assigned_list_ids(user)))
+        .order_by(*_list_order())
+        .options(selectinload(ReadingList.items).selectinload(ReadingListItem.material).defer(Material.body))
     ))
+
+
+def memberships(user: User, year: int, material: Material) -> list[tuple[ReadingList, ReadingListItem]]:
+    """The person's lists of the year that include this (published) material, with the item
+    (required flag, due date): one statement."""
+    if not material.is_published:
+        return []  # a withdrawn material is not asked of anyone
+    rows = db.session.execute(
+        select(ReadingList, ReadingListItem).join(ReadingListItem, ReadingListItem.reading_list_id == ReadingList.id)
+        .where(ReadingList.year == year, ReadingList.active, ReadingList.id.in_(_assigned_list_ids(user)),
+               ReadingListItem.material_id == material.id)
+        .order_by(*_list_order(), ReadingList.id)
+    ).all()
+    return [(rl, item) for rl, item in rows]
 
 
 def manageable_lists(actor) -> ColumnElement[bool]:
@@ -235,25 +259,25 @@ def progress_map(user_id: int, year: int, material_ids: list[int] | None = None)
     return {p.material_id: p for p in db.session.scalars(stmt)}
 
 
-def _item_credit(year: int, minutes: int, kind: MaterialKind) -> int:
+def my_lists(user: User, year: int) -> list[ListStatus]:
+    """Each list assigned to the person, each published item with its status, time and credit
+    (five statements at most, whatever the length of the lists)."""
+    from learnapp.ledger.rules import rules_for_year
     from learnapp.materials.crediting import material_credit
 
-    return material_credit(year, minutes, kind)
-
-
-def my_lists(user: User, year: int) -> list[ListStatus]:
-    """Each list assigned to the person, each published item with its status, time and credit."""
     result = []
     lists = lists_for_user(user, year)
     material_ids = [item.material_id for rl in lists for item in rl.items]
-    progress = progress_map(user.id, year, material_ids)
+    progress = progress_map(user.id, year, material_ids) if material_ids else {}
+    rules = rules_for_year(year) if material_ids else None
     for rl in lists:
         status = ListStatus(rl)
         for item in rl.items:
             if not item.material.is_published:
                 continue  # a withdrawn material is not asked of anyone
             status.items.append(ItemStatus(item, progress.get(item.material_id),
-                                           _item_credit(year, item.material.estimated_minutes, item.material.kind)))
+                                           material_credit(year, item.material.estimated_minutes, item.material.kind,
+                                                           rules=rules)))
         result.append(status)
     return result
 
@@ -275,15 +299,19 @@ class ReadingStatus:
         return self.required_done >= self.required_total
 
 
-def reading_status(user: User, year: int | None = None) -> ReadingStatus:
+def reading_status(user: User, year: int | None = None, *, lists: list[ListStatus] | None = None) -> ReadingStatus:
     """Required items done / total across every list assigned to the person in the year
-    (an item on two lists counts once; required on any list makes it required)."""
+    (an item on two lists counts once; required on any list makes it required).
+
+    `lists`: the person's `my_lists(user, year)` when the caller has them already."""
     year = year or clock.today().year
     required: dict[int, bool] = {}
-    for rl in lists_for_user(user, year):
-        for item in rl.items:
-            if item.material.is_published:
-                required[item.material_id] = required.get(item.material_id, False) or item.required
+    if lists is not None:
+        items = [entry.item for status in lists for entry in status.items]
+    else:
+        items = [item for rl in lists_for_user(user, year) for item in rl.items if item.material.is_published]
+    for item in items:
+        required[item.material_id] = required.get(item.material_id, False) or item.required
     progress = progress_map(user.id, year)
     done = {mid for mid, p in progress.items() if p.completed_at is not None}
     req = [m for m, r in required.items() if r]
@@ -315,6 +343,7 @@ def recent_reading(user: User, limit: int = 5) -> list[ReadingProgress]:
     return list(db.session.scalars(
         select(ReadingProgress).where(ReadingProgress.user_id == user.id, ReadingProgress.last_read_at.is_not(None))
         .order_by(ReadingProgress.last_read_at.desc()).limit(limit)
+        .options(joinedload(ReadingProgress.material).defer(Material.body))
     ))
 
 
@@ -330,11 +359,13 @@ def parse_year(raw, default: int | None = None) -> int:
     return year if 2000 <= year <= 2100 else (default or year_of_today())
 
 
-def due_soon(user: User, within_days: int = 14) -> list[ItemStatus]:
-    """Required items not yet completed with a due date in the next days (home-page panel)."""
+def due_soon(user: User, within_days: int = 14, *, lists: list[ListStatus] | None = None) -> list[ItemStatus]:
+    """Required items not yet completed with a due date in the next days (home-page panel).
+
+    `lists`: the person's `my_lists(user, <this year>)` when the caller has them already."""
     today = clock.today()
     result = []
-    for status in my_lists(user, today.year):
+    for status in (my_lists(user, today.year) if lists is None else lists):
         for item in status.required:
             if item.state != "completed" and item.item.due_on is not None and (item.item.due_on - today).days <= within_days:
                 result.append(item)

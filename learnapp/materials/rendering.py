@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
@@ -48,10 +49,22 @@ def sanitise_html(html: str) -> str:
     )
 
 
+# Rendering is a pure function of the text, and the same texts (a material's body, a question's
+# stem) are shown over and over: keep the HTML of recent ones (texts up to CACHED_TEXT_CHARS).
+CACHED_TEXT_CHARS = 64_000
+
+
+@lru_cache(maxsize=128)
+def _rendered(text: str) -> str:
+    return sanitise_html(_md.render(text))
+
+
 def render_markdown(text: str | None) -> Markup:
     """Markdown → sanitised HTML, marked safe for templates."""
     if not text:
         return Markup("")
+    if len(text) <= CACHED_TEXT_CHARS:
+        return Markup(_rendered(text))
     return Markup(sanitise_html(_md.render(text)))
 
 

@@ -31,10 +31,11 @@ nav.register("materials.my_reading", _l("My reading list"), order=21)
 def _reading_panel(user):
     if user is None or not user.is_authenticated:
         return None
-    status = queries.reading_status(user, clock.today().year)
+    lists = queries.my_lists(user, clock.today().year)
+    status = queries.reading_status(user, clock.today().year, lists=lists)
     if status.required_total == 0 and status.optional_total == 0:
         return None
-    return {"template": "materials/_panel.html", "reading": status, "due": queries.due_soon(user)[:5]}
+    return {"template": "materials/_panel.html", "reading": status, "due": queries.due_soon(user, lists=lists)[:5]}
 
 
 nav.register_panel(_reading_panel, order=20)
@@ -74,8 +75,7 @@ def read(slug: str):
     year = clock.today().year
     progress = queries.progress_map(current_user.id, year, [material.id]).get(material.id)
     # The person's lists that include this material, with the item's required flag and due date.
-    memberships = [(status.reading_list, entry.item) for status in queries.my_lists(current_user, year)
-                   for entry in status.items if entry.material.id == material.id]
+    memberships = queries.memberships(current_user, year, material)
     return render_template(
         "materials/read.html", material=material, body=render_markdown(material.body), progress=progress,
         target=crediting.material_credit(year, material.estimated_minutes, material.kind), memberships=memberships,
@@ -104,8 +104,9 @@ def attachment(attachment_id: int):
 @login_required
 def my_reading():
     year = queries.parse_year(request.args.get("year"))
-    return render_template("materials/my_reading.html", person=current_user, year=year,
-                           lists=queries.my_lists(current_user, year), status=queries.reading_status(current_user, year),
+    lists = queries.my_lists(current_user, year)
+    return render_template("materials/my_reading.html", person=current_user, year=year, lists=lists,
+                           status=queries.reading_status(current_user, year, lists=lists),
                            recent=queries.recent_reading(current_user), own=True)
 
 
@@ -115,6 +116,7 @@ def person_reading(user_id: int):
     """A person's reading list and progress, for the person, their training contact, admins and auditors."""
     person = get_visible_user_or_404(current_user, user_id)
     year = queries.parse_year(request.args.get("year"))
-    return render_template("materials/my_reading.html", person=person, year=year, lists=queries.my_lists(person, year),
-                           status=queries.reading_status(person, year), recent=queries.recent_reading(person),
+    lists = queries.my_lists(person, year)
+    return render_template("materials/my_reading.html", person=person, year=year, lists=lists,
+                           status=queries.reading_status(person, year, lists=lists), recent=queries.recent_reading(person),
                            own=person.id == current_user.id)

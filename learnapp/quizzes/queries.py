@@ -8,6 +8,7 @@ from datetime import datetime
 
 from flask import abort
 from sqlalchemy import ColumnElement, Select, exists, false, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from learnapp import clock
 from learnapp.accounts.models import User
@@ -93,7 +94,10 @@ def get_quiz_for_learner_or_404(user, quiz_id: int) -> Quiz:
 
 
 def get_own_attempt_or_404(user, attempt_id: int) -> Attempt:
-    attempt = db.session.get(Attempt, attempt_id)
+    """The person's attempt with its items and their question versions (every page of an attempt
+    shows or grades them all: three statements, whatever the number of questions)."""
+    attempt = db.session.get(Attempt, attempt_id,
+                             options=[selectinload(Attempt.items).selectinload(AttemptItem.version)])
     if attempt is None or attempt.user_id != user.id:
         abort(404)
     return attempt

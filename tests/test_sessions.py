@@ -96,3 +96,32 @@ class TestThrottling:
         for _ in range(5):
             assert client.post("/login", data={"login_id": "learner_a", "password": "secret123"}).status_code == 302
             client.post("/logout")
+
+
+class TestThrottlingSharedInRedis:
+    """With several workers the counters must be shared: Flask-Limiter on the local Redis."""
+
+    @pytest.fixture
+    def app_config(self):
+        import uuid
+
+        return {"RATELIMIT_ENABLED": True, "LOGIN_LIMIT_PER_ACCOUNT": "2 per minute",
+                "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379",
+                # A prefix of our own so parallel or repeated runs never share counters.
+                "RATELIMIT_KEY_PREFIX": f"learnapp-test-{uuid.uuid4().hex}"}
+
+    def test_two_app_instances_share_the_count(self, app, org, base_config, app_config):
+        import redis
+
+        try:
+            redis.Redis.from_url("redis://127.0.0.1:6379").ping()
+        except redis.exceptions.ConnectionError:
+            pytest.skip("no Redis on 127.0.0.1:6379")
+        from learnapp import create_app
+
+        # Two apps as two gunicorn workers would be: each request has its own context and session.
+        worker_a = create_app({**base_config, **app_config}).test_client()
+        worker_b = create_app({**base_config, **app_config}).test_client()
+        assert worker_a.post("/login", data={"login_id": "learner_a", "password": "wrong"}).status_code == 200
+        assert worker_b.post("/login", data={"login_id": "learner_a", "password": "wrong"}).status_code == 200
+        assert worker_a.post("/login", data={"login_id": "learner_a", "password": "wrong"}).status_code == 429

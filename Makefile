@@ -43,5 +43,9 @@ lint: install
 bench: install translations
 	$(BIN)/python -m bench.run --small
 
+bench-full: install translations
+	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run --postgres
+
 clean:
 	rm -rf $(VENV) instance/learnapp.db* test-artifacts

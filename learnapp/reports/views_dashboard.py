@@ -15,7 +15,7 @@ from learnapp.assessments.queries import years_choice
 from learnapp.assessments.status import Status
 from learnapp.db import db
 from learnapp.errors import DomainError
-from learnapp.org.queries import full_names
+from learnapp.org.queries import flatten, full_names
 from learnapp.quizzes.models import Quiz
 from learnapp.quizzes.queries import counted_results
 from learnapp.reports import charts, reminders, rollup, spotcheck
@@ -46,7 +46,7 @@ def _completion_chart(nodes: list[rollup.Node]):
 def dashboard():
     p = params(current_user)
     nodes = rollup.dashboard(current_user, p.filters, branch=p.branch)
-    return render_template("reports/dashboard.html", nodes=rollup.flatten(nodes), overall=rollup.totals(nodes),
+    return render_template("reports/dashboard.html", nodes=flatten(nodes), overall=rollup.totals(nodes),
                            chart=_completion_chart(nodes), **_common(p))
 
 
@@ -59,7 +59,7 @@ def branch(branch_id: int):
     sort = request.args.get("sort", "name")
     page = people_page(readable_people(current_user, p.branch), p.year, clock.today(), stage=p.stage,
                        status=p.status, page=request.args.get("page", 1, type=int), sort=sort)
-    return render_template("reports/branch.html", nodes=rollup.flatten(nodes), overall=rollup.totals(nodes),
+    return render_template("reports/branch.html", nodes=flatten(nodes), overall=rollup.totals(nodes),
                            page=page, sort=sort, names=full_names(), chart=_completion_chart(nodes), status_of=Status,
                            **_common(p))
 

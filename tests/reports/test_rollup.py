@@ -18,6 +18,7 @@ from learnapp.ledger.models import Category
 from learnapp.ledger.offline_models import ClaimStatus
 from learnapp.ledger.rules import rules_for_year
 from learnapp.ledger.services import save_rules
+from learnapp.org.queries import flatten
 from learnapp.reports import rollup
 from learnapp.reports.scope import readable_people
 from tests import factories
@@ -71,7 +72,7 @@ def test_rollup_totals_equal_ledger_sums(app, clock, org, entries, with_rules):
                 sums["online" if category.is_online else "offline"] += credit
         rules, today = rules_for_year(2026), app_clock.today()
         f = rollup.Filters(year=2026, today=today)
-        nodes = rollup.flatten(rollup.dashboard(org.committee_admin, f))
+        nodes = flatten(rollup.dashboard(org.committee_admin, f))
         active = list(db.session.scalars(select(User).where(User.active)))
         for node in nodes:
             members = [u for u in active if u.branch_id in _subtree_ids(node.branch)]
@@ -96,10 +97,10 @@ def test_rollup_totals_equal_ledger_sums(app, clock, org, entries, with_rules):
 def test_branch_admin_sees_only_their_subtree(app, clock, org):
     add_entry(org.learner_a, 1000)
     add_entry(org.learner_c, 9000)
-    nodes = rollup.flatten(rollup.dashboard(org.admin_a, rollup.Filters(2026, app_clock.today())))
+    nodes = flatten(rollup.dashboard(org.admin_a, rollup.Filters(2026, app_clock.today())))
     assert [n.branch.id for n in nodes] == [org.branch_a.id]
     assert nodes[0].total.credit == 1000
-    g1 = rollup.flatten(rollup.dashboard(org.admin_g1, rollup.Filters(2026, app_clock.today())))
+    g1 = flatten(rollup.dashboard(org.admin_g1, rollup.Filters(2026, app_clock.today())))
     assert {n.branch.id for n in g1} == {org.general1.id, org.branch_a.id, org.branch_b.id}
     assert sum(n.total.credit for n in g1 if n.level == 0) == 1000
 
@@ -110,11 +111,11 @@ def test_pending_claims_scores_and_filters(app, clock, org):
     add_quiz_result(org.learner_b, quiz, 5000)
     add_entry(org.learner_b, 5000)
     f = rollup.Filters(2026, app_clock.today())
-    nodes = {n.branch.id: n for n in rollup.flatten(rollup.dashboard(org.auditor, f))}
+    nodes = {n.branch.id: n for n in flatten(rollup.dashboard(org.auditor, f))}
     assert nodes[org.branch_a.id].total.pending == 1
     assert nodes[org.general1.id].total.avg_score_bp == 6500
     assert nodes[org.branch_b.id].total.met == 1
     complete_only = rollup.Filters(2026, app_clock.today(), status=Status.complete)
-    nodes = {n.branch.id: n for n in rollup.flatten(rollup.dashboard(org.auditor, complete_only))}
+    nodes = {n.branch.id: n for n in flatten(rollup.dashboard(org.auditor, complete_only))}
     assert nodes[org.committee.id].total.people == 1
     assert nodes[org.branch_a.id].total.pending == 0  # learner_a is not complete: filtered out

@@ -211,6 +211,7 @@ class ItemStatus:
     item: ReadingListItem
     progress: ReadingProgress | None
     item_credit: int  # hundredths the year's rules give for the material
+    today: date | None = None  # the local date the status is for (default: clock.today())
 
     @property
     def material(self) -> Material:
@@ -235,7 +236,8 @@ class ItemStatus:
 
     @property
     def overdue(self) -> bool:
-        return self.item.due_on is not None and self.state != "completed" and self.item.due_on < clock.today()
+        return (self.item.due_on is not None and self.state != "completed"
+                and self.item.due_on < (self.today or clock.today()))
 
 
 @dataclass
@@ -270,6 +272,7 @@ def my_lists(user: User, year: int) -> list[ListStatus]:
     material_ids = [item.material_id for rl in lists for item in rl.items]
     progress = progress_map(user.id, year, material_ids) if material_ids else {}
     rules = rules_for_year(year) if material_ids else None
+    today = clock.today()
     for rl in lists:
         status = ListStatus(rl)
         for item in rl.items:
@@ -277,7 +280,7 @@ def my_lists(user: User, year: int) -> list[ListStatus]:
                 continue  # a withdrawn material is not asked of anyone
             status.items.append(ItemStatus(item, progress.get(item.material_id),
                                            material_credit(year, item.material.estimated_minutes, item.material.kind,
-                                                           rules=rules)))
+                                                           rules=rules), today))
         result.append(status)
     return result
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -19,6 +17,7 @@ from learnapp.ledger.blueprint import bp
 from learnapp.ledger.forms import ApproveForm, CheckinForm, ClaimForm, ReasonForm, RejectForm
 from learnapp.ledger.offline_models import Claim, ClaimStatus, Evidence
 from learnapp.ledger.schedule import make_schedule
+from learnapp.paging import PageInfo
 from learnapp.security import can_manage_user, can_view_user, get_visible_user_or_404
 from learnapp.web import format_credit
 
@@ -33,34 +32,12 @@ def _year_arg() -> int:
 LINES_PER_PAGE = 50
 
 
-@dataclass(frozen=True)
-class LinePages:
-    """Pages of the year's ledger lines, for the shared `pagination` macro (the count comes with
-    the year's totals, so paging costs no statement of its own)."""
+class LinePages(PageInfo):
+    """Pages of the year's ledger lines (the count comes with the year's totals, so paging costs
+    no statement of its own)."""
 
-    page: int
-    total: int
-    per_page: int = LINES_PER_PAGE
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
+    def __init__(self, page: int, total: int, per_page: int = LINES_PER_PAGE):
+        super().__init__(page, total, per_page)
 
 
 def _ledger_page(user, *, own: bool):

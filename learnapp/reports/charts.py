@@ -13,14 +13,9 @@ from datetime import date
 from markupsafe import Markup, escape
 
 from learnapp.assessments.status import days_in_year
+from learnapp.web import format_credit
 
 RED, GREY, GREEN, AMBER, INK = "#b71c1c", "#9e9e9e", "#2e7d32", "#b26a00", "#222"
-
-
-def _fmt(hundredths: int) -> str:
-    whole, frac = divmod(abs(int(hundredths)), 100)
-    sign = "-" if hundredths < 0 else ""
-    return f"{sign}{whole}" if not frac else f"{sign}{whole}.{frac:02d}".rstrip("0")
 
 
 def _svg(width: int, height: int, title: str, body: list[str], css_class: str) -> Markup:
@@ -76,7 +71,7 @@ def cumulative_credit(daily: Sequence[tuple[date, int]], requirement: int, year:
     for step in range(0, y_max + 1, max(1000, y_max // 5 // 1000 * 1000)):
         y = y_of(step)
         body.append(f'<line x1="{left}" y1="{y}" x2="{left + plot_w}" y2="{y}" stroke="#eee"/>')
-        body.append(f'<text x="{left - 4}" y="{y + 4}" class="chart-axis" text-anchor="end">{_fmt(step)}</text>')
+        body.append(f'<text x="{left - 4}" y="{y + 4}" class="chart-axis" text-anchor="end">{format_credit(step)}</text>')
     for month in range(1, 13):
         x = x_of((date(year, month, 1) - date(year, 1, 1)).days)
         body.append(f'<line x1="{x}" y1="{top + plot_h}" x2="{x}" y2="{top + plot_h + 4}" stroke="#999"/>')
@@ -103,11 +98,11 @@ def cumulative_credit(daily: Sequence[tuple[date, int]], requirement: int, year:
         body.append(f'<circle cx="{x}" cy="{y_of(running)}" r="3" fill="{RED}"/>')
     legend_y = top + 12
     body.append(f'<text x="{left + 6}" y="{legend_y}" class="chart-legend" fill="{RED}">'
-                f'{escape(labels.get("credit", ""))} {_fmt(running)}</text>')
+                f'{escape(labels.get("credit", ""))} {format_credit(running)}</text>')
     body.append(f'<text x="{left + 6}" y="{legend_y + 13}" class="chart-legend" fill="{AMBER}">'
                 f'{escape(labels.get("pace", ""))}</text>')
     body.append(f'<text x="{left + 6}" y="{legend_y + 26}" class="chart-legend" fill="{GREY}">'
-                f'{escape(labels.get("requirement", ""))} {_fmt(requirement)}</text>')
+                f'{escape(labels.get("requirement", ""))} {format_credit(requirement)}</text>')
     return _svg(width, height, title, body, "chart-line")
 
 

@@ -11,36 +11,18 @@ from learnapp.accounts.models import Stage, User
 from learnapp.assessments.queries import with_status
 from learnapp.assessments.status import Status
 from learnapp.db import db
+from learnapp.paging import PageInfo
 
 PAGE_SIZE = 50
 
 
-@dataclass
-class PeoplePage:
-    rows: list
-    total: int
-    page: int
-    per_page: int
+@dataclass(frozen=True)
+class PeoplePage(PageInfo):
+    rows: list = ()
 
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
+    def __init__(self, rows: list, total: int, page: int, per_page: int):
+        super().__init__(page, total, per_page)
+        object.__setattr__(self, "rows", rows)
 
 
 SORTS = {"name": "name", "credit": "total", "-credit": "total"}

@@ -90,3 +90,26 @@ def register_error_handlers(app) -> None:
         if app.testing and app.config.get("PROPAGATE_TEST_ERRORS", True):
             raise exc
         return render_error(500)
+
+
+FAILED = object()
+"""What `save_form` returns when the service refused the form's values."""
+
+
+def save_form(form, action):
+    """Run a service call for a submitted form as the request's transaction.
+
+    On success the transaction is committed and the call's result returned; on a DomainError it is
+    rolled back, the reasons are put on the form's fields, and FAILED is returned so the view shows
+    the form again.
+    """
+    from learnapp.db import db
+
+    try:
+        result = action()
+    except DomainError as exc:
+        db.session.rollback()
+        exc.apply_to_form(form)
+        return FAILED
+    db.session.commit()
+    return result

@@ -11,7 +11,7 @@ from learnapp.accounts.forms import ContactForm, EmptyForm, GrantForm
 from learnapp.accounts.models import ContactAssignment, Role, RoleGrant
 from learnapp.accounts.people_blueprint import bp
 from learnapp.db import db
-from learnapp.errors import DomainError
+from learnapp.errors import FAILED, DomainError, save_form
 from learnapp.org.models import Branch
 from learnapp.org.queries import branch_choices, full_names
 from learnapp.security import (
@@ -41,13 +41,7 @@ def roles(user_id: int):
         form.branch_id.data = person.branch_id
     if form.validate_on_submit():
         branch = db.session.get(Branch, form.branch_id.data)
-        try:
-            services.grant_role(current_user, person, form.role.data, branch)
-        except DomainError as exc:
-            db.session.rollback()
-            exc.apply_to_form(form)
-        else:
-            db.session.commit()
+        if save_form(form, lambda: services.grant_role(current_user, person, form.role.data, branch)) is not FAILED:
             flash(_("%(name)s is now %(role)s of %(branch)s.", name=person.name, role=Role(form.role.data).label,
                     branch=branch.name), "success")
             return redirect(url_for("people.roles", user_id=person.id))

@@ -23,7 +23,7 @@ from learnapp.accounts import services
 from learnapp.accounts.forms import ChangePasswordForm, LoginForm
 from learnapp.accounts.sessions import start_session
 from learnapp.db import db
-from learnapp.errors import DomainError
+from learnapp.errors import FAILED, save_form
 from learnapp.extensions import limiter, remote_address
 
 bp = Blueprint("accounts", __name__)
@@ -85,13 +85,7 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
-            services.change_password(current_user._get_current_object(), form.current_password.data, form.new_password.data)
-        except DomainError as exc:
-            db.session.rollback()
-            exc.apply_to_form(form)
-        else:
-            db.session.commit()
+        if save_form(form, lambda: services.change_password(current_user._get_current_object(), form.current_password.data, form.new_password.data)) is not FAILED:
             # The epoch changed: log in again in this session with the new one; others end.
             login_user(current_user._get_current_object())
             start_session(current_user)

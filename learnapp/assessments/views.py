@@ -17,7 +17,7 @@ from learnapp.assessments.models import Assessment, Period
 from learnapp.assessments.queries import parse_year, with_status, years_choice
 from learnapp.assessments.status import Status
 from learnapp.db import db
-from learnapp.errors import DomainError
+from learnapp.errors import FAILED, DomainError, save_form
 from learnapp.reports import charts
 from learnapp.reports.certificates import certificates_of
 from learnapp.reports.evidence import evidence_url
@@ -117,13 +117,7 @@ def edit(assessment_id: int):
         form.grade.data = assessment.grade.value
     delete_form = DeleteAssessmentForm()
     if form.validate_on_submit():
-        try:
-            services.update_assessment(current_user, assessment, grade=form.grade.data, comment=form.comment.data or "")
-        except DomainError as exc:
-            db.session.rollback()
-            exc.apply_to_form(form)
-        else:
-            db.session.commit()
+        if save_form(form, lambda: services.update_assessment(current_user, assessment, grade=form.grade.data, comment=form.comment.data or "")) is not FAILED:
             flash(_("Assessment saved."), "success")
             return redirect(url_for("assessments.record", user_id=assessment.user_id, year=assessment.year))
     return render_template("assessments/edit.html", form=form, delete_form=delete_form, assessment=assessment), \

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from learnapp import nav
 from learnapp.db import db
-from learnapp.errors import DomainError
+from learnapp.errors import FAILED, DomainError, save_form
 from learnapp.materials import queries, services, uploads
 from learnapp.materials.blueprint import bp
 from learnapp.materials.forms import AttachmentForm, MaterialForm
@@ -88,13 +88,8 @@ def create():
         if "preview" in request.form:
             preview = _preview(form)
         else:
-            try:
-                material = services.create_material(current_user, form.slug.data, _data_from(form), note=form.note.data or None)
-            except DomainError as exc:
-                db.session.rollback()
-                exc.apply_to_form(form)
-            else:
-                db.session.commit()
+            material = save_form(form, lambda: services.create_material(current_user, form.slug.data, _data_from(form), note=form.note.data or None))
+            if material is not FAILED:
                 flash(_("Material saved."), "success")
                 return redirect(url_for("materials.edit", material_id=material.id))
     return render_template("materials/form.html", form=form, material=None, preview=preview)
@@ -114,13 +109,8 @@ def edit(material_id: int):
         if "preview" in request.form:
             preview = _preview(form)
         else:
-            try:
-                changed = services.update_material(current_user, material, _data_from(form), note=form.note.data or None)
-            except DomainError as exc:
-                db.session.rollback()
-                exc.apply_to_form(form)
-            else:
-                db.session.commit()
+            changed = save_form(form, lambda: services.update_material(current_user, material, _data_from(form), note=form.note.data or None))
+            if changed is not FAILED:
                 flash(_("Saved as version %(n)d.", n=material.version) if changed else _("Nothing changed."), "success")
                 return redirect(url_for("materials.edit", material_id=material.id))
     return render_template("materials/form.html", form=form, material=material, preview=preview,
@@ -195,13 +185,7 @@ def upload(material_id: int):
     material = _material_or_404(material_id)
     form = AttachmentForm()
     if form.validate_on_submit():
-        try:
-            uploads.add_attachment(current_user, material, form.file.data.stream, form.file.data.filename or "")
-        except DomainError as exc:
-            db.session.rollback()
-            exc.apply_to_form(form)
-        else:
-            db.session.commit()
+        if save_form(form, lambda: uploads.add_attachment(current_user, material, form.file.data.stream, form.file.data.filename or "")) is not FAILED:
             flash(_("Attachment added."), "success")
             return redirect(url_for("materials.edit", material_id=material.id))
     edit_form = MaterialForm()

@@ -13,7 +13,7 @@ from learnapp import nav
 from learnapp.accounts.forms import EmptyForm
 from learnapp.accounts.models import RoleGrant, Stage
 from learnapp.db import db
-from learnapp.errors import DomainError
+from learnapp.errors import FAILED, DomainError, save_form
 from learnapp.org import queries, services
 from learnapp.org.forms import KIND_LABELS, BranchEditForm, BranchForm
 from learnapp.org.models import Branch, BranchKind
@@ -72,13 +72,8 @@ def create():
                 form.kind.data = BranchKind.general_branch.value
     if form.validate_on_submit():
         parent = db.session.get(Branch, form.parent_id.data)
-        try:
-            created = services.create_branch(current_user, form.name.data, parent, form.kind.data)
-        except DomainError as exc:
-            db.session.rollback()
-            exc.apply_to_form(form)
-        else:
-            db.session.commit()
+        created = save_form(form, lambda: services.create_branch(current_user, form.name.data, parent, form.kind.data))
+        if created is not FAILED:
             flash(_("%(name)s was created.", name=created.name), "success")
             return redirect(url_for("org.branch", branch_id=created.id))
     return render_template("org/form.html", form=form, branch=None)

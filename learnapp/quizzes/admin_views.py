@@ -11,7 +11,7 @@ from learnapp.accounts.models import User
 from learnapp.bank.access import get_category_or_404, usable_questions, visible_categories
 from learnapp.bank.models import Question, QuestionCategory, QuestionVersion
 from learnapp.db import db
-from learnapp.errors import DomainError
+from learnapp.errors import FAILED, DomainError, save_form
 from learnapp.org.models import Branch
 from learnapp.quizzes import audience as audience_rules
 from learnapp.quizzes import draw, queries, review, services
@@ -52,13 +52,8 @@ def create():
         form.review_after_close.data = defaults["review_after_close"]
     if form.validate_on_submit():
         branch = db.session.get(Branch, form.branch_id.data)
-        try:
-            quiz = services.create_quiz(current_user, branch, **form.values())
-        except DomainError as exc:
-            db.session.rollback()
-            exc.apply_to_form(form)
-        else:
-            db.session.commit()
+        quiz = save_form(form, lambda: services.create_quiz(current_user, branch, **form.values()))
+        if quiz is not FAILED:
             flash(_("The quiz was created as a draft. Now add its questions."), "success")
             return redirect(url_for("quizzes.questions", quiz_id=quiz.id))
     return render_template("quizzes/edit.html", form=form, quiz=None)
@@ -73,13 +68,7 @@ def edit(quiz_id: int):
     if request.method == "GET":
         form.fill_from(quiz)
     if form.validate_on_submit():
-        try:
-            services.update_quiz(current_user, quiz, **form.values())
-        except DomainError as exc:
-            db.session.rollback()
-            exc.apply_to_form(form)
-        else:
-            db.session.commit()
+        if save_form(form, lambda: services.update_quiz(current_user, quiz, **form.values())) is not FAILED:
             flash(_("The quiz was saved."), "success")
             return redirect(url_for("quizzes.edit", quiz_id=quiz.id))
     return render_template("quizzes/edit.html", form=form, quiz=quiz, taken=services.has_attempts(quiz),

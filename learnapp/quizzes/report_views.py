@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from learnapp import clock
 from learnapp.db import db
-from learnapp.errors import DomainError
+from learnapp.errors import FAILED, save_form
 from learnapp.quizzes import analysis, export, queries, results, review
 from learnapp.quizzes.blueprint import bp
 from learnapp.quizzes.forms import GradeForm
@@ -110,13 +110,7 @@ def grade_item(item_id: int):
         form.score.data = format_credit(item.score_hundredths)  # same "1.25" notation for hundredths
         form.feedback.data = item.feedback
     if form.validate_on_submit():
-        try:
-            results.grade_item_manually(current_user, item, form.score_hundredths(), form.feedback.data or "")
-        except DomainError as exc:
-            db.session.rollback()
-            exc.apply_to_form(form)
-        else:
-            db.session.commit()
+        if save_form(form, lambda: results.grade_item_manually(current_user, item, form.score_hundredths(), form.feedback.data or "")) is not FAILED:
             flash(_("The grade was saved."), "success")
             return redirect(url_for("quizzes.grading_queue"))
     view = review.result_item(item, ALL_REVIEW)

@@ -91,8 +91,10 @@ def render_one(r: dict) -> str:
         if "bare_sql" in d:
             ca = d["committee_admin"]
             lines.append(_row(f"committee dashboard: {TARGETS['dashboard'].text}",
-                              f"server {_fmt(ca['server_ms'])} ms (wall {_fmt(ca['wall_ms'])} ms), bare SQL "
+                              f"server {_fmt(ca['server_ms'])} ms (wall {_fmt(ca['wall_ms'])} ms), its bare SQL "
                               f"{_fmt(d['bare_sql']['median_ms'])} ms → {_fmt(d['ratio_to_bare_sql'])}×; {ca['sql']} statements; "
+                              + (f"(summing the ledger entries instead: {_fmt(max(d['ledger_sql'].values()))} ms); "
+                                 if d.get("ledger_sql") else "") +
                               f"status {ca['status']}", d.get("met")))
         else:
             lines.append(_row(f"committee dashboard: {TARGETS['dashboard'].text}", d.get("note", ""), None))

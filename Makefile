@@ -7,7 +7,7 @@ FLASK  := $(BIN)/flask --app learnapp
 PORT   ?= 5000
 WORKERS ?= 2
 
-.PHONY: install translations instance run serve test test-browser lint bench bench-full clean
+.PHONY: install translations instance run serve test test-browser lint bench bench-tools bench-full clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,10 +40,17 @@ test-browser: install translations
 lint: install
 	$(BIN)/ruff check learnapp tests bench
 
-bench: install translations
+# wrk (Debian's package) is the load generator; without it the runner falls back to a Python loop
+# that competes with the server for the cores. Installed here when we may (root with apt-get).
+bench-tools:
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
+	  echo "wrk not installed: sudo apt-get install -y wrk (the benchmark falls back to Python load)"
+
+bench: install translations bench-tools
 	$(BIN)/python -m bench.run --small
 
-bench-full: install translations
+bench-full: install translations bench-tools
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.run --postgres
 

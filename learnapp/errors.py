@@ -96,12 +96,12 @@ FAILED = object()
 """What `save_form` returns when the service refused the form's values."""
 
 
-def save_form(form, action):
+def save_form(form, action, *, explain=None):
     """Run a service call for a submitted form as the request's transaction.
 
     On success the transaction is committed and the call's result returned; on a DomainError it is
     rolled back, the reasons are put on the form's fields, and FAILED is returned so the view shows
-    the form again.
+    the form again. `explain(exc)` may first map the service's reasons onto the form's own fields.
     """
     from learnapp.db import db
 
@@ -109,7 +109,7 @@ def save_form(form, action):
         result = action()
     except DomainError as exc:
         db.session.rollback()
-        exc.apply_to_form(form)
+        (explain(exc) if explain else exc).apply_to_form(form)
         return FAILED
     db.session.commit()
     return result

@@ -17,7 +17,7 @@ from learnapp.assessments.models import Assessment, Period
 from learnapp.assessments.queries import parse_year, with_status, years_choice
 from learnapp.assessments.status import Status
 from learnapp.db import db
-from learnapp.errors import FAILED, DomainError, save_form
+from learnapp.errors import FAILED, save_form
 from learnapp.reports import charts
 from learnapp.reports.certificates import certificates_of
 from learnapp.reports.evidence import evidence_url
@@ -76,17 +76,11 @@ def new(user_id: int):
     if request.method == "GET":
         wanted = request.args.get("period")
         form.period.data = wanted if wanted in {p.value for p in periods} else _default_period(periods, year).value
-    if form.validate_on_submit():
-        try:
-            services.record_assessment(current_user, user, year=year, period=form.period.data, grade=form.grade.data,
-                                       comment=form.comment.data or "")
-        except DomainError as exc:
-            db.session.rollback()
-            exc.apply_to_form(form)
-        else:
-            db.session.commit()
-            flash(_("Assessment saved."), "success")
-            return redirect(url_for("assessments.record", user_id=user.id, year=year))
+    if form.validate_on_submit() and save_form(form, lambda: services.record_assessment(
+            current_user, user, year=year, period=form.period.data, grade=form.grade.data,
+            comment=form.comment.data or "")) is not FAILED:
+        flash(_("Assessment saved."), "success")
+        return redirect(url_for("assessments.record", user_id=user.id, year=year))
     return render_template("assessments/form.html", form=form, user=user, year=year, role=role), \
         (400 if form.errors or form.form_errors else 200)
 
@@ -130,16 +124,10 @@ def delete(assessment_id: int):
     assessment = _assessment_or_404(assessment_id)
     user_id, year = assessment.user_id, assessment.year
     delete_form = DeleteAssessmentForm()
-    if delete_form.validate_on_submit():
-        try:
-            services.delete_assessment(current_user, assessment, reason=delete_form.reason.data)
-        except DomainError as exc:
-            db.session.rollback()
-            exc.apply_to_form(delete_form)
-        else:
-            db.session.commit()
-            flash(_("Assessment deleted."), "success")
-            return redirect(url_for("assessments.record", user_id=user_id, year=year))
+    if delete_form.validate_on_submit() and save_form(delete_form, lambda: services.delete_assessment(
+            current_user, assessment, reason=delete_form.reason.data)) is not FAILED:
+        flash(_("Assessment deleted."), "success")
+        return redirect(url_for("assessments.record", user_id=user_id, year=year))
     form = EditAssessmentForm()
     form.grade.data = assessment.grade.value
     form.comment.data = assessment.comment

@@ -19,7 +19,7 @@ from learnapp.bank.forms import CategoryForm, QuestionForm
 from learnapp.bank.models import KIND_LABELS, Question, QuestionKind, QuestionVersion
 from learnapp.bank.rendering import plain_snippet, render_markdown, render_stem
 from learnapp.db import db
-from learnapp.errors import DomainError
+from learnapp.errors import FAILED, DomainError, save_form
 from learnapp.org.models import Branch
 from learnapp.security import is_committee_admin, managed_branches, require, require_role
 
@@ -96,14 +96,9 @@ def category_new():
         if parent is None and form.branch_id.data:
             branch = db.session.get(Branch, form.branch_id.data)
             require(branch is not None and form.branch_id.data in {c for c, _l in form.branch_id.choices}, not_found=True)
-        try:
-            category = services.create_category(current_user, form.name.data, parent, branch=branch,
-                                                 description=form.description.data or "")
-        except DomainError as exc:
-            db.session.rollback()
-            exc.apply_to_form(form)
-        else:
-            db.session.commit()
+        category = save_form(form, lambda: services.create_category(
+            current_user, form.name.data, parent, branch=branch, description=form.description.data or ""))
+        if category is not FAILED:
             flash(_("Category %(name)s created.", name=category.name), "success")
             return redirect(url_for("bank.index", category=category.id))
     return render_template("bank/category_form.html", form=form, parent=parent, category=None)
@@ -121,19 +116,16 @@ def category_edit(category_id: int):
     form.branch_id.choices = [(category.branch_id or 0, category.branch.name if category.branch else _("The committee's bank"))]
     if request.method == "GET":
         form.parent_id.data = category.parent_id or 0
-    if form.validate_on_submit():
-        try:
-            services.update_category(current_user, category, form.name.data, form.description.data or "")
-            if form.parent_id.data and form.parent_id.data != category.parent_id:
-                new_parent = access.get_category_or_404(current_user, form.parent_id.data, edit=True)
-                services.move_category(current_user, category, new_parent)
-        except DomainError as exc:
-            db.session.rollback()
-            exc.apply_to_form(form)
-        else:
-            db.session.commit()
-            flash(_("Category saved."), "success")
-            return redirect(url_for("bank.index", category=category.id))
+
+    def save():
+        services.update_category(current_user, category, form.name.data, form.description.data or "")
+        if form.parent_id.data and form.parent_id.data != category.parent_id:
+            new_parent = access.get_category_or_404(current_user, form.parent_id.data, edit=True)
+            services.move_category(current_user, category, new_parent)
+
+    if form.validate_on_submit() and save_form(form, save) is not FAILED:
+        flash(_("Category saved."), "success")
+        return redirect(url_for("bank.index", category=category.id))
     return render_template("bank/category_form.html", form=form, parent=category.parent, category=category)
 
 
@@ -183,13 +175,9 @@ def question_new():
         form.category_id.data = access.get_category_or_404(current_user, _int_arg("category"), edit=True).id
     if form.validate_on_submit():
         category = access.get_category_or_404(current_user, form.category_id.data, edit=True)
-        try:
-            question = services.create_question(current_user, category, form.to_parsed(kind))
-        except DomainError as exc:
-            db.session.rollback()
-            _editor_reasons(exc, kind).apply_to_form(form)
-        else:
-            db.session.commit()
+        question = save_form(form, lambda: services.create_question(current_user, category, form.to_parsed(kind)),
+                             explain=lambda exc: _editor_reasons(exc, kind))
+        if question is not FAILED:
             flash(_("Question saved."), "success")
             return redirect(url_for("bank.question_detail", question_id=question.id))
     return render_template("bank/question_form.html", form=form, kind=kind, question=None)
@@ -232,14 +220,10 @@ def question_edit(question_id: int):
         form.category_id.data = question.category_id
     if form.validate_on_submit():
         category = access.get_category_or_404(current_user, form.category_id.data, edit=True)
-        try:
-            version = services.edit_question(current_user, question, form.to_parsed(kind), category=category,
-                                             note=form.change_note.data or "")
-        except DomainError as exc:
-            db.session.rollback()
-            _editor_reasons(exc, kind).apply_to_form(form)
-        else:
-            db.session.commit()
+        version = save_form(form, lambda: services.edit_question(
+            current_user, question, form.to_parsed(kind), category=category, note=form.change_note.data or ""),
+            explain=lambda exc: _editor_reasons(exc, kind))
+        if version is not FAILED:
             if version is None:
                 flash(_("Nothing in the question changed; no new version was made."), "warning")
             else:

@@ -89,18 +89,15 @@ def edit(branch_id: int):
     else:
         # Any active branch outside the branch's own subtree can become its parent.
         form.parent_id.choices = queries.branch_choices(~Branch.path.startswith(branch.path, autoescape=True))
-    if form.validate_on_submit():
-        try:
-            services.rename_branch(current_user, branch, form.name.data)
-            if "parent_id" in form and form.parent_id.data != branch.parent_id:
-                services.move_branch(current_user, branch, db.session.get(Branch, form.parent_id.data))
-        except DomainError as exc:
-            db.session.rollback()
-            exc.apply_to_form(form)
-        else:
-            db.session.commit()
-            flash(_("The branch was saved."), "success")
-            return redirect(url_for("org.branch", branch_id=branch_id))
+
+    def save():
+        services.rename_branch(current_user, branch, form.name.data)
+        if "parent_id" in form and form.parent_id.data != branch.parent_id:
+            services.move_branch(current_user, branch, db.session.get(Branch, form.parent_id.data))
+
+    if form.validate_on_submit() and save_form(form, save) is not FAILED:
+        flash(_("The branch was saved."), "success")
+        return redirect(url_for("org.branch", branch_id=branch_id))
     return render_template("org/form.html", form=form, branch=branch)
 
 

@@ -131,30 +131,18 @@ class Client:
 
 def login_many(port: int, logins: list[str], password: str, threads: int = 6) -> list[Client]:
     """Log in every login ID (bounded: one pass over the list), `threads` at a time."""
-    clients: list[Client | None] = [None] * len(logins)
     errors: list[str] = []
-    index = iter(range(len(logins)))
-    lock = threading.Lock()
 
-    def work():
-        while True:
-            with lock:
-                i = next(index, None)
-            if i is None:
-                return
-            client = Client(port)
-            try:
-                client.login(logins[i], password)
-                clients[i] = client
-            except Exception as exc:  # noqa: BLE001 - reported, the run decides what to do
-                with lock:
-                    errors.append(str(exc))
+    def one(login_id: str) -> Client | None:
+        client = Client(port)
+        try:
+            client.login(login_id, password)
+        except Exception as exc:  # noqa: BLE001 - reported, the run decides what to do
+            errors.append(str(exc))
+            return None
+        return client
 
-    pool = [threading.Thread(target=work, daemon=True) for _ in range(threads)]
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join()
+    clients = parallel(one, logins, threads)
     if errors:
         raise RuntimeError(f"{len(errors)} logins failed, first: {errors[0]}")
     return [c for c in clients if c is not None]

@@ -86,54 +86,37 @@ def render_one(r: dict) -> str:
                           f"{_fmt(p['rps'])} req/s = {_pct(p['floor_ratio'])} of floor ({_fmt(p.get('floor_rps'))}); p50 {_fmt(p['p50_ms'])} ms, "
                           f"p99 {_fmt(p['p99_ms'])} ms; statuses {p['statuses']}; server {_fmt(p['probe_heavy']['server_ms'])} ms",
                           p.get("met")))
-    d = sc.get("dashboard")
-    if d:
-        if "bare_sql" in d:
-            ca = d["committee_admin"]
-            lines.append(_row(f"committee dashboard: {TARGETS['dashboard'].text}",
-                              f"server {_fmt(ca['server_ms'])} ms (wall {_fmt(ca['wall_ms'])} ms), its bare SQL "
-                              f"{_fmt(d['bare_sql']['median_ms'])} ms → {_fmt(d['ratio_to_bare_sql'])}×; {ca['sql']} statements; "
-                              + (f"(summing the ledger entries instead: {_fmt(max(d['ledger_sql'].values()))} ms); "
-                                 if d.get("ledger_sql") else "") +
-                              f"status {ca['status']}", d.get("met")))
-        else:
-            lines.append(_row(f"committee dashboard: {TARGETS['dashboard'].text}", d.get("note", ""), None))
-    dd = sc.get("drilldown")
-    if dd:
-        if "largest" in dd:
-            lines.append(_row("branch drill-down: < 300 ms server time",
-                              f"{dd['largest']['people']} people: {_fmt(dd['largest']['server_ms'])} ms, "
-                              f"{dd['largest']['sql']} statements; {dd['smallest']['people']} people: "
-                              f"{_fmt(dd['smallest']['server_ms'])} ms, {dd['smallest']['sql']} statements", dd.get("met")))
-        else:
-            lines.append(_row("branch drill-down: < 300 ms server time", dd.get("note", ""), None))
-    e = sc.get("export")
-    if e:
-        if "seconds" in e:
-            lines.append(_row(f"XLSX export of all people: {TARGETS['export'].text}",
-                              f"{e['seconds']} s, {e['bytes'] / 1e6:.1f} MB file, peak worker {_fmt(e['peak_worker_mb'])} MB, "
-                              f"{e['sql']} statements, streamed: {e['streamed']}, status {e['status']}", e.get("met")))
-        else:
-            lines.append(_row(f"XLSX export of all people: {TARGETS['export'].text}", e.get("note", ""), None))
-    s = sc.get("storm")
-    if s:
-        if "learners" in s:
-            lines.append(_row(f"start-attempt storm: {TARGETS['storm'].text}",
-                              f"{s['learners']:,} learners + {s['double_clicks']} double clicks in {s['window_s']:.0f} s: "
-                              f"p50 {_fmt(s['p50_ms'])} ms, p99 {_fmt(s['p99_ms'])} ms; statuses {s['statuses']}; "
-                              f"exactly one open attempt: {s['exactly_one_open']:,}/{s['learners']:,}", s.get("met")))
-        else:
-            lines.append(_row(f"start-attempt storm: {TARGETS['storm'].text}", s.get("note", ""), None))
-    a = sc.get("autosave")
-    if a:
-        if "autosave" in a:
-            sv, sb = a["autosave"], a["submit"]
-            lines.append(_row("quiz autosave and submit: 0 errors (no numeric target)",
-                              f"autosave {_fmt(sv['rps'])} req/s = {_pct(sv.get('floor_ratio'))} of floor, p99 {_fmt(sv['p99_ms'])} ms "
-                              f"{sv['statuses']}; submit ({a['attempts']} × {a['questions_per_attempt']} questions) p50 "
-                              f"{_fmt(sb['p50_ms'])} ms, p99 {_fmt(sb['p99_ms'])} ms {sb['statuses']}", a.get("met")))
-        else:
-            lines.append(_row("quiz autosave and submit", a.get("note", ""), None))
+    def measured(key: str, label: str, marker: str, describe) -> None:
+        """A row for scenario `key`: its figures when it ran (`marker` present), else its note."""
+        r = sc.get(key)
+        if r:
+            lines.append(_row(label, describe(r), r.get("met")) if marker in r else _row(label, r.get("note", ""), None))
+
+    def dashboard_row(d):
+        ca = d["committee_admin"]
+        ledger = (f"(summing the ledger entries instead: {_fmt(max(d['ledger_sql'].values()))} ms); "
+                  if d.get("ledger_sql") else "")
+        return (f"server {_fmt(ca['server_ms'])} ms (wall {_fmt(ca['wall_ms'])} ms), its bare SQL "
+                f"{_fmt(d['bare_sql']['median_ms'])} ms → {_fmt(d['ratio_to_bare_sql'])}×; {ca['sql']} statements; "
+                f"{ledger}status {ca['status']}")
+
+    measured("dashboard", f"committee dashboard: {TARGETS['dashboard'].text}", "bare_sql", dashboard_row)
+    measured("drilldown", "branch drill-down: < 300 ms server time", "largest", lambda dd: (
+        f"{dd['largest']['people']} people: {_fmt(dd['largest']['server_ms'])} ms, "
+        f"{dd['largest']['sql']} statements; {dd['smallest']['people']} people: "
+        f"{_fmt(dd['smallest']['server_ms'])} ms, {dd['smallest']['sql']} statements"))
+    measured("export", f"XLSX export of all people: {TARGETS['export'].text}", "seconds", lambda e: (
+        f"{e['seconds']} s, {e['bytes'] / 1e6:.1f} MB file, peak worker {_fmt(e['peak_worker_mb'])} MB, "
+        f"{e['sql']} statements, streamed: {e['streamed']}, status {e['status']}"))
+    measured("storm", f"start-attempt storm: {TARGETS['storm'].text}", "learners", lambda s: (
+        f"{s['learners']:,} learners + {s['double_clicks']} double clicks in {s['window_s']:.0f} s: "
+        f"p50 {_fmt(s['p50_ms'])} ms, p99 {_fmt(s['p99_ms'])} ms; statuses {s['statuses']}; "
+        f"exactly one open attempt: {s['exactly_one_open']:,}/{s['learners']:,}"))
+    measured("autosave", "quiz autosave and submit: 0 errors (no numeric target)", "autosave", lambda a: (
+        f"autosave {_fmt(a['autosave']['rps'])} req/s = {_pct(a['autosave'].get('floor_ratio'))} of floor, "
+        f"p99 {_fmt(a['autosave']['p99_ms'])} ms {a['autosave']['statuses']}; submit ({a['attempts']} × "
+        f"{a['questions_per_attempt']} questions) p50 {_fmt(a['submit']['p50_ms'])} ms, "
+        f"p99 {_fmt(a['submit']['p99_ms'])} ms {a['submit']['statuses']}"))
     q = sc.get("sql")
     if q and "pages" in q:
         detail = ", ".join(f"{n} {p['heavy']}/{p['light']}" for n, p in q["pages"].items())
@@ -143,7 +126,8 @@ def render_one(r: dict) -> str:
             n = v.get("committee_admin", {}).get("sql") if key == "dashboard" else v.get("sql")
             if n is not None:
                 extra.append(f"{label} {n}")
-        if "largest" in (dd or {}):
+        dd = sc.get("drilldown") or {}
+        if "largest" in dd:
             extra.append(f"drill-down {dd['largest']['sql']}/{dd['smallest']['sql']}")
         lines.append(_row(f"SQL statements per page: {TARGETS['sql'].text}",
                           f"heavy/light subject: {detail}" + ("; " + ", ".join(extra) if extra else "")

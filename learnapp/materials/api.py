@@ -100,12 +100,14 @@ def api_heartbeat(session_id: int):
             return _refuse("bad_request", _("The heartbeat's time is not readable."), 400)
         at = at.astimezone(UTC)
     try:
-        result = crediting.heartbeat(current_user, session_id, seq, at)
+        answer = crediting.heartbeat(current_user, session_id, seq, at).as_json()
     except crediting.HeartbeatRefused as exc:
         db.session.rollback()
         return _refuse(exc.code, exc.messages[0], exc.status)
+    # The answer is taken before the commit: afterwards every loaded row would be read again
+    # (the commit expires them), in a second write transaction on SQLite.
     db.session.commit()
-    return jsonify(result.as_json())
+    return jsonify(answer)
 
 
 @bp.post("/api/reading/sessions/<int:session_id>/close")

@@ -19,7 +19,8 @@ The rule (documented for learners on the reading page and in the README):
    `read:<user>:<material>:<year>:<cumulative hundredths>`, so the database itself refuses a
    second grant of the same step. The material is completed when its full credit is granted.
 5. Online credit per local day is capped by `rules.daily_online_cap`, less what the ledger already
-   holds for that day (`ledger.queries.online_credit_on`). Time read while the day's cap is used up
+   holds for that day (the sum of `ledger.queries.online_credit_on`; `reading_rows.online_credit_on`
+   reads it on the heartbeat's hot path). Time read while the day's cap is used up
    does not count, and time that a cap cut short does not carry over to another day.
 6. External links (kind "link") are not timed: reading on another site cannot be measured.
 """
@@ -38,12 +39,13 @@ from learnapp import clock
 from learnapp.accounts.models import User
 from learnapp.db import db, is_postgres
 from learnapp.errors import DomainError
-from learnapp.ledger import queries as ledger_queries
 from learnapp.ledger import services as ledger_services
 from learnapp.ledger.models import Category
 from learnapp.ledger.rules import YearRules, rules_for_year
+from learnapp.materials import reading_rows
 from learnapp.materials.models import Material, MaterialKind, ReadingProgress, ReadingSession
 from learnapp.materials.queries import can_see_material
+from learnapp.materials.reading_rows import ProgressRow, TimedMaterial
 
 STEP_HUNDREDTHS = 25
 # How far ahead of the server clock a heartbeat's own timestamp may be (network and clock jitter).
@@ -94,19 +96,19 @@ class HeartbeatRefused(DomainError):
 
 @dataclass
 class BeatResult:
-    session: ReadingSession
+    session_id: int | None
     credited_seconds: int = 0
     capped: bool = False
     year_closed: bool = False
     granted_now: int = 0
-    progress: ReadingProgress | None = None
+    progress: ProgressRow | None = None
     days: list[date] = field(default_factory=list)
 
     def as_json(self) -> dict:
         p = self.progress
         return {
             "ok": True,
-            "session": self.session.id,
+            "session": self.session_id,
             "credited_seconds": self.credited_seconds,
             "active_seconds": p.active_seconds if p else 0,
             "counted_seconds": p.counted_seconds if p else 0,
@@ -120,7 +122,7 @@ class BeatResult:
         }
 
 
-def _check_material(user: User, material: Material | None) -> Material:
+def _check_material(user: User, material: Material | TimedMaterial | None) -> Material | TimedMaterial:
     if material is None or not can_see_material(user, material):
         raise HeartbeatRefused("material_unavailable", _("This material does not exist or you may not read it."), 404)
     if not material.is_published:
@@ -146,6 +148,11 @@ def start_session(user: User, material: Material | None) -> ReadingSession:
     return session
 
 
+def _unknown_session() -> HeartbeatRefused:
+    # Another person's session answers exactly like a missing one.
+    return HeartbeatRefused("unknown_session", _("This reading session does not exist."), 404)
+
+
 def _load_session(user: User, session_id: int) -> ReadingSession:
     stmt = select(ReadingSession).where(ReadingSession.id == session_id)
     if is_postgres():
@@ -153,8 +160,7 @@ def _load_session(user: User, session_id: int) -> ReadingSession:
         stmt = stmt.with_for_update()
     session = db.session.scalar(stmt)
     if session is None or session.user_id != user.id:
-        # Another person's session answers exactly like a missing one.
-        raise HeartbeatRefused("unknown_session", _("This reading session does not exist."), 404)
+        raise _unknown_session()
     return session
 
 
@@ -183,31 +189,29 @@ def _split_by_day(start: datetime, end: datetime) -> list[tuple[date, int]]:
     return parts
 
 
-def _progress_for(user: User, material: Material, year: int) -> ReadingProgress:
-    stmt = select(ReadingProgress).where(ReadingProgress.user_id == user.id, ReadingProgress.material_id == material.id,
-                                         ReadingProgress.year == year)
-    if is_postgres():
-        stmt = stmt.with_for_update()
-    progress = db.session.scalar(stmt)
+def _progress_for(user_id: int, material_id: int, year: int) -> ProgressRow:
+    """The person's progress row of the material and year, created (all zero) on the first read."""
+    progress = reading_rows.find_progress(user_id, material_id, year)
     if progress is not None:
         return progress
     try:
         with db.session.begin_nested():
-            progress = ReadingProgress(user_id=user.id, material_id=material.id, year=year)
-            db.session.add(progress)
+            created = ReadingProgress(user_id=user_id, material_id=material_id, year=year)
+            db.session.add(created)
     except IntegrityError:  # created at the same moment by another request of the same person
-        progress = db.session.scalar(stmt)
-    return progress
+        return reading_rows.find_progress(user_id, material_id, year)
+    return ProgressRow(created.id, created)
 
 
 def _ceil_div(a: int, b: int) -> int:
     return -(-a // b)
 
 
-def _credit_day(user: User, material: Material, day: date, seconds: int, result: BeatResult) -> None:
+def _credit_day(user_id: int, material: Material | TimedMaterial, day: date, seconds: int, progress: ProgressRow,
+                result: BeatResult) -> None:
+    """Add `seconds` read on the local `day` to the progress and grant the credit they complete."""
     year = day.year
     now = clock.now()
-    progress = _progress_for(user, material, year)
     result.progress = progress
     progress.active_seconds += seconds
     progress.first_read_at = progress.first_read_at or now
@@ -220,7 +224,7 @@ def _credit_day(user: User, material: Material, day: date, seconds: int, result:
         progress.completed_at = now
         return
     cap = rules_for_year(year).daily_online_cap
-    remaining = None if cap is None else cap - ledger_queries.online_credit_on(user.id, day)
+    remaining = None if cap is None else cap - reading_rows.online_credit_on(user_id, day)
     if remaining is not None and remaining <= 0:
         result.capped = True
         return
@@ -247,9 +251,9 @@ def _credit_day(user: User, material: Material, day: date, seconds: int, result:
     try:
         with db.session.begin_nested():
             entry = ledger_services.grant(
-                None, user, category=category, credit_hundredths=to_grant, occurred_on=day,
+                None, user_id, category=category, credit_hundredths=to_grant, occurred_on=day,
                 source_type="material", source_id=str(material.id), minutes=minutes,
-                reason=f"{material.title}", dedupe_key=f"read:{user.id}:{material.id}:{year}:{total}",
+                reason=f"{material.title}", dedupe_key=f"read:{user_id}:{material.id}:{year}:{total}",
             )
     except DomainError:
         # The training year is closed: the time is recorded, no credit can be added to that year.
@@ -266,51 +270,60 @@ def _credit_day(user: User, material: Material, day: date, seconds: int, result:
         progress.completed_at = now
 
 
+def _credit_time(user_id: int, material: Material | TimedMaterial, end: datetime, seconds: int, result: BeatResult,
+                 known: tuple[int, ProgressRow] | None = None) -> None:
+    """Credit the `seconds` of reading that ended at `end`, day by day, and save the progress.
+    `known`: (year, progress row of that year) when the caller has read it already."""
+    rows: dict[int, ProgressRow] = dict([known]) if known else {}
+    for day, part in _split_by_day(end - timedelta(seconds=seconds), end):
+        result.days.append(day)
+        progress = rows.get(day.year)
+        if progress is None:
+            progress = rows[day.year] = _progress_for(user_id, material.id, day.year)
+        _credit_day(user_id, material, day, part, progress, result)
+    for progress in rows.values():
+        progress.save()
+
+
 def heartbeat(user: User, session_id: int, seq: int, at: datetime | None = None) -> BeatResult:
     """Accept one heartbeat of the person's own open session and credit the active time it shows."""
-    session = _load_session(user, session_id)
-    if session.closed_at is not None:
-        if session.close_reason == "superseded":
+    now = clock.now()
+    year = clock.to_local(now).year
+    beat = reading_rows.beat_row(session_id, year)
+    if beat is None or beat.user_id != user.id:
+        raise _unknown_session()
+    if beat.closed_at is not None:
+        if beat.close_reason == "superseded":
             raise HeartbeatRefused("superseded", _("Reading time is now counted for the material you opened last, in another tab or window."))
         raise HeartbeatRefused("closed", _("This reading session has ended. Reload the page to continue."))
-    material = db.session.get(Material, session.material_id)
+    material = beat.material
     try:
         _check_material(user, material)
     except HeartbeatRefused:
-        session.closed_at = clock.now()
-        session.close_reason = "closed"
+        reading_rows.close_session_row(session_id, now, "closed")
         raise
-    now = clock.now()
     if at is not None and at > now + timedelta(seconds=FUTURE_SKEW_SECONDS):
         raise HeartbeatRefused("future_timestamp", _("The heartbeat is dated in the future."), 400)
-    if seq <= session.last_seq:
+    if seq <= beat.last_seq:
         raise HeartbeatRefused("replayed", _("This heartbeat was already received."), 409)
-    elapsed = (now - session.last_beat_at).total_seconds()
+    elapsed = (now - beat.last_beat_at).total_seconds()
     if elapsed < min_gap_seconds():
         raise HeartbeatRefused("too_soon", _("Heartbeats came too quickly; nothing was counted."), 429)
-    result = BeatResult(session=session)
+    result = BeatResult(session_id=session_id)
     credited = 0 if elapsed > idle_seconds() else int(min(elapsed, heartbeat_seconds() + tolerance_seconds()))
-    session.last_beat_at = now
-    session.last_seq = seq
-    session.beats += 1
-    session.active_seconds += credited
+    reading_rows.record_beat(session_id, now, seq, credited)
     result.credited_seconds = credited
+    progress = beat.progress if beat.progress_read else reading_rows.find_progress(user.id, material.id, year)
     if credited:
-        for day, seconds in _split_by_day(now - timedelta(seconds=credited), now):
-            result.days.append(day)
-            _credit_day(user, material, day, seconds, result)
-    if result.progress is None:
-        result.progress = db.session.scalar(select(ReadingProgress).where(
-            ReadingProgress.user_id == user.id, ReadingProgress.material_id == material.id,
-            ReadingProgress.year == clock.today().year))
-    db.session.flush()
+        _credit_time(user.id, material, now, credited, result, known=(year, progress) if progress else None)
+    else:
+        result.progress = progress
     return result
 
 
 def book_time(user: User, material: Material, end: datetime, seconds: int) -> BeatResult:
     """Credit `seconds` of reading that ended at `end`, exactly as heartbeats would have
     (used by the demo loader to give demo people a reading history)."""
-    result = BeatResult(session=ReadingSession(user_id=user.id, material_id=material.id))
-    for day, part in _split_by_day(end - timedelta(seconds=seconds), end):
-        _credit_day(user, material, day, part, result)
+    result = BeatResult(session_id=None)
+    _credit_time(user.id, material, end, seconds, result)
     return result

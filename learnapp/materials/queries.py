@@ -11,14 +11,29 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, literal, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import joinedload, selectinload
 
 from learnapp import clock
 from learnapp.accounts.models import User
 from learnapp.db import db
 from learnapp.materials.models import (
+    Attachment,
     LabelKind,
     Material,
     MaterialKind,
@@ -113,8 +128,43 @@ def facet_tags(actor) -> list[str]:
     ))
 
 
+@cache
+def _by_slug_statement() -> Select:
+    return select(Material).where(Material.slug == bindparam("slug"))
+
+
 def get_by_slug(slug: str) -> Material | None:
-    return db.session.scalar(select(Material).where(Material.slug == slug))
+    return db.session.scalar(_by_slug_statement(), {"slug": slug})
+
+
+# The reading page shows a material's labels and attachments: asked directly with statements
+# built once, they cost half of what loading the relationships lazily costs.
+
+
+@cache
+def _labels_statement() -> Select:
+    return (select(MaterialLabel.kind, MaterialLabel.name).where(MaterialLabel.material_id == bindparam("material_id"))
+            .order_by(MaterialLabel.kind, MaterialLabel.position))
+
+
+def labels_of(material_id: int) -> tuple[list[str], list[str]]:
+    """The material's knowledge points and tags, in the order of `Material.knowledge_points` and `.tags`."""
+    points: list[str] = []
+    tags: list[str] = []
+    for kind, name in db.session.execute(_labels_statement(), {"material_id": material_id}):
+        (points if kind == LabelKind.point else tags).append(name)
+    return points, tags
+
+
+@cache
+def _attachments_statement() -> Select:
+    return (select(Attachment).where(Attachment.material_id == bindparam("material_id"), Attachment.removed_at.is_(None))
+            .order_by(Attachment.id))
+
+
+def attachments_of(material_id: int) -> list[Attachment]:
+    """The material's current attachments (as `Material.attachments`)."""
+    return list(db.session.scalars(_attachments_statement(), {"material_id": material_id}))
 
 
 # --- knowledge points (for the quiz wrong-answer notebook) ----------------------------------------
@@ -143,31 +193,52 @@ def materials_for_knowledge_points(points: list[str] | tuple[str, ...], sources:
 # --- reading lists -----------------------------------------------------------------------------
 
 
-def assignment_matches(user: User) -> ColumnElement[bool]:
-    """Filter on ReadingListAssignment (outer-joined to its Branch): assignments that cover the user."""
-    in_branch = or_(ReadingListAssignment.branch_id.is_(None), literal(user.branch.path).like(Branch.path + "%"))
-    for_stage = or_(ReadingListAssignment.stage.is_(None), ReadingListAssignment.stage == user.stage)
-    return and_(in_branch, for_stage)
+# The statements below are built once and run with bound parameters: every reading page and the
+# home page's panel ask them, and building a statement costs more than running it.
 
 
-def _assigned_list_ids(user: User) -> Select:
+def _person_params(user: User) -> dict:
+    """The parameters of `_assigned_list_ids()` for the person."""
+    return {"branch_path": user.branch.path, "stage": user.stage}
+
+
+@cache
+def _assigned_list_ids() -> Select:
+    """Ids of the lists with an assignment covering the person in :branch_path of stage :stage:
+    assigned to the whole committee or to the person's branch or one above it, for every stage or
+    the person's stage (a person without a stage matches assignments for every stage only)."""
+    in_branch = or_(ReadingListAssignment.branch_id.is_(None),
+                    bindparam("branch_path", type_=String).like(Branch.path + "%"))
+    for_stage = or_(ReadingListAssignment.stage.is_(None), ReadingListAssignment.stage == bindparam("stage"))
     return (select(ReadingListAssignment.reading_list_id)
             .outerjoin(Branch, Branch.id == ReadingListAssignment.branch_id)
-            .where(assignment_matches(user)))
+            .where(in_branch, for_stage))
 
 
 def _list_order():
     return ReadingList.owner_branch_id.is_not(None), ReadingList.title
 
 
+@cache
+def _lists_statement() -> Select:
+    return (select(ReadingList)
+            .where(ReadingList.year == bindparam("year"), ReadingList.active, ReadingList.id.in_(_assigned_list_ids()))
+            .order_by(*_list_order())
+            .options(selectinload(ReadingList.items).selectinload(ReadingListItem.material).defer(Material.body)))
+
+
 def lists_for_user(user: User, year: int) -> list[ReadingList]:
     """Active reading lists of the year assigned to the person's branch (or above) and stage,
     with their items and the items' materials (without the text) loaded: three statements."""
-    return list(db.session.scalars(
-        select(ReadingList).where(ReadingList.year == year, ReadingList.active, ReadingList.id.in_(_assigned_list_ids(user)))
-        .order_by(*_list_order())
-        .options(selectinload(ReadingList.items).selectinload(ReadingListItem.material).defer(Material.body))
-    ))
+    return list(db.session.scalars(_lists_statement(), {"year": year, **_person_params(user)}))
+
+
+@cache
+def _memberships_statement() -> Select:
+    return (select(ReadingList, ReadingListItem).join(ReadingListItem, ReadingListItem.reading_list_id == ReadingList.id)
+            .where(ReadingList.year == bindparam("year"), ReadingList.active, ReadingList.id.in_(_assigned_list_ids()),
+                   ReadingListItem.material_id == bindparam("material_id"))
+            .order_by(*_list_order(), ReadingList.id))
 
 
 def memberships(user: User, year: int, material: Material) -> list[tuple[ReadingList, ReadingListItem]]:
@@ -175,12 +246,8 @@ def memberships(user: User, year: int, material: Material) -> list[tuple[Reading
     (required flag, due date): one statement."""
     if not material.is_published:
         return []  # a withdrawn material is not asked of anyone
-    rows = db.session.execute(
-        select(ReadingList, ReadingListItem).join(ReadingListItem, ReadingListItem.reading_list_id == ReadingList.id)
-        .where(ReadingList.year == year, ReadingList.active, ReadingList.id.in_(_assigned_list_ids(user)),
-               ReadingListItem.material_id == material.id)
-        .order_by(*_list_order(), ReadingList.id)
-    ).all()
+    rows = db.session.execute(_memberships_statement(),
+                              {"year": year, "material_id": material.id, **_person_params(user)}).all()
     return [(rl, item) for rl, item in rows]
 
 
@@ -254,23 +321,34 @@ class ListStatus:
         return sum(1 for i in self.required if i.state == "completed")
 
 
+@cache
+def _progress_statement(some: bool) -> Select:
+    stmt = select(ReadingProgress).where(ReadingProgress.user_id == bindparam("user_id"),
+                                         ReadingProgress.year == bindparam("year"))
+    return stmt.where(ReadingProgress.material_id.in_(bindparam("material_ids", expanding=True))) if some else stmt
+
+
 def progress_map(user_id: int, year: int, material_ids: list[int] | None = None) -> dict[int, ReadingProgress]:
-    stmt = select(ReadingProgress).where(ReadingProgress.user_id == user_id, ReadingProgress.year == year)
+    """The person's progress in the year by material id (of these materials only, when given)."""
+    params = {"user_id": user_id, "year": year}
     if material_ids is not None:
-        stmt = stmt.where(ReadingProgress.material_id.in_(material_ids or [0]))
-    return {p.material_id: p for p in db.session.scalars(stmt)}
+        params["material_ids"] = list(material_ids) or [0]
+    return {p.material_id: p for p in db.session.scalars(_progress_statement(material_ids is not None), params)}
 
 
-def my_lists(user: User, year: int) -> list[ListStatus]:
+def my_lists(user: User, year: int, *, progress: dict[int, ReadingProgress] | None = None) -> list[ListStatus]:
     """Each list assigned to the person, each published item with its status, time and credit
-    (five statements at most, whatever the length of the lists)."""
+    (five statements at most, whatever the length of the lists).
+
+    `progress`: the person's whole `progress_map(user.id, year)` when the caller has it already."""
     from learnapp.ledger.rules import rules_for_year
     from learnapp.materials.crediting import material_credit
 
     result = []
     lists = lists_for_user(user, year)
     material_ids = [item.material_id for rl in lists for item in rl.items]
-    progress = progress_map(user.id, year, material_ids) if material_ids else {}
+    if progress is None:
+        progress = progress_map(user.id, year, material_ids) if material_ids else {}
     rules = rules_for_year(year) if material_ids else None
     today = clock.today()
     for rl in lists:
@@ -302,11 +380,21 @@ class ReadingStatus:
         return self.required_done >= self.required_total
 
 
-def reading_status(user: User, year: int | None = None, *, lists: list[ListStatus] | None = None) -> ReadingStatus:
+def reading_of(user: User, year: int) -> tuple[list[ListStatus], ReadingStatus]:
+    """The person's lists with their items' status and the year's summary, reading the year's
+    progress once (for pages that show both)."""
+    progress = progress_map(user.id, year)
+    lists = my_lists(user, year, progress=progress)
+    return lists, reading_status(user, year, lists=lists, progress=progress)
+
+
+def reading_status(user: User, year: int | None = None, *, lists: list[ListStatus] | None = None,
+                   progress: dict[int, ReadingProgress] | None = None) -> ReadingStatus:
     """Required items done / total across every list assigned to the person in the year
     (an item on two lists counts once; required on any list makes it required).
 
-    `lists`: the person's `my_lists(user, year)` when the caller has them already."""
+    `lists`: the person's `my_lists(user, year)` when the caller has them already; `progress`:
+    their whole `progress_map(user.id, year)`."""
     year = year or clock.today().year
     required: dict[int, bool] = {}
     if lists is not None:
@@ -315,7 +403,8 @@ def reading_status(user: User, year: int | None = None, *, lists: list[ListStatu
         items = [item for rl in lists_for_user(user, year) for item in rl.items if item.material.is_published]
     for item in items:
         required[item.material_id] = required.get(item.material_id, False) or item.required
-    progress = progress_map(user.id, year)
+    if progress is None:
+        progress = progress_map(user.id, year)
     done = {mid for mid, p in progress.items() if p.completed_at is not None}
     req = [m for m, r in required.items() if r]
     opt = [m for m, r in required.items() if not r]

@@ -31,8 +31,7 @@ nav.register("materials.my_reading", _l("My reading list"), order=21)
 def _reading_panel(user):
     if user is None or not user.is_authenticated:
         return None
-    lists = queries.my_lists(user, clock.today().year)
-    status = queries.reading_status(user, clock.today().year, lists=lists)
+    lists, status = queries.reading_of(user, clock.today().year)
     if status.required_total == 0 and status.optional_total == 0:
         return None
     return {"template": "materials/_panel.html", "reading": status, "due": queries.due_soon(user, lists=lists)[:5]}
@@ -76,8 +75,10 @@ def read(slug: str):
     progress = queries.progress_map(current_user.id, year, [material.id]).get(material.id)
     # The person's lists that include this material, with the item's required flag and due date.
     memberships = queries.memberships(current_user, year, material)
+    points, tags = queries.labels_of(material.id)
     return render_template(
         "materials/read.html", material=material, body=render_markdown(material.body), progress=progress,
+        attachments=queries.attachments_of(material.id), points=points, tags=tags,
         target=crediting.material_credit(year, material.estimated_minutes, material.kind), memberships=memberships,
         interval=crediting.heartbeat_seconds(), idle=crediting.idle_seconds(), server_now=clock.now(),
         timed=material.is_published and material.kind.is_timed,
@@ -104,9 +105,8 @@ def attachment(attachment_id: int):
 @login_required
 def my_reading():
     year = queries.parse_year(request.args.get("year"))
-    lists = queries.my_lists(current_user, year)
-    return render_template("materials/my_reading.html", person=current_user, year=year, lists=lists,
-                           status=queries.reading_status(current_user, year, lists=lists),
+    lists, status = queries.reading_of(current_user, year)
+    return render_template("materials/my_reading.html", person=current_user, year=year, lists=lists, status=status,
                            recent=queries.recent_reading(current_user), own=True)
 
 
@@ -116,7 +116,7 @@ def person_reading(user_id: int):
     """A person's reading list and progress, for the person, their training contact, admins and auditors."""
     person = get_visible_user_or_404(current_user, user_id)
     year = queries.parse_year(request.args.get("year"))
-    lists = queries.my_lists(person, year)
-    return render_template("materials/my_reading.html", person=person, year=year, lists=lists,
-                           status=queries.reading_status(person, year, lists=lists), recent=queries.recent_reading(person),
+    lists, status = queries.reading_of(person, year)
+    return render_template("materials/my_reading.html", person=person, year=year, lists=lists, status=status,
+                           recent=queries.recent_reading(person),
                            own=person.id == current_user.id)

@@ -185,6 +185,22 @@ def test_attachments_need_login_and_a_checked_type(client, org, login, db, app):
     assert client.get(f"/materials/files/{video.id}").status_code == 404
 
 
+def test_reading_page_shows_labels_and_current_attachments(client, org, login, db):
+    material = make_material("with-files", points=["党员的义务", "党员的权利"], tags=["党章学习"])
+    uploads.add_attachment(None, material, io.BytesIO(PDF), "讲义.pdf")
+    video = uploads.add_attachment(None, material, io.BytesIO(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64), "课程.mp4")
+    removed = uploads.add_attachment(None, material, io.BytesIO(PDF), "旧讲义.pdf")
+    uploads.remove_attachment(None, removed)
+    make_material("other", points=["别的知识点"])  # another material's labels stay on its own page
+    db.session.commit()
+    login(org.learner_a)
+    page = client.get("/materials/with-files").get_data(as_text=True)
+    assert "讲义.pdf" in page and "课程.mp4" in page and "旧讲义.pdf" not in page
+    assert f'<video controls preload="metadata" src="/materials/files/{video.id}"' in page
+    assert page.index("党员的义务") < page.index("党员的权利") < page.index("党章学习")  # knowledge points, then tags
+    assert "别的知识点" not in page
+
+
 def test_admin_create_preview_edit_history_restore(client, org, login, db):
     login(org.committee_admin)
     form = {"slug": "new-one", "title": "新资料", "summary": "摘要", "body": "# 标题\n\n**正文**", "kind": "article",

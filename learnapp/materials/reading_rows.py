@@ -1,0 +1,178 @@
+"""Reads and writes of reading sessions and progress as plain rows, for the heartbeat.
+
+Every reader sends a heartbeat every HEARTBEAT_SECONDS, so this is the hottest write path of the
+site. It reads the session, its material's crediting facts and (on SQLite) the year's progress in
+one statement, and writes only the columns that changed. The statements are built once: building
+a SQLAlchemy statement costs more than running it on this path. Writes go through Core, not the
+ORM's unit of work; an ORM instance of the same row already loaded in the session (tests, the demo
+loader) is expired so it reads the new values.
+
+Row locks: on SQLite every writing request holds the database's write lock from its first
+statement (BEGIN IMMEDIATE, learnapp.db), so reading and then writing a row is safe. PostgreSQL
+locks the session row and the progress row (FOR UPDATE); a progress row cannot be locked through
+the outer join that finds it, so there it is read by a statement of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+
+from sqlalchemy import Row, and_, bindparam, func, select, update
+
+from learnapp.db import db, is_postgres
+from learnapp.ledger.models import ONLINE_CATEGORIES, LedgerEntry
+from learnapp.materials.models import (
+    Material,
+    MaterialKind,
+    MaterialStatus,
+    ReadingProgress,
+    ReadingSession,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TimedMaterial:
+    """What crediting needs of a material (no text, no relationships); a Material works in its place."""
+
+    id: int
+    title: str
+    kind: MaterialKind
+    estimated_minutes: int
+    status: MaterialStatus
+
+    @property
+    def is_published(self) -> bool:
+        return self.status is MaterialStatus.published
+
+
+# The columns of reading_progress that crediting reads and may change.
+PROGRESS_VALUES = ("active_seconds", "counted_seconds", "granted_hundredths", "credited_hundredths", "granted_seconds",
+                   "target_hundredths", "grants", "first_read_at", "last_read_at", "completed_at")
+
+
+class ProgressRow:
+    """A reading_progress row as plain values while crediting changes it; `save()` writes only the
+    columns that changed, in one UPDATE (a beat usually changes three of them)."""
+
+    __slots__ = ("id", "_saved", *PROGRESS_VALUES)
+
+    def __init__(self, row_id: int, values):
+        self.id = row_id
+        self._saved = {name: getattr(values, name) for name in PROGRESS_VALUES}
+        for name, value in self._saved.items():
+            setattr(self, name, value)
+
+    def save(self) -> None:
+        changed = {name: getattr(self, name) for name in PROGRESS_VALUES if getattr(self, name) != self._saved[name]}
+        if changed:
+            _update_row(ReadingProgress, self.id, changed)
+            self._saved.update(changed)
+
+
+def _update_row(model, row_id: int, values: dict) -> None:
+    # The SET clause follows the keys of the parameters, so one statement serves every set of columns.
+    db.session.execute(_update_by_id(model), {"row_id": row_id, **values})
+    loaded = db.session.identity_map.get(db.session.identity_key(model, row_id))
+    if loaded is not None:
+        db.session.expire(loaded, list(values))
+
+
+@cache
+def _update_by_id(model):
+    table = model.__table__
+    return update(table).where(table.c.id == bindparam("row_id"))
+
+
+@cache
+def _record_beat_statement():
+    table = ReadingSession.__table__
+    return (update(table).where(table.c.id == bindparam("row_id"))
+            .values(last_beat_at=bindparam("now"), last_seq=bindparam("seq"), beats=table.c.beats + 1,
+                    active_seconds=table.c.active_seconds + bindparam("credited")))
+
+
+def record_beat(session_id: int, now, seq: int, credited: int) -> None:
+    """The accepted beat: its time and number, one more beat and the credited seconds."""
+    db.session.execute(_record_beat_statement(), {"row_id": session_id, "now": now, "seq": seq, "credited": credited})
+    loaded = db.session.identity_map.get(db.session.identity_key(ReadingSession, session_id))
+    if loaded is not None:
+        db.session.expire(loaded, ["last_beat_at", "last_seq", "beats", "active_seconds"])
+
+
+def close_session_row(session_id: int, now, reason: str) -> None:
+    _update_row(ReadingSession, session_id, {"closed_at": now, "close_reason": reason})
+
+
+@cache
+def _beat_statement(postgres: bool):
+    stmt = (select(ReadingSession.user_id, ReadingSession.last_beat_at, ReadingSession.last_seq, ReadingSession.closed_at,
+                   ReadingSession.close_reason, Material.id.label("material_id"), Material.title, Material.kind,
+                   Material.estimated_minutes, Material.status)
+            .join(Material, Material.id == ReadingSession.material_id)
+            .where(ReadingSession.id == bindparam("session_id")))
+    if postgres:
+        # Two heartbeats of one session must not both credit the same seconds.
+        return stmt.with_for_update(of=ReadingSession)
+    progress = and_(ReadingProgress.user_id == ReadingSession.user_id,
+                    ReadingProgress.material_id == ReadingSession.material_id, ReadingProgress.year == bindparam("year"))
+    return stmt.outerjoin(ReadingProgress, progress).add_columns(
+        ReadingProgress.id.label("progress_id"), *(getattr(ReadingProgress, name) for name in PROGRESS_VALUES))
+
+
+@dataclass(frozen=True, slots=True)
+class BeatRow:
+    """A session as a heartbeat sees it: its state, its material, and the progress of `year`
+    (None: not read yet, or no progress that year; `progress_read` tells which)."""
+
+    user_id: int
+    last_beat_at: datetime
+    last_seq: int
+    closed_at: datetime | None
+    close_reason: str | None
+    material: TimedMaterial
+    progress: ProgressRow | None
+    progress_read: bool
+
+
+def beat_row(session_id: int, year: int) -> BeatRow | None:
+    """The session with its material and (SQLite) the progress of `year`: one statement."""
+    postgres = is_postgres()
+    row: Row | None = db.session.execute(_beat_statement(postgres), {"session_id": session_id, "year": year}).first()
+    if row is None:
+        return None
+    material = TimedMaterial(row.material_id, row.title, row.kind, row.estimated_minutes, row.status)
+    progress = None if postgres or row.progress_id is None else ProgressRow(row.progress_id, row)
+    return BeatRow(row.user_id, row.last_beat_at, row.last_seq, row.closed_at, row.close_reason, material, progress,
+                   progress_read=not postgres)
+
+
+@cache
+def _progress_statement(postgres: bool):
+    stmt = (select(ReadingProgress.id, *(getattr(ReadingProgress, name) for name in PROGRESS_VALUES))
+            .where(ReadingProgress.user_id == bindparam("user_id"), ReadingProgress.material_id == bindparam("material_id"),
+                   ReadingProgress.year == bindparam("year")))
+    return stmt.with_for_update() if postgres else stmt
+
+
+def find_progress(user_id: int, material_id: int, year: int) -> ProgressRow | None:
+    """The person's progress of the material in the year (locked on PostgreSQL), or None."""
+    row = db.session.execute(_progress_statement(is_postgres()),
+                             {"user_id": user_id, "material_id": material_id, "year": year}).first()
+    return None if row is None else ProgressRow(row.id, row)
+
+
+@cache
+def _online_credit_statement():
+    return (select(func.coalesce(func.sum(LedgerEntry.credit_hundredths), 0))
+            .where(LedgerEntry.user_id == bindparam("user_id"), LedgerEntry.year == bindparam("year"),
+                   LedgerEntry.occurred_on == bindparam("day"),
+                   LedgerEntry.category.in_(sorted(c.value for c in ONLINE_CATEGORIES))))
+
+
+def online_credit_on(user_id: int, day: date) -> int:
+    """Hundredths credited for online study on the local day, for the daily cap: the sum of
+    `ledger.queries.online_credit_on`, with its statement built once (building it each time costs
+    about five times as much as running it, and every heartbeat asks)."""
+    return db.session.execute(_online_credit_statement(), {"user_id": user_id, "year": day.year, "day": day}).scalar() or 0

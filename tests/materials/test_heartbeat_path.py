@@ -1,0 +1,103 @@
+"""The heartbeat's hot path: few statements, one transaction, only changed columns written, and
+plain-row reads and writes that agree with the ORM and the ledger."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from learnapp.ledger import queries as ledger_queries
+from learnapp.ledger import services as ledger_services
+from learnapp.ledger.models import Category
+from learnapp.materials import crediting, reading_rows
+from learnapp.materials.models import ReadingProgress, ReadingSession
+from tests.materials.helpers import make_material, rules_text
+from tests.query_counter import count_queries
+
+# A heartbeat's own statements: the session with its material (and on SQLite the progress), the
+# progress (PostgreSQL, locked), the year's rules, the day's online credit, two UPDATEs.
+OWN_STATEMENTS = 6
+
+
+def _beat(client, session_id, seq):
+    return client.post(f"/api/reading/sessions/{session_id}/heartbeat", json={"seq": seq})
+
+
+def _stored_progress(db, user, material):
+    db.session.expire_all()
+    return db.session.scalar(select(ReadingProgress).where(ReadingProgress.user_id == user.id,
+                                                           ReadingProgress.material_id == material.id))
+
+
+def test_a_heartbeat_is_one_short_transaction_of_few_statements(app, client, org, login, clock, db):
+    ledger_services.save_rules(None, rules_text(daily_online="2"), source_name="test.yaml")
+    material = make_material(minutes=30, body="很长的正文。" * 2000)
+    db.session.commit()
+    login(org.learner_a)
+    session_id = client.post("/api/reading/sessions", json={"material_id": material.id}).get_json()["session"]
+    clock.advance(seconds=30)
+    assert _beat(client, session_id, 1).status_code == 200  # creates the progress row
+    with app.app_context(), count_queries() as signed_in_only:  # the same request, refused before crediting
+        assert client.post(f"/api/reading/sessions/{session_id}/heartbeat", json={"seq": "x"}).status_code == 400
+    clock.advance(seconds=30)
+    with app.app_context(), count_queries() as counted:
+        response = _beat(client, session_id, 2)
+    assert response.status_code == 200
+    statements = [" ".join(s.split()) for s in counted.statements]
+    # One transaction: the answer is taken before the commit, so nothing is read again after it.
+    assert sum(1 for s in statements if s.startswith("BEGIN")) <= 1, counted.report()
+    assert counted.count - signed_in_only.count <= OWN_STATEMENTS, counted.report()
+    assert not any("materials.body" in s for s in statements), "the material's text is not needed to credit time"
+    [progress_update] = [s for s in statements if s.startswith("UPDATE reading_progress")]
+    # Only what a beat without a grant changes is written.
+    assert "granted_hundredths" not in progress_update and "first_read_at" not in progress_update
+    assert "active_seconds" in progress_update and "last_read_at" in progress_update
+
+
+def test_the_answer_is_what_was_stored(client, org, login, clock, db):
+    material = make_material(minutes=5)
+    db.session.commit()
+    login(org.learner_a)
+    session_id = client.post("/api/reading/sessions", json={"material_id": material.id}).get_json()["session"]
+    for seq in range(1, 11):
+        clock.advance(seconds=30)
+        answer = _beat(client, session_id, seq).get_json()
+        stored = _stored_progress(db, org.learner_a, material)
+        assert (answer["active_seconds"], answer["counted_seconds"], answer["granted_hundredths"],
+                answer["target_hundredths"], answer["completed"]) == (
+            stored.active_seconds, stored.counted_seconds, stored.granted_hundredths, stored.target_hundredths,
+            stored.completed_at is not None)
+    assert answer["completed"] and answer["granted_hundredths"] == 25
+    session = db.session.get(ReadingSession, session_id)
+    assert (session.last_seq, session.beats, session.active_seconds) == (10, 10, 300)
+
+
+def test_rows_already_loaded_in_the_session_see_the_beat(org, clock, db):
+    material = make_material(minutes=30)
+    session = crediting.start_session(org.learner_a, material)
+    clock.advance(seconds=30)
+    crediting.heartbeat(org.learner_a, session.id, 1)
+    progress = db.session.scalar(select(ReadingProgress).where(ReadingProgress.material_id == material.id))
+    assert (progress.active_seconds, session.last_seq, session.beats) == (30, 1, 1)
+    clock.advance(seconds=30)
+    crediting.heartbeat(org.learner_a, session.id, 2)
+    assert (progress.active_seconds, progress.counted_seconds) == (60, 60)
+    assert (session.last_seq, session.beats, session.active_seconds, session.last_beat_at) == (2, 2, 60, clock.now())
+
+
+def test_the_daily_online_credit_is_the_ledgers(org, clock, db):
+    day = date(2026, 6, 15)
+    for category, credit, on in ((Category.online_reading, 25, day), (Category.online_video, 50, day),
+                                 (Category.test_passed, 50, day), (Category.online_reading, 25, day - timedelta(days=1)),
+                                 (Category.lecture, 200, day)):
+        source = {Category.test_passed: "quiz", Category.lecture: "activity"}.get(category, "material")
+        ledger_services.grant(None, org.learner_a, category=category, credit_hundredths=credit, occurred_on=on,
+                              source_type=source, source_id="1", apply_caps=False)
+    ledger_services.grant(None, org.learner_b, category=Category.online_reading, credit_hundredths=75, occurred_on=day,
+                          source_type="material", source_id="1", apply_caps=False)
+    db.session.flush()
+    for user, on in ((org.learner_a, day), (org.learner_a, day - timedelta(days=1)), (org.learner_b, day),
+                     (org.learner_c, day)):
+        assert reading_rows.online_credit_on(user.id, on) == ledger_queries.online_credit_on(user.id, on)
+    assert reading_rows.online_credit_on(org.learner_a.id, day) == 125

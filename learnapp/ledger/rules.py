@@ -8,13 +8,13 @@ hundredths. The parser walks the YAML node tree (yaml.compose) so every error na
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 import yaml
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from learnapp import request_memo
@@ -91,9 +91,10 @@ class YearRules:
         conversion = self.conversions.get(Category.test_passed)
         return conversion.credit if conversion and conversion.kind == "fixed" else 50
 
-    def requirement_for(self, user) -> int:
-        """The person's annual requirement: by role if one applies (the highest), else by stage."""
-        roles = {str(g.role) for g in getattr(user, "grants", [])}
+    def requirement_for(self, user, roles: Iterable[str] | None = None) -> int:
+        """The person's annual requirement: by role if one applies (the highest), else by stage.
+        `roles`: the roles the person holds, when the caller has them (else read from their grants)."""
+        roles = {str(g.role) for g in getattr(user, "grants", [])} if roles is None else {str(r) for r in roles}
         by_role = [v for r, v in self.requirement_by_role.items() if r in roles]
         if by_role:
             return max(by_role)
@@ -372,11 +373,16 @@ def rules_for_year(year: int) -> YearRules:
 request_memo.depends_on("rules_for_year", CreditRuleSet)
 
 
+# Built once: constructing the select costs several times what running it does, and every page
+# that shows credit (and every heartbeat) asks for the year's rules.
+_LATEST_VERSION = (
+    select(CreditRuleSet.id, CreditRuleSet.version, CreditRuleSet.sha256)
+    .where(CreditRuleSet.year == bindparam("year")).order_by(CreditRuleSet.version.desc()).limit(1)
+)
+
+
 def _load_rules_for_year(year: int) -> YearRules:
-    row = db.session.execute(
-        select(CreditRuleSet.id, CreditRuleSet.version, CreditRuleSet.sha256)
-        .where(CreditRuleSet.year == year).order_by(CreditRuleSet.version.desc()).limit(1)
-    ).first()
+    row = db.session.execute(_LATEST_VERSION, {"year": year}).first()
     if row is None:
         return default_rules(year)
     key = (row.version, row.sha256)

@@ -1,8 +1,9 @@
 """Reads for assessment records: per-person credit against the requirement, in SQL, for any scope.
 
 `person_rows()` returns one row per active person with their year's total, online and offline credit
-and their requirement (by role, else by stage, as `YearRules.requirement_for` decides), computed in
-the database so a committee of 20,000 people needs one query, not one per person. `with_status()`
+(the stored totals of ledger_year_totals) and their requirement (by role, else by stage, as
+`YearRules.requirement_for` decides), computed in the database so a committee of 20,000 people
+needs one query, not one per person. `with_status()`
 adds the overall status (see status.py) as an SQL CASE that mirrors `overall_status()`.
 """
 
@@ -10,29 +11,50 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, literal, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, literal, select, true
 
 from learnapp.accounts.models import RoleGrant, Stage, User
 from learnapp.assessments.models import Assessment
 from learnapp.assessments.status import Minimums, Status, days_elapsed, days_in_year, year_is_over
 from learnapp.db import db
-from learnapp.ledger.models import TrainingYear
-from learnapp.ledger.queries import totals_by_user
+from learnapp.ledger.models import LedgerYearTotal, TrainingYear
 from learnapp.ledger.rules import YearRules, rules_for_year
 
 
-def requirement_sql(rules: YearRules) -> ColumnElement[int]:
-    """The requirement of the `User` row in scope, as YearRules.requirement_for computes it."""
+def requirement_roles(rules: YearRules) -> list[tuple[str, int]]:
+    # A role's requirement wins over the stage's; with several roles, the highest (tested first).
+    return sorted(rules.requirement_by_role.items(), key=lambda kv: -kv[1])
+
+
+def role_flags(rules: YearRules):
+    """Subquery of one row per person holding a role that has its own requirement: `user_id` and a
+    0/1 column `r0`, `r1`, … per role of `requirement_roles(rules)`. None when no role has one.
+
+    One aggregate joined once, rather than an EXISTS per person and role: the status CASE repeats
+    the requirement, and SQLite evaluated the correlated EXISTS again at every repetition."""
+    roles = requirement_roles(rules)
+    if not roles:
+        return None
+    flags = [func.max(case((RoleGrant.role == role, 1), else_=0)).label(f"r{i}") for i, (role, _v) in enumerate(roles)]
+    return (select(RoleGrant.user_id.label("user_id"), *flags)
+            .where(RoleGrant.role.in_([role for role, _v in roles])).group_by(RoleGrant.user_id).subquery("roles"))
+
+
+def requirement_sql(rules: YearRules, roles=None) -> ColumnElement[int]:
+    """The requirement of the `User` row in scope, as YearRules.requirement_for computes it.
+    `roles` is `role_flags(rules)`, outer-joined on User.id by the caller (needed when any role
+    has a requirement of its own)."""
     stage_values = {s.value: rules.requirement_by_stage[s.value] for s in Stage if s.value in rules.requirement_by_stage}
     by_stage: ColumnElement[int] = (
         case(*[(User.stage == Stage(s), v) for s, v in stage_values.items()], else_=rules.requirement_default)
         if stage_values else literal(rules.requirement_default)
     )
-    # A role's requirement wins over the stage's; with several roles, the highest (tested first).
-    role_items = sorted(rules.requirement_by_role.items(), key=lambda kv: -kv[1])
+    role_items = requirement_roles(rules)
     if not role_items:
         return by_stage
-    whens = [(exists().where(RoleGrant.user_id == User.id, RoleGrant.role == role), value) for role, value in role_items]
+    if roles is None:
+        raise ValueError("the year's rules give roles a requirement: join role_flags(rules) and pass it")
+    whens = [(roles.c[f"r{i}"] == 1, value) for i, (_role, value) in enumerate(role_items)]
     return case(*whens, else_=by_stage)
 
 
@@ -47,22 +69,28 @@ def is_closed(year: int) -> bool:
 def person_rows(year: int, user_filter: ColumnElement[bool] | None = None, *, stage: Stage | str | None = None,
                 rules: YearRules | None = None) -> Select:
     """select() of active people with user_id, branch_id, stage, name, login_id, email, total, online,
-    offline and requirement (hundredths) for the year. `user_filter` is a condition on User."""
+    offline and requirement (hundredths) for the year. `user_filter` is a condition on User.
+
+    The figures are the stored per-person totals (ledger_year_totals, kept by triggers), joined on
+    their primary key: no sum over the year's entries."""
     rules = rules or rules_for_year(year)
     condition = user_filter if user_filter is not None else true()
-    totals = totals_by_user(year, condition).subquery("totals")
+    t = LedgerYearTotal
+    roles = role_flags(rules)
     stmt = (
         select(
             User.id.label("user_id"), User.branch_id.label("branch_id"), User.stage.label("stage"),
             User.name.label("name"), User.login_id.label("login_id"), User.email.label("email"),
-            func.coalesce(totals.c.total, 0).label("total"),
-            func.coalesce(totals.c.online, 0).label("online"),
-            func.coalesce(totals.c.offline, 0).label("offline"),
-            requirement_sql(rules).label("requirement"),
+            func.coalesce(t.total_hundredths, 0).label("total"),
+            func.coalesce(t.online_hundredths, 0).label("online"),
+            func.coalesce(t.offline_hundredths, 0).label("offline"),
+            requirement_sql(rules, roles).label("requirement"),
         )
-        .outerjoin(totals, totals.c.user_id == User.id)
+        .outerjoin(t, and_(t.user_id == User.id, t.year == year))
         .where(User.active, condition)
     )
+    if roles is not None:
+        stmt = stmt.outerjoin(roles, roles.c.user_id == User.id)
     if stage:
         stmt = stmt.where(User.stage == Stage(stage))
     return stmt

@@ -225,7 +225,10 @@ def record_roster(actor, activity: Activity, present_ids: set[int], reason: str 
     if removing and not (reason or "").strip():
         names = ", ".join(u.name for u in removing[:5])
         raise DomainError(_("Give the reason for removing %(names)s from the attendance.", names=names), "reason")
-    for user, _attendance in people:
+    # In person order, whatever the roster's display order: on PostgreSQL each grant row-locks the
+    # person's ledger_year_totals row, and two rosters locking the same people in different orders
+    # could deadlock.
+    for user, _attendance in sorted(people, key=lambda row: row[0].id):
         change = set_attendance(actor, activity, user, user.id in present_ids, AttendanceMethod.roster, reason)
         if change:
             changes.append(change)

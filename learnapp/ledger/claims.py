@@ -178,7 +178,10 @@ class BulkResult:
 def bulk_approve(actor, claim_ids: list[int]) -> BulkResult:
     """Approve several claims; those decided meanwhile are skipped, any other error stops them all."""
     result = BulkResult([], [])
-    for claim_id in sorted(set(claim_ids)):
+    # Grouped by person (then claim): each approval's grant row-locks the person's ledger_year_totals
+    # row on PostgreSQL, and two bulk approvals locking the same people in different orders could deadlock.
+    owners = dict(db.session.execute(select(Claim.id, Claim.user_id).where(Claim.id.in_(set(claim_ids)))).all())
+    for claim_id in sorted(set(claim_ids), key=lambda cid: (owners.get(cid, 0), cid)):
         try:
             with db.session.begin_nested():
                 result.approved.append(approve_claim(actor, claim_id))

@@ -1,4 +1,4 @@
-"""`flask rules …` (load, check, show credit rules) and `flask ledger …` (totals, year close, reopen)."""
+"""`flask rules …` (load, check, show credit rules) and `flask ledger …` (totals, verify-totals, year close, reopen)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from learnapp.accounts.models import User
@@ -17,7 +18,7 @@ from learnapp.ledger import queries, services, years
 from learnapp.ledger.rules import RulesError, parse_rules, rules_for_year
 
 rules_cli = click.Group("rules", help="Credit rules per training year (YAML files in content/credit-rules/).")
-ledger_cli = click.Group("ledger", help="The study-hour ledger: totals, year close and reopen.")
+ledger_cli = click.Group("ledger", help="The study-hour ledger: totals and their check, year close and reopen.")
 
 
 def rules_dir() -> Path:
@@ -110,6 +111,37 @@ def totals(year: int) -> None:
     click.echo("login_id\tname\ttotal\tonline\toffline")
     for login_id, name, total, online, offline in rows:
         click.echo(f"{login_id}\t{name}\t{total / 100:g}\t{online / 100:g}\t{offline / 100:g}")
+
+
+@ledger_cli.command("verify-totals")
+@click.option("--year", type=int, default=None, help="Check one training year (default: all).")
+@click.option("--repair", is_flag=True, help="Rebuild the stored totals from the entries (audited).")
+@with_appcontext
+def verify_totals(year: int | None, repair: bool) -> None:
+    """Compare the stored per-person totals with the sums of the entries; exit 1 on any difference."""
+    wrong = queries.totals_differences(year)
+    for row in wrong:
+        click.echo(_("%(login)s %(year)d: stored %(stored)s (%(stored_n)d lines), entries sum to %(summed)s "
+                     "(%(summed_n)d lines); online %(stored_on)s / %(summed_on)s, offline %(stored_off)s / "
+                     "%(summed_off)s",
+                     login=row.login_id, year=row.year, stored=_hours(row.stored_total), summed=_hours(row.summed_total),
+                     stored_n=row.stored_entries, summed_n=row.summed_entries, stored_on=_hours(row.stored_online),
+                     summed_on=_hours(row.summed_online), stored_off=_hours(row.stored_offline),
+                     summed_off=_hours(row.summed_offline)), err=True)
+    if repair:
+        fixed = services.rebuild_year_totals(None, year)
+        db.session.commit()
+        click.echo(_("Stored totals rebuilt from the entries; %(n)d row(s) were wrong.", n=fixed))
+        return
+    if wrong:
+        click.echo(_("%(n)d stored total(s) differ from the entries; run with --repair to rebuild them.",
+                     n=len(wrong)), err=True)
+        sys.exit(1)
+    click.echo(_("Stored totals agree with the entries."))
+
+
+def _hours(hundredths: int) -> str:
+    return f"{hundredths / 100:.2f}"
 
 
 @ledger_cli.command("close")

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from learnapp.accounts.models import User
 from learnapp.db import UTCDateTime, db, utcnow
+from learnapp.ledger import year_totals
 
 
 class Category(enum.StrEnum):
@@ -101,10 +102,9 @@ class LedgerEntry(db.Model):
         # One person's lines of a year in date order, covering the per-day sums: the progress
         # page's chart, the daily online cap and the list of years read only this index, and its
         # newest-first table reads just the rows it shows (no sort of the whole year).
+        # It also covers the rare sums over everyone's entries (year close, `ledger verify-totals`)
+        # in (person, year) order; reports read the stored totals (LedgerYearTotal) instead.
         Index("ix_ledger_entries_user_day", "user_id", "year", "occurred_on", "category", "credit_hundredths"),
-        # Covers the year-wide aggregates of reports and dashboards (sum per person and category)
-        # without touching the table: an index-only scan in person order, no sort.
-        Index("ix_ledger_entries_year_totals", "year", "user_id", "category", "credit_hundredths"),
         Index("ix_ledger_entries_source", "source_type", "source_id"),
     )
 
@@ -153,6 +153,29 @@ def _ledger_is_append_only(session, flush_context, instances) -> None:
     for obj in session.dirty:
         if isinstance(obj, LedgerEntry) and session.is_modified(obj, include_collections=False):
             raise AppendOnlyViolation("ledger entries are never updated; add a reversing entry")
+
+
+class LedgerYearTotal(db.Model):
+    """A person's credit in a training year: the sums of their entries, kept by database triggers.
+
+    Reports read these instead of summing a year's entries per person on every page. Never written
+    by application code: the triggers on ledger_entries (see year_totals.py) maintain it in the
+    inserting transaction, and `flask ledger verify-totals` compares it with the sums.
+    """
+
+    __tablename__ = "ledger_year_totals"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    total_hundredths: Mapped[int] = mapped_column(Integer, nullable=False)
+    # Online: categories in ONLINE_CATEGORIES; offline: everything else (as ledger.queries sums them).
+    online_hundredths: Mapped[int] = mapped_column(Integer, nullable=False)
+    offline_hundredths: Mapped[int] = mapped_column(Integer, nullable=False)
+    entries: Mapped[int] = mapped_column(Integer, nullable=False)  # number of lines, reversals included
+
+
+ONLINE_VALUES = tuple(sorted(c.value for c in ONLINE_CATEGORIES))
+year_totals.attach(LedgerEntry.__table__, ONLINE_VALUES)
 
 
 class TrainingYear(db.Model):

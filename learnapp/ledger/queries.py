@@ -1,15 +1,17 @@
-"""Reads on the ledger. Every total is an SQL aggregate over the entries, never a stored counter."""
+"""Reads on the ledger. A person's year totals come from `ledger_year_totals`, which database triggers
+keep equal to the sums of the entries (see year_totals.py); everything finer is an SQL aggregate
+over the entries."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from learnapp.accounts.models import User
 from learnapp.db import db
-from learnapp.ledger.models import ONLINE_CATEGORIES, Category, LedgerEntry
+from learnapp.ledger.models import ONLINE_CATEGORIES, Category, LedgerEntry, LedgerYearTotal
 
 _ONLINE = [c.value for c in ONLINE_CATEGORIES]
 
@@ -37,9 +39,7 @@ def online_credit_on(user_id: int, day: date) -> int:
 def year_total(user_id: int, year: int) -> int:
     """The person's credit in the training year, in hundredths."""
     return db.session.scalar(
-        select(func.coalesce(func.sum(LedgerEntry.credit_hundredths), 0)).where(
-            LedgerEntry.user_id == user_id, LedgerEntry.year == year
-        )
+        select(LedgerYearTotal.total_hundredths).where(LedgerYearTotal.user_id == user_id, LedgerYearTotal.year == year)
     ) or 0
 
 
@@ -57,20 +57,64 @@ def totals_by_user(year: int, user_filter=None) -> Select:
     `user_filter` is an optional condition on `User` (e.g. `security.visible_users(actor)` or
     `User.branch_id.in_(...)`); people without entries do not appear (outer-join User yourself
     to list them with zero). Use it as a subquery: `totals_by_user(2026, f).subquery()`.
+    Reads the stored totals: one row per person, no aggregation.
     """
-    stmt = (
-        select(
-            LedgerEntry.user_id.label("user_id"),
-            func.coalesce(func.sum(LedgerEntry.credit_hundredths), 0).label("total"),
-            _online_sum().label("online"),
-            _offline_sum().label("offline"),
-        )
-        .where(LedgerEntry.year == year)
-        .group_by(LedgerEntry.user_id)
-    )
+    t = LedgerYearTotal
+    stmt = select(
+        t.user_id.label("user_id"), t.total_hundredths.label("total"), t.online_hundredths.label("online"),
+        t.offline_hundredths.label("offline"),
+    ).where(t.year == year)
     if user_filter is not None:
-        stmt = stmt.join(User, User.id == LedgerEntry.user_id).where(user_filter)
+        stmt = stmt.join(User, User.id == t.user_id).where(user_filter)
     return stmt
+
+
+def summed_totals(year: int | None = None) -> Select:
+    """select() of (user_id, year, total, online, offline, entries) summed over the entries themselves:
+    what `ledger_year_totals` must hold. Reads every entry of the year: for checks, not for pages."""
+    stmt = (
+        select(LedgerEntry.user_id.label("user_id"), LedgerEntry.year.label("year"),
+               func.sum(LedgerEntry.credit_hundredths).label("total"), _online_sum().label("online"),
+               _offline_sum().label("offline"), func.count().label("entries"))
+        .group_by(LedgerEntry.user_id, LedgerEntry.year)
+    )
+    return stmt if year is None else stmt.where(LedgerEntry.year == year)
+
+
+def totals_differences(year: int | None = None) -> list:
+    """People and years whose stored totals differ from the sums of their entries (a missing row on
+    either side counts as zeros): rows of login_id, year, then stored and summed total, online,
+    offline and entries (`stored_total`, `summed_total`, …). Empty when the triggers did their job."""
+    t = LedgerYearTotal
+    summed = summed_totals(year).subquery("summed")
+    stored_cols = (t.total_hundredths, t.online_hundredths, t.offline_hundredths, t.entries)
+    summed_cols = (summed.c.total, summed.c.online, summed.c.offline, summed.c.entries)
+    names = ("total", "online", "offline", "entries")
+
+    def labelled(stored, sums):
+        return [v.label(f"{side}_{name}") for name, a, b in zip(names, stored, sums, strict=True)
+                for side, v in (("stored", a), ("summed", b))]
+
+    # Two halves rather than a FULL JOIN, which SQLite plans as a nested loop over the aggregate:
+    # every summed person-year against its stored row (a primary-key lookup), then stored rows
+    # that have no entries at all.
+    stored_or_zero = [func.coalesce(c, 0) for c in stored_cols]
+    with_entries = (
+        select(summed.c.user_id, summed.c.year, *labelled(stored_or_zero, summed_cols))
+        .outerjoin(t, and_(t.user_id == summed.c.user_id, t.year == summed.c.year))
+        .where(or_(*[a != b for a, b in zip(stored_or_zero, summed_cols, strict=True)]))
+    )
+    has_entries = select(LedgerEntry.id).where(LedgerEntry.user_id == t.user_id, LedgerEntry.year == t.year).exists()
+    without_entries = (
+        select(t.user_id, t.year, *labelled(stored_cols, [literal(0)] * 4))
+        .where(~has_entries, or_(*[c != 0 for c in stored_cols]))
+    )
+    if year is not None:
+        without_entries = without_entries.where(t.year == year)
+    diff = union_all(with_entries, without_entries).subquery("diff")
+    return db.session.execute(
+        select(User.login_id, diff).join(User, User.id == diff.c.user_id).order_by(User.login_id, diff.c.year)
+    ).all()
 
 
 def year_summary(user_id: int, year: int) -> dict:

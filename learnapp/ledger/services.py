@@ -18,8 +18,16 @@ from learnapp.errors import DomainError
 from learnapp.ledger import (
     offline_models,  # noqa: F401  (create_all must see the offline tables)
     queries,
+    year_totals,
 )
-from learnapp.ledger.models import SOURCE_TYPES, Category, CreditRuleSet, LedgerEntry, TrainingYear
+from learnapp.ledger.models import (
+    ONLINE_VALUES,
+    SOURCE_TYPES,
+    Category,
+    CreditRuleSet,
+    LedgerEntry,
+    TrainingYear,
+)
 from learnapp.ledger.rules import RulesError, parse_rules, rules_for_year, text_digest
 from learnapp.org import services as org_services
 from learnapp.security import can_manage_user, is_committee_admin
@@ -166,6 +174,25 @@ def adjust(actor, user: User, *, credit_hundredths: int, occurred_on: date, reas
                  after={"user": user.login_id, "credit_hundredths": credit_hundredths, "occurred_on": occurred_on,
                         "reason": reason})
     return entry
+
+
+def rebuild_year_totals(actor, year: int | None = None) -> int:
+    """Rebuild the stored per-person totals (of one year, or all) from the entries, audited; returns
+    how many rows were wrong. For a repair after tampering or a failed migration: the triggers keep
+    the table right otherwise."""
+    if is_postgres():
+        # No entry may be added between the sums and the rewrite (SQLite: the CLI's write lock does it).
+        db.session.execute(text("LOCK TABLE ledger_entries IN SHARE MODE"))
+    wrong = queries.totals_differences(year)
+    statements = year_totals.rebuild_statements(ONLINE_VALUES, year)
+    for statement in statements:
+        db.session.execute(text(statement))
+    audit.record(actor, "ledger.totals.rebuild", ("ledger_year_totals", year if year is not None else "all"),
+                 branch=org_services.committee(), summary=f"{year or 'all years'}: {len(wrong)} row(s) corrected",
+                 before={"wrong": [{"login_id": r.login_id, "year": r.year, "total": r.stored_total,
+                                    "entries": r.stored_entries} for r in wrong[:100]]},
+                 after={"year": year, "corrected": len(wrong)})
+    return len(wrong)
 
 
 # --- rules -----------------------------------------------------------------------------------

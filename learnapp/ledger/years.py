@@ -13,7 +13,13 @@ from learnapp import audit, clock
 from learnapp.accounts.models import User
 from learnapp.db import db
 from learnapp.errors import DomainError
-from learnapp.ledger.models import Category, CreditRuleSet, LedgerEntry, TrainingYear
+from learnapp.ledger.models import (
+    Category,
+    CreditRuleSet,
+    LedgerEntry,
+    LedgerYearTotal,
+    TrainingYear,
+)
 from learnapp.ledger.rules import rules_for_year
 from learnapp.ledger.services import grant, is_year_closed
 from learnapp.org import services as org_services
@@ -89,7 +95,9 @@ def close_year(actor, year: int) -> list[CarryLine]:
     if changes and is_year_closed(year + 1):
         raise DomainError(_("Reopen %(next)d first: carry-over goes into it.", next=year + 1), "year")
     run = state.close_count + 1
-    for line in changes:
+    # In person order: each grant row-locks the person's ledger_year_totals row (PostgreSQL), so every
+    # transaction granting to many people takes those locks in one order and none can deadlock another.
+    for line in sorted(changes, key=lambda line: line.user.id):
         grant(actor, line.user, category=Category.carry_over, credit_hundredths=line.delta,
               occurred_on=date(year + 1, 1, 1), source_type="carry_over", source_id=str(year),
               reason=_("Carry-over from %(year)d", year=year), dedupe_key=f"carry:{year}:u{line.user.id}:r{run}",
@@ -129,7 +137,8 @@ def reopen_year(actor, year: int, reason: str) -> TrainingYear:
 def known_years() -> list[int]:
     """Years with entries, rules or a state, plus the current year, newest first."""
     years = {clock.today().year}
-    years.update(y for (y,) in db.session.execute(select(LedgerEntry.year).distinct()).all())
+    # The stored totals have a row per person and year with entries: far fewer rows than the entries.
+    years.update(y for (y,) in db.session.execute(select(LedgerYearTotal.year).distinct()).all())
     years.update(y for (y,) in db.session.execute(select(CreditRuleSet.year).distinct()).all())
     years.update(y for (y,) in db.session.execute(select(TrainingYear.year)).all())
     return sorted(years, reverse=True)

@@ -1,7 +1,8 @@
 """Dashboard roll-ups: per-branch sums in SQL (a few rows per branch), rolled up the tree in Python.
 
 Queries per call are fixed whatever the size of the committee: the branches, the per-branch person
-sums, pending claims and test scores (plus the year's rules and state). Index needs: see the README.
+sums, pending claims and test scores (plus the year's rules and state). The person sums read the
+stored yearly totals (ledger_year_totals, one row per person) rather than the year's entries.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from urllib.parse import quote
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -36,9 +37,9 @@ def export(fmt: str):
     scope = readable_people(current_user, p.branch)
     rows = exports.person_rows(scope, p.year, clock.today(), stage=p.stage, status=p.status)
     label = p.branch.name if p.branch else _("all branches")
-    filename = f"台账-{p.year}-{label}.{fmt}"
-    # Rows go from a streamed query into a spooled file (memory, then disk past 16 MB): the file is
-    # complete before the response starts, so a database error never yields half a 台账.
+    # The file is written into a spooled file (memory up to 16 MB, then disk) and only then sent in
+    # chunks: memory stays flat at any size, and a database error half-way gives an error page,
+    # never a shorter 台账 that looks complete.
     out = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
     if fmt == "csv":
         for chunk in exports.csv_lines(rows):
@@ -49,7 +50,15 @@ def export(fmt: str):
         exports.write_xlsx(out, nodes, rows, title=f"{p.year} 年度学时台账 · {label}")
         media_type = exports.XLSX_MEDIA_TYPE
     out.seek(0)
-    return send_file(out, mimetype=media_type, as_attachment=True, download_name=filename)
+    response = send_file(out, mimetype=media_type)
+    response.headers.set("Content-Disposition", "attachment",
+                         **attachment_names(f"taizhang-{p.year}.{fmt}", f"台账-{p.year}-{label}.{fmt}"))
+    return response
+
+
+def attachment_names(ascii_name: str, name: str) -> dict[str, str]:
+    """Content-Disposition file names: an ASCII one for old clients and the real one (RFC 6266)."""
+    return {"filename": ascii_name, "filename*": "UTF-8''" + quote(name, safe="!#$&+-.^_`|~")}
 
 
 @bp.post("/people/<int:user_id>/certificates")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from decimal import Decimal
 
@@ -111,3 +112,39 @@ def test_cli_writes_csv_and_xlsx(app, clock, org, tmp_path):
     bad = runner.invoke(args=["report", "hours", "--year", "2026", "--branch", "没有这个支部", "--format", "csv",
                               "-o", str(out)])
     assert bad.exit_code != 0 and "no single branch" in bad.output
+
+
+def test_exports_are_sent_from_a_file_with_the_sheet_layout(app, clock, org, client, login):
+    _data(org)
+    login(org.committee_admin)
+    response = client.get("/reports/export.xlsx?year=2026")
+    assert response.is_streamed  # sent in chunks from the spooled file, not one bytes object
+    disposition = response.headers["Content-Disposition"]
+    assert 'filename=taizhang-2026.xlsx' in disposition and "filename*=UTF-8''%E5%8F%B0%E8%B4%A6-2026-" in disposition
+    wb = load_workbook(io.BytesIO(response.data))
+    summary, branch = wb["汇总"], wb["甲支部"]
+    assert summary["A1"].value == "2026 年度学时台账 · 全部支部" and not summary["A1"].font.b
+    assert summary["A2"].font.b and not summary["A3"].font.b and summary.freeze_panes == "A3"
+    assert summary["A4"].value == "\u3000第一党总支"  # indented by depth
+    assert branch["A1"].font.b and not branch["A2"].font.b and branch.freeze_panes == "C2"
+    csv_response = client.get("/reports/export.csv?year=2026")
+    assert csv_response.is_streamed
+    assert "taizhang-2026.csv" in csv_response.headers["Content-Disposition"]
+
+
+def test_export_works_after_the_view_context_is_gone(app, clock, org, client, login):
+    """As in production: the request's app context (and its session) is torn down when the view
+    returns, before the body is sent. Tests normally keep one app context pushed, which hides that;
+    a thread of its own has none. (A body that still read the database would find it closed.)"""
+    _data(org)
+    login(org.committee_admin)
+
+    def download(fmt: str) -> bytes:
+        response = client.get(f"/reports/export.{fmt}?year=2026")
+        assert response.status_code == 200
+        return response.data
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        xlsx, text = pool.submit(download, "xlsx").result(), pool.submit(download, "csv").result()
+    assert org.learner_a.name in _rows_by_name(load_workbook(io.BytesIO(xlsx))["甲支部"])
+    assert org.learner_a.name in {r[1] for r in csv.reader(io.StringIO(text.decode("utf-8-sig")))}

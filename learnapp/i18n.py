@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 
-from flask import current_app, request, session
-from flask_babel import Domain
+from flask import current_app, g, request, session
+from flask_babel import Domain, get_locale, get_translations
 from flask_login import current_user
 
 from learnapp.i18n_catalogs import DOMAINS, catalog_dirs
@@ -32,6 +33,85 @@ def select_timezone() -> str:
     return current_app.config["TIMEZONE"]
 
 
+class _Catalogs(Domain):
+    """A Flask-Babel domain that resolves its catalog once per request and language.
+
+    Flask-Babel looks the language up and turns it into a string on every gettext call (some
+    40 µs a page for a few dozen strings, more for long lists); this remembers the catalog on
+    Flask-Babel's own per-request namespace with the language object it was chosen for, so a
+    `force_locale()` or `refresh()` (which replace that object) still gets the right catalog.
+    """
+
+    def get_translations(self):
+        ctx = _babel_context()
+        if ctx is not None:
+            hit = getattr(ctx, "learnapp_catalog", None)
+            if hit is not None and hit[0] is self and hit[1] is getattr(ctx, "babel_locale", None):
+                return hit[2]
+        translations = super().get_translations()
+        if ctx is not None and getattr(ctx, "babel_locale", None) is not None:
+            ctx.learnapp_catalog = (self, ctx.babel_locale, translations)
+        return translations
+
+
+def _babel_context():
+    """Flask-Babel's per-request namespace (None outside an app context or before its first use)."""
+    try:
+        return g._flask_babel
+    except (AttributeError, RuntimeError):
+        return None
+
+
+def translations():
+    """The request's catalog: Flask-Babel's get_translations(), with its lookups skipped while
+    neither the page's domain nor the language changed (see _Catalogs)."""
+    ctx = _babel_context()
+    if ctx is not None:
+        hit = getattr(ctx, "learnapp_catalog", None)
+        if hit is not None and hit[0] is getattr(ctx, "babel_domain", None) and hit[1] is getattr(ctx, "babel_locale", None):
+            return hit[2]
+    return get_translations()
+
+
+# catalog → {key: value} for per_catalog(); weak, so an application's catalogs (tests make many
+# applications) go with it.
+_by_catalog: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def per_catalog(key, build):
+    """A value made of translated strings (menu labels, category names) that depends only on the
+    request's catalog (domain and language): `build()` runs once per catalog for the life of the
+    process, in a request that uses that catalog."""
+    catalog = translations()
+    values = _by_catalog.get(catalog)
+    if values is None:
+        values = _by_catalog[catalog] = {}
+    value = values.get(key)
+    if value is None:
+        value = values[key] = build()
+    return value
+
+
+def per_language(key, build):
+    """A value that depends only on the request's language (a date pattern, say): `build(locale)`
+    runs once per request and language, later calls return its result. Outside a request it
+    runs every time, with Flask-Babel's answer (None outside an app context)."""
+    ctx = _babel_context()
+    locale = getattr(ctx, "babel_locale", None) if ctx is not None else None
+    if locale is None:
+        locale = get_locale()
+        ctx = _babel_context()
+        if locale is None or ctx is None:
+            return build(locale)
+    memo = getattr(ctx, "learnapp_per_language", None)
+    if memo is None or memo[0] is not locale:  # first use, or force_locale()/refresh() since
+        memo = ctx.learnapp_per_language = (locale, {})
+    value = memo[1].get(key)
+    if value is None:
+        value = memo[1][key] = build(locale)
+    return value
+
+
 def init_app(app) -> None:
     """Each domain's pages prefer their own catalog's wording over the others'.
 
@@ -45,8 +125,16 @@ def init_app(app) -> None:
     preferred: dict[str, Domain] = {}
     for name in ["core", *DOMAINS]:
         ordered = [d for n, d in dirs.items() if n != name] + [dirs[name]]
-        preferred[name] = Domain(translation_directories=ordered)
+        preferred[name] = _Catalogs(translation_directories=ordered)
     app.extensions["learnapp.i18n_domains"] = preferred
+    # Templates' _() and friends, as Flask-Babel installs them, through the per-request catalog.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
 
     @app.before_request
     def use_the_domain_catalog():

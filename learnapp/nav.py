@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from flask import url_for
+from flask import current_app, request, url_for
+
+from learnapp.i18n import per_catalog
 
 
 @dataclass(frozen=True)
@@ -18,6 +21,9 @@ class NavItem:
 
 
 _items: list[NavItem] = []
+# Every page draws the menu: the items of each section in order, sorted once after the last
+# registration, and each item's URL built once per application and script root.
+_sections: dict[str, tuple[NavItem, ...]] = {}
 
 
 def register(endpoint: str, label, visible: Callable[[object], bool] = lambda user: True, *, order: int = 100, section: str = "main") -> None:
@@ -25,19 +31,46 @@ def register(endpoint: str, label, visible: Callable[[object], bool] = lambda us
     if any(item.endpoint == endpoint for item in _items):
         return
     _items.append(NavItem(endpoint, label, visible, order, section))
+    _sections.clear()
 
 
-def items_for(user, section: str) -> list[dict]:
-    """Menu items the user may see, in order, as dicts for the template."""
+def _in_section(section: str) -> tuple[NavItem, ...]:
+    items = _sections.get(section)
+    if items is None:
+        items = _sections[section] = tuple(sorted((i for i in _items if i.section == section),
+                                                  key=lambda i: (i.order, i.endpoint)))
+    return items
+
+
+def _url(endpoint: str) -> str:
+    urls = current_app.extensions.setdefault("learnapp.nav_urls", {})
+    key = (request.script_root, endpoint)
+    url = urls.get(key)
+    if url is None:
+        url = urls[key] = url_for(endpoint)
+    return url
+
+
+class MenuEntry(NamedTuple):
+    url: str
+    label: str
+    endpoint: str
+
+
+def items_for(user, section: str) -> list[MenuEntry]:
+    """Menu items the user may see, in order, for the template."""
     if user is None or not user.is_authenticated:
         return []
     # The visibility checks read the user many times: unwrap current_user's proxy once.
     user = user._get_current_object() if hasattr(user, "_get_current_object") else user
-    result = []
-    for item in sorted(_items, key=lambda i: (i.order, i.endpoint)):
-        if item.section == section and item.visible(user):
-            result.append({"url": url_for(item.endpoint), "label": str(item.label), "endpoint": item.endpoint})
-    return result
+    labels = _labels()
+    return [MenuEntry(_url(item.endpoint), labels[item.endpoint], item.endpoint)
+            for item in _in_section(section) if item.visible(user)]
+
+
+def _labels() -> dict[str, str]:
+    """Endpoint → menu label in the request's catalog, translated once per catalog."""
+    return per_catalog("nav.labels", lambda: {item.endpoint: str(item.label) for item in _items})
 
 
 # Home-page panels: each provider takes the user and returns a dict with "template" (and the

@@ -39,6 +39,18 @@ def _role_paths(actor) -> tuple[tuple[Role, str], ...]:
     ))
 
 
+def remember_role_paths(user_id: int, grants) -> None:
+    """Keep the (role, branch path) pairs of a person's grants for this request when the caller
+    read them already (the login session's user loader fetches them with the user, in the same
+    statement); the memo is dropped as usual when a grant or a branch changes."""
+    request_memo.remember("role_paths", user_id, lambda: tuple((Role(role), path) for role, path in grants))
+
+
+def roles_of(user) -> set[Role]:
+    """The roles a person holds anywhere (for their annual requirement), from the memo above."""
+    return {role for role, _path in _role_paths(user)}
+
+
 def _paths(actor, *roles: Role) -> list[str]:
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.active:
         return []

@@ -10,7 +10,8 @@ from flask_babel import format_date, format_datetime, get_babel, get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from learnapp import clock, nav, request_memo
+from learnapp import clock, nav
+from learnapp.i18n import per_language
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -44,21 +45,44 @@ def _local_date(value: date | datetime | None, fmt: str = "medium") -> str:
 
 
 def _date_formatter(fmt: str):
-    """Flask-Babel's format_date for the request's language, its pattern resolved once per request
-    and language: Babel's own steps (named format → pattern) then `pattern.apply` for each date,
-    the same text at a fraction of the cost on pages that list many dates."""
-    locale = get_locale()
+    """Flask-Babel's format_date for the request's language, its pattern resolved once per
+    language and format: Babel's own steps (named format → pattern) then `pattern.apply` for each
+    date, the same text at a fraction of the cost on pages that list many dates. A date's text
+    is kept too (a ledger page shows the same few days many times)."""
+    return per_language(("date", fmt), lambda locale: _date_texts(fmt, locale))
+
+
+def _date_texts(fmt: str, locale):
     if locale is None:
         return lambda value: format_date(value, fmt)
-
-    def build():
+    key = (fmt, locale)
+    formatter = _date_formatters.get(key)
+    if formatter is None:
         pattern = fmt
         if pattern in ("short", "medium", "full", "long"):
             pattern = get_babel().instance.date_formats[f"date.{pattern}"] or get_date_format(pattern, locale=locale)
-        parsed = parse_pattern(pattern)
-        return lambda value: parsed.apply(value, locale)
+        formatter = _date_formatters[key] = _DateTexts(parse_pattern(pattern), locale)
+    return formatter
 
-    return request_memo.remember("date_formatter", (fmt, locale), build)
+
+class _DateTexts(dict):
+    """date → its text in one pattern and language, computed on first use."""
+
+    def __init__(self, pattern, locale):
+        super().__init__()
+        self.pattern, self.locale = pattern, locale
+
+    def __missing__(self, value: date) -> str:
+        if len(self) > 5000:  # a long-running process shows a few years of days; keep it bounded
+            self.clear()
+        text = self[value] = self.pattern.apply(value, self.locale)
+        return text
+
+    __call__ = dict.__getitem__
+
+
+# (format, babel Locale) → _DateTexts; a few languages × a few formats.
+_date_formatters: dict[tuple, _DateTexts] = {}
 
 
 def init_app(app) -> None:

@@ -125,3 +125,27 @@ class TestThrottlingSharedInRedis:
         assert worker_a.post("/login", data={"login_id": "learner_a", "password": "wrong"}).status_code == 200
         assert worker_b.post("/login", data={"login_id": "learner_a", "password": "wrong"}).status_code == 200
         assert worker_a.post("/login", data={"login_id": "learner_a", "password": "wrong"}).status_code == 429
+
+
+def test_the_cookie_is_sent_again_only_when_the_session_changes(client, org, login, clock):
+    """Every response used to re-sign the cookie; now only a changed session is sent, and the
+    idle clock (`seen_at`) moves at most every 30 s, which is what re-sends it."""
+    login(org.learner_a)
+    client.get("/account")  # the first page may add the CSRF secret to the session
+    assert "Set-Cookie" not in client.get("/account").headers
+    clock.advance(seconds=20)
+    assert "Set-Cookie" not in client.get("/account").headers
+    clock.advance(seconds=20)
+    assert "session=" in client.get("/account").headers["Set-Cookie"]
+    assert "Set-Cookie" not in client.get("/account").headers
+
+
+def test_the_signed_in_person_roles_and_branch_come_in_one_statement(app, client, org, login):
+    from tests.query_counter import count_queries
+
+    login(org.admin_a)
+    with count_queries() as counted:
+        page = client.get("/account").get_data(as_text=True)
+    assert org.branch_a.name in page
+    reads = [s for s in counted.statements if "role_grants" in s or "FROM branches" in s or "FROM users" in s]
+    assert len(reads) == 1 and "role_grants" in reads[0] and "branches" in reads[0], counted.report()

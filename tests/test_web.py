@@ -70,3 +70,39 @@ class TestCSRF:
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(r'name="csrf-token" content="([^"]+)"', page)
         response = client.post("/login", data={"login_id": "learner_a", "password": "secret123", "csrf_token": token.group(1)})
         assert response.status_code == 302
+
+
+def test_catalog_and_dates_follow_force_locale_within_a_request(app, org):
+    """The request's catalog and date patterns are looked up once per language, so a block in
+    another language (reminder mails use force_locale) still gets its own wording and dates."""
+    from datetime import date
+
+    from flask_babel import force_locale, gettext
+
+    from learnapp.web import _local_date
+
+    with app.test_request_context("/", headers={"Accept-Language": "zh-CN"}):
+        app.preprocess_request()
+        chinese = (gettext("Log out"), _local_date(date(2026, 6, 15)))
+        with force_locale("en"):
+            assert (gettext("Log out"), _local_date(date(2026, 6, 15))) == ("Log out", "Jun 15, 2026")
+        assert (gettext("Log out"), _local_date(date(2026, 6, 15))) == chinese
+        assert chinese[0] == "退出登录" and "2026" in chinese[1] and chinese[1] != "Jun 15, 2026"
+
+
+def test_menu_in_the_chosen_language(client, org, login):
+    login(org.learner_a)
+    assert "我的学时" in client.get("/").get_data(as_text=True)
+    client.post("/language", data={"locale": "en", "next": "/"})
+    page = client.get("/").get_data(as_text=True)
+    assert "My study hours" in page and "我的学时" not in page
+
+
+def test_templates_are_not_checked_for_changes_in_production(base_config):
+    """Every render would stat each template file (and its parents) otherwise."""
+    from learnapp import create_app
+
+    production = create_app({**base_config, "TESTING": False, "SECRET_KEY": "a-real-secret"})
+    assert production.jinja_env.auto_reload is False
+    production.debug = True  # `flask run --debug` keeps reloading edited templates
+    assert production.jinja_env.auto_reload is True

@@ -8,12 +8,15 @@ the old cookie stops working at its next request.
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
 
 from flask import flash, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import aliased, contains_eager
 
-from learnapp import clock
+from learnapp import clock, security
 from learnapp.db import db
 
 
@@ -27,14 +30,16 @@ def init_app(app, login_manager) -> None:
 
     @login_manager.user_loader
     def load_user(token: str):
-        from learnapp.accounts.models import User
-
         user_id, _, epoch = token.partition(":")
         if not user_id.isdigit():
             return None
-        user = db.session.get(User, int(user_id))
+        rows = db.session.execute(_user_statement(), {"user_id": int(user_id)}).all()
+        user = rows[0][0] if rows else None
         if user is None or not user.active or user.session_epoch != epoch:
             return None
+        # Every page asks for the person's roles (menu, permission checks) and most show their
+        # branch: both came with the user, so neither costs a statement of its own.
+        security.remember_role_paths(user.id, [(role, path) for _user, role, path in rows if role is not None])
         return user
 
     @app.before_request
@@ -58,6 +63,21 @@ def init_app(app, login_manager) -> None:
         }:
             return redirect(url_for("accounts.change_password"))
         return None
+
+
+@cache
+def _user_statement():
+    """The signed-in person with their branch and the (role, branch path) of each grant: one row
+    per grant, or one row without a role. Built once: building it costs more than running it."""
+    from learnapp.accounts.models import RoleGrant, User
+    from learnapp.org.models import Branch
+
+    granted_on = aliased(Branch, name="granted_on")
+    return (select(User, RoleGrant.role, granted_on.path)
+            .join(User.branch).options(contains_eager(User.branch))
+            .outerjoin(RoleGrant, RoleGrant.user_id == User.id)
+            .outerjoin(granted_on, granted_on.id == RoleGrant.branch_id)
+            .where(User.id == bindparam("user_id")).order_by(RoleGrant.id))
 
 
 def start_session(user) -> None:

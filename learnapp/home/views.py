@@ -48,8 +48,7 @@ def admin_shortcuts(user) -> dict | None:
 
 def my_training(user) -> dict | None:
     """The person's training contacts, and the learners they are contact of."""
-    contacts = [a for a in people_queries.contacts_of(user) if a.active]
-    learners = [a for a in people_queries.learners_of(user) if a.active]
+    contacts, learners = people_queries.active_relations(user)
     if not contacts and not learners:
         return None
     return {"template": "home/_training_panel.html", "contacts": contacts, "learners": learners}

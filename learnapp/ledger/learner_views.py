@@ -14,7 +14,7 @@ from learnapp.errors import DomainError
 from learnapp.extensions import limiter
 from learnapp.ledger import activities, claims, evidence, progress, queries
 from learnapp.ledger.blueprint import bp
-from learnapp.ledger.forms import ApproveForm, CheckinForm, ClaimForm, ReasonForm, RejectForm
+from learnapp.ledger.forms import ApproveForm, CheckinForm, ClaimForm, RejectForm
 from learnapp.ledger.offline_models import Claim, ClaimStatus, Evidence
 from learnapp.ledger.schedule import make_schedule
 from learnapp.paging import PageInfo
@@ -45,18 +45,17 @@ def _ledger_page(user, *, own: bool):
     p = progress.year_progress(user, year)
     wanted = max(1, request.args.get("page", 1, type=int))
     pages = LinePages(page=min(wanted, LinePages(1, p.lines).pages), total=p.lines)
-    rows = db.session.execute(queries.entries_with_status(user.id, year)
-                              .limit(LINES_PER_PAGE).offset((pages.page - 1) * LINES_PER_PAGE)).all()
-    sources = progress.sources_for([row[0] for row in rows])
+    lines = progress.lines_page(user.id, year, pages.page, LINES_PER_PAGE)
+    sources = progress.sources_for(lines)
     user_claims = db.session.scalars(
         select(Claim).where(Claim.user_id == user.id).order_by(Claim.status != ClaimStatus.pending, Claim.start_date.desc())
         .limit(200)
     ).all()
     return render_template(
-        "ledger/mine.html", p=p, rows=rows, pages=pages, sources=sources, labels=progress.entry_labels([row[0] for row in rows]),
+        "ledger/mine.html", p=p, lines=lines, pages=pages, sources=sources, labels=progress.entry_labels(),
         claims=user_claims, own=own,
-        years=queries.years_of(user.id), person=user, can_manage=can_manage_user(current_user, user),
-        reverse_form=ReasonForm(),
+        # Reversing lines is offered on other people's pages only.
+        years=queries.years_of(user.id), person=user, can_manage=not own and can_manage_user(current_user, user),
     )
 
 

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, literal_column, select, union_all
 
 from learnapp import clock
 from learnapp.db import db
+from learnapp.i18n import per_catalog
 from learnapp.ledger import queries
-from learnapp.ledger.models import SOURCE_LABELS, Category, LedgerEntry
+from learnapp.ledger.models import ONLINE_CATEGORIES, SOURCE_LABELS, Category, LedgerEntry
 from learnapp.ledger.offline_models import Activity, Claim
 from learnapp.ledger.rules import YearRules, rules_for_year
+from learnapp.security import roles_of
 
 CHART_W, CHART_H = 600, 200
 
@@ -73,8 +77,10 @@ def year_progress(user, year: int | None = None, *, with_chart: bool = True) -> 
     today = clock.today()
     year = year or today.year
     rules = rules_for_year(year)
-    summary = queries.year_summary(user.id, year)
-    p = Progress(user, year, rules, rules.requirement_for(user), summary["total"], summary["online"],
+    # One statement for the figures and the days (the day the requirement was met needs them even
+    # without a chart, and most people reach it).
+    summary, daily = _figures_by_day(user.id, year)
+    p = Progress(user, year, rules, rules.requirement_for(user, roles_of(user)), summary["total"], summary["online"],
                  summary["offline"], summary["by_category"], today, lines=summary["lines"])
     start, end = date(year, 1, 1), date(year, 12, 31)
     days_in_year = (end - start).days + 1
@@ -84,7 +90,6 @@ def year_progress(user, year: int | None = None, *, with_chart: bool = True) -> 
         if not p.done and p.total > 0:
             days_needed = -(-(p.requirement - p.total) * elapsed // p.total)
             p.projected_on = today + timedelta(days=days_needed)
-    daily = queries.daily_split(user.id, year) if (with_chart or p.done) else []
     running = online = 0
     points = []
     min_online, min_offline = rules.min_online or 0, rules.min_offline or 0
@@ -100,6 +105,42 @@ def year_progress(user, year: int | None = None, *, with_chart: bool = True) -> 
     return p
 
 
+@cache
+def _by_day_and_category():
+    """Credit and lines of each day and category of a person's year, in date order: what the
+    page's figures and chart need, in one statement that reads only the (person, year, day,
+    category, credit) index. Built once: building it costs more than running it."""
+    e = LedgerEntry
+    return (select(e.occurred_on, e.category, func.sum(e.credit_hundredths), func.count())
+            .where(e.user_id == bindparam("user_id"), e.year == bindparam("year"))
+            .group_by(e.occurred_on, e.category).order_by(e.occurred_on))
+
+
+def _figures_by_day(user_id: int, year: int) -> tuple[dict, list[tuple[date, int, int]]]:
+    """The year's figures as `queries.year_summary` gives them, and (day, credit, online credit)
+    for each day with entries, from one statement."""
+    by_category: dict[Category, int] = {}
+    daily: list[tuple[date, int, int]] = []
+    lines = 0
+    last_day = None
+    for day, category, credit, count in _plain_rows(_by_day_and_category(), {"user_id": user_id, "year": year}):
+        credit = int(credit or 0)
+        lines += count
+        by_category[category] = by_category.get(category, 0) + credit
+        online = credit if category in ONLINE_CATEGORIES else 0
+        if day == last_day:
+            _day, day_credit, day_online = daily[-1]
+            daily[-1] = (day, day_credit + credit, day_online + online)
+        else:
+            daily.append((day, credit, online))
+            last_day = day
+    categories = [(c, by_category[c]) for c in Category if c in by_category]
+    online_total = sum(v for c, v in categories if c in ONLINE_CATEGORIES)
+    total = sum(by_category.values())
+    return ({"total": total, "online": online_total, "offline": total - online_total, "by_category": categories,
+             "lines": lines}, daily)
+
+
 def _chart(points: list[tuple[date, int]], p: Progress, start: date, days_in_year: int) -> dict:
     """Coordinates for a server-drawn SVG: cumulative credit as steps, the pace line, the target."""
     top = max([p.requirement, p.total] + [v for _d, v in points]) or 100
@@ -112,16 +153,19 @@ def _chart(points: list[tuple[date, int]], p: Progress, start: date, days_in_yea
         return CHART_H - max(0, value) * CHART_H // top
 
     last_day = p.today if p.is_current else date(p.year, 12, 31)
-    coords = [(0, CHART_H)]
-    previous = 0
+    # Each day with credit is a step: across at the previous height, then up (a few hundred
+    # points for the busiest readers, so the string is built in one pass).
+    parts = [f"0,{CHART_H}"]
+    previous_y = CHART_H
     for day, value in points:
-        coords.append((x(day), y(previous)))
-        coords.append((x(day), y(value)))
-        previous = value
-    coords.append((x(min(last_day, date(p.year, 12, 31))), y(previous)))
+        day_x = x(day)
+        value_y = y(value)
+        parts.append(f"{day_x},{previous_y} {day_x},{value_y}")
+        previous_y = value_y
+    parts.append(f"{x(min(last_day, date(p.year, 12, 31)))},{previous_y}")
     return {
         "width": CHART_W, "height": CHART_H,
-        "line": " ".join(f"{a},{b}" for a, b in coords),
+        "line": " ".join(parts),
         "pace": f"0,{CHART_H} {CHART_W},{y(p.requirement)}",
         "target_y": y(p.requirement),
         "today_x": x(p.today) if p.is_current else None,
@@ -129,24 +173,88 @@ def _chart(points: list[tuple[date, int]], p: Progress, start: date, days_in_yea
     }
 
 
-def entry_labels(entries: list[LedgerEntry]) -> dict[str, dict]:
-    """The labels of the categories and source types of these entries in the request's language,
-    translated once for a page that shows many ledger lines."""
-    return {"category": {c: c.label for c in {e.category for e in entries}},
-            "source": {t: str(SOURCE_LABELS.get(t, t)) for t in {e.source_type for e in entries}}}
+class Line(NamedTuple):
+    """One ledger line as the page shows it, and the id of the entry that reversed it (if any)."""
+
+    id: int
+    occurred_on: date
+    category: Category
+    credit_hundredths: int
+    requested_hundredths: int | None
+    minutes: int | None
+    source_type: str
+    source_id: str | None
+    reason: str | None
+    reversed_by_id: int | None
 
 
-def sources_for(entries: list[LedgerEntry]) -> dict[tuple[str, str], object]:
-    """Activity and claim objects for the entries' sources, fetched in two queries."""
+@cache
+def _lines_statement():
+    """`queries.entries_with_status` for one page, reduced to the columns of a Line, built once
+    with parameters."""
+    stmt = queries.entries_with_status(bindparam("user_id"), bindparam("year"))
+    e = LedgerEntry
+    columns = [getattr(e, name) for name in Line._fields[:-1]] + [stmt.selected_columns.reversed_by_id]
+    return stmt.with_only_columns(*columns).limit(bindparam("limit")).offset(bindparam("offset"))
+
+
+def lines_page(user_id: int, year: int, page: int, per_page: int) -> list[Line]:
+    """One page of the person's ledger lines of the year, newest first. Plain tuples rather than
+    mapped objects or SQLAlchemy rows: a page of 50 lines reads their fields some 700 times."""
+    result = _plain_rows(_lines_statement(), {"user_id": user_id, "year": year, "limit": per_page,
+                                              "offset": (page - 1) * per_page})
+    return [Line._make(row) for row in result]
+
+
+def _plain_rows(statement, params: dict):
+    """Rows of a statement of columns (no mapped objects), run on the session's connection: the
+    ORM's result handling costs a third of these small queries and adds nothing to them. Pending
+    changes are flushed first, as `session.execute` would."""
+    session = db.session()
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(statement, params)
+
+
+class _ByKey(dict):
+    """A label for each key, and the key itself for one without a label."""
+
+    def __missing__(self, key):
+        return key
+
+
+def entry_labels() -> dict[str, dict]:
+    """The labels of the categories and source types of ledger lines in the request's language,
+    for a page that shows many lines (translated once per language for the life of the process)."""
+    return per_catalog("ledger.entry_labels", lambda: {
+        "category": _ByKey((c, c.label) for c in Category),
+        "source": _ByKey((t, str(label)) for t, label in SOURCE_LABELS.items()),
+    })
+
+
+class Source(NamedTuple):
+    id: int
+    title: str
+
+
+@cache
+def _source_titles():
+    """Id and title of the activities and claims with the given ids, in one statement."""
+    def titles(kind: str, model):
+        return (select(literal_column(f"'{kind}'"), model.id, model.title)
+                .where(model.id.in_(bindparam(f"{kind}_ids", expanding=True))))
+
+    return union_all(titles("activity", Activity), titles("claim", Claim))
+
+
+def sources_for(entries) -> dict[tuple[str, str], Source]:
+    """(id, title) of the activities and claims the entries (objects or rows with `source_type`
+    and `source_id`) come from, by (source_type, source_id); one statement, none without any."""
     wanted: dict[str, set[int]] = {"activity": set(), "claim": set()}
     for entry in entries:
         if entry.source_type in wanted and entry.source_id and entry.source_id.isdigit():
             wanted[entry.source_type].add(int(entry.source_id))
-    found: dict[tuple[str, str], object] = {}
-    if wanted["activity"]:
-        for a in db.session.scalars(select(Activity).where(Activity.id.in_(wanted["activity"]))):
-            found[("activity", str(a.id))] = a
-    if wanted["claim"]:
-        for c in db.session.scalars(select(Claim).where(Claim.id.in_(wanted["claim"]))):
-            found[("claim", str(c.id))] = c
-    return found
+    if not (wanted["activity"] or wanted["claim"]):
+        return {}
+    rows = _plain_rows(_source_titles(), {"activity_ids": sorted(wanted["activity"]), "claim_ids": sorted(wanted["claim"])})
+    return {(kind, str(source_id)): Source(source_id, title) for kind, source_id, title in rows}

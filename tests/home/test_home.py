@@ -33,3 +33,20 @@ def test_committee_admin_and_auditor_shortcuts(client, org, login):
     login(org.auditor)
     page = _text(client.get("/"))
     assert "/audit/verify" in page and "/people/import" not in page and "/people/new" not in page
+
+
+def test_ended_training_relations_are_not_shown(client, org, login, db):
+    from learnapp.accounts import services
+    from learnapp.accounts.models import ContactAssignment, Stage
+    from tests import factories
+
+    former = factories.make_user(org.branch_a, Stage.full_member, name="前联系人")
+    factories.assign_contact(former, org.learner_a)
+    ended = db.session.scalar(db.select(ContactAssignment).where(ContactAssignment.contact_id == former.id))
+    services.end_contact(org.admin_a, ended)
+    db.session.commit()
+    login(org.learner_a)
+    page = _text(client.get("/"))
+    assert org.contact_a.name in page and "前联系人" not in page
+    login(former)
+    assert org.learner_a.name not in _text(client.get("/"))

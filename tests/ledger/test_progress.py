@@ -41,3 +41,60 @@ def test_done_needs_minimums_and_remembers_the_day(org, db):
 def test_past_year_status(org, db):
     _grant(org.learner_a, 1000, date(2025, 5, 1))
     assert year_progress(org.learner_a, 2025).status == "incomplete"
+
+
+def test_one_statement_gives_the_summary_and_the_days(org, db):
+    """The page's figures and chart come from one statement: the same numbers as the ledger's
+    own year summary and per-day sums, reversals and several categories a day included."""
+    from learnapp.ledger import progress, queries
+
+    _grant(org.learner_a, 300, date(2026, 2, 1))
+    _grant(org.learner_a, 50, date(2026, 2, 1), Category.online_reading)
+    _grant(org.learner_a, 25, date(2026, 2, 1), Category.online_video)
+    entry = services.grant(None, org.learner_a, category=Category.self_study, credit_hundredths=200,
+                           occurred_on=date(2026, 3, 5), source_type="adjustment", source_id="7")
+    services.reverse_entry(org.admin_a, entry, "录入有误")
+    _grant(org.learner_a, 100, date(2025, 12, 31))  # another year: not counted
+    summary, daily = progress._figures_by_day(org.learner_a.id, 2026)
+    assert summary == queries.year_summary(org.learner_a.id, 2026)
+    assert daily == queries.daily_split(org.learner_a.id, 2026)
+    assert summary["lines"] == 5 and summary["total"] == 375 and summary["online"] == 75
+    assert progress._figures_by_day(org.learner_b.id, 2026) == (queries.year_summary(org.learner_b.id, 2026), [])
+
+
+def test_ledger_lines_and_their_sources(client, org, login, db):
+    from learnapp.ledger import progress
+
+    _grant(org.learner_a, 300, date(2026, 2, 1))  # source: activity 1, which does not exist
+    entry = services.grant(None, org.learner_a, category=Category.self_study, credit_hundredths=200,
+                           occurred_on=date(2026, 3, 5), source_type="adjustment", source_id="7", reason="补录")
+    correction = services.reverse_entry(org.admin_a, entry, "录入有误")
+    lines = progress.lines_page(org.learner_a.id, 2026, 1, 2)
+    assert [(line.id, line.reversed_by_id) for line in lines] == [(correction.id, None), (entry.id, correction.id)]
+    assert lines[1].reason == "补录" and lines[1].category == Category.self_study
+    assert [line.occurred_on for line in progress.lines_page(org.learner_a.id, 2026, 2, 2)] == [date(2026, 2, 1)]
+    assert progress.sources_for(lines) == {}
+    db.session.commit()
+    login(org.learner_a)
+    page = client.get("/ledger/").get_data(as_text=True)
+    assert "补录" in page and page.count('class="reversed"') == 1
+
+
+def test_lines_name_their_claim_and_activity(org, db):
+    import io
+    from datetime import time
+
+    from learnapp.ledger import activities, claims, progress
+    from learnapp.ledger.schedule import make_schedule
+    from tests.ledger.helpers import png_bytes
+
+    claim = claims.submit_claim(org.learner_a, category="red_education_visit", title="参观纪念馆",
+                                schedule=make_schedule(date(2026, 3, 1), time(9, 0), time(11, 0), None),
+                                description="参观", files=[("photo.png", io.BytesIO(png_bytes()))])
+    claims.approve_claim(org.admin_a, claim.id)
+    activity = activities.create_activity(org.admin_a, branch=org.branch_a, category="lecture", title="党课",
+                                          schedule=make_schedule(date(2026, 4, 1), time(14, 0), time(16, 0), None))
+    activities.set_attendance(org.admin_a, activity, org.learner_a, True, "roster")
+    lines = progress.lines_page(org.learner_a.id, 2026, 1, 50)
+    assert progress.sources_for(lines) == {("claim", str(claim.id)): (claim.id, "参观纪念馆"),
+                                           ("activity", str(activity.id)): (activity.id, "党课")}

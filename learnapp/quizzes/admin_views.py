@@ -272,5 +272,8 @@ def preview(quiz_id: int):
     quiz = queries.get_manageable_quiz_or_404(current_user, quiz_id)
     seed = request.args.get("seed", type=int) or 1
     planned = draw.plan(quiz, seed)
-    return render_template("quizzes/preview.html", quiz=quiz, planned=planned, seed=seed,
+    # The draw carries version ids; the preview shows each version whole, answers included.
+    versions = {v.id: v for v in db.session.scalars(
+        select(QuestionVersion).where(QuestionVersion.id.in_([p.version_id for p in planned])))}
+    return render_template("quizzes/preview.html", quiz=quiz, planned=planned, versions=versions, seed=seed,
                            render=review.render_markdown)

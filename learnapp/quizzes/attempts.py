@@ -15,8 +15,11 @@ from typing import Any
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import joinedload, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from learnapp import clock
 from learnapp.bank.models import QuestionKind
@@ -59,25 +62,43 @@ def availability(user, quiz: Quiz, now: datetime | None = None) -> str | None:
     return None
 
 
+# Built once: starts come in storms, and building these costs more than running them.
+_PARTICIPANT_ROW = {"quiz_id": bindparam("quiz_id"), "user_id": bindparam("user_id"), "attempts_started": 0,
+                    "attempts_graded": 0}
+_CREATE_PARTICIPANT = {
+    "postgresql": pg_insert(QuizParticipant.__table__).values(_PARTICIPANT_ROW).on_conflict_do_nothing(
+        index_elements=["quiz_id", "user_id"]),
+    "sqlite": sqlite_insert(QuizParticipant.__table__).values(_PARTICIPANT_ROW).on_conflict_do_nothing(
+        index_elements=["quiz_id", "user_id"]),
+}
+_PARTICIPANT = (select(QuizParticipant).where(QuizParticipant.quiz_id == bindparam("quiz_id"),
+                                              QuizParticipant.user_id == bindparam("user_id"))
+                .execution_options(populate_existing=True))
+_PARTICIPANT_LOCKED = _PARTICIPANT.with_for_update()
+# Core, not the ORM's bulk path: the items are plain rows here, read back as objects later.
+_INSERT_ITEMS = insert(AttemptItem.__table__)
+_INSERT_ATTEMPT = insert(Attempt.__table__).returning(Attempt.__table__.c.id)
+_COUNT_START = (update(QuizParticipant.__table__)
+                .where(QuizParticipant.__table__.c.id == bindparam("participant_id")))
+_OPEN_ATTEMPT = select(Attempt).where(Attempt.quiz_id == bindparam("quiz_id"), Attempt.user_id == bindparam("user_id"),
+                                      Attempt.state == AttemptState.in_progress)
+
+
 def _participant_for_update(quiz: Quiz, user) -> QuizParticipant:
-    """The (quiz, person) guard row, created if missing and locked for this transaction."""
-    stmt = select(QuizParticipant).where(QuizParticipant.quiz_id == quiz.id, QuizParticipant.user_id == user.id)
-    if is_postgres():
-        stmt = stmt.with_for_update()
-    participant = db.session.scalar(stmt)
-    if participant is not None:
-        return participant
-    try:
-        with db.session.begin_nested():
-            db.session.add(QuizParticipant(quiz_id=quiz.id, user_id=user.id))
-    except IntegrityError:
-        pass  # another request created it first; read (and lock) theirs
-    return db.session.scalars(stmt.execution_options(populate_existing=True)).one()
+    """The (quiz, person) guard row, created if missing and locked for this transaction.
+
+    INSERT ... ON CONFLICT DO NOTHING creates it without a savepoint; when another request is
+    creating it at the same moment, PostgreSQL waits for that one and then does nothing. The
+    SELECT then locks the row (SQLite: the whole database is already locked by BEGIN IMMEDIATE).
+    """
+    key = {"quiz_id": quiz.id, "user_id": user.id}
+    postgres = is_postgres()
+    db.session.execute(_CREATE_PARTICIPANT["postgresql" if postgres else "sqlite"], key)
+    return db.session.scalars(_PARTICIPANT_LOCKED if postgres else _PARTICIPANT, key).one()
 
 
 def open_attempt(quiz: Quiz, user) -> Attempt | None:
-    return db.session.scalar(select(Attempt).where(
-        Attempt.quiz_id == quiz.id, Attempt.user_id == user.id, Attempt.state == AttemptState.in_progress))
+    return db.session.scalar(_OPEN_ATTEMPT, {"quiz_id": quiz.id, "user_id": user.id})
 
 
 def attempts_left(quiz: Quiz, participant: QuizParticipant | None) -> int | None:
@@ -89,12 +110,17 @@ def attempts_left(quiz: Quiz, participant: QuizParticipant | None) -> int | None
 
 
 def start_attempt(user, quiz: Quiz) -> Attempt:
-    """Start (or resume) the person's attempt: exactly one open attempt per person and quiz."""
+    """Start (or resume) the person's attempt: exactly one open attempt per person and quiz.
+
+    An open attempt whose time ran out is submitted first, in this transaction. The items are
+    written by one INSERT executed for all of them; `attempt.items` loads them when first read.
+    """
     now = clock.now()
     reason = availability(user, quiz, now)
     if reason and open_attempt(quiz, user) is None:
         raise DomainError(reason)
     participant = _participant_for_update(quiz, user)
+    # Read after the lock: a double click waiting on it finds the attempt the first click made.
     current = open_attempt(quiz, user)
     if current is not None:
         if not is_overdue(current, now):
@@ -113,19 +139,25 @@ def start_attempt(user, quiz: Quiz) -> Attempt:
         deadline = now + timedelta(minutes=quiz.time_limit_minutes)
     if quiz.closes_at:
         deadline = min(deadline, quiz.closes_at) if deadline else quiz.closes_at
-    participant.attempts_started += 1
-    attempt = Attempt(
-        quiz_id=quiz.id, user_id=user.id, branch_id=user.branch_id, number=participant.attempts_started,
-        state=AttemptState.in_progress, seed=seed, started_at=now, deadline_at=deadline,
-        max_score_hundredths=sum(p.points for p in planned) * 100,
+    number = participant.attempts_started + 1
+    db.session.execute(_COUNT_START, {"participant_id": participant.id, "attempts_started": number})
+    set_committed_value(participant, "attempts_started", number)
+    row = dict(
+        quiz_id=quiz.id, user_id=user.id, branch_id=user.branch_id, number=number,
+        state=AttemptState.in_progress, seed=seed, started_at=now, deadline_at=deadline, last_saved_at=None,
+        submitted_at=None, auto_submitted=False, graded_at=None, score_hundredths=None,
+        max_score_hundredths=sum(p.points for p in planned) * 100, score_bp=None, passed=None, created_at=now,
     )
-    attempt.items = [
-        AttemptItem(position=i + 1, slot_id=p.slot_id, question_id=p.question_id, question_version_id=p.version.id,
-                    option_order=p.option_order, points=p.points)
-        for i, p in enumerate(planned)
-    ]
+    # Written with Core and handed to the session as a loaded row: the unit of work would cost
+    # more than the whole rest of the start, and every column's value is known here.
+    attempt = Attempt(id=db.session.execute(_INSERT_ATTEMPT, row).scalar_one(), **row)
+    make_transient_to_detached(attempt)
     db.session.add(attempt)
-    db.session.flush()
+    db.session.execute(_INSERT_ITEMS, [
+        {"attempt_id": attempt.id, "position": i + 1, "slot_id": p.slot_id, "question_id": p.question_id,
+         "question_version_id": p.version_id, "option_order": p.option_order, "points": p.points}
+        for i, p in enumerate(planned)
+    ])
     return attempt
 
 
@@ -156,6 +188,17 @@ def parse_response(item: AttemptItem, form) -> Any:
     return text if text.strip() else None
 
 
+# Built once, like the start's statements. Saves and submissions address the tables directly:
+# the columns named in an UPDATE's parameters are the ones it sets (with their types' conversions).
+_attempts, _items = Attempt.__table__, AttemptItem.__table__
+_CLAIM = update(_attempts).where(_attempts.c.id == bindparam("attempt_id"),
+                                 _attempts.c.state == AttemptState.in_progress)
+_SAVE_RESPONSES = update(_items).where(_items.c.id == bindparam("item_id"))
+_ITEMS_WITH_VERSIONS = (select(AttemptItem).where(AttemptItem.attempt_id == bindparam("attempt_id"))
+                        .options(joinedload(AttemptItem.version, innerjoin=True)).order_by(AttemptItem.position)
+                        .execution_options(populate_existing=True))
+
+
 def save_responses(user, attempt: Attempt, form) -> int:
     """Store the responses of the items listed in the form's `items` field; returns how many changed.
 
@@ -169,24 +212,44 @@ def save_responses(user, attempt: Attempt, form) -> int:
         raise DomainError(_("Time is up: answers sent after the deadline are not saved."))
     # Claim the attempt row (a row lock on PostgreSQL) only while it is still open, so a save can
     # never slip in after a concurrent submission graded the attempt.
-    claimed = db.session.execute(
-        update(Attempt).where(Attempt.id == attempt.id, Attempt.state == AttemptState.in_progress)
-        .values(last_saved_at=now).execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != 1:
+    if not _claim(attempt, last_saved_at=now):
         raise DomainError(_("This attempt has already been submitted."))
     wanted = {int(v) for v in form.getlist("items") if str(v).isdigit()}
-    changed = 0
-    for item in attempt.items:
+    changed = []
+    for item in _items_under_claim(attempt):
         if item.id not in wanted:
             continue
         value = parse_response(item, form)
         if value != item.response:
-            item.response = value
-            item.saved_at = now
-            changed += 1
-    db.session.flush()
-    return changed
+            changed.append({"item_id": item.id, "response": value, "saved_at": now})
+    if changed:
+        # One statement for all of them; the loaded items get the same values as the rows.
+        db.session.execute(_SAVE_RESPONSES, changed)
+        by_id = {row["item_id"]: row for row in changed}
+        for item in attempt.items:
+            if item.id in by_id:
+                set_committed_value(item, "response", by_id[item.id]["response"])
+                set_committed_value(item, "saved_at", now)
+    return len(changed)
+
+
+def _claim(attempt: Attempt, **values) -> bool:
+    """UPDATE the attempt's row only while it is open (the row lock that orders saves and the
+    submission); the loaded attempt then carries the values written. False when it was finished."""
+    claimed = db.session.execute(_CLAIM, {"attempt_id": attempt.id, **values}).rowcount
+    if claimed == 1:
+        for name, value in values.items():
+            set_committed_value(attempt, name, value)
+    return claimed == 1
+
+
+def _items_under_claim(attempt: Attempt) -> list[AttemptItem]:
+    """The attempt's items with their versions, read after the claim: on PostgreSQL each statement
+    sees what was committed before it, so saves that finished while this request waited for the
+    row lock are in, and none can start until this transaction ends."""
+    items = db.session.scalars(_ITEMS_WITH_VERSIONS, {"attempt_id": attempt.id}).unique().all()
+    set_committed_value(attempt, "items", list(items))
+    return attempt.items
 
 
 # --- submission -------------------------------------------------------------------------------
@@ -197,22 +260,29 @@ def submit_attempt(attempt_id: int, *, actor=None, auto: bool = False) -> bool:
     The conditional UPDATE is the whole guard: only one transaction can move the row out of
     'in_progress' (PostgreSQL re-checks the WHERE after the winner commits; SQLite serialises).
     """
-    now = clock.now()
     attempt = db.session.get(Attempt, attempt_id)
     if attempt is None:
         return False
+    return _submit(attempt, actor=actor, auto=auto)
+
+
+def save_and_submit(user, attempt: Attempt, form, *, actor=None) -> bool:
+    """Save what the form carries, then submit (the web's submit button): the items read under the
+    save's claim are the ones graded, without reading them twice."""
+    save_responses(user, attempt, form)
+    return _submit(attempt, actor=actor, auto=False, items_read=True)
+
+
+def _submit(attempt: Attempt, *, actor, auto: bool, items_read: bool = False) -> bool:
+    now = clock.now()
     submitted_at = now
     if auto and attempt.deadline_at is not None and attempt.deadline_at < now:
         submitted_at = attempt.deadline_at
-    won = db.session.execute(
-        update(Attempt).where(Attempt.id == attempt_id, Attempt.state == AttemptState.in_progress)
-        .values(state=AttemptState.pending_review, submitted_at=submitted_at, auto_submitted=auto)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if won != 1:
+    if not _claim(attempt, state=AttemptState.pending_review, submitted_at=submitted_at, auto_submitted=auto):
         db.session.refresh(attempt)
         return False
-    db.session.refresh(attempt)
+    if not items_read:  # read by the save under this transaction's claim already
+        _items_under_claim(attempt)
     results.grade_attempt(attempt, actor=actor)
     return True
 

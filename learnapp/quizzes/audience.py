@@ -3,8 +3,22 @@ whose stage is one of the audience stages (no stage chosen: every stage)."""
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, String, and_, cast, exists, false, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    and_,
+    bindparam,
+    cast,
+    exists,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+)
+from sqlalchemy.orm import aliased
 
+from learnapp import request_memo
 from learnapp.accounts.models import User
 from learnapp.db import db
 from learnapp.org.models import Branch
@@ -12,16 +26,37 @@ from learnapp.quizzes.models import Quiz, QuizAudienceBranch, QuizAudiencePerson
 
 
 def includes(quiz: Quiz, user) -> bool:
-    """True when the quiz is meant for this person."""
+    """True when the quiz is meant for this person (one statement, remembered for the request)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    if any(p.user_id == user.id for p in quiz.audience_people):
-        return True
+    return request_memo.remember("quiz_audience", (quiz.id, user.id), lambda: _includes(quiz, user))
+
+
+def _audience_statements():
+    named = exists().where(QuizAudiencePerson.quiz_id == bindparam("quiz_id"),
+                           QuizAudiencePerson.user_id == bindparam("user_id"))
+    # The person's branch lies under an audience branch when its path starts with that branch's
+    # path ("/1/4/9/" under "/1/4/"); paths hold digits and slashes only, safe in a LIKE pattern.
+    audience_branch = aliased(Branch)
+    own_path = select(Branch.path).where(Branch.id == bindparam("branch_id")).scalar_subquery()
+    in_branch = exists().where(QuizAudienceBranch.quiz_id == bindparam("quiz_id"),
+                               audience_branch.id == QuizAudienceBranch.branch_id,
+                               own_path.like(audience_branch.path + literal("%")))
+    return select(named), select(or_(named, in_branch))
+
+
+# Built once (building costs more than running them): named only / named or by branch.
+_NAMED, _NAMED_OR_IN_BRANCH = _audience_statements()
+
+
+def _includes(quiz: Quiz, user) -> bool:
     stages = set(quiz.audience_stages or [])
-    if stages and str(user.stage) not in stages:
-        return False
-    branch_path = user.branch.path
-    return any(branch_path.startswith(a.branch.path) for a in quiz.audience_branches)
+    stmt = _NAMED if stages and str(user.stage) not in stages else _NAMED_OR_IN_BRANCH
+    return bool(db.session.scalar(stmt, {"quiz_id": quiz.id, "user_id": user.id, "branch_id": user.branch_id}))
+
+
+# A memo must not outlive a change to the audience, the quiz's stages, the person or the tree.
+request_memo.depends_on("quiz_audience", Quiz, QuizAudienceBranch, QuizAudiencePerson, User, Branch)
 
 
 def quizzes_for_user(user) -> ColumnElement[bool]:

@@ -93,11 +93,12 @@ def get_quiz_for_learner_or_404(user, quiz_id: int) -> Quiz:
     return quiz
 
 
-def get_own_attempt_or_404(user, attempt_id: int) -> Attempt:
+def get_own_attempt_or_404(user, attempt_id: int, *, items: bool = True) -> Attempt:
     """The person's attempt with its items and their question versions (every page of an attempt
-    shows or grades them all: three statements, whatever the number of questions)."""
-    attempt = db.session.get(Attempt, attempt_id,
-                             options=[selectinload(Attempt.items).selectinload(AttemptItem.version)])
+    shows or grades them all: three statements, whatever the number of questions). `items=False`
+    for saving and submitting, which read the items once they hold the attempt's row."""
+    options = [selectinload(Attempt.items).selectinload(AttemptItem.version)] if items else []
+    attempt = db.session.get(Attempt, attempt_id, options=options)
     if attempt is None or attempt.user_id != user.id:
         abort(404)
     return attempt

@@ -45,8 +45,9 @@ def grade_attempt(attempt: Attempt, *, actor=None) -> None:
             item.fraction = None
         else:
             _set_item_grade(item, fraction)
-    db.session.flush()
-    finish_if_complete(attempt, actor=actor)
+    # One flush writes the items' grades with the attempt's total (finish_if_complete flushes).
+    if not finish_if_complete(attempt, actor=actor):
+        db.session.flush()
 
 
 def _set_item_grade(item: AttemptItem, fraction: Fraction) -> None:

@@ -52,18 +52,22 @@ def quiz_info(quiz_id: int):
 @login_required
 def start(quiz_id: int):
     quiz = get_quiz_for_learner_or_404(current_user, quiz_id)
-    current = attempts.open_attempt(quiz, current_user)
-    if current is not None and attempts.close_if_overdue(current):
-        db.session.commit()  # the old attempt is submitted whatever happens next
     try:
-        attempt = attempts.start_attempt(current_user, quiz)
+        # The id is read before the commit: reading it after would reload the expired row, a
+        # second transaction (and on SQLite a second wait for the write lock) for nothing.
+        attempt_id = attempts.start_attempt(current_user, quiz).id
     except DomainError as exc:
         db.session.rollback()
+        # start_attempt submits an attempt whose time ran out before it refuses a new one; the
+        # rollback undid that, and the old attempt must be submitted whatever happens next.
+        current = attempts.open_attempt(quiz, current_user)
+        if current is not None and attempts.close_if_overdue(current):
+            db.session.commit()
         for message in exc.messages:
             flash(message, "error")
-        return redirect(url_for("quizzes.quiz_info", quiz_id=quiz.id))
+        return redirect(url_for("quizzes.quiz_info", quiz_id=quiz_id))
     db.session.commit()
-    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
 
 
 def _finish_overdue(attempt) -> bool:
@@ -90,7 +94,7 @@ def attempt(attempt_id: int):
 
 
 def _answer(attempt_id: int, action: str):
-    attempt = get_own_attempt_or_404(current_user, attempt_id)
+    attempt = get_own_attempt_or_404(current_user, attempt_id, items=False)
     json = wants_json()
     result_url = url_for("quizzes.result", attempt_id=attempt_id)
     if _finish_overdue(attempt) or attempt.state != AttemptState.in_progress:
@@ -99,9 +103,10 @@ def _answer(attempt_id: int, action: str):
                             "message": _("This attempt has been submitted.")}), 409
         return redirect(result_url)
     try:
-        changed = attempts.save_responses(current_user, attempt, request.form)
         if action == "submit":
-            attempts.submit_attempt(attempt.id, actor=current_user)
+            attempts.save_and_submit(current_user, attempt, request.form, actor=current_user)
+        else:
+            changed = attempts.save_responses(current_user, attempt, request.form)
     except DomainError as exc:
         db.session.rollback()
         if json:
@@ -109,6 +114,8 @@ def _answer(attempt_id: int, action: str):
         for message in exc.messages:
             flash(message, "error")
         return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
+    # Read before the commit, which expires the attempt: reading after it would load it again.
+    seconds_left = attempts.seconds_left(attempt)
     db.session.commit()
     if action == "submit":
         if json:
@@ -117,7 +124,7 @@ def _answer(attempt_id: int, action: str):
         return redirect(result_url)
     if json:
         return jsonify({"state": "in_progress", "saved": changed, "saved_at": clock.now().isoformat(),
-                        "seconds_left": attempts.seconds_left(attempt)})
+                        "seconds_left": seconds_left})
     flash(_("Your answers were saved."), "success")
     return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from learnapp.db import db
 from learnapp.quizzes import attempts, draw, services
-from learnapp.quizzes.models import QuizStatus
+from learnapp.quizzes.models import Attempt, QuizKind, QuizStatus
 from tests.quizzes.helpers import make_category, make_question, make_quiz, opts
 
 
@@ -74,3 +74,32 @@ def test_retired_questions_are_never_drawn(org):
     quiz = make_quiz(org.committee_admin, org.branch_a, [], publish=False)
     services.add_draw_rule(org.committee_admin, quiz, count=5, category=dangzhang)
     assert {p.question_id for p in draw.plan(quiz, 1)} == {q.id for q in in_subtree[10:]}
+
+
+def test_each_start_draws_the_bank_as_it_is_then(org):
+    """Nothing about the bank is kept from one start to the next: an edit or a retirement counts
+    from the next attempt on (and never changes an attempt already started)."""
+    from tests.quizzes.helpers import add_version
+
+    root, dangzhang, other, in_subtree, tagged, _untagged = _bank()
+    quiz = make_quiz(org.committee_admin, org.branch_a, in_subtree[:3], kind=QuizKind.practice, max_attempts=None)
+    services.add_draw_rule(org.committee_admin, quiz, count=2, category=root, tag="纪律")
+    first = attempts.start_attempt(org.learner_a, quiz)
+    attempts.submit_attempt(first.id)
+    db.session.commit()
+    given = {i.question_id: i.question_version_id for i in first.items}
+    edited = add_version(in_subtree[0], "single", "改过的题干", options=opts(("A", "对", 100), ("B", "错", 0)), points=3)
+    in_subtree[1].retired = True
+    for question in tagged[:5]:
+        question.retired = True  # one tagged question is left for the draw of two
+    db.session.commit()
+    second = attempts.start_attempt(org.learner_a, quiz)
+    db.session.commit()
+    now_given = {i.question_id: i for i in second.items}
+    assert now_given[in_subtree[0].id].question_version_id == edited.id
+    assert now_given[in_subtree[0].id].option_order == ["A", "B"] and now_given[in_subtree[0].id].points == 3
+    assert in_subtree[1].id not in now_given
+    assert set(now_given) == {in_subtree[0].id, in_subtree[2].id, tagged[5].id}
+    assert second.max_score_hundredths == (3 + 1 + 1) * 100
+    db.session.expire_all()
+    assert {i.question_id: i.question_version_id for i in db.session.get(Attempt, first.id).items} == given

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
+
+from learnapp.sqlite_gate import GatedConnection
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -64,14 +68,39 @@ def _wants_write_lock() -> bool:
     # Requests that may write take SQLite's write lock when their transaction begins: a deferred
     # transaction that later upgrades to a writer fails with "database is locked" under load.
     if has_request_context():
-        return request.method not in ("GET", "HEAD", "OPTIONS")
+        return request.method not in ("GET", "HEAD", "OPTIONS") and not g.get("db_reading_first")
     return True
+
+
+@contextmanager
+def reading_first():
+    """Run the block's reads in a transaction of their own, ended before the request's writing one.
+
+    For what every request reads before its view runs (the signed-in person): on SQLite a writing
+    request would otherwise take the database's single write lock at that first read and hold it
+    through all the per-request work, so other workers' writes wait longer. Used only at the start
+    of a request (no transaction open yet; else the block simply joins it). Objects read stay
+    loaded: the commit does not expire them (nothing was written).
+    """
+    session = db.session()
+    if session.in_transaction() or db.engine.dialect.name != "sqlite":
+        yield
+        return
+    g.db_reading_first = True
+    try:
+        yield
+    finally:
+        g.db_reading_first = False
+        keep, session.expire_on_commit = session.expire_on_commit, False
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = keep
 
 
 @event.listens_for(Engine, "connect")
 def _sqlite_on_connect(dbapi_connection, connection_record):
-    module = type(dbapi_connection).__module__
-    if not module.startswith("sqlite3"):
+    if not isinstance(dbapi_connection, sqlite3.Connection):
         return
     # Let SQLAlchemy's "begin" event below emit BEGIN itself.
     dbapi_connection.isolation_level = None
@@ -88,7 +117,18 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
 def _sqlite_on_begin(conn):
     if conn.dialect.name != "sqlite":
         return
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if _wants_write_lock() else "BEGIN")
+    if not _wants_write_lock():
+        conn.exec_driver_sql("BEGIN")
+        return
+    raw = conn.connection.dbapi_connection
+    if isinstance(raw, GatedConnection):
+        raw.take_gate(conn.connection.info.get("busy_timeout_ms", 15000) / 1000)
+    try:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:
+        if isinstance(raw, GatedConnection):
+            raw.release_gate()
+        raise
 
 
 def is_postgres() -> bool:

@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import aliased, contains_eager
 
 from learnapp import clock, security
-from learnapp.db import db
+from learnapp.db import db, reading_first
 
 
 def init_app(app, login_manager) -> None:
@@ -33,7 +33,8 @@ def init_app(app, login_manager) -> None:
         user_id, _, epoch = token.partition(":")
         if not user_id.isdigit():
             return None
-        rows = db.session.execute(_user_statement(), {"user_id": int(user_id)}).all()
+        with reading_first():
+            rows = db.session.execute(_user_statement(), {"user_id": int(user_id)}).all()
         user = rows[0][0] if rows else None
         if user is None or not user.active or user.session_epoch != epoch:
             return None

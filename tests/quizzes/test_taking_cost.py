@@ -47,8 +47,9 @@ def _attempt_id(response) -> int:
 
 
 def _begins(counted) -> int:
-    # SQLite shows each transaction's BEGIN; PostgreSQL's driver begins implicitly (none shown).
-    return sum(1 for s in counted.statements if s.lstrip().upper().startswith("BEGIN"))
+    """Writing transactions. SQLite shows each BEGIN (the signed-in person is read first in a plain
+    BEGIN of its own, db.reading_first); PostgreSQL's driver begins implicitly (none shown)."""
+    return sum(1 for s in counted.statements if s.lstrip().upper().startswith("BEGIN IMMEDIATE"))
 
 
 def _take(app, client, db, quiz) -> dict:

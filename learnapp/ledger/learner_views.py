@@ -28,8 +28,9 @@ def _year_arg() -> int:
     return year if year and 2000 <= year <= today.year + 1 else today.year
 
 
-# Lines of the year's ledger shown per page, newest first (an active reader has some 200 a year).
-LINES_PER_PAGE = 50
+# Lines of the year's ledger shown per page, newest first (an active reader has some 200 a year):
+# a phone screen or two of them; every line costs render time on the most-visited learner page.
+LINES_PER_PAGE = 20
 
 
 class LinePages(PageInfo):

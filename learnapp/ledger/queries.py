@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Select, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import Select, and_, bindparam, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from learnapp.accounts.models import User
@@ -133,12 +133,17 @@ def year_summary(user_id: int, year: int) -> dict:
             "lines": sum(int(n) for _c, _v, n in by_category)}
 
 
+# The stored totals hold one row per person and year with entries (the triggers drop a row whose
+# last entry goes), so the list of years is a primary-key range read. Built once: see rules.py.
+_YEARS_OF = (
+    select(LedgerYearTotal.year, LedgerYearTotal.total_hundredths)
+    .where(LedgerYearTotal.user_id == bindparam("user_id")).order_by(LedgerYearTotal.year.desc())
+)
+
+
 def years_of(user_id: int) -> list[tuple[int, int]]:
     """(year, total) for every year the person has entries in, newest first."""
-    return [(int(y), int(t)) for y, t in db.session.execute(
-        select(LedgerEntry.year, func.sum(LedgerEntry.credit_hundredths))
-        .where(LedgerEntry.user_id == user_id).group_by(LedgerEntry.year).order_by(LedgerEntry.year.desc())
-    ).all()]
+    return [(int(y), int(t)) for y, t in db.session.execute(_YEARS_OF, {"user_id": user_id}).all()]
 
 
 def daily_totals(user_id: int, year: int) -> list[tuple[date, int]]:

@@ -109,6 +109,9 @@ def test_stored_totals_equal_entry_sums(app, clock, org, ops, deletions, updates
         assert queries.totals_differences() == []
         for (user_id, year), (total, _on, _off, _n) in expected.items():
             assert queries.year_total(user_id, year) == total
+        for person in people:  # the progress page's list of years, newest first
+            assert queries.years_of(person.id) == sorted(
+                ((y, t) for (u, y), (t, _on, _off, _n) in expected.items() if u == person.id), reverse=True)
     finally:
         db.session.rollback()
 

@@ -25,15 +25,18 @@ def _offline_sum():
     return func.coalesce(func.sum(case((LedgerEntry.category.in_(_ONLINE), 0), else_=LedgerEntry.credit_hundredths)), 0)
 
 
+# Built once: every crediting heartbeat asks, and building the select costs several times what
+# running it does. The year is always the year of the day; naming it lets the (user, year, day)
+# index seek.
+_ONLINE_CREDIT_ON = select(func.coalesce(func.sum(LedgerEntry.credit_hundredths), 0)).where(
+    LedgerEntry.user_id == bindparam("user_id"), LedgerEntry.year == bindparam("year"),
+    LedgerEntry.occurred_on == bindparam("day"), LedgerEntry.category.in_(_ONLINE),
+)
+
+
 def online_credit_on(user_id: int, day: date) -> int:
     """Hundredths already credited for online study on that local day (for the daily cap)."""
-    return db.session.scalar(
-        select(func.coalesce(func.sum(LedgerEntry.credit_hundredths), 0)).where(
-            # The year is always the year of the day; naming it lets the (user, year, day) index seek.
-            LedgerEntry.user_id == user_id, LedgerEntry.year == day.year, LedgerEntry.occurred_on == day,
-            LedgerEntry.category.in_(_ONLINE)
-        )
-    ) or 0
+    return db.session.execute(_ONLINE_CREDIT_ON, {"user_id": user_id, "year": day.year, "day": day}).scalar() or 0
 
 
 def year_total(user_id: int, year: int) -> int:

@@ -86,6 +86,8 @@ def create_statements(dialect: str, online: Iterable[str]) -> list[str]:
             f"BEGIN {_subtract(online)} {_add(online, '')} END",
             f"CREATE TRIGGER {delete} AFTER DELETE ON ledger_entries BEGIN {_subtract(online)} END",
         ]
+    # learnapp runs on SQLite and PostgreSQL only; on any other database the totals could not be
+    # kept, so creating the schema stops here instead of leaving reports silently wrong.
     raise NotImplementedError(f"ledger_year_totals triggers for {dialect}")
 
 

@@ -19,8 +19,7 @@ The rule (documented for learners on the reading page and in the README):
    `read:<user>:<material>:<year>:<cumulative hundredths>`, so the database itself refuses a
    second grant of the same step. The material is completed when its full credit is granted.
 5. Online credit per local day is capped by `rules.daily_online_cap`, less what the ledger already
-   holds for that day (the sum of `ledger.queries.online_credit_on`; `reading_rows.online_credit_on`
-   reads it on the heartbeat's hot path). Time read while the day's cap is used up
+   holds for that day (`ledger.queries.online_credit_on`). Time read while the day's cap is used up
    does not count, and time that a cap cut short does not carry over to another day.
 6. External links (kind "link") are not timed: reading on another site cannot be measured.
 """
@@ -39,6 +38,7 @@ from learnapp import clock
 from learnapp.accounts.models import User
 from learnapp.db import db, is_postgres
 from learnapp.errors import DomainError
+from learnapp.ledger import queries as ledger_queries
 from learnapp.ledger import services as ledger_services
 from learnapp.ledger.models import Category
 from learnapp.ledger.rules import YearRules, rules_for_year
@@ -224,7 +224,7 @@ def _credit_day(user_id: int, material: Material | TimedMaterial, day: date, sec
         progress.completed_at = now
         return
     cap = rules_for_year(year).daily_online_cap
-    remaining = None if cap is None else cap - reading_rows.online_credit_on(user_id, day)
+    remaining = None if cap is None else cap - ledger_queries.online_credit_on(user_id, day)
     if remaining is not None and remaining <= 0:
         result.capped = True
         return

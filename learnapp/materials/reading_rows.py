@@ -16,13 +16,12 @@ the outer join that finds it, so there it is read by a statement of its own.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Row, and_, bindparam, func, select, update
+from sqlalchemy import Row, and_, bindparam, select, update
 
 from learnapp.db import db, is_postgres
-from learnapp.ledger.models import ONLINE_CATEGORIES, LedgerEntry
 from learnapp.materials.models import (
     Material,
     MaterialKind,
@@ -161,18 +160,3 @@ def find_progress(user_id: int, material_id: int, year: int) -> ProgressRow | No
     row = db.session.execute(_progress_statement(is_postgres()),
                              {"user_id": user_id, "material_id": material_id, "year": year}).first()
     return None if row is None else ProgressRow(row.id, row)
-
-
-@cache
-def _online_credit_statement():
-    return (select(func.coalesce(func.sum(LedgerEntry.credit_hundredths), 0))
-            .where(LedgerEntry.user_id == bindparam("user_id"), LedgerEntry.year == bindparam("year"),
-                   LedgerEntry.occurred_on == bindparam("day"),
-                   LedgerEntry.category.in_(sorted(c.value for c in ONLINE_CATEGORIES))))
-
-
-def online_credit_on(user_id: int, day: date) -> int:
-    """Hundredths credited for online study on the local day, for the daily cap: the sum of
-    `ledger.queries.online_credit_on`, with its statement built once (building it each time costs
-    about five times as much as running it, and every heartbeat asks)."""
-    return db.session.execute(_online_credit_statement(), {"user_id": user_id, "year": day.year, "day": day}).scalar() or 0

@@ -64,6 +64,11 @@ class CreatedAtMixin:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
 
+# How long a SQLite writer waits for the write gate, then as long again for SQLite's own lock
+# (a connection record's info["busy_timeout_ms"] overrides it, e.g. in tests).
+BUSY_TIMEOUT_MS = 15000
+
+
 def _wants_write_lock() -> bool:
     # Requests that may write take SQLite's write lock when their transaction begins: a deferred
     # transaction that later upgrades to a writer fails with "database is locked" under load.
@@ -108,7 +113,7 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    timeout = getattr(connection_record, "info", {}).get("busy_timeout_ms", 15000)
+    timeout = getattr(connection_record, "info", {}).get("busy_timeout_ms", BUSY_TIMEOUT_MS)
     cursor.execute(f"PRAGMA busy_timeout={int(timeout)}")
     cursor.close()
 
@@ -122,7 +127,7 @@ def _sqlite_on_begin(conn):
         return
     raw = conn.connection.dbapi_connection
     if isinstance(raw, GatedConnection):
-        raw.take_gate(conn.connection.info.get("busy_timeout_ms", 15000) / 1000)
+        raw.take_gate(conn.connection.info.get("busy_timeout_ms", BUSY_TIMEOUT_MS) / 1000)
     try:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
     except BaseException:

@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 
 from flask import g, has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, MetaData, event, inspect
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, make_transient_to_detached, mapped_column
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.types import TypeDecorator
 
 from learnapp.sqlite_gate import GatedConnection
@@ -73,19 +74,23 @@ def _wants_write_lock() -> bool:
     # Requests that may write take SQLite's write lock when their transaction begins: a deferred
     # transaction that later upgrades to a writer fails with "database is locked" under load.
     if has_request_context():
-        return request.method not in ("GET", "HEAD", "OPTIONS") and not g.get("db_reading_first")
+        return request.method not in ("GET", "HEAD", "OPTIONS")
     return True
 
 
 @contextmanager
 def reading_first():
-    """Run the block's reads in a transaction of their own, ended before the request's writing one.
+    """Run the block's reads before the request's transaction begins, on the same connection.
 
     For what every request reads before its view runs (the signed-in person): on SQLite a writing
     request would otherwise take the database's single write lock at that first read and hold it
-    through all the per-request work, so other workers' writes wait longer. Used only at the start
-    of a request (no transaction open yet; else the block simply joins it). Objects read stay
-    loaded: the commit does not expire them (nothing was written).
+    through all the per-request work, so other workers' writes wait longer. On SQLite the block's
+    statements run in autocommit mode (no BEGIN: each read is its own snapshot, see
+    `_sqlite_on_begin`), and when the block ends the request's transaction is opened on the same
+    connection, BEGIN IMMEDIATE for a writing request. Ending a read transaction with a COMMIT
+    instead and starting another (returning the connection to the pool and checking it out again)
+    costs more than the person's query itself. Objects read stay loaded. Used only at the start
+    of a request (no transaction open yet; else the block simply joins it).
     """
     session = db.session()
     if session.in_transaction() or db.engine.dialect.name != "sqlite":
@@ -96,11 +101,8 @@ def reading_first():
         yield
     finally:
         g.db_reading_first = False
-        keep, session.expire_on_commit = session.expire_on_commit, False
-        try:
-            session.commit()
-        finally:
-            session.expire_on_commit = keep
+    if session.in_transaction():  # the block read something: its connection has no BEGIN yet
+        _begin_sqlite(session.connection())
 
 
 @event.listens_for(Engine, "connect")
@@ -122,14 +124,23 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
 def _sqlite_on_begin(conn):
     if conn.dialect.name != "sqlite":
         return
-    if not _wants_write_lock():
-        conn.exec_driver_sql("BEGIN")
-        return
+    if has_request_context() and g.get("db_reading_first"):
+        return  # autocommit reads; reading_first() emits BEGIN when its block ends
+    _begin_sqlite(conn)
+
+
+def _begin_sqlite(conn) -> None:
+    """BEGIN on the connection's sqlite3 connection: IMMEDIATE, after the write gate, when the
+    transaction may write. Sent to the driver directly: nothing here needs SQLAlchemy's
+    statement machinery, which costs more than the BEGIN itself."""
     raw = conn.connection.dbapi_connection
+    if not _wants_write_lock():
+        raw.execute("BEGIN")
+        return
     if isinstance(raw, GatedConnection):
         raw.take_gate(conn.connection.info.get("busy_timeout_ms", BUSY_TIMEOUT_MS) / 1000)
     try:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        raw.execute("BEGIN IMMEDIATE")
     except BaseException:
         if isinstance(raw, GatedConnection):
             raw.release_gate()
@@ -139,3 +150,28 @@ def _sqlite_on_begin(conn):
 def is_postgres() -> bool:
     """True when the bound engine is PostgreSQL (for row locks and advisory locks)."""
     return db.engine.dialect.name == "postgresql"
+
+
+def attach_loaded(model, values) -> object:
+    """The persistent `model` instance of a row read with a Core statement, as if the ORM had
+    loaded it: clean, in the session's identity map (the one already there when it was loaded
+    before). `values`: the row's column values by attribute key (all of the table's columns).
+
+    For the hottest reads (the signed-in person on every request): the ORM's loading machinery
+    costs several times the query; this fills the instance the way a load does, through the
+    public `make_transient_to_detached` (history reset, no pending changes) and `Session.add`."""
+    session = db.session()
+    mapper = model.__mapper__
+    key = mapper.identity_key_from_primary_key([values[mapper.get_property_by_column(c).key] for c in mapper.primary_key])
+    present = session.identity_map.get(key)
+    if present is not None:
+        # Loaded earlier in this session and expired since (a commit): refresh what is missing
+        # from the row, as a load would; attributes changed and not yet flushed are kept.
+        for name in inspect(present).unloaded & values.keys():
+            set_committed_value(present, name, values[name])
+        return present
+    instance = mapper.class_manager.new_instance()
+    instance.__dict__.update(values)
+    make_transient_to_detached(instance)
+    session.add(instance)
+    return instance

@@ -7,7 +7,7 @@
 or, for a page as a signed-in person sees it: `statements_of_get(client, "/reading/")`.
 
 Counts every statement the engine executes (a `before_cursor_execute` listener on `db.engine`),
-including SQLite's explicit BEGIN. `statements` keeps them in order; `report()` groups them by
+except SQLite's BEGIN, which learnapp.db sends to the driver directly. `statements` keeps them in order; `report()` groups them by
 shape (numbers and bound values stripped) with how often each ran, most frequent first, so a
 query per row stands out in an assertion message.
 """

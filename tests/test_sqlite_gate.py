@@ -4,11 +4,12 @@ before it takes the write lock (learnapp/sqlite_gate.py, db.reading_first)."""
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 
 import pytest
+from sqlalchemy import event
 
 from learnapp.sqlite_gate import GatedConnection
-from tests.query_counter import count_queries
 
 
 @pytest.fixture
@@ -76,10 +77,43 @@ def test_a_gate_not_obtained_in_time_leaves_the_wait_to_sqlite(tmp_path):
     second.close()
 
 
-def test_a_writing_request_reads_the_person_before_taking_the_write_lock(app, client, login, org, sqlite_only):
+@contextmanager
+def sqlite_trace(engine):
+    """Every statement SQLite itself runs while the block runs, BEGINs included (they go to the
+    driver directly, past SQLAlchemy's statement events), in order."""
+    seen: list[str] = []
+
+    def on_checkout(dbapi_connection, record, proxy):
+        dbapi_connection.set_trace_callback(lambda sql: seen.append(" ".join(sql.split())))
+
+    def on_checkin(dbapi_connection, record):
+        dbapi_connection.set_trace_callback(None)
+
+    event.listen(engine, "checkout", on_checkout)
+    event.listen(engine, "checkin", on_checkin)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "checkout", on_checkout)
+        event.remove(engine, "checkin", on_checkin)
+
+
+def test_a_writing_request_reads_the_person_before_taking_the_write_lock(app, db, client, login, org, sqlite_only):
     login(org.learner_a)
-    with count_queries() as counted:
-        client.post("/account/language", data={"language": "en"})
-    statements = [" ".join(s.split()) for s in counted.statements]
-    assert statements[0] == "BEGIN" and "FROM users" in statements[1], counted.report()
-    assert "BEGIN IMMEDIATE" not in statements[:2]
+    with sqlite_trace(db.engine) as statements:
+        assert client.post("/language", data={"locale": "en"}).status_code == 302
+    person = next(i for i, s in enumerate(statements) if "FROM users" in s)
+    assert not any(s.startswith("BEGIN") for s in statements[:person]), statements  # read in autocommit
+    begin = statements.index("BEGIN IMMEDIATE")
+    write = next(i for i, s in enumerate(statements) if s.startswith("UPDATE users"))
+    assert person < begin < write, statements
+    assert statements.count("BEGIN IMMEDIATE") == 1 and not any(s == "BEGIN" for s in statements), statements
+
+
+def test_a_reading_request_reads_in_one_deferred_transaction(app, db, client, login, org, sqlite_only):
+    login(org.learner_a)
+    with sqlite_trace(db.engine) as statements:
+        assert client.get("/account").status_code == 200
+    begins = [s for s in statements if s.startswith("BEGIN")]
+    assert begins == ["BEGIN"], statements
+    assert next(i for i, s in enumerate(statements) if "FROM users" in s) < statements.index("BEGIN"), statements

@@ -14,10 +14,10 @@ from flask import flash, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import aliased, contains_eager
+from sqlalchemy.orm.attributes import set_committed_value
 
 from learnapp import clock, security
-from learnapp.db import db, reading_first
+from learnapp.db import attach_loaded, db, reading_first
 
 
 def init_app(app, login_manager) -> None:
@@ -34,14 +34,10 @@ def init_app(app, login_manager) -> None:
         if not user_id.isdigit():
             return None
         with reading_first():
-            rows = db.session.execute(_user_statement(), {"user_id": int(user_id)}).all()
-        user = rows[0][0] if rows else None
-        if user is None or not user.active or user.session_epoch != epoch:
+            rows = db.session.connection().execute(_user_statement(), {"user_id": int(user_id)}).all()
+        if not rows or not rows[0].active or rows[0].session_epoch != epoch:
             return None
-        # Every page asks for the person's roles (menu, permission checks) and most show their
-        # branch: both came with the user, so neither costs a statement of its own.
-        security.remember_role_paths(user.id, [(role, path) for _user, role, path in rows if role is not None])
-        return user
+        return _signed_in_person(rows)
 
     @app.before_request
     def enforce_session_limits():
@@ -68,17 +64,40 @@ def init_app(app, login_manager) -> None:
 
 @cache
 def _user_statement():
-    """The signed-in person with their branch and the (role, branch path) of each grant: one row
-    per grant, or one row without a role. Built once: building it costs more than running it."""
+    """The signed-in person's row, their branch's row and the (role, branch path) of each grant:
+    one row per grant, or one row without a role. Plain columns, not ORM entities: on every
+    request, the ORM's loading of the same rows costs several times the query. Built once."""
     from learnapp.accounts.models import RoleGrant, User
     from learnapp.org.models import Branch
 
-    granted_on = aliased(Branch, name="granted_on")
-    return (select(User, RoleGrant.role, granted_on.path)
-            .join(User.branch).options(contains_eager(User.branch))
-            .outerjoin(RoleGrant, RoleGrant.user_id == User.id)
-            .outerjoin(granted_on, granted_on.id == RoleGrant.branch_id)
-            .where(User.id == bindparam("user_id")).order_by(RoleGrant.id))
+    users, branches, grants = User.__table__, Branch.__table__, RoleGrant.__table__
+    granted_on = branches.alias("granted_on")
+    return (select(users, *(column.label(f"branch__{column.key}") for column in branches.c),
+                   grants.c.role.label("grant_role"), granted_on.c.path.label("grant_path"))
+            .join(branches, branches.c.id == users.c.branch_id)
+            .outerjoin(grants, grants.c.user_id == users.c.id)
+            .outerjoin(granted_on, granted_on.c.id == grants.c.branch_id)
+            .where(users.c.id == bindparam("user_id")).order_by(grants.c.id))
+
+
+def _signed_in_person(rows):
+    """The User (with its branch) of the rows of `_user_statement`, as session instances; the
+    person's (role, path) pairs are kept for the request (the menu and every permission check)."""
+    from learnapp.accounts.models import User
+    from learnapp.org.models import Branch
+
+    row = rows[0]._mapping
+    user = attach_loaded(User, {key: row[column] for key, column in _columns(User)})
+    branch = attach_loaded(Branch, {key: row[f"branch__{column}"] for key, column in _columns(Branch)})
+    set_committed_value(user, "branch", branch)
+    security.remember_role_paths(user.id, [(r.grant_role, r.grant_path) for r in rows if r.grant_role is not None])
+    return user
+
+
+@cache
+def _columns(model) -> tuple[tuple[str, str], ...]:
+    """(attribute key, column name) of each column of the model's table."""
+    return tuple((model.__mapper__.get_property_by_column(column).key, column.key) for column in model.__table__.c)
 
 
 def start_session(user) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import cache
 
 from flask import g, has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
@@ -150,6 +151,28 @@ def _begin_sqlite(conn) -> None:
 def is_postgres() -> bool:
     """True when the bound engine is PostgreSQL (for row locks and advisory locks)."""
     return db.engine.dialect.name == "postgresql"
+
+
+@cache
+def attribute_keys(model) -> tuple[str, ...]:
+    """The attribute key of each column of the model's table, in the table's column order."""
+    return tuple(model.__mapper__.get_property_by_column(column).key for column in model.__table__.c)
+
+
+def loaded_rows(statement, params: dict, *models) -> list:
+    """Run a Core statement that selects the whole table of each model in turn
+    (`select(*A.__table__.c, *B.__table__.c)`, joins and filters on table columns too) and give
+    each row's instances as the ORM would (one instance, or a tuple for several models), at a
+    fraction of the ORM's loading cost: for the reads every page or heartbeat makes."""
+    keys = [attribute_keys(model) for model in models]
+    result = []
+    for row in db.session.execute(statement, params):
+        start, loaded = 0, []
+        for model, names in zip(models, keys, strict=True):
+            loaded.append(attach_loaded(model, dict(zip(names, row[start:start + len(names)], strict=True))))
+            start += len(names)
+        result.append(loaded[0] if len(models) == 1 else tuple(loaded))
+    return result
 
 
 def attach_loaded(model, values) -> object:

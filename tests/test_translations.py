@@ -50,3 +50,18 @@ def test_a_domain_page_prefers_its_own_wording(app):
     with app.test_request_context("/login", headers={"Accept-Language": "zh-CN"}):
         app.preprocess_request()
         assert gettext(word) == core_catalog[word]
+
+
+def test_templates_gettext_translates_escapes_and_formats(app):
+    """`_()` in templates: translated in the request's language, the variables escaped in HTML
+    (not in plain text), always a %-format like Jinja's own new-style gettext."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale("zh_CN"):
+        assert render_template_string("{{ _('Log in') }}") not in ("Log in", "")
+    with app.test_request_context(), force_locale("en"):
+        html = app.jinja_env.from_string("{{ _('Hello %(name)s, 100%%', name=who) }}|{{ gettext('Log in') }}")
+        assert html.render(who="<b>") == "Hello &lt;b&gt;, 100%|Log in"
+        text = app.jinja_env.from_string("{% autoescape false %}{{ _('Hello %(name)s', name=who) }}{% endautoescape %}")
+        assert text.render(who="<b>") == "Hello <b>"

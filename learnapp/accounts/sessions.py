@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from learnapp import clock, security
-from learnapp.db import attach_loaded, db, reading_first
+from learnapp.db import attach_loaded, attribute_keys, db, reading_first
 
 
 def init_app(app, login_manager) -> None:
@@ -86,18 +86,13 @@ def _signed_in_person(rows):
     from learnapp.accounts.models import User
     from learnapp.org.models import Branch
 
-    row = rows[0]._mapping
-    user = attach_loaded(User, {key: row[column] for key, column in _columns(User)})
-    branch = attach_loaded(Branch, {key: row[f"branch__{column}"] for key, column in _columns(Branch)})
+    row = rows[0]
+    users, branches = len(User.__table__.c), len(Branch.__table__.c)
+    user = attach_loaded(User, dict(zip(attribute_keys(User), row[:users], strict=True)))
+    branch = attach_loaded(Branch, dict(zip(attribute_keys(Branch), row[users:users + branches], strict=True)))
     set_committed_value(user, "branch", branch)
     security.remember_role_paths(user.id, [(r.grant_role, r.grant_path) for r in rows if r.grant_role is not None])
     return user
-
-
-@cache
-def _columns(model) -> tuple[tuple[str, str], ...]:
-    """(attribute key, column name) of each column of the model's table."""
-    return tuple((model.__mapper__.get_property_by_column(column).key, column.key) for column in model.__table__.c)
 
 
 def start_session(user) -> None:

@@ -28,9 +28,11 @@ def _offline_sum():
 # Built once: every crediting heartbeat asks, and building the select costs several times what
 # running it does. The year is always the year of the day; naming it lets the (user, year, day)
 # index seek.
-_ONLINE_CREDIT_ON = select(func.coalesce(func.sum(LedgerEntry.credit_hundredths), 0)).where(
-    LedgerEntry.user_id == bindparam("user_id"), LedgerEntry.year == bindparam("year"),
-    LedgerEntry.occurred_on == bindparam("day"), LedgerEntry.category.in_(_ONLINE),
+# (Table columns: no ORM result handling for a number.)
+_ENTRIES = LedgerEntry.__table__
+_ONLINE_CREDIT_ON = select(func.coalesce(func.sum(_ENTRIES.c.credit_hundredths), 0)).where(
+    _ENTRIES.c.user_id == bindparam("user_id"), _ENTRIES.c.year == bindparam("year"),
+    _ENTRIES.c.occurred_on == bindparam("day"), _ENTRIES.c.category.in_(_ONLINE),
 )
 
 

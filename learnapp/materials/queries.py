@@ -31,7 +31,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from learnapp import clock
 from learnapp.accounts.models import User
-from learnapp.db import db
+from learnapp.db import db, loaded_rows
 from learnapp.materials.models import (
     Attachment,
     LabelKind,
@@ -128,13 +128,19 @@ def facet_tags(actor) -> list[str]:
     ))
 
 
+# The reading page's reads select table columns and attach the rows as loaded instances
+# (db.loaded_rows): the ORM's loading would cost as much as the page's queries themselves.
+
+
 @cache
 def _by_slug_statement() -> Select:
-    return select(Material).where(Material.slug == bindparam("slug"))
+    materials = Material.__table__
+    return select(*materials.c).where(materials.c.slug == bindparam("slug"))
 
 
 def get_by_slug(slug: str) -> Material | None:
-    return db.session.scalar(_by_slug_statement(), {"slug": slug})
+    found = loaded_rows(_by_slug_statement(), {"slug": slug}, Material)
+    return found[0] if found else None
 
 
 # The reading page shows a material's labels and attachments: asked directly with statements
@@ -143,8 +149,9 @@ def get_by_slug(slug: str) -> Material | None:
 
 @cache
 def _labels_statement() -> Select:
-    return (select(MaterialLabel.kind, MaterialLabel.name).where(MaterialLabel.material_id == bindparam("material_id"))
-            .order_by(MaterialLabel.kind, MaterialLabel.position))
+    labels = MaterialLabel.__table__.c
+    return (select(labels.kind, labels.name).where(labels.material_id == bindparam("material_id"))
+            .order_by(labels.kind, labels.position))
 
 
 def labels_of(material_id: int) -> tuple[list[str], list[str]]:
@@ -158,13 +165,15 @@ def labels_of(material_id: int) -> tuple[list[str], list[str]]:
 
 @cache
 def _attachments_statement() -> Select:
-    return (select(Attachment).where(Attachment.material_id == bindparam("material_id"), Attachment.removed_at.is_(None))
-            .order_by(Attachment.id))
+    attachments = Attachment.__table__
+    return (select(*attachments.c)
+            .where(attachments.c.material_id == bindparam("material_id"), attachments.c.removed_at.is_(None))
+            .order_by(attachments.c.id))
 
 
 def attachments_of(material_id: int) -> list[Attachment]:
     """The material's current attachments (as `Material.attachments`)."""
-    return list(db.session.scalars(_attachments_statement(), {"material_id": material_id}))
+    return loaded_rows(_attachments_statement(), {"material_id": material_id}, Attachment)
 
 
 # --- knowledge points (for the quiz wrong-answer notebook) ----------------------------------------
@@ -206,17 +215,18 @@ def _person_params(user: User) -> dict:
 def _assigned_list_ids() -> Select:
     """Ids of the lists with an assignment covering the person in :branch_path of stage :stage:
     assigned to the whole committee or to the person's branch or one above it, for every stage or
-    the person's stage (a person without a stage matches assignments for every stage only)."""
-    in_branch = or_(ReadingListAssignment.branch_id.is_(None),
-                    bindparam("branch_path", type_=String).like(Branch.path + "%"))
-    for_stage = or_(ReadingListAssignment.stage.is_(None), ReadingListAssignment.stage == bindparam("stage"))
-    return (select(ReadingListAssignment.reading_list_id)
-            .outerjoin(Branch, Branch.id == ReadingListAssignment.branch_id)
-            .where(in_branch, for_stage))
+    the person's stage (a person without a stage matches assignments for every stage only).
+    In table columns, so that the reading page's plain statement can use it too."""
+    assignments, branches = ReadingListAssignment.__table__.c, Branch.__table__.c
+    in_branch = or_(assignments.branch_id.is_(None), bindparam("branch_path", type_=String).like(branches.path + "%"))
+    for_stage = or_(assignments.stage.is_(None), assignments.stage == bindparam("stage"))
+    return (select(assignments.reading_list_id)
+            .outerjoin(Branch.__table__, branches.id == assignments.branch_id).where(in_branch, for_stage))
 
 
 def _list_order():
-    return ReadingList.owner_branch_id.is_not(None), ReadingList.title
+    lists = ReadingList.__table__.c
+    return lists.owner_branch_id.is_not(None), lists.title
 
 
 @cache
@@ -235,10 +245,11 @@ def lists_for_user(user: User, year: int) -> list[ReadingList]:
 
 @cache
 def _memberships_statement() -> Select:
-    return (select(ReadingList, ReadingListItem).join(ReadingListItem, ReadingListItem.reading_list_id == ReadingList.id)
-            .where(ReadingList.year == bindparam("year"), ReadingList.active, ReadingList.id.in_(_assigned_list_ids()),
-                   ReadingListItem.material_id == bindparam("material_id"))
-            .order_by(*_list_order(), ReadingList.id))
+    lists, items = ReadingList.__table__, ReadingListItem.__table__
+    return (select(*lists.c, *items.c).join(items, items.c.reading_list_id == lists.c.id)
+            .where(lists.c.year == bindparam("year"), lists.c.active, lists.c.id.in_(_assigned_list_ids()),
+                   items.c.material_id == bindparam("material_id"))
+            .order_by(*_list_order(), lists.c.id))
 
 
 def memberships(user: User, year: int, material: Material) -> list[tuple[ReadingList, ReadingListItem]]:
@@ -246,9 +257,8 @@ def memberships(user: User, year: int, material: Material) -> list[tuple[Reading
     (required flag, due date): one statement."""
     if not material.is_published:
         return []  # a withdrawn material is not asked of anyone
-    rows = db.session.execute(_memberships_statement(),
-                              {"year": year, "material_id": material.id, **_person_params(user)}).all()
-    return [(rl, item) for rl, item in rows]
+    return loaded_rows(_memberships_statement(), {"year": year, "material_id": material.id, **_person_params(user)},
+                       ReadingList, ReadingListItem)
 
 
 def manageable_lists(actor) -> ColumnElement[bool]:
@@ -323,9 +333,9 @@ class ListStatus:
 
 @cache
 def _progress_statement(some: bool) -> Select:
-    stmt = select(ReadingProgress).where(ReadingProgress.user_id == bindparam("user_id"),
-                                         ReadingProgress.year == bindparam("year"))
-    return stmt.where(ReadingProgress.material_id.in_(bindparam("material_ids", expanding=True))) if some else stmt
+    progress = ReadingProgress.__table__
+    stmt = select(*progress.c).where(progress.c.user_id == bindparam("user_id"), progress.c.year == bindparam("year"))
+    return stmt.where(progress.c.material_id.in_(bindparam("material_ids", expanding=True))) if some else stmt
 
 
 def progress_map(user_id: int, year: int, material_ids: list[int] | None = None) -> dict[int, ReadingProgress]:
@@ -333,7 +343,7 @@ def progress_map(user_id: int, year: int, material_ids: list[int] | None = None)
     params = {"user_id": user_id, "year": year}
     if material_ids is not None:
         params["material_ids"] = list(material_ids) or [0]
-    return {p.material_id: p for p in db.session.scalars(_progress_statement(material_ids is not None), params)}
+    return {p.material_id: p for p in loaded_rows(_progress_statement(material_ids is not None), params, ReadingProgress)}
 
 
 def my_lists(user: User, year: int, *, progress: dict[int, ReadingProgress] | None = None) -> list[ListStatus]:

@@ -106,18 +106,20 @@ def close_session_row(session_id: int, now, reason: str) -> None:
 
 @cache
 def _beat_statement(postgres: bool):
-    stmt = (select(ReadingSession.user_id, ReadingSession.last_beat_at, ReadingSession.last_seq, ReadingSession.closed_at,
-                   ReadingSession.close_reason, Material.id.label("material_id"), Material.title, Material.kind,
-                   Material.estimated_minutes, Material.status)
-            .join(Material, Material.id == ReadingSession.material_id)
-            .where(ReadingSession.id == bindparam("session_id")))
+    # Table columns, not mapped attributes: the ORM's result handling would cost as much as the query.
+    sessions, materials, progress = ReadingSession.__table__.c, Material.__table__.c, ReadingProgress.__table__.c
+    stmt = (select(sessions.user_id, sessions.last_beat_at, sessions.last_seq, sessions.closed_at,
+                   sessions.close_reason, materials.id.label("material_id"), materials.title, materials.kind,
+                   materials.estimated_minutes, materials.status)
+            .join_from(ReadingSession.__table__, Material.__table__, materials.id == sessions.material_id)
+            .where(sessions.id == bindparam("session_id")))
     if postgres:
         # Two heartbeats of one session must not both credit the same seconds.
-        return stmt.with_for_update(of=ReadingSession)
-    progress = and_(ReadingProgress.user_id == ReadingSession.user_id,
-                    ReadingProgress.material_id == ReadingSession.material_id, ReadingProgress.year == bindparam("year"))
-    return stmt.outerjoin(ReadingProgress, progress).add_columns(
-        ReadingProgress.id.label("progress_id"), *(getattr(ReadingProgress, name) for name in PROGRESS_VALUES))
+        return stmt.with_for_update(of=ReadingSession.__table__)
+    same = and_(progress.user_id == sessions.user_id, progress.material_id == sessions.material_id,
+                progress.year == bindparam("year"))
+    return stmt.outerjoin(ReadingProgress.__table__, same).add_columns(
+        progress.id.label("progress_id"), *(progress[name] for name in PROGRESS_VALUES))
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,9 +151,10 @@ def beat_row(session_id: int, year: int) -> BeatRow | None:
 
 @cache
 def _progress_statement(postgres: bool):
-    stmt = (select(ReadingProgress.id, *(getattr(ReadingProgress, name) for name in PROGRESS_VALUES))
-            .where(ReadingProgress.user_id == bindparam("user_id"), ReadingProgress.material_id == bindparam("material_id"),
-                   ReadingProgress.year == bindparam("year")))
+    progress = ReadingProgress.__table__.c
+    stmt = (select(progress.id, *(progress[name] for name in PROGRESS_VALUES))
+            .where(progress.user_id == bindparam("user_id"), progress.material_id == bindparam("material_id"),
+                   progress.year == bindparam("year")))
     return stmt.with_for_update() if postgres else stmt
 
 

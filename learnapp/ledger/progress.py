@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
+from markupsafe import Markup
 from sqlalchemy import bindparam, func, literal_column, select, union_all
 
 from learnapp import clock
@@ -169,8 +170,21 @@ def _chart(points: list[tuple[date, int]], p: Progress, start: date, days_in_yea
         "pace": f"0,{CHART_H} {CHART_W},{y(p.requirement)}",
         "target_y": y(p.requirement),
         "today_x": x(p.today) if p.is_current else None,
-        "months": [(x(date(p.year, m, 1)), m) for m in range(1, 13)],
+        "grid": _month_grid(p.year),
     }
+
+
+@lru_cache(maxsize=16)
+def _month_grid(year: int) -> Markup:
+    """The chart's month lines and numbers: the same for every page of the year, so drawn once
+    (numbers only, nothing to escape)."""
+    days_in_year = (date(year, 12, 31) - date(year, 1, 1)).days + 1
+    parts = []
+    for month in range(1, 13):
+        x = (date(year, month, 1) - date(year, 1, 1)).days * CHART_W // days_in_year
+        parts.append(f'<line class="grid" x1="{x}" y1="0" x2="{x}" y2="{CHART_H}"/>'
+                     f'<text class="axis" x="{x + 2}" y="{CHART_H + 14}">{month}</text>')
+    return Markup("".join(parts))
 
 
 class Line(NamedTuple):

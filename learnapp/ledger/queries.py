@@ -140,9 +140,10 @@ def year_summary(user_id: int, year: int) -> dict:
 
 # The stored totals hold one row per person and year with entries (the triggers drop a row whose
 # last entry goes), so the list of years is a primary-key range read. Built once: see rules.py.
+_YEAR_TOTALS = LedgerYearTotal.__table__.c
 _YEARS_OF = (
-    select(LedgerYearTotal.year, LedgerYearTotal.total_hundredths)
-    .where(LedgerYearTotal.user_id == bindparam("user_id")).order_by(LedgerYearTotal.year.desc())
+    select(_YEAR_TOTALS.year, _YEAR_TOTALS.total_hundredths)
+    .where(_YEAR_TOTALS.user_id == bindparam("user_id")).order_by(_YEAR_TOTALS.year.desc())
 )
 
 

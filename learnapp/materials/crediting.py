@@ -32,7 +32,6 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from learnapp import clock
 from learnapp.accounts.models import User
@@ -43,7 +42,7 @@ from learnapp.ledger import services as ledger_services
 from learnapp.ledger.models import Category
 from learnapp.ledger.rules import YearRules, rules_for_year
 from learnapp.materials import reading_rows
-from learnapp.materials.models import Material, MaterialKind, ReadingProgress, ReadingSession
+from learnapp.materials.models import Material, MaterialKind, ReadingSession
 from learnapp.materials.queries import can_see_material
 from learnapp.materials.reading_rows import ProgressRow, TimedMaterial
 
@@ -192,15 +191,7 @@ def _split_by_day(start: datetime, end: datetime) -> list[tuple[date, int]]:
 def _progress_for(user_id: int, material_id: int, year: int) -> ProgressRow:
     """The person's progress row of the material and year, created (all zero) on the first read."""
     progress = reading_rows.find_progress(user_id, material_id, year)
-    if progress is not None:
-        return progress
-    try:
-        with db.session.begin_nested():
-            created = ReadingProgress(user_id=user_id, material_id=material_id, year=year)
-            db.session.add(created)
-    except IntegrityError:  # created at the same moment by another request of the same person
-        return reading_rows.find_progress(user_id, material_id, year)
-    return ProgressRow(created.id, created)
+    return progress if progress is not None else reading_rows.create_progress(user_id, material_id, year)
 
 
 def _ceil_div(a: int, b: int) -> int:

@@ -18,8 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from types import SimpleNamespace
 
 from sqlalchemy import Row, and_, bindparam, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from learnapp.db import db, is_postgres
 from learnapp.materials.models import (
@@ -156,6 +159,30 @@ def _progress_statement(postgres: bool):
             .where(progress.user_id == bindparam("user_id"), progress.material_id == bindparam("material_id"),
                    progress.year == bindparam("year")))
     return stmt.with_for_update() if postgres else stmt
+
+
+# A new progress row starts at zero in every counter (first_read_at and the like stay empty).
+_NEW_PROGRESS = SimpleNamespace(**{name: (None if name.endswith("_at") else 0) for name in PROGRESS_VALUES})
+
+
+@cache
+def _create_progress_statement(postgres: bool):
+    table = ReadingProgress.__table__
+    insert = postgresql_insert if postgres else sqlite_insert
+    return (insert(table).values(user_id=bindparam("user_id"), material_id=bindparam("material_id"),
+                                 year=bindparam("year"))
+            .on_conflict_do_nothing(index_elements=["user_id", "material_id", "year"]).returning(table.c.id))
+
+
+def create_progress(user_id: int, material_id: int, year: int) -> ProgressRow:
+    """The person's progress row of the material and year, created all zero unless another
+    request of the same person created it a moment ago (then that one, read and locked).
+    One INSERT … ON CONFLICT DO NOTHING, not a savepoint around an ORM insert."""
+    params = {"user_id": user_id, "material_id": material_id, "year": year}
+    new_id = db.session.execute(_create_progress_statement(is_postgres()), params).scalar()
+    if new_id is None:
+        return find_progress(user_id, material_id, year)
+    return ProgressRow(new_id, _NEW_PROGRESS)
 
 
 def find_progress(user_id: int, material_id: int, year: int) -> ProgressRow | None:

@@ -101,3 +101,18 @@ def test_the_daily_online_credit_is_the_ledgers(org, clock, db):
     for user, on, expected in ((org.learner_a, day, 125), (org.learner_a, day - timedelta(days=1), 25),
                                (org.learner_b, day, 75), (org.learner_c, day, 0)):
         assert ledger_queries.online_credit_on(user.id, on) == expected
+
+
+def test_a_progress_row_created_twice_is_the_same_row(app, org, db):
+    """Two requests of one person creating the same progress row: the second gets the first's
+    row (INSERT … ON CONFLICT DO NOTHING, then a read), with its values, not an error."""
+    from learnapp.materials import reading_rows
+
+    material = make_material(minutes=30)
+    db.session.commit()
+    first = reading_rows.create_progress(org.learner_a.id, material.id, 2026)
+    first.active_seconds = 45
+    first.save()
+    second = reading_rows.create_progress(org.learner_a.id, material.id, 2026)
+    assert second.id == first.id and second.active_seconds == 45
+    assert reading_rows.create_progress(org.learner_a.id, material.id, 2027).id != first.id

@@ -91,7 +91,10 @@ def reading_first():
     connection, BEGIN IMMEDIATE for a writing request. Ending a read transaction with a COMMIT
     instead and starting another (returning the connection to the pool and checking it out again)
     costs more than the person's query itself. Objects read stay loaded. Used only at the start
-    of a request (no transaction open yet; else the block simply joins it).
+    of a request (no transaction open yet; else the block simply joins it). The BEGIN itself is
+    sent right before the request's next statement (`_begin_when_needed`): a writer takes the
+    write lock at its first statement, as it would without this block, not for the Python work
+    between the block and the view's first query.
     """
     session = db.session()
     if session.in_transaction() or db.engine.dialect.name != "sqlite":
@@ -103,7 +106,17 @@ def reading_first():
     finally:
         g.db_reading_first = False
     if session.in_transaction():  # the block read something: its connection has no BEGIN yet
-        _begin_sqlite(session.connection())
+        g.db_begin_pending = session.connection().connection.dbapi_connection
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _begin_when_needed(conn, cursor, statement, parameters, context, executemany):
+    """The BEGIN that reading_first() left for the request's next statement on its connection."""
+    if has_request_context():
+        pending = g.get("db_begin_pending")
+        if pending is not None and pending is conn.connection.dbapi_connection:
+            g.db_begin_pending = None
+            _begin_sqlite(conn)
 
 
 @event.listens_for(Engine, "connect")
@@ -125,8 +138,10 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
 def _sqlite_on_begin(conn):
     if conn.dialect.name != "sqlite":
         return
-    if has_request_context() and g.get("db_reading_first"):
-        return  # autocommit reads; reading_first() emits BEGIN when its block ends
+    if has_request_context():
+        if g.get("db_reading_first"):
+            return  # autocommit reads; the BEGIN follows the block (reading_first)
+        g.db_begin_pending = None  # a new transaction: what reading_first left is past
     _begin_sqlite(conn)
 
 

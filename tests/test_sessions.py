@@ -129,11 +129,13 @@ class TestThrottlingSharedInRedis:
 
 def test_the_cookie_is_sent_again_only_when_the_session_changes(client, org, login, clock):
     """Every response used to re-sign the cookie; now only a changed session is sent, and the
-    idle clock (`seen_at`) moves at most every 30 s, which is what re-sends it."""
+    idle clock (`seen_at`) moves at most every SESSION_SEEN_REFRESH_SECONDS (a reading page's
+    heartbeats, every 30 s, mostly send no cookie), which is what re-sends it."""
+    refresh = client.application.config["SESSION_SEEN_REFRESH_SECONDS"]
     login(org.learner_a)
     client.get("/account")  # the first page may add the CSRF secret to the session
     assert "Set-Cookie" not in client.get("/account").headers
-    clock.advance(seconds=20)
+    clock.advance(seconds=refresh - 10)
     assert "Set-Cookie" not in client.get("/account").headers
     clock.advance(seconds=20)
     assert "session=" in client.get("/account").headers["Set-Cookie"]

@@ -53,7 +53,10 @@ def init_app(app, login_manager) -> None:
             session.clear()
             flash(_l("Your session has ended. Please log in again."), "info")
             return redirect(url_for("accounts.login", next=request.full_path if request.method == "GET" else None))
-        if now - seen_at > 30:
+        # Moved at most every SESSION_SEEN_REFRESH_SECONDS: moving it re-signs and re-sends the
+        # cookie, and a reading page's heartbeat comes every 30 s. The idle limit is two hours,
+        # so two minutes of imprecision in it is of no consequence.
+        if now - seen_at > app.config["SESSION_SEEN_REFRESH_SECONDS"]:
             session["seen_at"] = now
         if current_user.must_change_password and request.endpoint not in {
             "accounts.change_password", "accounts.logout", "accounts.set_language",

@@ -262,18 +262,22 @@ def _credit_day(user_id: int, material: Material | TimedMaterial, day: date, sec
 
 
 def _credit_time(user_id: int, material: Material | TimedMaterial, end: datetime, seconds: int, result: BeatResult,
-                 known: tuple[int, ProgressRow] | None = None) -> None:
+                 known: tuple[int, ProgressRow | None] | None = None) -> None:
     """Credit the `seconds` of reading that ended at `end`, day by day, and save the progress.
-    `known`: (year, progress row of that year) when the caller has read it already."""
-    rows: dict[int, ProgressRow] = dict([known]) if known else {}
+    `known`: (year, progress row of that year, or None when it has none) when the caller has read
+    it already."""
+    rows: dict[int, ProgressRow | None] = dict([known]) if known else {}
     for day, part in _split_by_day(end - timedelta(seconds=seconds), end):
         result.days.append(day)
         progress = rows.get(day.year)
         if progress is None:
-            progress = rows[day.year] = _progress_for(user_id, material.id, day.year)
+            # Known to be missing (read by the caller): created; not read yet: read, or created.
+            progress = rows[day.year] = (reading_rows.create_progress(user_id, material.id, day.year)
+                                         if day.year in rows else _progress_for(user_id, material.id, day.year))
         _credit_day(user_id, material, day, part, progress, result)
     for progress in rows.values():
-        progress.save()
+        if progress is not None:  # None: a known-missing row of a year the time did not touch
+            progress.save()
 
 
 def heartbeat(user: User, session_id: int, seq: int, at: datetime | None = None) -> BeatResult:
@@ -306,7 +310,7 @@ def heartbeat(user: User, session_id: int, seq: int, at: datetime | None = None)
     result.credited_seconds = credited
     progress = beat.progress if beat.progress_read else reading_rows.find_progress(user.id, material.id, year)
     if credited:
-        _credit_time(user.id, material, now, credited, result, known=(year, progress) if progress else None)
+        _credit_time(user.id, material, now, credited, result, known=(year, progress))
     else:
         result.progress = progress
     return result

@@ -76,7 +76,7 @@ class ProgressRow:
 def _update_row(model, row_id: int, values: dict) -> None:
     # The SET clause follows the keys of the parameters, so one statement serves every set of columns.
     db.session.execute(_update_by_id(model), {"row_id": row_id, **values})
-    loaded = db.session.identity_map.get(db.session.identity_key(model, row_id))
+    loaded = db.session.identity_map.get(model.__mapper__.identity_key_from_primary_key((row_id,)))
     if loaded is not None:
         db.session.expire(loaded, list(values))
 
@@ -98,7 +98,7 @@ def _record_beat_statement():
 def record_beat(session_id: int, now, seq: int, credited: int) -> None:
     """The accepted beat: its time and number, one more beat and the credited seconds."""
     db.session.execute(_record_beat_statement(), {"row_id": session_id, "now": now, "seq": seq, "credited": credited})
-    loaded = db.session.identity_map.get(db.session.identity_key(ReadingSession, session_id))
+    loaded = db.session.identity_map.get(ReadingSession.__mapper__.identity_key_from_primary_key((session_id,)))
     if loaded is not None:
         db.session.expire(loaded, ["last_beat_at", "last_seq", "beats", "active_seconds"])
 

@@ -117,3 +117,20 @@ def test_a_reading_request_reads_in_one_deferred_transaction(app, db, client, lo
     begins = [s for s in statements if s.startswith("BEGIN")]
     assert begins == ["BEGIN"], statements
     assert next(i for i, s in enumerate(statements) if "FROM users" in s) < statements.index("BEGIN"), statements
+
+
+def test_the_write_lock_waits_for_the_requests_next_statement(app, db, org, sqlite_only):
+    """After reading_first() nothing is locked: BEGIN IMMEDIATE goes right before the request's
+    next statement, so the write lock is not held through the work between the two."""
+    from sqlalchemy import select
+
+    from learnapp.accounts.models import User
+    from learnapp.db import reading_first
+
+    with app.test_request_context("/anything", method="POST"), sqlite_trace(db.engine) as statements:
+        with reading_first():
+            db.session.execute(select(User.__table__.c.id).limit(1)).all()
+        assert statements and not any(s.startswith("BEGIN") for s in statements), statements
+        db.session.execute(select(User.__table__.c.name).limit(1)).all()
+        assert statements[-2] == "BEGIN IMMEDIATE" and statements[-1].startswith("SELECT users.name"), statements
+        db.session.rollback()

@@ -7,11 +7,14 @@ heartbeat API register their routes on it from their own modules, imported here.
 from __future__ import annotations
 
 from flask import abort, render_template, request, send_file
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from jinja2.utils import htmlsafe_json_dumps
 
 from learnapp import clock, nav
 from learnapp.db import db
+from learnapp.i18n import per_catalog
 from learnapp.materials import admin_views, api, crediting, list_views, queries
 from learnapp.materials.blueprint import bp
 from learnapp.materials.models import Attachment, Material, MaterialKind
@@ -67,6 +70,21 @@ def _visible_material_or_404(slug: str) -> Material:
     return material
 
 
+def _reading_messages():
+    """The reading script's messages as a JSON block, in the request's language: made once per
+    catalog (the same for every reading page)."""
+    return per_catalog("materials.reading_messages", lambda: htmlsafe_json_dumps({
+        "counting": _("Counting: reading time is being recorded."),
+        "paused": _("Paused: no activity in the last minute, or the page is hidden."),
+        "superseded": _("Reading time is now counted for the material you opened last (in another tab or window)."),
+        "capped": _("Today’s limit for online study hours is reached; reading time still shows, but earns no more "
+                    "credit today."),
+        "completed": _("Completed: the full credit for this material is earned."),
+        "error": _("Reading time could not be recorded. Check your connection; reload the page to try again."),
+        "offline": _("Reading time is not being counted."),
+    }))
+
+
 @bp.get("/materials/<slug>")
 @login_required
 def read(slug: str):
@@ -81,7 +99,7 @@ def read(slug: str):
         attachments=queries.attachments_of(material.id), points=points, tags=tags,
         target=crediting.material_credit(year, material.estimated_minutes, material.kind), memberships=memberships,
         interval=crediting.heartbeat_seconds(), idle=crediting.idle_seconds(), server_now=clock.now(),
-        timed=material.is_published and material.kind.is_timed,
+        timed=material.is_published and material.kind.is_timed, messages=_reading_messages(),
     )
 
 

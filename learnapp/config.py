@@ -31,8 +31,9 @@ class Defaults:
     SESSION_COOKIE_SECURE = False
     SESSION_IDLE_MINUTES = 120
     # The cookie is signed and sent again only when the session changes (`seen_at` moves at most
-    # every SESSION_SEEN_REFRESH_SECONDS, see accounts/sessions.py), not on every response: the idle and absolute limits
-    # are checked on the server from the times inside the cookie, not from its expiry.
+    # every SESSION_SEEN_REFRESH_SECONDS, see accounts/sessions.py), not on every response: the
+    # idle and absolute limits are checked on the server from the times inside the cookie, not
+    # from its expiry.
     SESSION_REFRESH_EACH_REQUEST = False
     SESSION_ABSOLUTE_HOURS = 12
     # How often the idle clock inside the cookie moves (moving it re-sends the cookie).

@@ -179,15 +179,28 @@ def loaded_rows(statement, params: dict, *models) -> list:
     (`select(*A.__table__.c, *B.__table__.c)`, joins and filters on table columns too) and give
     each row's instances as the ORM would (one instance, or a tuple for several models), at a
     fraction of the ORM's loading cost: for the reads every page or heartbeat makes."""
-    keys = [attribute_keys(model) for model in models]
     result = []
     for row in db.session.execute(statement, params):
-        start, loaded = 0, []
-        for model, names in zip(models, keys, strict=True):
-            loaded.append(attach_loaded(model, dict(zip(names, row[start:start + len(names)], strict=True))))
-            start += len(names)
-        result.append(loaded[0] if len(models) == 1 else tuple(loaded))
+        loaded = attach_row(row, *models)
+        result.append(loaded[0] if len(models) == 1 else loaded)
     return result
+
+
+def attach_row(row, *models) -> tuple:
+    """The instances of `models` whose tables' columns open the row, in that order (further
+    columns are left to the caller), attached as loaded (`attach_loaded`)."""
+    start, loaded = 0, []
+    for model in models:
+        names = attribute_keys(model)
+        loaded.append(attach_loaded(model, dict(zip(names, row[start:start + len(names)], strict=True))))
+        start += len(names)
+    return tuple(loaded)
+
+
+@cache
+def _primary_key_names(model) -> tuple[str, ...]:
+    mapper = model.__mapper__
+    return tuple(mapper.get_property_by_column(column).key for column in mapper.primary_key)
 
 
 def attach_loaded(model, values) -> object:
@@ -200,7 +213,7 @@ def attach_loaded(model, values) -> object:
     public `make_transient_to_detached` (history reset, no pending changes) and `Session.add`."""
     session = db.session()
     mapper = model.__mapper__
-    key = mapper.identity_key_from_primary_key([values[mapper.get_property_by_column(c).key] for c in mapper.primary_key])
+    key = mapper.identity_key_from_primary_key([values[name] for name in _primary_key_names(model)])
     present = session.identity_map.get(key)
     if present is not None:
         # Loaded earlier in this session and expired since (a commit): refresh what is missing

@@ -120,6 +120,8 @@ def _template_gettext(eval_ctx, string: str, **variables):
     %-format (so `%%` means a literal percent sign, as in Jinja's own)."""
     text = translations().ugettext(string)
     if eval_ctx.autoescape:
+        # The msgid is the template's own literal and its translation comes from our catalogs;
+        # the variables, which may be user-authored, are escaped by Markup's % below.
         text = Markup(text)
     if not variables and "%" not in text:
         return text

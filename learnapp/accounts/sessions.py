@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from learnapp import clock, security
-from learnapp.db import attach_loaded, attribute_keys, db, reading_first
+from learnapp.db import attach_row, db, reading_first
 
 
 def init_app(app, login_manager) -> None:
@@ -89,10 +89,7 @@ def _signed_in_person(rows):
     from learnapp.accounts.models import User
     from learnapp.org.models import Branch
 
-    row = rows[0]
-    users, branches = len(User.__table__.c), len(Branch.__table__.c)
-    user = attach_loaded(User, dict(zip(attribute_keys(User), row[:users], strict=True)))
-    branch = attach_loaded(Branch, dict(zip(attribute_keys(Branch), row[users:users + branches], strict=True)))
+    user, branch = attach_row(rows[0], User, Branch)
     set_committed_value(user, "branch", branch)
     security.remember_role_paths(user.id, [(r.grant_role, r.grant_path) for r in rows if r.grant_role is not None])
     return user

@@ -148,7 +148,7 @@ def _chart(points: list[tuple[date, int]], p: Progress, start: date, days_in_yea
     top = top * 11 // 10
 
     def x(day: date) -> int:
-        return (day - start).days * CHART_W // days_in_year
+        return _chart_x(day, start, days_in_year)
 
     def y(value: int) -> int:
         return CHART_H - max(0, value) * CHART_H // top
@@ -174,14 +174,20 @@ def _chart(points: list[tuple[date, int]], p: Progress, start: date, days_in_yea
     }
 
 
+def _chart_x(day: date, start: date, days_in_year: int) -> int:
+    """The chart's x coordinate of a day of the year that begins on `start`."""
+    return (day - start).days * CHART_W // days_in_year
+
+
 @lru_cache(maxsize=16)
 def _month_grid(year: int) -> Markup:
     """The chart's month lines and numbers: the same for every page of the year, so drawn once
     (numbers only, nothing to escape)."""
-    days_in_year = (date(year, 12, 31) - date(year, 1, 1)).days + 1
+    start = date(year, 1, 1)
+    days_in_year = (date(year, 12, 31) - start).days + 1
     parts = []
     for month in range(1, 13):
-        x = (date(year, month, 1) - date(year, 1, 1)).days * CHART_W // days_in_year
+        x = _chart_x(date(year, month, 1), start, days_in_year)
         parts.append(f'<line class="grid" x1="{x}" y1="0" x2="{x}" y2="{CHART_H}"/>'
                      f'<text class="axis" x="{x + 2}" y="{CHART_H + 14}">{month}</text>')
     return Markup("".join(parts))

@@ -76,9 +76,15 @@ class ProgressRow:
 def _update_row(model, row_id: int, values: dict) -> None:
     # The SET clause follows the keys of the parameters, so one statement serves every set of columns.
     db.session.execute(_update_by_id(model), {"row_id": row_id, **values})
+    _expire_loaded(model, row_id, list(values))
+
+
+def _expire_loaded(model, row_id: int, names: list[str]) -> None:
+    """An ORM instance of the row written through Core, when the session has one, reads these
+    columns again."""
     loaded = db.session.identity_map.get(model.__mapper__.identity_key_from_primary_key((row_id,)))
     if loaded is not None:
-        db.session.expire(loaded, list(values))
+        db.session.expire(loaded, names)
 
 
 @cache
@@ -98,9 +104,7 @@ def _record_beat_statement():
 def record_beat(session_id: int, now, seq: int, credited: int) -> None:
     """The accepted beat: its time and number, one more beat and the credited seconds."""
     db.session.execute(_record_beat_statement(), {"row_id": session_id, "now": now, "seq": seq, "credited": credited})
-    loaded = db.session.identity_map.get(ReadingSession.__mapper__.identity_key_from_primary_key((session_id,)))
-    if loaded is not None:
-        db.session.expire(loaded, ["last_beat_at", "last_seq", "beats", "active_seconds"])
+    _expire_loaded(ReadingSession, session_id, ["last_beat_at", "last_seq", "beats", "active_seconds"])
 
 
 def close_session_row(session_id: int, now, reason: str) -> None:

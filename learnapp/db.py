@@ -128,12 +128,43 @@ def init_app(app) -> None:
             session.commit()
 
 
+@contextmanager
+def reads_before_write_lock():
+    """Let the block's reads run before the request's write transaction begins (SQLite): the
+    BEGIN that `reading_first()` left pending waits for the block's first statement that is not a
+    SELECT, so the database's single write lock is held for the block's writes only, not for its
+    reads and the Python work between them.
+
+    Yields True when that is so (SQLite, and the request's transaction not begun yet), else False
+    (PostgreSQL, or a transaction already open: then the block runs as it would without this).
+    Only for code that can tell when its reads went stale: its first write must be a
+    compare-and-set (an UPDATE … WHERE <what was read is unchanged>) and, when that changes no
+    row, the code runs again from the start after a rollback, in a plain transaction (all under
+    the lock). A block that only reads never takes the write lock at all."""
+    unlocked = has_request_context() and g.get("db_begin_pending") is not None
+    if not unlocked:
+        yield False
+        return
+    g.db_reads_unlocked = True
+    try:
+        yield True
+    finally:
+        g.db_reads_unlocked = False
+
+
+def _is_read(statement: str) -> bool:
+    return statement.lstrip()[:6].upper() == "SELECT"
+
+
 @event.listens_for(Engine, "before_cursor_execute")
 def _begin_when_needed(conn, cursor, statement, parameters, context, executemany):
-    """The BEGIN that reading_first() left for the request's next statement on its connection."""
+    """The BEGIN that reading_first() left for the request's next statement on its connection
+    (inside `reads_before_write_lock()`: its next write)."""
     if has_request_context():
         pending = g.get("db_begin_pending")
         if pending is not None and pending is conn.connection.dbapi_connection:
+            if g.get("db_reads_unlocked") and _is_read(statement):
+                return
             g.db_begin_pending = None
             _begin_sqlite(conn)
 

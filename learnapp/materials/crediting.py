@@ -35,7 +35,7 @@ from sqlalchemy import select
 
 from learnapp import clock
 from learnapp.accounts.models import User
-from learnapp.db import db, is_postgres
+from learnapp.db import db, is_postgres, reads_before_write_lock
 from learnapp.errors import DomainError
 from learnapp.ledger import queries as ledger_queries
 from learnapp.ledger import services as ledger_services
@@ -280,8 +280,28 @@ def _credit_time(user_id: int, material: Material | TimedMaterial, end: datetime
             progress.save()
 
 
+class _SessionMoved(Exception):
+    """The session was closed or took another beat between the heartbeat's read and its write."""
+
+
 def heartbeat(user: User, session_id: int, seq: int, at: datetime | None = None) -> BeatResult:
-    """Accept one heartbeat of the person's own open session and credit the active time it shows."""
+    """Accept one heartbeat of the person's own open session and credit the active time it shows.
+
+    On SQLite the beat reads before it takes the write lock, so that the lock (one writer at a time
+    for the whole site, and every reader beats every 30 s) is held only for its writes. If another
+    request moved the session in between (a copy of the same beat sent twice, a new tab that closed
+    it), nothing was written: the beat runs again, reading under the lock this time."""
+    with reads_before_write_lock() as unlocked:
+        try:
+            return _heartbeat(user, session_id, seq, at)
+        except _SessionMoved:
+            if not unlocked:
+                raise
+    db.session.rollback()
+    return _heartbeat(user, session_id, seq, at)
+
+
+def _heartbeat(user: User, session_id: int, seq: int, at: datetime | None) -> BeatResult:
     now = clock.now()
     year = clock.to_local(now).year
     beat = reading_rows.beat_row(session_id, year)
@@ -306,7 +326,10 @@ def heartbeat(user: User, session_id: int, seq: int, at: datetime | None = None)
         raise HeartbeatRefused("too_soon", _("Heartbeats came too quickly; nothing was counted."), 429)
     result = BeatResult(session_id=session_id)
     credited = 0 if elapsed > idle_seconds() else int(min(elapsed, heartbeat_seconds() + tolerance_seconds()))
-    reading_rows.record_beat(session_id, now, seq, credited)
+    if credited:
+        rules_for_year(year)  # read now, before the write lock (kept for the request)
+    if not reading_rows.record_beat(session_id, beat.last_seq, now, seq, credited):
+        raise _SessionMoved()
     result.credited_seconds = credited
     progress = beat.progress if beat.progress_read else reading_rows.find_progress(user.id, material.id, year)
     if credited:

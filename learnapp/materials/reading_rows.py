@@ -7,10 +7,14 @@ a SQLAlchemy statement costs more than running it on this path. Writes go throug
 ORM's unit of work; an ORM instance of the same row already loaded in the session (tests, the demo
 loader) is expired so it reads the new values.
 
-Row locks: on SQLite every writing request holds the database's write lock from its first
-statement (BEGIN IMMEDIATE, learnapp.db), so reading and then writing a row is safe. PostgreSQL
-locks the session row and the progress row (FOR UPDATE); a progress row cannot be locked through
-the outer join that finds it, so there it is read by a statement of its own.
+Concurrency: on SQLite the heartbeat reads before it takes the database's write lock
+(`db.reads_before_write_lock`) and its first write, `record_beat`, is a compare-and-set on the
+session (still open, no beat accepted since the read); when that fails the beat runs again under
+the lock. A person has one open session at a time (starting one closes the others, in the same
+transaction), so a session unchanged since the read also means the progress rows it credits are
+unchanged: only beats of the person's open session write them. PostgreSQL locks the session row
+and the progress row (FOR UPDATE); a progress row cannot be locked through the outer join that
+finds it, so there it is read by a statement of its own.
 """
 
 from __future__ import annotations
@@ -96,15 +100,24 @@ def _update_by_id(model):
 @cache
 def _record_beat_statement():
     table = ReadingSession.__table__
-    return (update(table).where(table.c.id == bindparam("row_id"))
+    # Compare-and-set: the session is still open and no other beat was accepted since it was read
+    # (every accepted beat raises last_seq).
+    return (update(table).where(table.c.id == bindparam("row_id"), table.c.last_seq == bindparam("seen_seq"),
+                                table.c.closed_at.is_(None))
             .values(last_beat_at=bindparam("now"), last_seq=bindparam("seq"), beats=table.c.beats + 1,
                     active_seconds=table.c.active_seconds + bindparam("credited")))
 
 
-def record_beat(session_id: int, now, seq: int, credited: int) -> None:
-    """The accepted beat: its time and number, one more beat and the credited seconds."""
-    db.session.execute(_record_beat_statement(), {"row_id": session_id, "now": now, "seq": seq, "credited": credited})
+def record_beat(session_id: int, seen_seq: int, now, seq: int, credited: int) -> bool:
+    """The accepted beat: its time and number, one more beat and the credited seconds; False (and
+    nothing written) when the session was closed or took another beat since it was read with
+    `seen_seq`."""
+    result = db.session.execute(_record_beat_statement(), {"row_id": session_id, "seen_seq": seen_seq, "now": now,
+                                                          "seq": seq, "credited": credited})
+    if result.rowcount != 1:
+        return False
     _expire_loaded(ReadingSession, session_id, ["last_beat_at", "last_seq", "beats", "active_seconds"])
+    return True
 
 
 def close_session_row(session_id: int, now, reason: str) -> None:

@@ -1,0 +1,107 @@
+"""On SQLite a heartbeat reads before it takes the database's write lock, and a beat whose session
+moved between its read and its write is done again under the lock (crediting.heartbeat,
+db.reads_before_write_lock)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from sqlalchemy import select
+
+from learnapp.materials import reading_rows
+from learnapp.materials.models import ReadingProgress, ReadingSession
+from tests.materials.helpers import make_material
+from tests.test_sqlite_gate import sqlite_trace
+
+
+@pytest.fixture
+def sqlite_only(db):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL locks the session row when the beat reads it")
+
+
+def _reading(client, org, login, clock, db):
+    material = make_material(minutes=30)
+    db.session.commit()
+    login(org.learner_a)
+    session_id = client.post("/api/reading/sessions", json={"material_id": material.id}).get_json()["session"]
+    clock.advance(seconds=30)
+    assert _beat(client, session_id, 1).status_code == 200
+    db.session.commit()
+    clock.advance(seconds=30)
+    return material, session_id
+
+
+def _beat(client, session_id, seq):
+    return client.post(f"/api/reading/sessions/{session_id}/heartbeat", json={"seq": seq})
+
+
+def test_the_write_lock_is_taken_at_the_beats_first_write(app, client, org, login, clock, db, sqlite_only):
+    _material, session_id = _reading(client, org, login, clock, db)
+    with sqlite_trace(db.engine) as statements:
+        assert _beat(client, session_id, 2).status_code == 200
+    begin = statements.index("BEGIN IMMEDIATE")
+    beat_read = next(i for i, s in enumerate(statements) if s.startswith("SELECT reading_sessions."))
+    assert beat_read < begin, statements
+    assert statements[begin + 1].startswith("UPDATE reading_sessions"), statements
+    assert not any(s.startswith("SELECT credit_rule_sets") for s in statements[begin:]), "rules are read before"
+    assert statements.count("BEGIN IMMEDIATE") == 1 and "BEGIN" not in statements, statements
+
+
+def test_a_refused_beat_never_takes_the_write_lock(app, client, org, login, clock, db, sqlite_only):
+    _material, session_id = _reading(client, org, login, clock, db)
+    with sqlite_trace(db.engine) as statements:
+        response = _beat(client, session_id, 1)  # already received
+    assert response.status_code == 409 and response.get_json()["error"] == "replayed"
+    assert not any(s.startswith("BEGIN") for s in statements), statements
+
+
+def test_a_beat_whose_session_moved_after_its_read_is_done_again(app, client, org, login, clock, db, sqlite_only,
+                                                                 monkeypatch):
+    material, session_id = _reading(client, org, login, clock, db)
+    before = db.session.scalar(select(ReadingProgress.active_seconds).where(ReadingProgress.material_id == material.id))
+    db.session.commit()  # outside a request the test's own reads take the write lock
+    read_beat, moved = reading_rows.beat_row, []
+
+    def read_then_another_worker_takes_the_same_beat(sid, year):
+        row = read_beat(sid, year)
+        if not moved:
+            # The same beat (seq 2), sent twice, accepted by another worker right after this read.
+            other = sqlite3.connect(db.engine.url.database, isolation_level=None)
+            other.execute("UPDATE reading_sessions SET last_seq = 2, beats = beats + 1 WHERE id = ?", (sid,))
+            other.close()
+            moved.append(sid)
+        return row
+
+    monkeypatch.setattr(reading_rows, "beat_row", read_then_another_worker_takes_the_same_beat)
+    response = _beat(client, session_id, 2)
+    # Read again under the lock, the beat is seen for what it is: already received.
+    assert response.status_code == 409 and response.get_json()["error"] == "replayed"
+    db.session.expire_all()
+    session = db.session.get(ReadingSession, session_id)
+    assert (session.last_seq, session.beats) == (2, 2)  # the other worker's beat, once
+    after = db.session.scalar(select(ReadingProgress.active_seconds).where(ReadingProgress.material_id == material.id))
+    assert after == before
+
+
+def test_a_beat_of_a_session_closed_after_its_read_credits_nothing(app, client, org, login, clock, db, sqlite_only,
+                                                                   monkeypatch):
+    material, session_id = _reading(client, org, login, clock, db)
+    read_beat, closed = reading_rows.beat_row, []
+
+    def read_then_the_session_is_closed(sid, year):
+        row = read_beat(sid, year)
+        if not closed:  # a new tab of the same person, opened right after this read
+            other = sqlite3.connect(db.engine.url.database, isolation_level=None)
+            other.execute("UPDATE reading_sessions SET closed_at = '2026-01-01 00:00:00', "
+                          "close_reason = 'superseded' WHERE id = ?", (sid,))
+            other.close()
+            closed.append(sid)
+        return row
+
+    monkeypatch.setattr(reading_rows, "beat_row", read_then_the_session_is_closed)
+    response = _beat(client, session_id, 2)
+    assert response.status_code == 409 and response.get_json()["error"] == "superseded"
+    db.session.expire_all()
+    assert db.session.get(ReadingSession, session_id).last_seq == 1

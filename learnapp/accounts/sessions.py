@@ -7,8 +7,10 @@ the old cookie stops working at its next request.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from functools import cache
+from typing import Any
 
 from flask import flash, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
@@ -33,10 +35,15 @@ def init_app(app, login_manager) -> None:
         user_id, _, epoch = token.partition(":")
         if not user_id.isdigit():
             return None
+        params = {"user_id": int(user_id)}
+        for _column, request_params, _keep in _READ_WITH_THE_PERSON.values():
+            params.update(request_params())
         with reading_first():
-            rows = db.session.connection().execute(_user_statement(), {"user_id": int(user_id)}).all()
+            rows = db.session.connection().execute(_user_statement(), params).all()
         if not rows or not rows[0].active or rows[0].session_epoch != epoch:
             return None
+        for name, (_column, request_params, keep) in _READ_WITH_THE_PERSON.items():
+            keep(params, rows[0]._mapping[f"with_person__{name}"])
         return _signed_in_person(rows)
 
     @app.before_request
@@ -65,6 +72,23 @@ def init_app(app, login_manager) -> None:
         return None
 
 
+# Facts that most signed-in requests need, read as scalar subqueries of the person's statement
+# instead of in statements of their own (on PostgreSQL each is a round trip): name -> (the
+# subquery, the request's values of its parameters, what to do with the value read). Registered
+# by the domains when they are imported, before the first request.
+_READ_WITH_THE_PERSON: dict[str, tuple[Callable, Callable[[], dict], Callable[[dict, Any], None]]] = {}
+
+
+def read_with_the_person(name: str, column: Callable, params: Callable[[], dict],
+                         keep: Callable[[dict, Any], None]) -> None:
+    """Read `column()` (a scalar subquery with bound parameters) with every signed-in person;
+    `params()` gives its parameters for the request, `keep(params, value)` is called with them and
+    the value read."""
+    if _user_statement.cache_info().currsize:
+        raise RuntimeError(f"{name}: register before the first request")
+    _READ_WITH_THE_PERSON[name] = (column, params, keep)
+
+
 @cache
 def _user_statement():
     """The signed-in person's row, their branch's row and the (role, branch path) of each grant:
@@ -80,7 +104,8 @@ def _user_statement():
             .join(branches, branches.c.id == users.c.branch_id)
             .outerjoin(grants, grants.c.user_id == users.c.id)
             .outerjoin(granted_on, granted_on.c.id == grants.c.branch_id)
-            .where(users.c.id == bindparam("user_id")).order_by(grants.c.id))
+            .where(users.c.id == bindparam("user_id")).order_by(grants.c.id)
+            .add_columns(*(column().label(f"with_person__{name}") for name, (column, _p, _k) in _READ_WITH_THE_PERSON.items())))
 
 
 def _signed_in_person(rows):

@@ -14,10 +14,11 @@ from decimal import Decimal, InvalidOperation
 
 import yaml
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, select
+from sqlalchemy import String, bindparam, cast, select
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from learnapp import request_memo
+from learnapp import clock, request_memo
+from learnapp.accounts import sessions
 from learnapp.accounts.models import Role, Stage
 from learnapp.db import db
 from learnapp.ledger.models import Category, CreditRuleSet
@@ -378,22 +379,47 @@ request_memo.depends_on("rules_for_year", CreditRuleSet)
 # Table columns, not the model's attributes: a statement of mapped attributes goes through the
 # ORM's result handling, which costs as much again as the query.
 _RULE_SETS = CreditRuleSet.__table__
-_LATEST_VERSION = (
-    select(_RULE_SETS.c.id, _RULE_SETS.c.version, _RULE_SETS.c.sha256)
-    .where(_RULE_SETS.c.year == bindparam("year")).order_by(_RULE_SETS.c.version.desc()).limit(1)
+_LATEST_STAMP = (
+    select(cast(_RULE_SETS.c.id, String) + ":" + cast(_RULE_SETS.c.version, String) + ":" + _RULE_SETS.c.sha256)
+    .where(_RULE_SETS.c.year == bindparam("rules_year")).order_by(_RULE_SETS.c.version.desc()).limit(1)
 )
 
 
+def latest_stamp_column():
+    """The latest rule set of the year given as `rules_year`, as one scalar 'id:version:sha256'
+    (NULL when none was loaded): read with the signed-in person (accounts.sessions), so that the
+    pages and heartbeats that need this year's rules do not spend a statement on asking which
+    version is in force."""
+    return _LATEST_STAMP.scalar_subquery()
+
+
+def keep_latest_stamp(year: int, stamp: str | None) -> None:
+    """What `latest_stamp_column` read for `year`, kept for the request (dropped when a rule set is
+    saved in it, like the rules themselves)."""
+    request_memo.remember("rules_stamp", year, lambda: stamp)
+
+
+request_memo.depends_on("rules_stamp", CreditRuleSet)
+sessions.read_with_the_person("rules_stamp", latest_stamp_column, lambda: {"rules_year": clock.today().year},
+                              lambda params, stamp: keep_latest_stamp(params["rules_year"], stamp))
+
+
+def _latest_stamp(year: int) -> str | None:
+    return request_memo.remember("rules_stamp", year,
+                                 lambda: db.session.execute(_LATEST_STAMP, {"rules_year": year}).scalar())
+
+
 def _load_rules_for_year(year: int) -> YearRules:
-    row = db.session.execute(_LATEST_VERSION, {"year": year}).first()
-    if row is None:
+    stamp = _latest_stamp(year)
+    if stamp is None:
         return default_rules(year)
-    key = (row.version, row.sha256)
+    row_id, version, sha256 = stamp.split(":")
+    key = (int(version), sha256)
     cached = _parsed.get(key)
     if cached is None or cached.year != year:
-        text = db.session.scalar(select(CreditRuleSet.source_text).where(CreditRuleSet.id == row.id))
+        text = db.session.scalar(select(CreditRuleSet.source_text).where(CreditRuleSet.id == int(row_id)))
         parsed = parse_rules(text, expected_year=year)
-        cached = replace(parsed, version=row.version)
+        cached = replace(parsed, version=int(version))
         if len(_parsed) > 256:
             _parsed.clear()
         _parsed[key] = cached

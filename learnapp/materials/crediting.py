@@ -287,18 +287,24 @@ class _SessionMoved(Exception):
 def heartbeat(user: User, session_id: int, seq: int, at: datetime | None = None) -> BeatResult:
     """Accept one heartbeat of the person's own open session and credit the active time it shows.
 
-    On SQLite the beat reads before it takes the write lock, so that the lock (one writer at a time
-    for the whole site, and every reader beats every 30 s) is held only for its writes. If another
-    request moved the session in between (a copy of the same beat sent twice, a new tab that closed
-    it), nothing was written: the beat runs again, reading under the lock this time."""
-    with reads_before_write_lock() as unlocked:
+    The beat reads without locks (on SQLite, before the database's single write lock, so that the
+    lock is held for its writes only: every reader beats every 30 s) and writes first a
+    compare-and-set on the session (reading_rows). If another request moved the session in
+    between (a copy of the same beat sent twice, a new tab that closed it), nothing was written:
+    the beat runs again and sees what that request did. The second run cannot be overtaken on
+    SQLite (it reads under the lock); on PostgreSQL a third request of the same session at the
+    same moment gets the answer to a beat that came too soon."""
+    with reads_before_write_lock():
         try:
             return _heartbeat(user, session_id, seq, at)
         except _SessionMoved:
-            if not unlocked:
-                raise
+            pass
     db.session.rollback()
-    return _heartbeat(user, session_id, seq, at)
+    try:
+        return _heartbeat(user, session_id, seq, at)
+    except _SessionMoved:
+        db.session.rollback()
+        raise HeartbeatRefused("too_soon", _("Heartbeats came too quickly; nothing was counted."), 429) from None
 
 
 def _heartbeat(user: User, session_id: int, seq: int, at: datetime | None) -> BeatResult:
@@ -331,7 +337,7 @@ def _heartbeat(user: User, session_id: int, seq: int, at: datetime | None) -> Be
     if not reading_rows.record_beat(session_id, beat.last_seq, now, seq, credited):
         raise _SessionMoved()
     result.credited_seconds = credited
-    progress = beat.progress if beat.progress_read else reading_rows.find_progress(user.id, material.id, year)
+    progress = beat.progress
     if credited:
         _credit_time(user.id, material, now, credited, result, known=(year, progress))
     else:

@@ -7,14 +7,15 @@ a SQLAlchemy statement costs more than running it on this path. Writes go throug
 ORM's unit of work; an ORM instance of the same row already loaded in the session (tests, the demo
 loader) is expired so it reads the new values.
 
-Concurrency: on SQLite the heartbeat reads before it takes the database's write lock
-(`db.reads_before_write_lock`) and its first write, `record_beat`, is a compare-and-set on the
-session (still open, no beat accepted since the read); when that fails the beat runs again under
-the lock. A person has one open session at a time (starting one closes the others, in the same
-transaction), so a session unchanged since the read also means the progress rows it credits are
-unchanged: only beats of the person's open session write them. PostgreSQL locks the session row
-and the progress row (FOR UPDATE); a progress row cannot be locked through the outer join that
-finds it, so there it is read by a statement of its own.
+Concurrency: the heartbeat reads without locks and its first write, `record_beat`, is a
+compare-and-set on the session (still open, no beat accepted since the read); when that changes
+no row, nothing was written and the beat runs again (crediting.heartbeat). On PostgreSQL the
+UPDATE waits for a concurrent writer of the same row and then checks its WHERE against the row as
+that one left it; on SQLite the reads come before the database's write lock is taken
+(`db.reads_before_write_lock`) and the second run reads under it. A person has one open session
+at a time (starting one closes the others, in the same transaction, after locking them), so a
+session unchanged since the read also means that the progress rows it credits are unchanged:
+only beats of the person's open session write them.
 """
 
 from __future__ import annotations
@@ -125,27 +126,24 @@ def close_session_row(session_id: int, now, reason: str) -> None:
 
 
 @cache
-def _beat_statement(postgres: bool):
+def _beat_statement():
     # Table columns, not mapped attributes: the ORM's result handling would cost as much as the query.
     sessions, materials, progress = ReadingSession.__table__.c, Material.__table__.c, ReadingProgress.__table__.c
-    stmt = (select(sessions.user_id, sessions.last_beat_at, sessions.last_seq, sessions.closed_at,
-                   sessions.close_reason, materials.id.label("material_id"), materials.title, materials.kind,
-                   materials.estimated_minutes, materials.status)
-            .join_from(ReadingSession.__table__, Material.__table__, materials.id == sessions.material_id)
-            .where(sessions.id == bindparam("session_id")))
-    if postgres:
-        # Two heartbeats of one session must not both credit the same seconds.
-        return stmt.with_for_update(of=ReadingSession.__table__)
     same = and_(progress.user_id == sessions.user_id, progress.material_id == sessions.material_id,
                 progress.year == bindparam("year"))
-    return stmt.outerjoin(ReadingProgress.__table__, same).add_columns(
-        progress.id.label("progress_id"), *(progress[name] for name in PROGRESS_VALUES))
+    return (select(sessions.user_id, sessions.last_beat_at, sessions.last_seq, sessions.closed_at,
+                   sessions.close_reason, materials.id.label("material_id"), materials.title, materials.kind,
+                   materials.estimated_minutes, materials.status, progress.id.label("progress_id"),
+                   *(progress[name] for name in PROGRESS_VALUES))
+            .join_from(ReadingSession.__table__, Material.__table__, materials.id == sessions.material_id)
+            .outerjoin(ReadingProgress.__table__, same)
+            .where(sessions.id == bindparam("session_id")))
 
 
 @dataclass(frozen=True, slots=True)
 class BeatRow:
-    """A session as a heartbeat sees it: its state, its material, and the progress of `year`
-    (None: not read yet, or no progress that year; `progress_read` tells which)."""
+    """A session as a heartbeat sees it: its state, its material, and its progress of the year
+    (None: none yet)."""
 
     user_id: int
     last_beat_at: datetime
@@ -154,19 +152,16 @@ class BeatRow:
     close_reason: str | None
     material: TimedMaterial
     progress: ProgressRow | None
-    progress_read: bool
 
 
 def beat_row(session_id: int, year: int) -> BeatRow | None:
-    """The session with its material and (SQLite) the progress of `year`: one statement."""
-    postgres = is_postgres()
-    row: Row | None = db.session.execute(_beat_statement(postgres), {"session_id": session_id, "year": year}).first()
+    """The session with its material and its progress of `year`: one statement, no locks."""
+    row: Row | None = db.session.execute(_beat_statement(), {"session_id": session_id, "year": year}).first()
     if row is None:
         return None
     material = TimedMaterial(row.material_id, row.title, row.kind, row.estimated_minutes, row.status)
-    progress = None if postgres or row.progress_id is None else ProgressRow(row.progress_id, row)
-    return BeatRow(row.user_id, row.last_beat_at, row.last_seq, row.closed_at, row.close_reason, material, progress,
-                   progress_read=not postgres)
+    progress = None if row.progress_id is None else ProgressRow(row.progress_id, row)
+    return BeatRow(row.user_id, row.last_beat_at, row.last_seq, row.closed_at, row.close_reason, material, progress)
 
 
 @cache

@@ -36,6 +36,16 @@ _ONLINE_CREDIT_ON = select(func.coalesce(func.sum(_ENTRIES.c.credit_hundredths),
 )
 
 
+def online_credit_column(user_id_column):
+    """`online_credit_on` as a scalar subquery, for the person in `user_id_column` and the day
+    given as the parameters `online_day` and `online_year` (its year): for a statement that reads
+    the person's row anyway (the heartbeat's)."""
+    return (select(func.coalesce(func.sum(_ENTRIES.c.credit_hundredths), 0))
+            .where(_ENTRIES.c.user_id == user_id_column, _ENTRIES.c.year == bindparam("online_year"),
+                   _ENTRIES.c.occurred_on == bindparam("online_day"), _ENTRIES.c.category.in_(_ONLINE))
+            .scalar_subquery())
+
+
 def online_credit_on(user_id: int, day: date) -> int:
     """Hundredths already credited for online study on that local day (for the daily cap)."""
     return db.session.execute(_ONLINE_CREDIT_ON, {"user_id": user_id, "year": day.year, "day": day}).scalar() or 0

@@ -199,8 +199,10 @@ def _ceil_div(a: int, b: int) -> int:
 
 
 def _credit_day(user_id: int, material: Material | TimedMaterial, day: date, seconds: int, progress: ProgressRow,
-                result: BeatResult) -> None:
-    """Add `seconds` read on the local `day` to the progress and grant the credit they complete."""
+                result: BeatResult, online_read: int | None = None) -> None:
+    """Add `seconds` read on the local `day` to the progress and grant the credit they complete.
+    `online_read`: the person's online credit of the day when the caller read it (before the
+    beat's first write: checked again before a grant)."""
     year = day.year
     now = clock.now()
     result.progress = progress
@@ -215,7 +217,10 @@ def _credit_day(user_id: int, material: Material | TimedMaterial, day: date, sec
         progress.completed_at = now
         return
     cap = rules_for_year(year).daily_online_cap
-    remaining = None if cap is None else cap - ledger_queries.online_credit_on(user_id, day)
+    if cap is None:
+        remaining = None
+    else:
+        remaining = cap - (online_read if online_read is not None else ledger_queries.online_credit_on(user_id, day))
     if remaining is not None and remaining <= 0:
         result.capped = True
         return
@@ -229,6 +234,8 @@ def _credit_day(user_id: int, material: Material | TimedMaterial, day: date, sec
     to_grant = earned - progress.granted_hundredths
     if to_grant <= 0:
         return
+    if online_read is not None and ledger_queries.online_credit_on(user_id, day) != online_read:
+        raise _StaleRead()  # other online credit of the day came in since the read: run again
     if remaining is not None and to_grant > remaining:
         to_grant = remaining
         result.capped = True
@@ -262,10 +269,10 @@ def _credit_day(user_id: int, material: Material | TimedMaterial, day: date, sec
 
 
 def _credit_time(user_id: int, material: Material | TimedMaterial, end: datetime, seconds: int, result: BeatResult,
-                 known: tuple[int, ProgressRow | None] | None = None) -> None:
+                 known: tuple[int, ProgressRow | None] | None = None, online: tuple[date, int] | None = None) -> None:
     """Credit the `seconds` of reading that ended at `end`, day by day, and save the progress.
     `known`: (year, progress row of that year, or None when it has none) when the caller has read
-    it already."""
+    it already; `online`: (day, the person's online credit of that day) likewise."""
     rows: dict[int, ProgressRow | None] = dict([known]) if known else {}
     for day, part in _split_by_day(end - timedelta(seconds=seconds), end):
         result.days.append(day)
@@ -274,14 +281,16 @@ def _credit_time(user_id: int, material: Material | TimedMaterial, end: datetime
             # Known to be missing (read by the caller): created; not read yet: read, or created.
             progress = rows[day.year] = (reading_rows.create_progress(user_id, material.id, day.year)
                                          if day.year in rows else _progress_for(user_id, material.id, day.year))
-        _credit_day(user_id, material, day, part, progress, result)
+        _credit_day(user_id, material, day, part, progress, result,
+                    online_read=online[1] if online and online[0] == day else None)
     for progress in rows.values():
         if progress is not None:  # None: a known-missing row of a year the time did not touch
             progress.save()
 
 
-class _SessionMoved(Exception):
-    """The session was closed or took another beat between the heartbeat's read and its write."""
+class _StaleRead(Exception):
+    """What the heartbeat read before its first write changed before it wrote: the session was
+    closed or took another beat, or other online credit of the day came in."""
 
 
 def heartbeat(user: User, session_id: int, seq: int, at: datetime | None = None) -> BeatResult:
@@ -297,12 +306,12 @@ def heartbeat(user: User, session_id: int, seq: int, at: datetime | None = None)
     with reads_before_write_lock():
         try:
             return _heartbeat(user, session_id, seq, at)
-        except _SessionMoved:
+        except _StaleRead:
             pass
     db.session.rollback()
     try:
         return _heartbeat(user, session_id, seq, at)
-    except _SessionMoved:
+    except _StaleRead:
         db.session.rollback()
         raise HeartbeatRefused("too_soon", _("Heartbeats came too quickly; nothing was counted."), 429) from None
 
@@ -310,7 +319,8 @@ def heartbeat(user: User, session_id: int, seq: int, at: datetime | None = None)
 def _heartbeat(user: User, session_id: int, seq: int, at: datetime | None) -> BeatResult:
     now = clock.now()
     year = clock.to_local(now).year
-    beat = reading_rows.beat_row(session_id, year)
+    today = clock.to_local(now).date()
+    beat = reading_rows.beat_row(session_id, today)
     if beat is None or beat.user_id != user.id:
         raise _unknown_session()
     if beat.closed_at is not None:
@@ -335,11 +345,11 @@ def _heartbeat(user: User, session_id: int, seq: int, at: datetime | None) -> Be
     if credited:
         rules_for_year(year)  # read now, before the write lock (kept for the request)
     if not reading_rows.record_beat(session_id, beat.last_seq, now, seq, credited):
-        raise _SessionMoved()
+        raise _StaleRead()
     result.credited_seconds = credited
     progress = beat.progress
     if credited:
-        _credit_time(user.id, material, now, credited, result, known=(year, progress))
+        _credit_time(user.id, material, now, credited, result, known=(year, progress), online=(today, beat.online_today))
     else:
         result.progress = progress
     return result

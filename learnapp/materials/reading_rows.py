@@ -21,7 +21,7 @@ only beats of the person's open session write them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from types import SimpleNamespace
 
@@ -30,6 +30,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from learnapp.db import db, is_postgres
+from learnapp.ledger.queries import online_credit_column
 from learnapp.materials.models import (
     Material,
     MaterialKind,
@@ -133,8 +134,9 @@ def _beat_statement():
                 progress.year == bindparam("year"))
     return (select(sessions.user_id, sessions.last_beat_at, sessions.last_seq, sessions.closed_at,
                    sessions.close_reason, materials.id.label("material_id"), materials.title, materials.kind,
-                   materials.estimated_minutes, materials.status, progress.id.label("progress_id"),
-                   *(progress[name] for name in PROGRESS_VALUES))
+                   materials.estimated_minutes, materials.status,
+                   online_credit_column(sessions.user_id).label("online_today"),
+                   progress.id.label("progress_id"), *(progress[name] for name in PROGRESS_VALUES))
             .join_from(ReadingSession.__table__, Material.__table__, materials.id == sessions.material_id)
             .outerjoin(ReadingProgress.__table__, same)
             .where(sessions.id == bindparam("session_id")))
@@ -142,8 +144,8 @@ def _beat_statement():
 
 @dataclass(frozen=True, slots=True)
 class BeatRow:
-    """A session as a heartbeat sees it: its state, its material, and its progress of the year
-    (None: none yet)."""
+    """A session as a heartbeat sees it: its state, its material, its progress of the year (None:
+    none yet) and the person's online credit of the day (for the daily cap)."""
 
     user_id: int
     last_beat_at: datetime
@@ -152,16 +154,20 @@ class BeatRow:
     close_reason: str | None
     material: TimedMaterial
     progress: ProgressRow | None
+    online_today: int
 
 
-def beat_row(session_id: int, year: int) -> BeatRow | None:
-    """The session with its material and its progress of `year`: one statement, no locks."""
-    row: Row | None = db.session.execute(_beat_statement(), {"session_id": session_id, "year": year}).first()
+def beat_row(session_id: int, today: date) -> BeatRow | None:
+    """The session with its material, its progress of today's year and the person's online credit
+    of `today` (a local day): one statement, no locks."""
+    params = {"session_id": session_id, "year": today.year, "online_year": today.year, "online_day": today}
+    row: Row | None = db.session.execute(_beat_statement(), params).first()
     if row is None:
         return None
     material = TimedMaterial(row.material_id, row.title, row.kind, row.estimated_minutes, row.status)
     progress = None if row.progress_id is None else ProgressRow(row.progress_id, row)
-    return BeatRow(row.user_id, row.last_beat_at, row.last_seq, row.closed_at, row.close_reason, material, progress)
+    return BeatRow(row.user_id, row.last_beat_at, row.last_seq, row.closed_at, row.close_reason, material, progress,
+                   int(row.online_today or 0))
 
 
 @cache

@@ -4,12 +4,17 @@ reading_rows.record_beat, db.reads_before_write_lock)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
+from learnapp.clock import to_local
+from learnapp.ledger import queries as ledger_queries
+from learnapp.ledger import services as ledger_services
 from learnapp.materials import reading_rows
 from learnapp.materials.models import ReadingProgress, ReadingSession
-from tests.materials.helpers import make_material
+from tests.materials.helpers import make_material, rules_text
 from tests.test_sqlite_gate import sqlite_trace
 
 
@@ -31,13 +36,13 @@ def _reading(client, org, login, clock, db):
     return material, session_id
 
 
-def _as_another_worker(db, sql: str, session_id: int) -> None:
-    """Run `sql` (one `?` for the session id) on a connection of its own, committed at once, past
-    the application's transaction and its events."""
+def _as_another_worker(db, sql: str, *params) -> None:
+    """Run `sql` (`?` for each parameter) on a connection of its own, committed at once, past the
+    application's transaction and its events."""
     raw = db.engine.raw_connection()
     try:
         cursor = raw.cursor()
-        cursor.execute(sql.replace("?", "?" if db.engine.dialect.name == "sqlite" else "%s"), (session_id,))
+        cursor.execute(sql.replace("?", "?" if db.engine.dialect.name == "sqlite" else "%s"), params)
         raw.commit()
     finally:
         raw.close()
@@ -132,3 +137,34 @@ def test_a_session_moved_at_every_read_gets_the_answer_to_a_beat_too_soon(app, c
         assert response.status_code == 429 and response.get_json()["error"] == "too_soon"
         db.session.expire_all()
         assert db.session.get(ReadingSession, session_id).last_seq == 3  # only the other two landed
+
+
+def test_a_grant_sees_online_credit_that_came_in_after_the_read(app, client, org, login, clock, db, monkeypatch):
+    ledger_services.save_rules(None, rules_text(clock.now().year, daily_online="1"), source_name="rules.yaml")
+    material = make_material(minutes=5)  # 0.25 学时 once 300 s are counted
+    db.session.commit()
+    login(org.learner_a)
+    session_id = client.post("/api/reading/sessions", json={"material_id": material.id}).get_json()["session"]
+    for seq in range(1, 10):
+        clock.advance(seconds=30)
+        assert _beat(client, session_id, seq).get_json()["granted_hundredths"] == 0
+    db.session.commit()
+    today = to_local(clock.now() + timedelta(seconds=30)).date()
+    read_beat, landed = reading_rows.beat_row, []
+
+    def read_then_a_full_day_of_online_credit_lands(sid, day):
+        row = read_beat(sid, day)
+        if not landed:  # a test passed in another tab, say: the day's cap of 1 学时 is used up
+            _as_another_worker(db, "INSERT INTO ledger_entries (user_id, year, occurred_on, category, "
+                                   "credit_hundredths, source_type, created_at) "
+                                   "VALUES (?, ?, ?, 'online_reading', 100, 'adjustment', ?)",
+                               org.learner_a.id, today.year, today.isoformat(), "2026-06-15 02:00:00")
+            landed.append(sid)
+        return row
+
+    monkeypatch.setattr(reading_rows, "beat_row", read_then_a_full_day_of_online_credit_lands)
+    clock.advance(seconds=30)
+    answer = _beat(client, session_id, 10).get_json()
+    assert answer["ok"] and answer["capped"] and answer["granted_now"] == 0
+    db.session.expire_all()
+    assert ledger_queries.online_credit_on(org.learner_a.id, today) == 100  # the cap, not 125

@@ -48,6 +48,20 @@ def _as_another_worker(db, sql: str, *params) -> None:
         raw.close()
 
 
+def _another_worker_after_the_first_read(monkeypatch, db, sql: str, *params) -> None:
+    """Right after the beat's first read of its session (and only then), another worker runs `sql`."""
+    read_beat, done = reading_rows.beat_row, []
+
+    def read_then_another_worker_writes(session_id, day):
+        row = read_beat(session_id, day)
+        if not done:
+            _as_another_worker(db, sql, *params)
+            done.append(session_id)
+        return row
+
+    monkeypatch.setattr(reading_rows, "beat_row", read_then_another_worker_writes)
+
+
 def _beat(client, session_id, seq):
     return client.post(f"/api/reading/sessions/{session_id}/heartbeat", json={"seq": seq})
 
@@ -76,17 +90,9 @@ def test_a_beat_whose_session_moved_after_its_read_is_done_again(app, client, or
     material, session_id = _reading(client, org, login, clock, db)
     before = db.session.scalar(select(ReadingProgress.active_seconds).where(ReadingProgress.material_id == material.id))
     db.session.commit()  # outside a request the test's own reads take the write lock
-    read_beat, moved = reading_rows.beat_row, []
-
-    def read_then_another_worker_takes_the_same_beat(sid, year):
-        row = read_beat(sid, year)
-        if not moved:
-            # The same beat (seq 2), sent twice, accepted by another worker right after this read.
-            _as_another_worker(db, "UPDATE reading_sessions SET last_seq = 2, beats = beats + 1 WHERE id = ?", sid)
-            moved.append(sid)
-        return row
-
-    monkeypatch.setattr(reading_rows, "beat_row", read_then_another_worker_takes_the_same_beat)
+    # The same beat (seq 2), sent twice, accepted by another worker right after this one's read.
+    _another_worker_after_the_first_read(
+        monkeypatch, db, "UPDATE reading_sessions SET last_seq = 2, beats = beats + 1 WHERE id = ?", session_id)
     response = _beat(client, session_id, 2)
     # Read again under the lock, the beat is seen for what it is: already received.
     assert response.status_code == 409 and response.get_json()["error"] == "replayed"
@@ -99,17 +105,10 @@ def test_a_beat_whose_session_moved_after_its_read_is_done_again(app, client, or
 
 def test_a_beat_of_a_session_closed_after_its_read_credits_nothing(app, client, org, login, clock, db, monkeypatch):
     material, session_id = _reading(client, org, login, clock, db)
-    read_beat, closed = reading_rows.beat_row, []
-
-    def read_then_the_session_is_closed(sid, year):
-        row = read_beat(sid, year)
-        if not closed:  # a new tab of the same person, opened right after this read
-            _as_another_worker(db, "UPDATE reading_sessions SET closed_at = '2026-01-01 00:00:00', "
-                                   "close_reason = 'superseded' WHERE id = ?", sid)
-            closed.append(sid)
-        return row
-
-    monkeypatch.setattr(reading_rows, "beat_row", read_then_the_session_is_closed)
+    # A new tab of the same person, opened right after this beat's read.
+    _another_worker_after_the_first_read(
+        monkeypatch, db, "UPDATE reading_sessions SET closed_at = '2026-01-01 00:00:00', close_reason = 'superseded' "
+        "WHERE id = ?", session_id)
     response = _beat(client, session_id, 2)
     assert response.status_code == 409 and response.get_json()["error"] == "superseded"
     db.session.expire_all()
@@ -148,23 +147,16 @@ def test_a_grant_sees_online_credit_that_came_in_after_the_read(app, client, org
     for seq in range(1, 10):
         clock.advance(seconds=30)
         assert _beat(client, session_id, seq).get_json()["granted_hundredths"] == 0
-    db.session.commit()
+    learner_id = org.learner_a.id
+    db.session.commit()  # outside a request the test's own reads take the write lock
     today = to_local(clock.now() + timedelta(seconds=30)).date()
-    read_beat, landed = reading_rows.beat_row, []
-
-    def read_then_a_full_day_of_online_credit_lands(sid, day):
-        row = read_beat(sid, day)
-        if not landed:  # a test passed in another tab, say: the day's cap of 1 学时 is used up
-            _as_another_worker(db, "INSERT INTO ledger_entries (user_id, year, occurred_on, category, "
-                                   "credit_hundredths, source_type, created_at) "
-                                   "VALUES (?, ?, ?, 'online_reading', 100, 'adjustment', ?)",
-                               org.learner_a.id, today.year, today.isoformat(), "2026-06-15 02:00:00")
-            landed.append(sid)
-        return row
-
-    monkeypatch.setattr(reading_rows, "beat_row", read_then_a_full_day_of_online_credit_lands)
+    # A test passed in another tab, say, right after this beat's read: the day's cap of 1 学时 is used up.
+    _another_worker_after_the_first_read(
+        monkeypatch, db, "INSERT INTO ledger_entries (user_id, year, occurred_on, category, credit_hundredths, "
+        "source_type, created_at) VALUES (?, ?, ?, 'online_reading', 100, 'adjustment', ?)",
+        learner_id, today.year, today.isoformat(), "2026-06-15 02:00:00")
     clock.advance(seconds=30)
     answer = _beat(client, session_id, 10).get_json()
     assert answer["ok"] and answer["capped"] and answer["granted_now"] == 0
     db.session.expire_all()
-    assert ledger_queries.online_credit_on(org.learner_a.id, today) == 100  # the cap, not 125
+    assert ledger_queries.online_credit_on(learner_id, today) == 100  # the cap, not 125

@@ -318,8 +318,8 @@ def heartbeat(user: User, session_id: int, seq: int, at: datetime | None = None)
 
 def _heartbeat(user: User, session_id: int, seq: int, at: datetime | None) -> BeatResult:
     now = clock.now()
-    year = clock.to_local(now).year
     today = clock.to_local(now).date()
+    year = today.year
     beat = reading_rows.beat_row(session_id, today)
     if beat is None or beat.user_id != user.id:
         raise _unknown_session()

@@ -29,14 +29,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from learnapp import i18n, web
     from learnapp.accounts import sessions
-    from learnapp import db as database
-    from learnapp.db import db
+    from learnapp.db import db, init_request_hooks
     from learnapp.errors import register_error_handlers
     from learnapp.extensions import babel, csrf, limiter, login_manager, migrate
 
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     db.init_app(app)
-    database.init_app(app)
+    init_request_hooks(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -109,7 +109,7 @@ def reading_first():
         g.db_begin_pending = session.connection().connection.dbapi_connection
 
 
-def init_app(app) -> None:
+def init_request_hooks(app) -> None:
     """Request hooks of the database layer (after `db.init_app`)."""
 
     @app.teardown_request

@@ -1,4 +1,4 @@
-"""How a request's transaction ends (learnapp.db.init_app): a GET that only read commits, so
+"""How a request's transaction ends (learnapp.db.init_request_hooks): a GET that only read commits, so
 PostgreSQL keeps the connection's prepared statements; anything else is rolled back as before."""
 
 from __future__ import annotations
@@ -6,9 +6,10 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 
 from learnapp.accounts.models import User
+from tests.engine_events import listening
 
 
 @contextmanager
@@ -22,13 +23,8 @@ def transaction_ends(engine):
     def on_rollback(conn):
         seen.append("rollback")
 
-    event.listen(engine, "commit", on_commit)
-    event.listen(engine, "rollback", on_rollback)
-    try:
+    with listening(engine, commit=on_commit, rollback=on_rollback):
         yield seen
-    finally:
-        event.remove(engine, "commit", on_commit)
-        event.remove(engine, "rollback", on_rollback)
 
 
 def _read_a_person(db):

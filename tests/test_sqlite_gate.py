@@ -7,9 +7,9 @@ import threading
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
 
 from learnapp.sqlite_gate import GatedConnection
+from tests.engine_events import listening
 
 
 @pytest.fixture
@@ -89,13 +89,8 @@ def sqlite_trace(engine):
     def on_checkin(dbapi_connection, record):
         dbapi_connection.set_trace_callback(None)
 
-    event.listen(engine, "checkout", on_checkout)
-    event.listen(engine, "checkin", on_checkin)
-    try:
+    with listening(engine, checkout=on_checkout, checkin=on_checkin):
         yield seen
-    finally:
-        event.remove(engine, "checkout", on_checkout)
-        event.remove(engine, "checkin", on_checkin)
 
 
 def test_a_writing_request_reads_the_person_before_taking_the_write_lock(app, db, client, login, org, sqlite_only):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import flash, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
@@ -36,14 +36,14 @@ def init_app(app, login_manager) -> None:
         if not user_id.isdigit():
             return None
         params = {"user_id": int(user_id)}
-        for _column, request_params, _keep in _READ_WITH_THE_PERSON.values():
-            params.update(request_params())
+        for fact in _READ_WITH_THE_PERSON.values():
+            params.update(fact.params())
         with reading_first():
             rows = db.session.connection().execute(_user_statement(), params).all()
         if not rows or not rows[0].active or rows[0].session_epoch != epoch:
             return None
-        for name, (_column, request_params, keep) in _READ_WITH_THE_PERSON.items():
-            keep(params, rows[0]._mapping[f"with_person__{name}"])
+        for name, fact in _READ_WITH_THE_PERSON.items():
+            fact.keep(params, rows[0]._mapping[f"with_person__{name}"])
         return _signed_in_person(rows)
 
     @app.before_request
@@ -72,11 +72,16 @@ def init_app(app, login_manager) -> None:
         return None
 
 
+class _Fact(NamedTuple):
+    column: Callable            # the scalar subquery, with bound parameters
+    params: Callable[[], dict]  # their values for the request
+    keep: Callable[[dict, Any], None]  # what to do with the value read
+
+
 # Facts that most signed-in requests need, read as scalar subqueries of the person's statement
-# instead of in statements of their own (on PostgreSQL each is a round trip): name -> (the
-# subquery, the request's values of its parameters, what to do with the value read). Registered
+# instead of in statements of their own (on PostgreSQL each is a round trip), by name. Registered
 # by the domains when they are imported, before the first request.
-_READ_WITH_THE_PERSON: dict[str, tuple[Callable, Callable[[], dict], Callable[[dict, Any], None]]] = {}
+_READ_WITH_THE_PERSON: dict[str, _Fact] = {}
 
 
 def read_with_the_person(name: str, column: Callable, params: Callable[[], dict],
@@ -86,7 +91,7 @@ def read_with_the_person(name: str, column: Callable, params: Callable[[], dict]
     the value read."""
     if _user_statement.cache_info().currsize:
         raise RuntimeError(f"{name}: register before the first request")
-    _READ_WITH_THE_PERSON[name] = (column, params, keep)
+    _READ_WITH_THE_PERSON[name] = _Fact(column, params, keep)
 
 
 @cache
@@ -105,7 +110,7 @@ def _user_statement():
             .outerjoin(grants, grants.c.user_id == users.c.id)
             .outerjoin(granted_on, granted_on.c.id == grants.c.branch_id)
             .where(users.c.id == bindparam("user_id")).order_by(grants.c.id)
-            .add_columns(*(column().label(f"with_person__{name}") for name, (column, _p, _k) in _READ_WITH_THE_PERSON.items())))
+            .add_columns(*(fact.column().label(f"with_person__{name}") for name, fact in _READ_WITH_THE_PERSON.items())))
 
 
 def _signed_in_person(rows):

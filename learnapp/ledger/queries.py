@@ -25,25 +25,27 @@ def _offline_sum():
     return func.coalesce(func.sum(case((LedgerEntry.category.in_(_ONLINE), 0), else_=LedgerEntry.credit_hundredths)), 0)
 
 
-# Built once: every crediting heartbeat asks, and building the select costs several times what
-# running it does. The year is always the year of the day; naming it lets the (user, year, day)
-# index seek.
-# (Table columns: no ORM result handling for a number.)
+def _online_credit_of(user_id, year, day):
+    """The select of a person's online credit on a day. The year is always the year of the day;
+    naming it lets the (user, year, day) index seek. (Table columns: no ORM result handling for a
+    number.)"""
+    return select(func.coalesce(func.sum(_ENTRIES.c.credit_hundredths), 0)).where(
+        _ENTRIES.c.user_id == user_id, _ENTRIES.c.year == year, _ENTRIES.c.occurred_on == day,
+        _ENTRIES.c.category.in_(_ONLINE),
+    )
+
+
 _ENTRIES = LedgerEntry.__table__
-_ONLINE_CREDIT_ON = select(func.coalesce(func.sum(_ENTRIES.c.credit_hundredths), 0)).where(
-    _ENTRIES.c.user_id == bindparam("user_id"), _ENTRIES.c.year == bindparam("year"),
-    _ENTRIES.c.occurred_on == bindparam("day"), _ENTRIES.c.category.in_(_ONLINE),
-)
+# Built once: every crediting heartbeat asks, and building the select costs several times what
+# running it does.
+_ONLINE_CREDIT_ON = _online_credit_of(bindparam("user_id"), bindparam("year"), bindparam("day"))
 
 
 def online_credit_column(user_id_column):
     """`online_credit_on` as a scalar subquery, for the person in `user_id_column` and the day
     given as the parameters `online_day` and `online_year` (its year): for a statement that reads
     the person's row anyway (the heartbeat's)."""
-    return (select(func.coalesce(func.sum(_ENTRIES.c.credit_hundredths), 0))
-            .where(_ENTRIES.c.user_id == user_id_column, _ENTRIES.c.year == bindparam("online_year"),
-                   _ENTRIES.c.occurred_on == bindparam("online_day"), _ENTRIES.c.category.in_(_ONLINE))
-            .scalar_subquery())
+    return _online_credit_of(user_id_column, bindparam("online_year"), bindparam("online_day")).scalar_subquery()
 
 
 def online_credit_on(user_id: int, day: date) -> int:

@@ -54,13 +54,12 @@ def _ledger_page(user, *, own: bool):
     wanted = max(1, request.args.get("page", 1, type=int))
     pages = LinePages(page=min(wanted, LinePages(1, p.lines).pages), total=p.lines)
     lines = progress.lines_page(user.id, year, pages.page, LINES_PER_PAGE)
-    sources = progress.sources_for(lines)
     user_claims = loaded_rows(_CLAIMS_OF_PERSON, {"user_id": user.id}, Claim)
     return render_template(
-        "ledger/mine.html", p=p, lines=lines, pages=pages, sources=sources, labels=progress.entry_labels(),
+        "ledger/mine.html", p=p, lines=lines, pages=pages, labels=progress.entry_labels(),
         claims=user_claims, own=own,
         # Reversing lines is offered on other people's pages only.
-        years=queries.years_of(user.id), person=user, can_manage=not own and can_manage_user(current_user, user),
+        person=user, can_manage=not own and can_manage_user(current_user, user),
     )
 
 

@@ -8,13 +8,19 @@ from functools import cache, lru_cache
 from typing import NamedTuple
 
 from markupsafe import Markup
-from sqlalchemy import bindparam, func, literal_column, select, union_all
+from sqlalchemy import Integer, bindparam, case, cast, func, null, select, union_all
 
 from learnapp import clock
 from learnapp.db import db
 from learnapp.i18n import per_catalog
 from learnapp.ledger import queries
-from learnapp.ledger.models import ONLINE_CATEGORIES, SOURCE_LABELS, Category, LedgerEntry
+from learnapp.ledger.models import (
+    ONLINE_CATEGORIES,
+    SOURCE_LABELS,
+    Category,
+    LedgerEntry,
+    LedgerYearTotal,
+)
 from learnapp.ledger.offline_models import Activity, Claim
 from learnapp.ledger.rules import YearRules, rules_for_year
 from learnapp.security import roles_of
@@ -38,6 +44,7 @@ class Progress:
     projected_on: date | None = None     # at the current pace (None: no credit yet)
     chart: dict = field(default_factory=dict)
     lines: int = 0                       # entries (ledger lines) of the year
+    years: list[tuple[int, int]] = field(default_factory=list)  # (year, total) with entries, newest first
 
     @property
     def minimums_met(self) -> bool:
@@ -80,9 +87,9 @@ def year_progress(user, year: int | None = None, *, with_chart: bool = True) -> 
     rules = rules_for_year(year)
     # One statement for the figures and the days (the day the requirement was met needs them even
     # without a chart, and most people reach it).
-    summary, daily = _figures_by_day(user.id, year)
+    summary, daily, years = _figures_by_day(user.id, year)
     p = Progress(user, year, rules, rules.requirement_for(user, roles_of(user)), summary["total"], summary["online"],
-                 summary["offline"], summary["by_category"], today, lines=summary["lines"])
+                 summary["offline"], summary["by_category"], today, lines=summary["lines"], years=years)
     start, end = date(year, 1, 1), date(year, 12, 31)
     days_in_year = (end - start).days + 1
     if p.is_current:
@@ -108,24 +115,34 @@ def year_progress(user, year: int | None = None, *, with_chart: bool = True) -> 
 
 @cache
 def _by_day_and_category():
-    """Credit and lines of each day and category of a person's year, in date order: what the
-    page's figures and chart need, in one statement that reads only the (person, year, day,
-    category, credit) index. Built once: building it costs more than running it."""
-    e = LedgerEntry
-    return (select(e.occurred_on, e.category, func.sum(e.credit_hundredths), func.count())
+    """Credit and lines of each day and category of a person's year, in date order, then (rows
+    without a day) each year the person has entries in, with its total: what the page's figures,
+    chart and list of years need, in one statement (on PostgreSQL each statement is a round trip).
+    The first part reads only the (person, year, day, category, credit) index, the second the
+    primary key of the stored year totals. Built once: building it costs more than running it."""
+    e, totals = LedgerEntry, LedgerYearTotal.__table__.c
+    days = (select(e.occurred_on.label("day"), e.category, func.sum(e.credit_hundredths), func.count(),
+                   null().label("of_year"))
             .where(e.user_id == bindparam("user_id"), e.year == bindparam("year"))
-            .group_by(e.occurred_on, e.category).order_by(e.occurred_on))
+            .group_by(e.occurred_on, e.category))
+    years = select(null(), null(), totals.total_hundredths, null(), totals.year).where(totals.user_id == bindparam("user_id"))
+    return union_all(days, years).order_by("day")
 
 
-def _figures_by_day(user_id: int, year: int) -> tuple[dict, list[tuple[date, int, int]]]:
-    """The year's figures as `queries.year_summary` gives them, and (day, credit, online credit)
-    for each day with entries, from one statement."""
+def _figures_by_day(user_id: int, year: int) -> tuple[dict, list[tuple[date, int, int]], list[tuple[int, int]]]:
+    """The year's figures as `queries.year_summary` gives them, (day, credit, online credit) for
+    each day with entries, and (year, total) of every year with entries, newest first (as
+    `queries.years_of`), from one statement."""
     by_category: dict[Category, int] = {}
     daily: list[tuple[date, int, int]] = []
+    years: list[tuple[int, int]] = []
     lines = 0
     last_day = None
-    for day, category, credit, count in _plain_rows(_by_day_and_category(), {"user_id": user_id, "year": year}):
+    for day, category, credit, count, of_year in _plain_rows(_by_day_and_category(), {"user_id": user_id, "year": year}):
         credit = int(credit or 0)
+        if day is None:
+            years.append((int(of_year), credit))
+            continue
         lines += count
         by_category[category] = by_category.get(category, 0) + credit
         online = credit if category in ONLINE_CATEGORIES else 0
@@ -138,8 +155,9 @@ def _figures_by_day(user_id: int, year: int) -> tuple[dict, list[tuple[date, int
     categories = [(c, by_category[c]) for c in Category if c in by_category]
     online_total = sum(v for c, v in categories if c in ONLINE_CATEGORIES)
     total = sum(by_category.values())
+    years.sort(reverse=True)
     return ({"total": total, "online": online_total, "offline": total - online_total, "by_category": categories,
-             "lines": lines}, daily)
+             "lines": lines}, daily, years)
 
 
 def _chart(points: list[tuple[date, int]], p: Progress, start: date, days_in_year: int) -> dict:
@@ -194,7 +212,8 @@ def _month_grid(year: int) -> Markup:
 
 
 class Line(NamedTuple):
-    """One ledger line as the page shows it, and the id of the entry that reversed it (if any)."""
+    """One ledger line as the page shows it: the id of the entry that reversed it (if any) and the
+    title of the activity or claim it comes from (if any)."""
 
     id: int
     occurred_on: date
@@ -206,6 +225,23 @@ class Line(NamedTuple):
     source_id: str | None
     reason: str | None
     reversed_by_id: int | None
+    source_title: str | None
+
+
+def _source_title(entry):
+    """The title of the activity or claim an entry comes from, as a column: looked up by primary
+    key for the few lines of a page, in the lines' own statement. Source ids are text (a quiz's
+    or a material's id, or free text of an adjustment); only a whole number of an activity or a
+    claim is cast (PostgreSQL evaluates a CASE branch only when its condition holds)."""
+    number = entry.source_id.regexp_match("^[0-9]{1,9}$")
+
+    def title_of(model):
+        return (select(model.title).where(model.id == cast(entry.source_id, Integer))
+                .correlate(entry).scalar_subquery())
+
+    return case((entry.source_type.in_(("activity", "claim")) & ~number, null()),
+                (entry.source_type == "activity", title_of(Activity)),
+                (entry.source_type == "claim", title_of(Claim)))
 
 
 @cache
@@ -214,7 +250,8 @@ def _lines_statement():
     with parameters."""
     stmt = queries.entries_with_status(bindparam("user_id"), bindparam("year"))
     e = LedgerEntry
-    columns = [getattr(e, name) for name in Line._fields[:-1]] + [stmt.selected_columns.reversed_by_id]
+    columns = [getattr(e, name) for name in Line._fields[:-2]] + [stmt.selected_columns.reversed_by_id,
+                                                                 _source_title(e)]
     return stmt.with_only_columns(*columns).limit(bindparam("limit")).offset(bindparam("offset"))
 
 
@@ -223,7 +260,7 @@ def lines_page(user_id: int, year: int, page: int, per_page: int) -> list[Line]:
     mapped objects or SQLAlchemy rows: a page of 50 lines reads their fields some 700 times."""
     result = _plain_rows(_lines_statement(), {"user_id": user_id, "year": year, "limit": per_page,
                                               "offset": (page - 1) * per_page})
-    return [Line._make(row) for row in result]
+    return [Line._make(row) for row in result.all()]
 
 
 def _plain_rows(statement, params: dict):
@@ -250,31 +287,3 @@ def entry_labels() -> dict[str, dict]:
         "category": _ByKey((c, c.label) for c in Category),
         "source": _ByKey((t, str(label)) for t, label in SOURCE_LABELS.items()),
     })
-
-
-class Source(NamedTuple):
-    id: int
-    title: str
-
-
-@cache
-def _source_titles():
-    """Id and title of the activities and claims with the given ids, in one statement."""
-    def titles(kind: str, model):
-        return (select(literal_column(f"'{kind}'"), model.id, model.title)
-                .where(model.id.in_(bindparam(f"{kind}_ids", expanding=True))))
-
-    return union_all(titles("activity", Activity), titles("claim", Claim))
-
-
-def sources_for(entries) -> dict[tuple[str, str], Source]:
-    """(id, title) of the activities and claims the entries (objects or rows with `source_type`
-    and `source_id`) come from, by (source_type, source_id); one statement, none without any."""
-    wanted: dict[str, set[int]] = {"activity": set(), "claim": set()}
-    for entry in entries:
-        if entry.source_type in wanted and entry.source_id and entry.source_id.isdigit():
-            wanted[entry.source_type].add(int(entry.source_id))
-    if not (wanted["activity"] or wanted["claim"]):
-        return {}
-    rows = _plain_rows(_source_titles(), {"activity_ids": sorted(wanted["activity"]), "claim_ids": sorted(wanted["claim"])})
-    return {(kind, str(source_id)): Source(source_id, title) for kind, source_id, title in rows}

@@ -43,9 +43,10 @@ def test_past_year_status(org, db):
     assert year_progress(org.learner_a, 2025).status == "incomplete"
 
 
-def test_one_statement_gives_the_summary_and_the_days(org, db):
-    """The page's figures and chart come from one statement: the same numbers as the ledger's
-    own year summary and per-day sums, reversals and several categories a day included."""
+def test_one_statement_gives_the_summary_the_days_and_the_years(org, db):
+    """The page's figures, chart and list of years come from one statement: the same numbers as
+    the ledger's own year summary, per-day sums and years, reversals and several categories a day
+    included."""
     from learnapp.ledger import progress, queries
 
     _grant(org.learner_a, 300, date(2026, 2, 1))
@@ -54,12 +55,16 @@ def test_one_statement_gives_the_summary_and_the_days(org, db):
     entry = services.grant(None, org.learner_a, category=Category.self_study, credit_hundredths=200,
                            occurred_on=date(2026, 3, 5), source_type="adjustment", source_id="7")
     services.reverse_entry(org.admin_a, entry, "录入有误")
-    _grant(org.learner_a, 100, date(2025, 12, 31))  # another year: not counted
-    summary, daily = progress._figures_by_day(org.learner_a.id, 2026)
+    _grant(org.learner_a, 100, date(2025, 12, 31))  # another year: not counted in 2026's figures
+    _grant(org.learner_a, 40, date(2024, 6, 1))
+    summary, daily, years = progress._figures_by_day(org.learner_a.id, 2026)
     assert summary == queries.year_summary(org.learner_a.id, 2026)
     assert daily == queries.daily_split(org.learner_a.id, 2026)
     assert summary["lines"] == 5 and summary["total"] == 375 and summary["online"] == 75
-    assert progress._figures_by_day(org.learner_b.id, 2026) == (queries.year_summary(org.learner_b.id, 2026), [])
+    assert years == queries.years_of(org.learner_a.id) == [(2026, 375), (2025, 100), (2024, 40)]
+    assert progress._figures_by_day(org.learner_b.id, 2026) == (queries.year_summary(org.learner_b.id, 2026), [], [])
+    _grant(org.learner_b, 80, date(2025, 3, 1))  # years, but none in the year shown
+    assert progress._figures_by_day(org.learner_b.id, 2026)[1:] == ([], [(2025, 80)])
 
 
 def test_ledger_lines_and_their_sources(client, org, login, db):
@@ -72,8 +77,9 @@ def test_ledger_lines_and_their_sources(client, org, login, db):
     lines = progress.lines_page(org.learner_a.id, 2026, 1, 2)
     assert [(line.id, line.reversed_by_id) for line in lines] == [(correction.id, None), (entry.id, correction.id)]
     assert lines[1].reason == "补录" and lines[1].category == Category.self_study
-    assert [line.occurred_on for line in progress.lines_page(org.learner_a.id, 2026, 2, 2)] == [date(2026, 2, 1)]
-    assert progress.sources_for(lines) == {}
+    older = progress.lines_page(org.learner_a.id, 2026, 2, 2)
+    assert [line.occurred_on for line in older] == [date(2026, 2, 1)]
+    assert [line.source_title for line in lines + older] == [None, None, None]
     db.session.commit()
     login(org.learner_a)
     page = client.get("/ledger/").get_data(as_text=True)
@@ -95,6 +101,11 @@ def test_lines_name_their_claim_and_activity(org, db):
     activity = activities.create_activity(org.admin_a, branch=org.branch_a, category="lecture", title="党课",
                                           schedule=make_schedule(date(2026, 4, 1), time(14, 0), time(16, 0), None))
     activities.set_attendance(org.admin_a, activity, org.learner_a, True, "roster")
+    # Ids that are not a whole number (or too long for one) name nothing, and fail nothing.
+    for odd in ("x1", "12345678901", ""):
+        services.grant(None, org.learner_a, category=Category.lecture, credit_hundredths=10,
+                       occurred_on=date(2026, 1, 2), source_type="activity", source_id=odd)
     lines = progress.lines_page(org.learner_a.id, 2026, 1, 50)
-    assert progress.sources_for(lines) == {("claim", str(claim.id)): (claim.id, "参观纪念馆"),
-                                           ("activity", str(activity.id)): (activity.id, "党课")}
+    titles = {(line.source_type, line.source_id): line.source_title for line in lines}
+    assert titles == {("claim", str(claim.id)): "参观纪念馆", ("activity", str(activity.id)): "党课",
+                      ("activity", "x1"): None, ("activity", "12345678901"): None, ("activity", ""): None}

@@ -199,10 +199,11 @@ def _ceil_div(a: int, b: int) -> int:
 
 
 def _credit_day(user_id: int, material: Material | TimedMaterial, day: date, seconds: int, progress: ProgressRow,
-                result: BeatResult, online_read: int | None = None) -> None:
+                result: BeatResult, online_read: int | None = None, beat: _BeatWrite | None = None) -> None:
     """Add `seconds` read on the local `day` to the progress and grant the credit they complete.
     `online_read`: the person's online credit of the day when the caller read it (before the
-    beat's first write: checked again before a grant)."""
+    beat's first write: checked again before a grant); `beat`: the heartbeat's own write, made
+    before any grant."""
     year = day.year
     now = clock.now()
     result.progress = progress
@@ -234,6 +235,8 @@ def _credit_day(user_id: int, material: Material | TimedMaterial, day: date, sec
     to_grant = earned - progress.granted_hundredths
     if to_grant <= 0:
         return
+    if beat is not None:
+        beat.record()  # before the grant: a stale beat must not add credit
     if online_read is not None and ledger_queries.online_credit_on(user_id, day) != online_read:
         raise _StaleRead()  # other online credit of the day came in since the read: run again
     if remaining is not None and to_grant > remaining:
@@ -269,23 +272,58 @@ def _credit_day(user_id: int, material: Material | TimedMaterial, day: date, sec
 
 
 def _credit_time(user_id: int, material: Material | TimedMaterial, end: datetime, seconds: int, result: BeatResult,
-                 known: tuple[int, ProgressRow | None] | None = None, online: tuple[date, int] | None = None) -> None:
+                 known: tuple[int, ProgressRow | None] | None = None, online: tuple[date, int] | None = None,
+                 beat: _BeatWrite | None = None) -> None:
     """Credit the `seconds` of reading that ended at `end`, day by day, and save the progress.
     `known`: (year, progress row of that year, or None when it has none) when the caller has read
-    it already; `online`: (day, the person's online credit of that day) likewise."""
+    it already; `online`: (day, the person's online credit of that day) likewise; `beat`: the
+    heartbeat's own write, made before this writes anything else, or with the progress."""
     rows: dict[int, ProgressRow | None] = dict([known]) if known else {}
     for day, part in _split_by_day(end - timedelta(seconds=seconds), end):
         result.days.append(day)
         progress = rows.get(day.year)
         if progress is None:
+            if beat is not None:
+                beat.record()
             # Known to be missing (read by the caller): created; not read yet: read, or created.
             progress = rows[day.year] = (reading_rows.create_progress(user_id, material.id, day.year)
                                          if day.year in rows else _progress_for(user_id, material.id, day.year))
         _credit_day(user_id, material, day, part, progress, result,
-                    online_read=online[1] if online and online[0] == day else None)
+                    online_read=online[1] if online and online[0] == day else None, beat=beat)
     for progress in rows.values():
-        if progress is not None:  # None: a known-missing row of a year the time did not touch
+        if progress is None:  # a known-missing row of a year the time did not touch
+            continue
+        if beat is not None:
+            beat.save(progress)
+        else:
             progress.save()
+
+
+class _BeatWrite:
+    """The heartbeat's compare-and-set on its session (`reading_rows.record_beat`), made by the
+    beat's first write: alone before a progress row is created or credit is granted; otherwise,
+    in the usual beat that only adds time, with the progress row (one statement on PostgreSQL)."""
+
+    __slots__ = ("session_id", "seen_seq", "now", "seq", "credited", "recorded")
+
+    def __init__(self, session_id: int, seen_seq: int, now: datetime, seq: int, credited: int):
+        self.session_id, self.seen_seq, self.now, self.seq, self.credited = session_id, seen_seq, now, seq, credited
+        self.recorded = False
+
+    def record(self) -> None:
+        if not self.recorded:
+            if not reading_rows.record_beat(self.session_id, self.seen_seq, self.now, self.seq, self.credited):
+                raise _StaleRead()
+            self.recorded = True
+
+    def save(self, progress: ProgressRow) -> None:
+        if self.recorded:
+            progress.save()
+            return
+        if not reading_rows.record_beat_and_progress(self.session_id, self.seen_seq, self.now, self.seq,
+                                                     self.credited, progress):
+            raise _StaleRead()
+        self.recorded = True
 
 
 class _StaleRead(Exception):
@@ -344,14 +382,14 @@ def _heartbeat(user: User, session_id: int, seq: int, at: datetime | None) -> Be
     credited = 0 if elapsed > idle_seconds() else int(min(elapsed, heartbeat_seconds() + tolerance_seconds()))
     if credited:
         rules_for_year(year)  # read now, before the write lock (kept for the request)
-    if not reading_rows.record_beat(session_id, beat.last_seq, now, seq, credited):
-        raise _StaleRead()
+    write = _BeatWrite(session_id, beat.last_seq, now, seq, credited)
     result.credited_seconds = credited
-    progress = beat.progress
     if credited:
-        _credit_time(user.id, material, now, credited, result, known=(year, progress), online=(today, beat.online_today))
+        _credit_time(user.id, material, now, credited, result, known=(year, beat.progress),
+                     online=(today, beat.online_today), beat=write)
     else:
-        result.progress = progress
+        result.progress = beat.progress
+    write.record()  # a beat that credited nothing; else done already
     return result
 
 

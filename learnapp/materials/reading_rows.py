@@ -72,11 +72,18 @@ class ProgressRow:
         for name, value in self._saved.items():
             setattr(self, name, value)
 
+    def changes(self) -> dict:
+        """The columns changed since the row was read or last saved, with their new values."""
+        return {name: getattr(self, name) for name in PROGRESS_VALUES if getattr(self, name) != self._saved[name]}
+
+    def saved(self, changed: dict) -> None:
+        self._saved.update(changed)
+
     def save(self) -> None:
-        changed = {name: getattr(self, name) for name in PROGRESS_VALUES if getattr(self, name) != self._saved[name]}
+        changed = self.changes()
         if changed:
             _update_row(ReadingProgress, self.id, changed)
-            self._saved.update(changed)
+            self.saved(changed)
 
 
 def _update_row(model, row_id: int, values: dict) -> None:
@@ -119,6 +126,38 @@ def record_beat(session_id: int, seen_seq: int, now, seq: int, credited: int) ->
     if result.rowcount != 1:
         return False
     _expire_loaded(ReadingSession, session_id, ["last_beat_at", "last_seq", "beats", "active_seconds"])
+    return True
+
+
+@cache
+def _record_beat_and_progress_statement():
+    """PostgreSQL: `record_beat`'s compare-and-set and the progress UPDATE in one statement (a
+    data-modifying WITH): the progress row is written only when the session's row was, so the
+    UPDATE's row count tells both. Its SET clause follows the parameters' keys, as `_update_row`'s."""
+    sessions, progress = ReadingSession.__table__, ReadingProgress.__table__
+    beat = _record_beat_statement().returning(sessions.c.id).cte("beat")
+    return (update(progress).add_cte(beat)
+            .where(progress.c.id == bindparam("progress_id"), select(beat.c.id).exists()))
+
+
+def record_beat_and_progress(session_id: int, seen_seq: int, now, seq: int, credited: int,
+                             progress: ProgressRow) -> bool:
+    """`record_beat`, then `progress.save()` when it succeeded: on PostgreSQL in one statement
+    (one round trip fewer on every beat); on SQLite, where a WITH cannot write, in two."""
+    changed = progress.changes()
+    if not is_postgres() or not changed:
+        if not record_beat(session_id, seen_seq, now, seq, credited):
+            return False
+        progress.save()
+        return True
+    result = db.session.execute(_record_beat_and_progress_statement(), {
+        "row_id": session_id, "seen_seq": seen_seq, "now": now, "seq": seq, "credited": credited,
+        "progress_id": progress.id, **changed})
+    if result.rowcount != 1:
+        return False
+    _expire_loaded(ReadingSession, session_id, ["last_beat_at", "last_seq", "beats", "active_seconds"])
+    _expire_loaded(ReadingProgress, progress.id, list(changed))
+    progress.saved(changed)
     return True
 
 

@@ -7,12 +7,13 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
 
-from flask import g, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData, event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, make_transient_to_detached, mapped_column
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.pool import Pool
 from sqlalchemy.types import TypeDecorator
 
 from learnapp.sqlite_gate import GatedConnection
@@ -97,7 +98,11 @@ def reading_first():
     between the block and the view's first query.
     """
     session = db.session()
-    if session.in_transaction() or db.engine.dialect.name != "sqlite":
+    if session.in_transaction():
+        yield
+        return
+    if db.engine.dialect.name != "sqlite":
+        _autocommit_if_the_view_asks(session)
         yield
         return
     g.db_reading_first = True
@@ -107,6 +112,51 @@ def reading_first():
         g.db_reading_first = False
     if session.in_transaction():  # the block read something: its connection has no BEGIN yet
         g.db_begin_pending = session.connection().connection.dbapi_connection
+
+
+def autocommit_until_needed(view):
+    """Mark a view whose request runs on PostgreSQL without a transaction until it calls
+    `transaction_needed()`: each statement before that commits on its own.
+
+    For a hot path whose usual work is reads and then one write that is atomic by itself (the
+    heartbeat: one statement that is a compare-and-set on the session and the progress UPDATE):
+    BEGIN and COMMIT would be two of its five round trips. The view must call
+    `transaction_needed()` before the first of several writes that must commit together. Reads
+    without locks see the same either way: under READ COMMITTED, PostgreSQL's level, each
+    statement of a transaction reads its own snapshot. SQLite: no effect (its reads come before
+    the write lock by `reading_first` and `reads_before_write_lock`)."""
+    view.learnapp_autocommit = True
+    return view
+
+
+def _autocommit_if_the_view_asks(session) -> None:
+    if not has_request_context() or not request.endpoint:
+        return
+    if getattr(current_app.view_functions.get(request.endpoint), "learnapp_autocommit", False):
+        raw = session.connection().connection.dbapi_connection
+        raw.autocommit = True
+        g.db_autocommit = raw
+
+
+def transaction_needed() -> None:
+    """The request's statements from here on run in one transaction (see autocommit_until_needed;
+    otherwise they do already)."""
+    raw = g.pop("db_autocommit", None) if has_request_context() else None
+    if raw is not None and raw.autocommit:  # False: the connection went back to the pool (a rollback)
+        raw.autocommit = False
+
+
+@event.listens_for(Pool, "checkin")
+def _transactions_again(dbapi_connection, connection_record):
+    """A connection goes back to the pool in the usual mode, one transaction per unit of work,
+    whatever a request did with it (autocommit_until_needed); one that cannot is discarded."""
+    if dbapi_connection is None or isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    if getattr(dbapi_connection, "autocommit", False) is True:
+        try:
+            dbapi_connection.autocommit = False
+        except Exception as exc:  # a broken connection: never hand it out again
+            connection_record.invalidate(exc)
 
 
 def init_request_hooks(app) -> None:

@@ -12,7 +12,7 @@ from flask import jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from learnapp.db import db
+from learnapp.db import autocommit_until_needed, db
 from learnapp.materials import crediting
 from learnapp.materials.blueprint import bp
 from learnapp.materials.models import Material
@@ -85,6 +85,7 @@ def api_start():
 
 
 @bp.post("/api/reading/sessions/<int:session_id>/heartbeat")
+@autocommit_until_needed  # a beat's usual write is one statement (crediting._BeatWrite)
 def api_heartbeat(session_id: int):
     refused = _signed_in()
     if refused:

@@ -35,7 +35,7 @@ from sqlalchemy import select
 
 from learnapp import clock
 from learnapp.accounts.models import User
-from learnapp.db import db, is_postgres, reads_before_write_lock
+from learnapp.db import db, is_postgres, reads_before_write_lock, transaction_needed
 from learnapp.errors import DomainError
 from learnapp.ledger import queries as ledger_queries
 from learnapp.ledger import services as ledger_services
@@ -290,9 +290,10 @@ def _credit_time(user_id: int, material: Material | TimedMaterial, end: datetime
                                          if day.year in rows else _progress_for(user_id, material.id, day.year))
         _credit_day(user_id, material, day, part, progress, result,
                     online_read=online[1] if online and online[0] == day else None, beat=beat)
-    for progress in rows.values():
-        if progress is None:  # a known-missing row of a year the time did not touch
-            continue
+    to_save = [progress for progress in rows.values() if progress is not None]  # None: a known-missing
+    if beat is not None and len(to_save) > 1:  # row of a year the time did not touch
+        beat.record()  # time across New Year: more than one write
+    for progress in to_save:
         if beat is not None:
             beat.save(progress)
         else:
@@ -301,8 +302,10 @@ def _credit_time(user_id: int, material: Material | TimedMaterial, end: datetime
 
 class _BeatWrite:
     """The heartbeat's compare-and-set on its session (`reading_rows.record_beat`), made by the
-    beat's first write: alone before a progress row is created or credit is granted; otherwise,
-    in the usual beat that only adds time, with the progress row (one statement on PostgreSQL)."""
+    beat's first write: alone, in a transaction, before a progress row is created or credit is
+    granted (`record`); otherwise, in the usual beat that only adds time, as its only write: with
+    the progress row (`save`, one statement on PostgreSQL, run without a transaction, see
+    `db.autocommit_until_needed`), or alone when nothing was credited (`finish`)."""
 
     __slots__ = ("session_id", "seen_seq", "now", "seq", "credited", "recorded")
 
@@ -311,6 +314,11 @@ class _BeatWrite:
         self.recorded = False
 
     def record(self) -> None:
+        if not self.recorded:
+            transaction_needed()  # other writes follow
+            self.finish()
+
+    def finish(self) -> None:
         if not self.recorded:
             if not reading_rows.record_beat(self.session_id, self.seen_seq, self.now, self.seq, self.credited):
                 raise _StaleRead()
@@ -389,7 +397,7 @@ def _heartbeat(user: User, session_id: int, seq: int, at: datetime | None) -> Be
                      online=(today, beat.online_today), beat=write)
     else:
         result.progress = beat.progress
-    write.record()  # a beat that credited nothing; else done already
+    write.finish()  # a beat that credited nothing; else done already
     return result
 
 

@@ -29,7 +29,7 @@ from sqlalchemy import Row, and_, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from learnapp.db import db, is_postgres
+from learnapp.db import db, is_postgres, transaction_needed
 from learnapp.ledger.queries import online_credit_column
 from learnapp.materials.models import (
     Material,
@@ -146,6 +146,7 @@ def record_beat_and_progress(session_id: int, seen_seq: int, now, seq: int, cred
     (one round trip fewer on every beat); on SQLite, where a WITH cannot write, in two."""
     changed = progress.changes()
     if not is_postgres() or not changed:
+        transaction_needed()  # two writes
         if not record_beat(session_id, seen_seq, now, seq, credited):
             return False
         progress.save()

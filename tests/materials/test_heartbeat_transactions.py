@@ -1,0 +1,105 @@
+"""On PostgreSQL a heartbeat's usual write is one statement, run without a transaction block
+(db.autocommit_until_needed); a beat that writes more runs its writes in one transaction, and the
+connection goes back to the pool in the usual mode."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from learnapp.ledger import services as ledger_services
+from learnapp.ledger.models import LedgerEntry
+from learnapp.materials.models import ReadingProgress, ReadingSession
+from tests.engine_events import listening
+from tests.materials.helpers import make_material
+
+
+@pytest.fixture
+def postgres_only(db):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite's reads come before its write lock instead")
+
+
+def _beat(client, session_id, seq):
+    return client.post(f"/api/reading/sessions/{session_id}/heartbeat", json={"seq": seq})
+
+
+def _reading(client, org, login, clock, db, minutes):
+    material = make_material(minutes=minutes)
+    db.session.commit()
+    login(org.learner_a)
+    session_id = client.post("/api/reading/sessions", json={"material_id": material.id}).get_json()["session"]
+    return material, session_id
+
+
+class _Statements(list):
+    """(statement, ran inside a transaction block?) of each statement while listening."""
+
+    def after(self, conn, cursor, statement, parameters, context, executemany):
+        from psycopg.pq import TransactionStatus
+
+        status = conn.connection.dbapi_connection.info.transaction_status
+        self.append((" ".join(statement.split()), status != TransactionStatus.IDLE))
+
+    def writes(self):
+        return [(s, in_block) for s, in_block in self if not s.startswith("SELECT")]
+
+
+def test_a_beat_that_only_adds_time_writes_one_statement_outside_a_transaction(client, org, login, clock, db,
+                                                                                postgres_only):
+    material, session_id = _reading(client, org, login, clock, db, minutes=30)
+    clock.advance(seconds=30)
+    assert _beat(client, session_id, 1).status_code == 200  # creates the progress row
+    clock.advance(seconds=30)
+    statements = _Statements()
+    with listening(db.engine, after_cursor_execute=statements.after):
+        assert _beat(client, session_id, 2).status_code == 200
+    [(write, in_block)] = statements.writes()
+    assert write.startswith("WITH beat AS (UPDATE reading_sessions") and "UPDATE reading_progress" in write
+    assert not in_block and not any(in_block for _s, in_block in statements)
+    db.session.expire_all()
+    assert db.session.get(ReadingSession, session_id).last_seq == 2
+    assert db.session.scalar(select(ReadingProgress.active_seconds)
+                             .where(ReadingProgress.material_id == material.id)) == 60
+
+
+def test_a_beat_that_grants_writes_in_one_transaction(client, org, login, clock, db, postgres_only):
+    material, session_id = _reading(client, org, login, clock, db, minutes=5)
+    statements = _Statements()
+    for seq in range(1, 11):  # the tenth beat completes the five minutes: a grant
+        clock.advance(seconds=30)
+        statements.clear()
+        with listening(db.engine, after_cursor_execute=statements.after):
+            assert _beat(client, session_id, seq).status_code == 200
+    writes = statements.writes()
+    assert any(s.startswith("INSERT INTO ledger_entries") for s, _in_block in writes)
+    assert writes[0][0].startswith("UPDATE reading_sessions") and all(in_block for _s, in_block in writes), writes
+
+
+def test_a_grant_that_fails_undoes_the_beat(app, client, org, login, clock, db, postgres_only, monkeypatch):
+    material, session_id = _reading(client, org, login, clock, db, minutes=5)
+    for seq in range(1, 10):
+        clock.advance(seconds=30)
+        assert _beat(client, session_id, seq).status_code == 200
+    db.session.commit()
+
+    def grant_fails(*args, **kwargs):
+        raise RuntimeError("the ledger is unavailable")
+
+    monkeypatch.setattr(ledger_services, "grant", grant_fails)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    clock.advance(seconds=30)
+    assert _beat(client, session_id, 10).status_code == 500
+    db.session.expire_all()
+    assert db.session.get(ReadingSession, session_id).last_seq == 9  # the compare-and-set went too
+    assert db.session.scalar(select(ReadingProgress.active_seconds)
+                             .where(ReadingProgress.material_id == material.id)) == 270
+    assert db.session.scalar(select(LedgerEntry.id).where(LedgerEntry.user_id == org.learner_a.id)) is None
+
+
+def test_a_connection_goes_back_to_the_pool_in_transaction_mode(db, postgres_only):
+    checked_out = db.engine.raw_connection()
+    driver = checked_out.driver_connection
+    driver.autocommit = True  # as a heartbeat left it
+    checked_out.close()
+    assert driver.autocommit is False

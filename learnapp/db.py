@@ -118,13 +118,15 @@ def autocommit_until_needed(view):
     """Mark a view whose request runs on PostgreSQL without a transaction until it calls
     `transaction_needed()`: each statement before that commits on its own.
 
-    For a hot path whose usual work is reads and then one write that is atomic by itself (the
-    heartbeat: one statement that is a compare-and-set on the session and the progress UPDATE):
-    BEGIN and COMMIT would be two of its five round trips. The view must call
-    `transaction_needed()` before the first of several writes that must commit together. Reads
-    without locks see the same either way: under READ COMMITTED, PostgreSQL's level, each
-    statement of a transaction reads its own snapshot. SQLite: no effect (its reads come before
-    the write lock by `reading_first` and `reads_before_write_lock`)."""
+    For the hottest requests, where BEGIN and COMMIT are a third of the round trips: a hot path
+    whose usual work is reads and then one write that is atomic by itself (the heartbeat: one
+    statement that is a compare-and-set on the session and the progress UPDATE), and the most
+    visited pages, which only read. The view must call `transaction_needed()` before the first of
+    several writes that must commit together; a page that only reads never does. Reads without
+    locks see the same either way: under READ COMMITTED, PostgreSQL's level, each statement of a
+    transaction reads its own snapshot. Not for a view that locks rows or streams through a
+    server-side cursor (both need a transaction). SQLite: no effect (its reads come before the
+    write lock by `reading_first` and `reads_before_write_lock`)."""
     view.learnapp_autocommit = True
     return view
 

@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from flask import current_app, request, url_for
 
+from learnapp import security
 from learnapp.i18n import per_catalog
 
 
@@ -27,7 +28,8 @@ _sections: dict[str, tuple[NavItem, ...]] = {}
 
 
 def register(endpoint: str, label, visible: Callable[[object], bool] = lambda user: True, *, order: int = 100, section: str = "main") -> None:
-    """Add a menu item (called at import of a domain's views)."""
+    """Add a menu item (called at import of a domain's views). Items of the "admin" section are
+    shown only to people who hold a role, whatever their `visible` says."""
     if any(item.endpoint == endpoint for item in _items):
         return
     _items.append(NavItem(endpoint, label, visible, order, section))
@@ -63,6 +65,10 @@ def items_for(user, section: str) -> list[MenuEntry]:
         return []
     # The visibility checks read the user many times: unwrap current_user's proxy once.
     user = user._get_current_object() if hasattr(user, "_get_current_object") else user
+    if section == "admin" and not security.roles_of(user):
+        # Administration is for people who hold a role: a learner's pages, the most visited,
+        # skip the items' checks (each reads the person's grants).
+        return []
     labels = _labels()
     return [MenuEntry(_url(item.endpoint), labels[item.endpoint], item.endpoint)
             for item in _in_section(section) if item.visible(user)]

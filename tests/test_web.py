@@ -106,3 +106,26 @@ def test_templates_are_not_checked_for_changes_in_production(base_config):
     assert production.jinja_env.auto_reload is False
     production.debug = True  # `flask run --debug` keeps reloading edited templates
     assert production.jinja_env.auto_reload is True
+
+
+def test_administration_is_for_people_who_hold_a_role(app, org, monkeypatch):
+    """The admin section's items are not even asked about for a person without a role (a learner's
+    pages are the most visited); for someone with a role each item decides."""
+    from learnapp import nav
+
+    asked = []
+    everyone = nav.NavItem("audit.index", "everyone", lambda user: asked.append(user) or True, 1, "admin")
+    monkeypatch.setattr(nav, "_sections", {"admin": (everyone,)})
+    with app.test_request_context("/"):
+        for person in (org.learner_a, org.contact_a):
+            assert nav.items_for(person, "admin") == []
+        assert asked == []
+        assert [item.endpoint for item in nav.items_for(org.auditor, "admin")] == ["audit.index"]
+        assert asked == [org.auditor]
+
+
+def test_the_administration_menu_by_role(client, org, login):
+    for person, shown in ((org.learner_a, False), (org.contact_a, False), (org.admin_a, True), (org.auditor, True)):
+        login(person)
+        assert ('class="admin-nav"' in client.get("/").get_data(as_text=True)) is shown, person.login_id
+        client.post("/logout")

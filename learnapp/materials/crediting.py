@@ -290,9 +290,10 @@ def _credit_time(user_id: int, material: Material | TimedMaterial, end: datetime
                                          if day.year in rows else _progress_for(user_id, material.id, day.year))
         _credit_day(user_id, material, day, part, progress, result,
                     online_read=online[1] if online and online[0] == day else None, beat=beat)
-    to_save = [progress for progress in rows.values() if progress is not None]  # None: a known-missing
-    if beat is not None and len(to_save) > 1:  # row of a year the time did not touch
-        beat.record()  # time across New Year: more than one write
+    # None: a known-missing row of a year the time did not touch.
+    to_save = [progress for progress in rows.values() if progress is not None]
+    if beat is not None and len(to_save) > 1:
+        beat.record()  # time across New Year: more than one write, in one transaction
     for progress in to_save:
         if beat is not None:
             beat.save(progress)

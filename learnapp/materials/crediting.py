@@ -308,10 +308,10 @@ class _BeatWrite:
     the progress row (`save`, one statement on PostgreSQL, run without a transaction, see
     `db.autocommit_until_needed`), or alone when nothing was credited (`finish`)."""
 
-    __slots__ = ("session_id", "seen_seq", "now", "seq", "credited", "recorded")
+    __slots__ = ("beat", "recorded")
 
-    def __init__(self, session_id: int, seen_seq: int, now: datetime, seq: int, credited: int):
-        self.session_id, self.seen_seq, self.now, self.seq, self.credited = session_id, seen_seq, now, seq, credited
+    def __init__(self, beat: reading_rows.Beat):
+        self.beat = beat
         self.recorded = False
 
     def record(self) -> None:
@@ -321,7 +321,7 @@ class _BeatWrite:
 
     def finish(self) -> None:
         if not self.recorded:
-            if not reading_rows.record_beat(self.session_id, self.seen_seq, self.now, self.seq, self.credited):
+            if not reading_rows.record_beat(self.beat):
                 raise _StaleRead()
             self.recorded = True
 
@@ -329,8 +329,7 @@ class _BeatWrite:
         if self.recorded:
             progress.save()
             return
-        if not reading_rows.record_beat_and_progress(self.session_id, self.seen_seq, self.now, self.seq,
-                                                     self.credited, progress):
+        if not reading_rows.record_beat_and_progress(self.beat, progress):
             raise _StaleRead()
         self.recorded = True
 
@@ -391,7 +390,7 @@ def _heartbeat(user: User, session_id: int, seq: int, at: datetime | None) -> Be
     credited = 0 if elapsed > idle_seconds() else int(min(elapsed, heartbeat_seconds() + tolerance_seconds()))
     if credited:
         rules_for_year(year)  # read now, before the write lock (kept for the request)
-    write = _BeatWrite(session_id, beat.last_seq, now, seq, credited)
+    write = _BeatWrite(reading_rows.Beat(session_id, beat.last_seq, now, seq, credited))
     result.credited_seconds = credited
     if credited:
         _credit_time(user.id, material, now, credited, result, known=(year, beat.progress),

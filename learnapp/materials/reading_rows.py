@@ -117,15 +117,33 @@ def _record_beat_statement():
                     active_seconds=table.c.active_seconds + bindparam("credited")))
 
 
-def record_beat(session_id: int, seen_seq: int, now, seq: int, credited: int) -> bool:
+@dataclass(frozen=True, slots=True)
+class Beat:
+    """An accepted beat as its compare-and-set writes it on the session: the session and the
+    `last_seq` it was read with, the beat's time and number, and the seconds it credits."""
+
+    session_id: int
+    seen_seq: int
+    now: datetime
+    seq: int
+    credited: int
+
+    def params(self) -> dict:
+        return {"row_id": self.session_id, "seen_seq": self.seen_seq, "now": self.now, "seq": self.seq,
+                "credited": self.credited}
+
+
+# The session's columns that a beat writes.
+_BEAT_COLUMNS = ["last_beat_at", "last_seq", "beats", "active_seconds"]
+
+
+def record_beat(beat: Beat) -> bool:
     """The accepted beat: its time and number, one more beat and the credited seconds; False (and
     nothing written) when the session was closed or took another beat since it was read with
-    `seen_seq`."""
-    result = db.session.execute(_record_beat_statement(), {"row_id": session_id, "seen_seq": seen_seq, "now": now,
-                                                          "seq": seq, "credited": credited})
-    if result.rowcount != 1:
+    `beat.seen_seq`."""
+    if db.session.execute(_record_beat_statement(), beat.params()).rowcount != 1:
         return False
-    _expire_loaded(ReadingSession, session_id, ["last_beat_at", "last_seq", "beats", "active_seconds"])
+    _expire_loaded(ReadingSession, beat.session_id, _BEAT_COLUMNS)
     return True
 
 
@@ -140,23 +158,21 @@ def _record_beat_and_progress_statement():
             .where(progress.c.id == bindparam("progress_id"), select(beat.c.id).exists()))
 
 
-def record_beat_and_progress(session_id: int, seen_seq: int, now, seq: int, credited: int,
-                             progress: ProgressRow) -> bool:
+def record_beat_and_progress(beat: Beat, progress: ProgressRow) -> bool:
     """`record_beat`, then `progress.save()` when it succeeded: on PostgreSQL in one statement
     (one round trip fewer on every beat); on SQLite, where a WITH cannot write, in two."""
     changed = progress.changes()
     if not is_postgres() or not changed:
         transaction_needed()  # two writes
-        if not record_beat(session_id, seen_seq, now, seq, credited):
+        if not record_beat(beat):
             return False
         progress.save()
         return True
-    result = db.session.execute(_record_beat_and_progress_statement(), {
-        "row_id": session_id, "seen_seq": seen_seq, "now": now, "seq": seq, "credited": credited,
-        "progress_id": progress.id, **changed})
+    result = db.session.execute(_record_beat_and_progress_statement(),
+                                {**beat.params(), "progress_id": progress.id, **changed})
     if result.rowcount != 1:
         return False
-    _expire_loaded(ReadingSession, session_id, ["last_beat_at", "last_seq", "beats", "active_seconds"])
+    _expire_loaded(ReadingSession, beat.session_id, _BEAT_COLUMNS)
     _expire_loaded(ReadingProgress, progress.id, list(changed))
     progress.saved(changed)
     return True

@@ -282,7 +282,10 @@ def _credit_time(user_id: int, material: Material | TimedMaterial, end: datetime
     for day, part in _split_by_day(end - timedelta(seconds=seconds), end):
         result.days.append(day)
         progress = rows.get(day.year)
-        if progress is None:
+        if progress is None and day.year in rows and beat is not None:
+            # Known to be missing (read by the beat): written by the beat's write, with its values.
+            progress = rows[day.year] = reading_rows.ProgressRow.new(user_id, material.id, day.year)
+        elif progress is None:
             if beat is not None:
                 beat.record()
             # Known to be missing (read by the caller): created; not read yet: read, or created.
@@ -303,10 +306,11 @@ def _credit_time(user_id: int, material: Material | TimedMaterial, end: datetime
 
 class _BeatWrite:
     """The heartbeat's compare-and-set on its session (`reading_rows.record_beat`), made by the
-    beat's first write: alone, in a transaction, before a progress row is created or credit is
-    granted (`record`); otherwise, in the usual beat that only adds time, as its only write: with
-    the progress row (`save`, one statement on PostgreSQL, run without a transaction, see
-    `db.autocommit_until_needed`), or alone when nothing was credited (`finish`)."""
+    beat's first write: alone, in a transaction, before credit is granted or a second progress row
+    is written (`record`); otherwise, in the usual beat that only adds time, as its only write:
+    with the progress row, which the first beat of a material in a year creates (`save`, one
+    statement on PostgreSQL, run without a transaction, see `db.autocommit_until_needed`), or
+    alone when nothing was credited (`finish`)."""
 
     __slots__ = ("beat", "recorded")
 
@@ -327,7 +331,8 @@ class _BeatWrite:
 
     def save(self, progress: ProgressRow) -> None:
         if self.recorded:
-            progress.save()
+            if not progress.save():
+                raise _StaleRead()
             return
         if not reading_rows.record_beat_and_progress(self.beat, progress):
             raise _StaleRead()

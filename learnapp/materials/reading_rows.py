@@ -25,9 +25,10 @@ from datetime import date, datetime
 from functools import cache
 from types import SimpleNamespace
 
-from sqlalchemy import Row, and_, bindparam, select, update
+from sqlalchemy import Row, and_, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 
 from learnapp.db import db, is_postgres, transaction_needed
 from learnapp.ledger.queries import online_credit_column
@@ -62,28 +63,56 @@ PROGRESS_VALUES = ("active_seconds", "counted_seconds", "granted_hundredths", "c
 
 class ProgressRow:
     """A reading_progress row as plain values while crediting changes it; `save()` writes only the
-    columns that changed, in one UPDATE (a beat usually changes three of them)."""
+    columns that changed, in one UPDATE (a beat usually changes three of them). A row made by
+    `ProgressRow.new` is not in the table yet: its first save INSERTs it with its values."""
 
-    __slots__ = ("id", "_saved", *PROGRESS_VALUES)
+    __slots__ = ("id", "key", "_saved", *PROGRESS_VALUES)
 
-    def __init__(self, row_id: int, values):
+    def __init__(self, row_id: int | None, values, key: dict | None = None):
         self.id = row_id
+        self.key = key  # user_id, material_id and year of a row not written yet
         self._saved = {name: getattr(values, name) for name in PROGRESS_VALUES}
         for name, value in self._saved.items():
             setattr(self, name, value)
+
+    @classmethod
+    def new(cls, user_id: int, material_id: int, year: int) -> ProgressRow:
+        """The person's row of the material and year, known to be missing: all zero until saved."""
+        return cls(None, _NEW_PROGRESS, {"user_id": user_id, "material_id": material_id, "year": year})
+
+    @property
+    def is_new(self) -> bool:
+        return self.id is None
 
     def changes(self) -> dict:
         """The columns changed since the row was read or last saved, with their new values."""
         return {name: getattr(self, name) for name in PROGRESS_VALUES if getattr(self, name) != self._saved[name]}
 
+    def values(self) -> dict:
+        return {name: getattr(self, name) for name in PROGRESS_VALUES}
+
     def saved(self, changed: dict) -> None:
         self._saved.update(changed)
 
-    def save(self) -> None:
+    def created(self, row_id: int) -> None:
+        """The new row was written with all of its current values."""
+        self.id, self.key = row_id, None
+        self.saved(self.values())
+
+    def save(self) -> bool:
+        """Write what changed; False, with nothing written, when the row is new and another
+        request created the person's row of this material and year since it was found missing."""
+        if self.is_new:
+            new_id = db.session.execute(_create_progress_statement(is_postgres()), {**self.key, **self.values()}).scalar()
+            if new_id is None:
+                return False
+            self.created(new_id)
+            return True
         changed = self.changes()
         if changed:
             _update_row(ReadingProgress, self.id, changed)
             self.saved(changed)
+        return True
 
 
 def _update_row(model, row_id: int, values: dict) -> None:
@@ -151,30 +180,61 @@ def record_beat(beat: Beat) -> bool:
 def _record_beat_and_progress_statement():
     """PostgreSQL: `record_beat`'s compare-and-set and the progress UPDATE in one statement (a
     data-modifying WITH): the progress row is written only when the session's row was, so the
-    UPDATE's row count tells both. Its SET clause follows the parameters' keys, as `_update_row`'s."""
+    UPDATE's row count tells both. Its SET clause follows the parameters' keys, as `_update_row`'s
+    (so does the CTE's: the one progress column that a session also has, active_seconds, is set
+    there explicitly, which wins)."""
     sessions, progress = ReadingSession.__table__, ReadingProgress.__table__
     beat = _record_beat_statement().returning(sessions.c.id).cte("beat")
     return (update(progress).add_cte(beat)
             .where(progress.c.id == bindparam("progress_id"), select(beat.c.id).exists()))
 
 
+@cache
+def _record_beat_and_new_progress_statement():
+    """PostgreSQL: `record_beat`'s compare-and-set and the INSERT of a progress row the person did
+    not have, with its values, in one statement; the row is inserted only when the session's row
+    was written. No ON CONFLICT: if another request created the row since the beat read it
+    missing, the unique constraint fails the whole statement and nothing is written."""
+    sessions, progress = ReadingSession.__table__, ReadingProgress.__table__
+    beat = _record_beat_statement().returning(sessions.c.id).cte("beat")
+    # The parameters are prefixed: SQLAlchemy adds a parameter named like a column of the CTE's
+    # table (user_id, material_id) to that UPDATE's SET clause.
+    values = select(*(bindparam(f"new_{name}", type_=progress.c[name].type) for name in _NEW_ROW_COLUMNS))
+    return (insert(progress).from_select(_NEW_ROW_COLUMNS, values.where(select(beat.c.id).exists()))
+            .add_cte(beat).returning(progress.c.id))
+
+
+_NEW_ROW_COLUMNS = ["user_id", "material_id", "year", *PROGRESS_VALUES]
+
+
 def record_beat_and_progress(beat: Beat, progress: ProgressRow) -> bool:
     """`record_beat`, then `progress.save()` when it succeeded: on PostgreSQL in one statement
-    (one round trip fewer on every beat); on SQLite, where a WITH cannot write, in two."""
-    changed = progress.changes()
+    (one round trip fewer on every beat, and no transaction block around two), also when the
+    progress row is new (the first beat of a material in a year); on SQLite, where a WITH cannot
+    write, in two. False, with nothing written, when either write finds the state it was read
+    with changed."""
+    changed = progress.values() if progress.is_new else progress.changes()
     if not is_postgres() or not changed:
         transaction_needed()  # two writes
-        if not record_beat(beat):
+        return record_beat(beat) and progress.save()
+    if progress.is_new:
+        try:
+            row = {**progress.key, **changed}
+            new_id = db.session.execute(_record_beat_and_new_progress_statement(),
+                                        {**beat.params(), **{f"new_{name}": row[name] for name in _NEW_ROW_COLUMNS}}).scalar()
+        except IntegrityError:
+            return False  # the row appeared meanwhile; the caller rolls back and reads again
+        if new_id is None:
             return False
-        progress.save()
-        return True
-    result = db.session.execute(_record_beat_and_progress_statement(),
-                                {**beat.params(), "progress_id": progress.id, **changed})
-    if result.rowcount != 1:
-        return False
+        progress.created(new_id)
+    else:
+        result = db.session.execute(_record_beat_and_progress_statement(),
+                                    {**beat.params(), "progress_id": progress.id, **changed})
+        if result.rowcount != 1:
+            return False
+        _expire_loaded(ReadingProgress, progress.id, list(changed))
+        progress.saved(changed)
     _expire_loaded(ReadingSession, beat.session_id, _BEAT_COLUMNS)
-    _expire_loaded(ReadingProgress, progress.id, list(changed))
-    progress.saved(changed)
     return True
 
 
@@ -241,11 +301,11 @@ _NEW_PROGRESS = SimpleNamespace(**{name: (None if name.endswith("_at") else 0) f
 
 @cache
 def _create_progress_statement(postgres: bool):
+    # The inserted columns follow the parameters' keys: the key alone (a row all zero) or with values.
     table = ReadingProgress.__table__
-    insert = postgresql_insert if postgres else sqlite_insert
-    return (insert(table).values(user_id=bindparam("user_id"), material_id=bindparam("material_id"),
-                                 year=bindparam("year"))
-            .on_conflict_do_nothing(index_elements=["user_id", "material_id", "year"]).returning(table.c.id))
+    insert_ = postgresql_insert if postgres else sqlite_insert
+    return (insert_(table).on_conflict_do_nothing(index_elements=["user_id", "material_id", "year"])
+            .returning(table.c.id))
 
 
 def create_progress(user_id: int, material_id: int, year: int) -> ProgressRow:

@@ -3,6 +3,7 @@ plain-row reads and writes that agree with the ORM and the ledger."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -55,6 +56,69 @@ def test_a_heartbeat_is_one_short_transaction_of_few_statements(app, client, org
     # Only what a beat without a grant changes is written.
     assert "granted_hundredths" not in progress_update and "first_read_at" not in progress_update
     assert "active_seconds" in progress_update and "last_read_at" in progress_update
+
+
+def test_the_first_beat_of_a_material_writes_its_progress_row_with_the_beat(app, client, org, login, clock, db):
+    material = make_material(minutes=30)
+    db.session.commit()
+    login(org.learner_a)
+    session_id = client.post("/api/reading/sessions", json={"material_id": material.id}).get_json()["session"]
+    db.session.commit()  # the test's session read the answer's row again: end that transaction
+    with app.app_context(), count_queries() as signed_in_only:
+        assert client.post(f"/api/reading/sessions/{session_id}/heartbeat", json={"seq": "x"}).status_code == 400
+    clock.advance(seconds=30)
+    with app.app_context(), count_queries() as counted:
+        assert _beat(client, session_id, 1).status_code == 200
+    statements = [" ".join(s.split()) for s in counted.statements]
+    assert counted.count - signed_in_only.count <= OWN_STATEMENTS[db.engine.dialect.name], counted.report()
+    # The row is inserted with its values, not inserted empty and then updated.
+    assert sum(1 for s in statements if "INSERT INTO reading_progress" in s) == 1, counted.report()
+    assert not any("UPDATE reading_progress" in s for s in statements), counted.report()
+    stored = _stored_progress(db, org.learner_a, material)
+    assert (stored.year, stored.active_seconds, stored.counted_seconds, stored.first_read_at) == (
+        2026, 30, 30, clock.now())
+
+
+def test_a_progress_row_that_appears_after_the_beat_read_it_missing_gets_the_time(client, org, login, clock, db,
+                                                                                   monkeypatch):
+    """Another request creates the person's progress row between the beat's read and its write:
+    the beat writes nothing, reads again and adds its time to that row (no second row, no error)."""
+    from learnapp.materials import reading_rows
+
+    material = make_material(minutes=30)
+    db.session.commit()
+    login(org.learner_a)
+    session_id = client.post("/api/reading/sessions", json={"material_id": material.id}).get_json()["session"]
+    read_beat, reads = reading_rows.beat_row, []
+
+    engine, row = db.engine, {"user_id": org.learner_a.id, "material_id": material.id}
+
+    def other_request():
+        with engine.begin() as other:
+            other.execute(ReadingProgress.__table__.insert().values(
+                **row, year=2026, active_seconds=100,
+                counted_seconds=100, granted_hundredths=0, credited_hundredths=0, granted_seconds=0,
+                target_hundredths=100, grants=0))
+
+    def row_created_meanwhile(*args):
+        beat = read_beat(*args)
+        if not reads:  # another worker's request, outside this one's request context
+            worker = threading.Thread(target=other_request)
+            worker.start()
+            worker.join()
+        reads.append(beat.progress)
+        return beat
+
+    monkeypatch.setattr(reading_rows, "beat_row", row_created_meanwhile)
+    db.session.commit()  # the test's session read the answer's row again: end that transaction
+    clock.advance(seconds=30)
+    answer = _beat(client, session_id, 1).get_json()
+    assert answer["ok"] and answer["active_seconds"] == 130, answer
+    assert reads[0] is None and reads[1] is not None  # read missing, then read again
+    rows = db.session.scalars(select(ReadingProgress).where(ReadingProgress.material_id == material.id)).all()
+    assert [(r.active_seconds, r.counted_seconds) for r in rows] == [(130, 130)]
+    db.session.expire_all()
+    assert db.session.get(ReadingSession, session_id).last_seq == 1
 
 
 def test_the_answer_is_what_was_stored(client, org, login, clock, db):

@@ -1,5 +1,5 @@
 """On PostgreSQL a heartbeat's usual write is one statement, run without a transaction block
-(db.autocommit_until_needed); a beat that writes more runs its writes in one transaction, and the
+(db.autocommit_until_needed), also when it creates the progress row; a beat that writes more runs its writes in one transaction, and the
 connection goes back to the pool in the usual mode."""
 
 from __future__ import annotations
@@ -61,6 +61,23 @@ def test_a_beat_that_only_adds_time_writes_one_statement_outside_a_transaction(c
     assert db.session.get(ReadingSession, session_id).last_seq == 2
     assert db.session.scalar(select(ReadingProgress.active_seconds)
                              .where(ReadingProgress.material_id == material.id)) == 60
+
+
+def test_the_first_beat_of_a_material_creates_its_progress_in_the_same_one_statement(client, org, login, clock, db,
+                                                                                    postgres_only):
+    material, session_id = _reading(client, org, login, clock, db, minutes=30)
+    clock.advance(seconds=30)
+    db.session.commit()  # the requests share the test's session: end what it read (a request starts with none)
+    statements = _Statements()
+    with listening(db.engine, after_cursor_execute=statements.after):
+        assert _beat(client, session_id, 1).status_code == 200
+    [(write, in_block)] = statements.writes()
+    assert write.startswith("WITH beat AS (UPDATE reading_sessions") and "INSERT INTO reading_progress" in write
+    assert not in_block
+    db.session.expire_all()
+    assert db.session.get(ReadingSession, session_id).last_seq == 1
+    assert db.session.scalar(select(ReadingProgress.active_seconds)
+                             .where(ReadingProgress.material_id == material.id)) == 30
 
 
 def test_a_beat_that_grants_writes_in_one_transaction(client, org, login, clock, db, postgres_only):

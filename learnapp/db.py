@@ -114,6 +114,14 @@ def reading_first():
         g.db_begin_pending = session.connection().connection.dbapi_connection
 
 
+def open_reading_first() -> None:
+    """Open the request's connection as `reading_first()` leaves it after the signed-in person's
+    statement, for a request whose first statement is its view's own read instead (a view that
+    checks the sign-in itself, accounts.sessions.checks_sign_in_itself)."""
+    with reading_first():
+        db.session.connection()
+
+
 def autocommit_until_needed(view):
     """Mark a view whose request runs on PostgreSQL without a transaction until it calls
     `transaction_needed()`: each statement before that commits on its own.

@@ -12,10 +12,10 @@ from datetime import timedelta
 from functools import cache
 from typing import Any, NamedTuple
 
-from flask import flash, redirect, request, session, url_for
+from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, not_, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from learnapp import clock, security
@@ -32,23 +32,25 @@ def init_app(app, login_manager) -> None:
 
     @login_manager.user_loader
     def load_user(token: str):
-        user_id, _, epoch = token.partition(":")
-        if not user_id.isdigit():
+        claim = _claim_of(token)
+        if claim is None:
             return None
-        params = {"user_id": int(user_id)}
-        for fact in _READ_WITH_THE_PERSON.values():
-            params.update(fact.params())
+        params = {"user_id": claim.user_id, **_fact_params()}
         with reading_first():
             rows = db.session.connection().execute(_user_statement(), params).all()
-        if not rows or not rows[0].active or rows[0].session_epoch != epoch:
+        if not rows or not rows[0].active or rows[0].session_epoch != claim.epoch:
             return None
-        for name, fact in _READ_WITH_THE_PERSON.items():
-            fact.keep(params, rows[0]._mapping[f"with_person__{name}"])
+        _keep_facts(params, rows[0])
         return _signed_in_person(rows)
 
     @app.before_request
     def enforce_session_limits():
-        if request.endpoint == "static" or not current_user.is_authenticated:
+        if request.endpoint == "static":
+            return None
+        # A view that checks the sign-in itself gets the limits of the session the cookie claims;
+        # asking `current_user` here would read the person, the round trip it saves.
+        checks_itself = _view_checks_sign_in() and claimed_sign_in() is not None
+        if not checks_itself and not current_user.is_authenticated:
             return None
         now = clock.now().timestamp()
         login_at = session.get("login_at", now)
@@ -65,11 +67,87 @@ def init_app(app, login_manager) -> None:
         # so two minutes of imprecision in it is of no consequence.
         if now - seen_at > app.config["SESSION_SEEN_REFRESH_SECONDS"]:
             session["seen_at"] = now
+        if checks_itself:
+            return None  # a pending password change is part of what the view's statement checks
         if current_user.must_change_password and request.endpoint not in {
             "accounts.change_password", "accounts.logout", "accounts.set_language",
         }:
             return redirect(url_for("accounts.change_password"))
         return None
+
+
+class Claim(NamedTuple):
+    """Who the session cookie says is signed in, and with which session epoch. The cookie is
+    signed, so this was not forged; but the person may have been deactivated or signed out
+    everywhere since, which only the database knows."""
+
+    user_id: int
+    epoch: str
+
+
+def _claim_of(token: str | None) -> Claim | None:
+    user_id, _, epoch = (token or "").partition(":")
+    return Claim(int(user_id), epoch) if user_id.isdigit() and len(user_id) < 12 else None
+
+
+def claimed_sign_in() -> Claim | None:
+    """The session cookie's claim (None without one: then only Flask-Login knows)."""
+    return _claim_of(session.get("_user_id"))
+
+
+def checks_sign_in_itself(view):
+    """Mark a view that checks the session cookie's claim in its own statement instead of through
+    `current_user` (`sign_in_columns`), so that its usual request does not spend a round trip on
+    the person's statement: for the hottest request, the reading heartbeat, whose usual work needs
+    nothing of the person but the id. The session's idle and absolute limits still apply before
+    the view; the view must call `accept_sign_in` on its row and, when that refuses or the view
+    needs more of the person, fall back to `current_user`, which then reads the person as usual."""
+    view.learnapp_checks_sign_in = True
+    return view
+
+
+def _view_checks_sign_in() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, "learnapp_checks_sign_in", False)
+
+
+def sign_in_columns(users) -> list:
+    """Columns for a view's own statement, which joins the users table (`users`) on the person of
+    the claim (`bindparam("claimed_user_id")`): whether the claim holds (active, the same session
+    epoch, no password change pending) and the facts read with every signed-in person."""
+    holds = and_(users.c.active, users.c.session_epoch == bindparam("claimed_epoch"),
+                 not_(users.c.must_change_password))
+    return [holds.label("sign_in_holds"), *_fact_columns()]
+
+
+def sign_in_params(claim: Claim) -> dict:
+    return {"claimed_user_id": claim.user_id, "claimed_epoch": claim.epoch, **_fact_params()}
+
+
+def accept_sign_in(row, params: dict) -> bool:
+    """Whether the claim holds by the row of a statement with `sign_in_columns` (run with
+    `sign_in_params`); when it does, the facts read with the person are kept for the request as
+    the person's own statement keeps them."""
+    if not row.sign_in_holds:
+        return False
+    _keep_facts(params, row)
+    return True
+
+
+def _fact_columns() -> list:
+    return [fact.column().label(f"with_person__{name}") for name, fact in _READ_WITH_THE_PERSON.items()]
+
+
+def _fact_params() -> dict:
+    params = {}
+    for fact in _READ_WITH_THE_PERSON.values():
+        params.update(fact.params())
+    return params
+
+
+def _keep_facts(params: dict, row) -> None:
+    for name, fact in _READ_WITH_THE_PERSON.items():
+        fact.keep(params, row._mapping[f"with_person__{name}"])
 
 
 class _Fact(NamedTuple):
@@ -110,7 +188,7 @@ def _user_statement():
             .outerjoin(grants, grants.c.user_id == users.c.id)
             .outerjoin(granted_on, granted_on.c.id == grants.c.branch_id)
             .where(users.c.id == bindparam("user_id")).order_by(grants.c.id)
-            .add_columns(*(fact.column().label(f"with_person__{name}") for name, fact in _READ_WITH_THE_PERSON.items())))
+            .add_columns(*_fact_columns()))
 
 
 def _signed_in_person(rows):

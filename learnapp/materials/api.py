@@ -12,6 +12,7 @@ from flask import jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from learnapp.accounts.sessions import checks_sign_in_itself, claimed_sign_in
 from learnapp.db import autocommit_until_needed, db
 from learnapp.materials import crediting
 from learnapp.materials.blueprint import bp
@@ -25,6 +26,8 @@ def _refuse(code: str, message: str, status: int):
 def _signed_in():
     if not current_user.is_authenticated:
         return _refuse("login_required", _("Please log in again; reading time is not being counted."), 401)
+    if current_user.must_change_password:  # the heartbeat checks this itself (checks_sign_in_itself)
+        return _refuse("password_change_required", _("Please change your password first; reading time is not being counted."), 403)
     return None
 
 
@@ -86,22 +89,30 @@ def api_start():
 
 @bp.post("/api/reading/sessions/<int:session_id>/heartbeat")
 @autocommit_until_needed  # a beat's usual write is one statement (crediting._BeatWrite)
+@checks_sign_in_itself  # the beat's read checks the session cookie's claim (crediting.heartbeat_of_claim)
 def api_heartbeat(session_id: int):
-    refused = _signed_in()
+    claim = claimed_sign_in()
+    refused = None if claim is not None else _signed_in()
     if refused:
         return refused
     data = _payload()
     seq = _int(data.get("seq"))
     if seq is None or seq < 1:
-        return _refuse("bad_request", _("The heartbeat needs a sequence number."), 400)
+        return _signed_in() or _refuse("bad_request", _("The heartbeat needs a sequence number."), 400)
     at = None
     if data.get("at") is not None:
         at = _moment(data.get("at"))
         if at is None:
-            return _refuse("bad_request", _("The heartbeat's time is not readable."), 400)
+            return _signed_in() or _refuse("bad_request", _("The heartbeat's time is not readable."), 400)
         at = at.astimezone(UTC)
     try:
-        answer = crediting.heartbeat(current_user, session_id, seq, at).as_json()
+        beat = crediting.heartbeat_of_claim(claim, session_id, seq, at) if claim is not None else None
+        if beat is None:  # no claim, or one the beat could not settle: the person is read as usual
+            refused = _signed_in()
+            if refused:
+                return refused
+            beat = crediting.heartbeat(current_user, session_id, seq, at)
+        answer = beat.as_json()
     except crediting.HeartbeatRefused as exc:
         db.session.rollback()
         return _refuse(exc.code, exc.messages[0], exc.status)

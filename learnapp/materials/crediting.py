@@ -35,7 +35,8 @@ from sqlalchemy import select
 
 from learnapp import clock
 from learnapp.accounts.models import User
-from learnapp.db import db, is_postgres, reads_before_write_lock, transaction_needed
+from learnapp.accounts.sessions import Claim
+from learnapp.db import db, is_postgres, open_reading_first, reads_before_write_lock, transaction_needed
 from learnapp.errors import DomainError
 from learnapp.ledger import queries as ledger_queries
 from learnapp.ledger import services as ledger_services
@@ -126,6 +127,10 @@ def _check_material(user: User, material: Material | TimedMaterial | None) -> Ma
         raise HeartbeatRefused("material_unavailable", _("This material does not exist or you may not read it."), 404)
     if not material.is_published:
         raise HeartbeatRefused("material_unavailable", _("Drafts earn no reading time; publish the material first."), 403)
+    return _check_timed(material)
+
+
+def _check_timed(material: Material | TimedMaterial) -> Material | TimedMaterial:
     if not material.kind.is_timed:
         raise HeartbeatRefused("not_timed", _("Reading time on external sites cannot be measured."), 409)
     return material
@@ -354,25 +359,49 @@ def heartbeat(user: User, session_id: int, seq: int, at: datetime | None = None)
     the beat runs again and sees what that request did. The second run cannot be overtaken on
     SQLite (it reads under the lock); on PostgreSQL a third request of the same session at the
     same moment gets the answer to a beat that came too soon."""
+    return _with_a_second_run(lambda: _heartbeat(user, None, session_id, seq, at))
+
+
+def heartbeat_of_claim(claim: Claim, session_id: int, seq: int, at: datetime | None = None) -> BeatResult | None:
+    """`heartbeat` for the person the session cookie claims, the claim checked by the beat's own
+    read (accounts.sessions.checks_sign_in_itself): one statement fewer than reading the person
+    first. None, with nothing written, when the claim does not hold, the session is not the
+    claimant's or its material is not published: then `heartbeat(current_user, …)` answers, with
+    the refusal the person's roles decide."""
+    open_reading_first()  # the beat's read is the request's first statement
+    try:
+        return _with_a_second_run(lambda: _heartbeat(None, claim, session_id, seq, at))
+    except _TheLongWay:
+        return None
+
+
+def _with_a_second_run(run) -> BeatResult:
     with reads_before_write_lock():
         try:
-            return _heartbeat(user, session_id, seq, at)
+            return run()
         except _StaleRead:
             pass
     db.session.rollback()
     try:
-        return _heartbeat(user, session_id, seq, at)
+        return run()
     except _StaleRead:
         db.session.rollback()
         raise HeartbeatRefused("too_soon", _("Heartbeats came too quickly; nothing was counted."), 429) from None
 
 
-def _heartbeat(user: User, session_id: int, seq: int, at: datetime | None) -> BeatResult:
+class _TheLongWay(Exception):
+    """The beat of a claim needs the person read as usual (raised before anything is written)."""
+
+
+def _heartbeat(user: User | None, claim: Claim | None, session_id: int, seq: int, at: datetime | None) -> BeatResult:
+    """One run of the beat, for `user` or else for the session cookie's `claim`."""
     now = clock.now()
     today = clock.to_local(now).date()
     year = today.year
-    beat = reading_rows.beat_row(session_id, today)
-    if beat is None or beat.user_id != user.id:
+    beat = reading_rows.beat_row(session_id, today, claim)
+    if claim is not None and (beat is None or not beat.material.is_published):
+        raise _TheLongWay()
+    if beat is None or (user is not None and beat.user_id != user.id):
         raise _unknown_session()
     if beat.closed_at is not None:
         if beat.close_reason == "superseded":
@@ -380,7 +409,10 @@ def _heartbeat(user: User, session_id: int, seq: int, at: datetime | None) -> Be
         raise HeartbeatRefused("closed", _("This reading session has ended. Reload the page to continue."))
     material = beat.material
     try:
-        _check_material(user, material)
+        if user is None:  # a claimant's material is published (checked above): roles do not matter
+            _check_timed(material)
+        else:
+            _check_material(user, material)
     except HeartbeatRefused:
         reading_rows.close_session_row(session_id, now, "closed")
         raise
@@ -398,7 +430,7 @@ def _heartbeat(user: User, session_id: int, seq: int, at: datetime | None) -> Be
     write = _BeatWrite(reading_rows.Beat(session_id, beat.last_seq, now, seq, credited))
     result.credited_seconds = credited
     if credited:
-        _credit_time(user.id, material, now, credited, result, known=(year, beat.progress),
+        _credit_time(beat.user_id, material, now, credited, result, known=(year, beat.progress),
                      online=(today, beat.online_today), beat=write)
     else:
         result.progress = beat.progress

@@ -30,6 +30,8 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
+from learnapp.accounts import sessions as person_sessions
+from learnapp.accounts.models import User
 from learnapp.db import db, is_postgres, transaction_needed
 from learnapp.ledger.queries import online_credit_column
 from learnapp.materials.models import (
@@ -243,12 +245,14 @@ def close_session_row(session_id: int, now, reason: str) -> None:
 
 
 @cache
-def _beat_statement():
+def _beat_statement(checking_sign_in: bool):
+    """`checking_sign_in`: of the person the session cookie claims (the session must be theirs),
+    with the columns that tell whether the claim holds (accounts.sessions.sign_in_columns)."""
     # Table columns, not mapped attributes: the ORM's result handling would cost as much as the query.
     sessions, materials, progress = ReadingSession.__table__.c, Material.__table__.c, ReadingProgress.__table__.c
     same = and_(progress.user_id == sessions.user_id, progress.material_id == sessions.material_id,
                 progress.year == bindparam("year"))
-    return (select(sessions.user_id, sessions.last_beat_at, sessions.last_seq, sessions.closed_at,
+    stmt = (select(sessions.user_id, sessions.last_beat_at, sessions.last_seq, sessions.closed_at,
                    sessions.close_reason, materials.id.label("material_id"), materials.title, materials.kind,
                    materials.estimated_minutes, materials.status,
                    online_credit_column(sessions.user_id).label("online_today"),
@@ -256,6 +260,11 @@ def _beat_statement():
             .join_from(ReadingSession.__table__, Material.__table__, materials.id == sessions.material_id)
             .outerjoin(ReadingProgress.__table__, same)
             .where(sessions.id == bindparam("session_id")))
+    if checking_sign_in:
+        users = User.__table__
+        stmt = (stmt.join(users, users.c.id == sessions.user_id).add_columns(*person_sessions.sign_in_columns(users))
+                .where(sessions.user_id == bindparam("claimed_user_id")))
+    return stmt
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,12 +282,15 @@ class BeatRow:
     online_today: int
 
 
-def beat_row(session_id: int, today: date) -> BeatRow | None:
+def beat_row(session_id: int, today: date, claim: person_sessions.Claim | None = None) -> BeatRow | None:
     """The session with its material, its progress of today's year and the person's online credit
-    of `today` (a local day): one statement, no locks."""
+    of `today` (a local day): one statement, no locks. With the session cookie's `claim`: None also
+    when the session is not the claimant's or the claim does not hold (accounts.sessions)."""
     params = {"session_id": session_id, "year": today.year, "online_year": today.year, "online_day": today}
-    row: Row | None = db.session.execute(_beat_statement(), params).first()
-    if row is None:
+    if claim is not None:
+        params.update(person_sessions.sign_in_params(claim))
+    row: Row | None = db.session.execute(_beat_statement(claim is not None), params).first()
+    if row is None or (claim is not None and not person_sessions.accept_sign_in(row, params)):
         return None
     material = TimedMaterial(row.material_id, row.title, row.kind, row.estimated_minutes, row.status)
     progress = None if row.progress_id is None else ProgressRow(row.progress_id, row)

@@ -52,8 +52,8 @@ def _another_worker_after_the_first_read(monkeypatch, db, sql: str, *params) -> 
     """Right after the beat's first read of its session (and only then), another worker runs `sql`."""
     read_beat, done = reading_rows.beat_row, []
 
-    def read_then_another_worker_writes(session_id, day):
-        row = read_beat(session_id, day)
+    def read_then_another_worker_writes(session_id, day, *claim):
+        row = read_beat(session_id, day, *claim)
         if not done:
             _as_another_worker(db, sql, *params)
             done.append(session_id)
@@ -121,8 +121,8 @@ def test_a_session_moved_at_every_read_gets_the_answer_to_a_beat_too_soon(app, c
     db.session.commit()
     read_beat = reading_rows.beat_row
 
-    def read_then_another_beat_lands(sid, year):
-        row = read_beat(sid, year)
+    def read_then_another_beat_lands(sid, year, *claim):
+        row = read_beat(sid, year, *claim)
         if db.engine.dialect.name == "sqlite" and row.last_seq > 1:
             return row  # SQLite's second run reads under the write lock: nothing can land
         _as_another_worker(db, "UPDATE reading_sessions SET last_seq = last_seq + 1 WHERE id = ?", sid)

@@ -1,0 +1,104 @@
+"""The heartbeat checks the session cookie's claim in its own read (checks_sign_in_itself): it
+must refuse exactly what the person's usual check refuses, and credit nothing when it does."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from learnapp.materials.models import MaterialStatus, ReadingProgress, ReadingSession
+from tests.materials.helpers import make_material
+from tests.query_counter import count_queries
+
+
+def _beat(client, session_id, seq):
+    return client.post(f"/api/reading/sessions/{session_id}/heartbeat", json={"seq": seq})
+
+
+def _reading(app, client, org, login, clock, db, minutes=30):
+    material = make_material(minutes=minutes)
+    db.session.commit()
+    login(org.learner_a)
+    session_id = client.post("/api/reading/sessions", json={"material_id": material.id}).get_json()["session"]
+    clock.advance(seconds=30)
+    return material, session_id
+
+
+def _copy_of(client, app):
+    cookie = client.get_cookie("session")
+    copy = app.test_client()
+    copy.set_cookie("session", cookie.value, domain=cookie.domain)
+    return copy
+
+
+def _nothing_credited(db, session_id):
+    db.session.expire_all()
+    session = db.session.get(ReadingSession, session_id)
+    assert (session.last_seq, session.active_seconds) == (0, 0)
+    assert db.session.scalar(select(ReadingProgress.id).where(ReadingProgress.user_id == session.user_id)) is None
+
+
+def test_a_copied_cookie_stops_beating_once_its_person_logs_out(app, client, org, login, clock, db):
+    _material, session_id = _reading(app, client, org, login, clock, db)
+    copy = _copy_of(client, app)
+    client.post("/logout")  # a new session epoch: every copy of the old cookie is void
+    refused = _beat(copy, session_id, 1)
+    assert (refused.status_code, refused.get_json()["error"]) == (401, "login_required")
+    _nothing_credited(db, session_id)
+
+
+def test_a_deactivated_person_stops_beating(app, client, org, login, clock, db):
+    _material, session_id = _reading(app, client, org, login, clock, db)
+    # Deactivation renews the epoch; a cookie of the same epoch on an inactive row is refused too.
+    db.session.execute(org.learner_a.__table__.update().where(org.learner_a.__table__.c.id == org.learner_a.id)
+                       .values(active=False))
+    db.session.commit()
+    refused = _beat(client, session_id, 1)
+    assert (refused.status_code, refused.get_json()["error"]) == (401, "login_required")
+    _nothing_credited(db, session_id)
+
+
+def test_a_pending_password_change_stops_beating(app, client, org, login, clock, db):
+    _material, session_id = _reading(app, client, org, login, clock, db)
+    db.session.execute(org.learner_a.__table__.update().where(org.learner_a.__table__.c.id == org.learner_a.id)
+                       .values(must_change_password=True))
+    db.session.commit()
+    refused = _beat(client, session_id, 1)
+    assert (refused.status_code, refused.get_json()["error"]) == (403, "password_change_required")
+    _nothing_credited(db, session_id)
+
+
+def test_another_persons_session_is_unknown(app, client, org, login, clock, db):
+    _material, session_id = _reading(app, client, org, login, clock, db)
+    other = app.test_client()
+    assert other.post("/login", data={"login_id": org.learner_b.login_id, "password": "secret123"}).status_code == 302
+    refused = _beat(other, session_id, 1)
+    assert (refused.status_code, refused.get_json()["error"]) == (404, "unknown_session")
+    _nothing_credited(db, session_id)
+
+
+def test_a_session_past_the_idle_limit_is_ended(app, client, org, login, clock, db):
+    _material, session_id = _reading(app, client, org, login, clock, db)
+    clock.advance(minutes=app.config["SESSION_IDLE_MINUTES"] + 1)
+    response = _beat(client, session_id, 1)
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    _nothing_credited(db, session_id)
+
+
+def test_a_withdrawn_material_is_refused_as_the_persons_roles_decide(app, client, org, login, clock, db):
+    material, session_id = _reading(app, client, org, login, clock, db)
+    material.status = MaterialStatus.draft
+    db.session.commit()
+    refused = _beat(client, session_id, 1)
+    assert (refused.status_code, refused.get_json()["error"]) == (404, "material_unavailable")
+    _nothing_credited(db, session_id)
+
+
+def test_the_usual_beat_does_not_read_the_person_on_its_own(app, client, org, login, clock, db):
+    material, session_id = _reading(app, client, org, login, clock, db)
+    db.session.commit()  # the requests share the test's session: end what it read
+    with app.app_context(), count_queries() as counted:
+        answer = _beat(client, session_id, 1)
+    assert answer.status_code == 200 and answer.get_json()["active_seconds"] == 30
+    reads = [" ".join(s.split()) for s in counted.statements if s.lstrip().upper().startswith("SELECT")]
+    # One read: the session with its material, progress and the person's sign-in, joined.
+    assert len(reads) == 1 and "JOIN users ON users.id = reading_sessions.user_id" in reads[0], counted.report()

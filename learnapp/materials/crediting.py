@@ -36,7 +36,13 @@ from sqlalchemy import select
 from learnapp import clock
 from learnapp.accounts.models import User
 from learnapp.accounts.sessions import Claim
-from learnapp.db import db, is_postgres, open_reading_first, reads_before_write_lock, transaction_needed
+from learnapp.db import (
+    db,
+    is_postgres,
+    open_reading_first,
+    reads_before_write_lock,
+    transaction_needed,
+)
 from learnapp.errors import DomainError
 from learnapp.ledger import queries as ledger_queries
 from learnapp.ledger import services as ledger_services

@@ -97,7 +97,9 @@ def render_one(r: dict) -> str:
         ledger = (f"(summing the ledger entries instead: {_fmt(max(d['ledger_sql'].values()))} ms); "
                   if d.get("ledger_sql") else "")
         return (f"server {_fmt(ca['server_ms'])} ms (wall {_fmt(ca['wall_ms'])} ms), its bare SQL "
-                f"{_fmt(d['bare_sql']['median_ms'])} ms → {_fmt(d['ratio_to_bare_sql'])}×; {ca['sql']} statements; "
+                f"{_fmt(d['bare_sql']['median_ms'])} ms → {_fmt(d['ratio_to_bare_sql'])}×"
+                + ("" if d.get("ratio_applies", True) else " (the 2× is set for 20,000 people and 2,000,000 entries)")
+                + f"; {ca['sql']} statements; "
                 f"{ledger}status {ca['status']}")
 
     measured("dashboard", f"committee dashboard: {TARGETS['dashboard'].text}", "bare_sql", dashboard_row)

@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, text
 from bench import loadwrk, targets
 from bench.capture import PageRunner
 from bench.client import Client, LoadResult, parallel, python_load
+from bench.generate import FULL
 from bench.server import Server
 
 MAX_REQUESTS = 200_000
@@ -356,6 +357,15 @@ def page_sql(ctx: Context, login_id: str, path: str) -> dict:
             "db_ms": round(cap.db_ms, 1), "median_ms": round(bare, 1)}
 
 
+def dashboard_verdict(status: int, server_ms: float, ratio: float | None, sizes: dict) -> tuple[bool, bool]:
+    """(whether the ratio target applies, whether the dashboard met its targets). The issue sets the
+    ratio for the committee's size (20,000 people, 2,000,000 entries): on the small set the bare
+    SQL takes a few milliseconds and the page's fixed cost (the signed-in request, its statements,
+    the template) decides the ratio, whatever the aggregate costs."""
+    applies = sizes["people"] >= FULL["people"] and sizes["ledger"] >= FULL["ledger"]
+    return applies, bool(status == 200 and server_ms < 300 and (not applies or (ratio or 99) <= 2))
+
+
 def dashboard(ctx: Context) -> dict:
     path = ctx.page("dashboard", year=ctx.manifest["year"])
     if path is None:
@@ -369,7 +379,8 @@ def dashboard(ctx: Context) -> dict:
     out["load_4_connections"] = load.summary()
     server = out["committee_admin"]["server_ms"] or out["committee_admin"]["wall_ms"]
     out["ratio_to_bare_sql"] = round(server / bare["median_ms"], 2) if bare["median_ms"] else None
-    out["met"] = bool(out["committee_admin"]["status"] == 200 and server < 300 and (out["ratio_to_bare_sql"] or 99) <= 2)
+    out["ratio_applies"], out["met"] = dashboard_verdict(out["committee_admin"]["status"], server,
+                                                         out["ratio_to_bare_sql"], ctx.manifest["sizes"])
     ctx.log(f"  dashboard {server} ms server ({out['ratio_to_bare_sql']}× its bare SQL {bare['median_ms']} ms; "
             f"from the ledger {out['ledger_sql']})  sql {out['committee_admin']['sql']}  {load.rps:.1f} req/s at 4 connections")
     return out

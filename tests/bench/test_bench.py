@@ -147,3 +147,15 @@ def test_results_table_shows_each_target_with_its_verdict(tmp_path):
     assert "| /bench/one-query | 500.0 |" in body
     assert "40% of floor" in body and "**met**" in body
     assert "no export page yet | not measured |" in body
+
+
+def test_the_dashboards_ratio_target_is_judged_at_the_committees_size():
+    from bench.scenarios import dashboard_verdict
+
+    full, small = {"people": 20_000, "ledger": 2_000_000}, {"people": 2_000, "ledger": 100_000}
+    assert dashboard_verdict(200, 180.0, 1.4, full) == (True, True)
+    assert dashboard_verdict(200, 180.0, 2.4, full) == (True, False)
+    assert dashboard_verdict(200, 320.0, 1.4, full) == (True, False)
+    assert dashboard_verdict(500, 180.0, 1.4, full) == (True, False)
+    assert dashboard_verdict(200, 16.0, 2.4, small) == (False, True)  # the page's fixed cost, not the SQL
+    assert dashboard_verdict(200, 320.0, 2.4, small) == (False, False)

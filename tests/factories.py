@@ -88,3 +88,11 @@ def make_org() -> Org:
     assign_contact(org.contact_a, org.learner_a)
     db.session.commit()
     return org
+
+
+def copy_of_browser(client, app):
+    """A second browser holding a copy of the first one's session cookie."""
+    cookie = client.get_cookie("session")
+    copy = app.test_client()
+    copy.set_cookie("session", cookie.value, domain=cookie.domain)
+    return copy

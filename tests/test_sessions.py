@@ -6,19 +6,12 @@ import pytest
 
 from learnapp.accounts import services
 from learnapp.db import db
-
-
-def _copy_cookie(client, app):
-    """A second browser holding a copy of the first one's session cookie."""
-    cookie = client.get_cookie("session")
-    thief = app.test_client()
-    thief.set_cookie("session", cookie.value, domain=cookie.domain)
-    return thief
+from tests.factories import copy_of_browser
 
 
 def test_logout_ends_a_copied_cookie(app, client, org, login):
     login(org.learner_a)
-    thief = _copy_cookie(client, app)
+    thief = copy_of_browser(client, app)
     assert thief.get("/").status_code == 200
     client.post("/logout")
     response = thief.get("/")

@@ -19,7 +19,7 @@ from sqlalchemy import and_, bindparam, not_, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from learnapp import clock, security
-from learnapp.db import attach_row, db, reading_first
+from learnapp.db import attach_row, db, open_reading_first, reading_first
 
 
 def init_app(app, login_manager) -> None:
@@ -68,7 +68,11 @@ def init_app(app, login_manager) -> None:
         if now - seen_at > app.config["SESSION_SEEN_REFRESH_SECONDS"]:
             session["seen_at"] = now
         if checks_itself:
-            return None  # a pending password change is part of what the view's statement checks
+            # The view's own read comes first instead of the person's statement: its connection
+            # is opened as that statement would have left it. A pending password change is part
+            # of what the view's read checks.
+            open_reading_first()
+            return None
         if current_user.must_change_password and request.endpoint not in {
             "accounts.change_password", "accounts.logout", "accounts.set_language",
         }:
@@ -100,7 +104,8 @@ def checks_sign_in_itself(view):
     `current_user` (`sign_in_columns`), so that its usual request does not spend a round trip on
     the person's statement: for the hottest request, the reading heartbeat, whose usual work needs
     nothing of the person but the id. The session's idle and absolute limits still apply before
-    the view; the view must call `accept_sign_in` on its row and, when that refuses or the view
+    the view, and the request's connection is opened as the person's statement would have left it
+    (`db.open_reading_first`); the view must call `accept_sign_in` on its row and, when that refuses or the view
     needs more of the person, fall back to `current_user`, which then reads the person as usual."""
     view.learnapp_checks_sign_in = True
     return view

@@ -91,10 +91,7 @@ def api_start():
 @autocommit_until_needed  # a beat's usual write is one statement (crediting._BeatWrite)
 @checks_sign_in_itself  # the beat's read checks the session cookie's claim (crediting.heartbeat_of_claim)
 def api_heartbeat(session_id: int):
-    claim = claimed_sign_in()
-    refused = None if claim is not None else _signed_in()
-    if refused:
-        return refused
+    # Every way out checks the sign-in (`_signed_in`, or the beat's own read of the cookie's claim).
     data = _payload()
     seq = _int(data.get("seq"))
     if seq is None or seq < 1:
@@ -105,6 +102,7 @@ def api_heartbeat(session_id: int):
         if at is None:
             return _signed_in() or _refuse("bad_request", _("The heartbeat's time is not readable."), 400)
         at = at.astimezone(UTC)
+    claim = claimed_sign_in()
     try:
         beat = crediting.heartbeat_of_claim(claim, session_id, seq, at) if claim is not None else None
         if beat is None:  # no claim, or one the beat could not settle: the person is read as usual

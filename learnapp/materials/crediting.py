@@ -36,13 +36,7 @@ from sqlalchemy import select
 from learnapp import clock
 from learnapp.accounts.models import User
 from learnapp.accounts.sessions import Claim
-from learnapp.db import (
-    db,
-    is_postgres,
-    open_reading_first,
-    reads_before_write_lock,
-    transaction_needed,
-)
+from learnapp.db import db, is_postgres, reads_before_write_lock, transaction_needed
 from learnapp.errors import DomainError
 from learnapp.ledger import queries as ledger_queries
 from learnapp.ledger import services as ledger_services
@@ -374,7 +368,6 @@ def heartbeat_of_claim(claim: Claim, session_id: int, seq: int, at: datetime | N
     first. None, with nothing written, when the claim does not hold, the session is not the
     claimant's or its material is not published: then `heartbeat(current_user, …)` answers, with
     the refusal the person's roles decide."""
-    open_reading_first()  # the beat's read is the request's first statement
     try:
         return _with_a_second_run(lambda: _heartbeat(None, claim, session_id, seq, at))
     except _TheLongWay:

@@ -31,3 +31,16 @@ conversion:
 caps:
   daily_online: {daily_online}
 """
+
+
+def start_reading(client, login, person, *, minutes: int = 30) -> tuple[Material, int]:
+    """A new material (committed) and a reading session of it opened by `person`, signed in."""
+    material = make_material(minutes=minutes)
+    db.session.commit()
+    login(person)
+    session_id = client.post("/api/reading/sessions", json={"material_id": material.id}).get_json()["session"]
+    return material, session_id
+
+
+def heartbeat(client, session_id: int, seq):
+    return client.post(f"/api/reading/sessions/{session_id}/heartbeat", json={"seq": seq})

@@ -14,7 +14,7 @@ from learnapp.ledger import queries as ledger_queries
 from learnapp.ledger import services as ledger_services
 from learnapp.materials import reading_rows
 from learnapp.materials.models import ReadingProgress, ReadingSession
-from tests.materials.helpers import make_material, rules_text
+from tests.materials.helpers import heartbeat, make_material, rules_text, start_reading
 from tests.test_sqlite_gate import sqlite_trace
 
 
@@ -25,12 +25,9 @@ def sqlite_only(db):
 
 
 def _reading(client, org, login, clock, db):
-    material = make_material(minutes=30)
-    db.session.commit()
-    login(org.learner_a)
-    session_id = client.post("/api/reading/sessions", json={"material_id": material.id}).get_json()["session"]
+    material, session_id = start_reading(client, login, org.learner_a)
     clock.advance(seconds=30)
-    assert _beat(client, session_id, 1).status_code == 200
+    assert heartbeat(client, session_id, 1).status_code == 200
     db.session.commit()
     clock.advance(seconds=30)
     return material, session_id
@@ -62,14 +59,10 @@ def _another_worker_after_the_first_read(monkeypatch, db, sql: str, *params) -> 
     monkeypatch.setattr(reading_rows, "beat_row", read_then_another_worker_writes)
 
 
-def _beat(client, session_id, seq):
-    return client.post(f"/api/reading/sessions/{session_id}/heartbeat", json={"seq": seq})
-
-
 def test_the_write_lock_is_taken_at_the_beats_first_write(app, client, org, login, clock, db, sqlite_only):
     _material, session_id = _reading(client, org, login, clock, db)
     with sqlite_trace(db.engine) as statements:
-        assert _beat(client, session_id, 2).status_code == 200
+        assert heartbeat(client, session_id, 2).status_code == 200
     begin = statements.index("BEGIN IMMEDIATE")
     beat_read = next(i for i, s in enumerate(statements) if s.startswith("SELECT reading_sessions."))
     assert beat_read < begin, statements
@@ -81,7 +74,7 @@ def test_the_write_lock_is_taken_at_the_beats_first_write(app, client, org, logi
 def test_a_refused_beat_never_takes_the_write_lock(app, client, org, login, clock, db, sqlite_only):
     _material, session_id = _reading(client, org, login, clock, db)
     with sqlite_trace(db.engine) as statements:
-        response = _beat(client, session_id, 1)  # already received
+        response = heartbeat(client, session_id, 1)  # already received
     assert response.status_code == 409 and response.get_json()["error"] == "replayed"
     assert not any(s.startswith("BEGIN") for s in statements), statements
 
@@ -93,7 +86,7 @@ def test_a_beat_whose_session_moved_after_its_read_is_done_again(app, client, or
     # The same beat (seq 2), sent twice, accepted by another worker right after this one's read.
     _another_worker_after_the_first_read(
         monkeypatch, db, "UPDATE reading_sessions SET last_seq = 2, beats = beats + 1 WHERE id = ?", session_id)
-    response = _beat(client, session_id, 2)
+    response = heartbeat(client, session_id, 2)
     # Read again under the lock, the beat is seen for what it is: already received.
     assert response.status_code == 409 and response.get_json()["error"] == "replayed"
     db.session.expire_all()
@@ -109,7 +102,7 @@ def test_a_beat_of_a_session_closed_after_its_read_credits_nothing(app, client, 
     _another_worker_after_the_first_read(
         monkeypatch, db, "UPDATE reading_sessions SET closed_at = '2026-01-01 00:00:00', close_reason = 'superseded' "
         "WHERE id = ?", session_id)
-    response = _beat(client, session_id, 2)
+    response = heartbeat(client, session_id, 2)
     assert response.status_code == 409 and response.get_json()["error"] == "superseded"
     db.session.expire_all()
     assert db.session.get(ReadingSession, session_id).last_seq == 1
@@ -129,7 +122,7 @@ def test_a_session_moved_at_every_read_gets_the_answer_to_a_beat_too_soon(app, c
         return row
 
     monkeypatch.setattr(reading_rows, "beat_row", read_then_another_beat_lands)
-    response = _beat(client, session_id, 9)
+    response = heartbeat(client, session_id, 9)
     if db.engine.dialect.name == "sqlite":
         assert response.status_code == 200  # the second run, under the lock, counts
     else:
@@ -146,7 +139,7 @@ def test_a_grant_sees_online_credit_that_came_in_after_the_read(app, client, org
     session_id = client.post("/api/reading/sessions", json={"material_id": material.id}).get_json()["session"]
     for seq in range(1, 10):
         clock.advance(seconds=30)
-        assert _beat(client, session_id, seq).get_json()["granted_hundredths"] == 0
+        assert heartbeat(client, session_id, seq).get_json()["granted_hundredths"] == 0
     learner_id = org.learner_a.id
     db.session.commit()  # outside a request the test's own reads take the write lock
     today = to_local(clock.now() + timedelta(seconds=30)).date()
@@ -156,7 +149,7 @@ def test_a_grant_sees_online_credit_that_came_in_after_the_read(app, client, org
         "source_type, created_at) VALUES (?, ?, ?, 'online_reading', 100, 'adjustment', ?)",
         learner_id, today.year, today.isoformat(), "2026-06-15 02:00:00")
     clock.advance(seconds=30)
-    answer = _beat(client, session_id, 10).get_json()
+    answer = heartbeat(client, session_id, 10).get_json()
     assert answer["ok"] and answer["capped"] and answer["granted_now"] == 0
     db.session.expire_all()
     assert ledger_queries.online_credit_on(learner_id, today) == 100  # the cap, not 125

@@ -13,17 +13,13 @@ from learnapp.ledger import services as ledger_services
 from learnapp.ledger.models import Category
 from learnapp.materials import crediting
 from learnapp.materials.models import ReadingProgress, ReadingSession
-from tests.materials.helpers import make_material, rules_text
+from tests.materials.helpers import heartbeat, make_material, rules_text
 from tests.query_counter import count_queries
 
 # A heartbeat's own statements (one that grants nothing): the session with its material, progress
 # and the day's online credit, then the UPDATEs of the session and the progress, which PostgreSQL
 # makes in one statement (the year's rules in force come with the signed-in person).
 OWN_STATEMENTS = {"sqlite": 3, "postgresql": 2}
-
-
-def _beat(client, session_id, seq):
-    return client.post(f"/api/reading/sessions/{session_id}/heartbeat", json={"seq": seq})
 
 
 def _stored_progress(db, user, material):
@@ -39,12 +35,12 @@ def test_a_heartbeat_is_one_short_transaction_of_few_statements(app, client, org
     login(org.learner_a)
     session_id = client.post("/api/reading/sessions", json={"material_id": material.id}).get_json()["session"]
     clock.advance(seconds=30)
-    assert _beat(client, session_id, 1).status_code == 200  # creates the progress row
+    assert heartbeat(client, session_id, 1).status_code == 200  # creates the progress row
     with app.app_context(), count_queries() as signed_in_only:  # the same request, refused before crediting
         assert client.post(f"/api/reading/sessions/{session_id}/heartbeat", json={"seq": "x"}).status_code == 400
     clock.advance(seconds=30)
     with app.app_context(), count_queries() as counted:
-        response = _beat(client, session_id, 2)
+        response = heartbeat(client, session_id, 2)
     assert response.status_code == 200
     statements = [" ".join(s.split()) for s in counted.statements]
     # One writing transaction: the answer is taken before the commit, so nothing is read again
@@ -68,7 +64,7 @@ def test_the_first_beat_of_a_material_writes_its_progress_row_with_the_beat(app,
         assert client.post(f"/api/reading/sessions/{session_id}/heartbeat", json={"seq": "x"}).status_code == 400
     clock.advance(seconds=30)
     with app.app_context(), count_queries() as counted:
-        assert _beat(client, session_id, 1).status_code == 200
+        assert heartbeat(client, session_id, 1).status_code == 200
     statements = [" ".join(s.split()) for s in counted.statements]
     assert counted.count - signed_in_only.count <= OWN_STATEMENTS[db.engine.dialect.name], counted.report()
     # The row is inserted with its values, not inserted empty and then updated.
@@ -112,7 +108,7 @@ def test_a_progress_row_that_appears_after_the_beat_read_it_missing_gets_the_tim
     monkeypatch.setattr(reading_rows, "beat_row", row_created_meanwhile)
     db.session.commit()  # the test's session read the answer's row again: end that transaction
     clock.advance(seconds=30)
-    answer = _beat(client, session_id, 1).get_json()
+    answer = heartbeat(client, session_id, 1).get_json()
     assert answer["ok"] and answer["active_seconds"] == 130, answer
     assert reads[0] is None and reads[1] is not None  # read missing, then read again
     rows = db.session.scalars(select(ReadingProgress).where(ReadingProgress.material_id == material.id)).all()
@@ -128,7 +124,7 @@ def test_the_answer_is_what_was_stored(client, org, login, clock, db):
     session_id = client.post("/api/reading/sessions", json={"material_id": material.id}).get_json()["session"]
     for seq in range(1, 11):
         clock.advance(seconds=30)
-        answer = _beat(client, session_id, seq).get_json()
+        answer = heartbeat(client, session_id, seq).get_json()
         stored = _stored_progress(db, org.learner_a, material)
         assert (answer["active_seconds"], answer["counted_seconds"], answer["granted_hundredths"],
                 answer["target_hundredths"], answer["completed"]) == (

@@ -7,28 +7,15 @@ import pytest
 from sqlalchemy import select
 
 from learnapp.materials.models import MaterialStatus, ReadingProgress, ReadingSession
-from tests.materials.helpers import make_material
+from tests.factories import copy_of_browser
+from tests.materials.helpers import heartbeat, start_reading
 from tests.query_counter import count_queries
 
 
-def _beat(client, session_id, seq):
-    return client.post(f"/api/reading/sessions/{session_id}/heartbeat", json={"seq": seq})
-
-
-def _reading(app, client, org, login, clock, db, minutes=30):
-    material = make_material(minutes=minutes)
-    db.session.commit()
-    login(org.learner_a)
-    session_id = client.post("/api/reading/sessions", json={"material_id": material.id}).get_json()["session"]
+def _reading(client, org, login, clock):
+    material, session_id = start_reading(client, login, org.learner_a)
     clock.advance(seconds=30)
     return material, session_id
-
-
-def _copy_of(client, app):
-    cookie = client.get_cookie("session")
-    copy = app.test_client()
-    copy.set_cookie("session", cookie.value, domain=cookie.domain)
-    return copy
 
 
 def _nothing_credited(db, session_id):
@@ -43,10 +30,10 @@ def _refused(response, status, code):
 
 
 def test_a_copied_cookie_stops_beating_once_its_person_logs_out(app, client, org, login, clock, db):
-    _material, session_id = _reading(app, client, org, login, clock, db)
-    copy = _copy_of(client, app)
+    _material, session_id = _reading(client, org, login, clock)
+    copy = copy_of_browser(client, app)
     client.post("/logout")  # a new session epoch: every copy of the old cookie is void
-    _refused(_beat(copy, session_id, 1), 401, "login_required")
+    _refused(heartbeat(copy, session_id, 1), 401, "login_required")
     _nothing_credited(db, session_id)
 
 
@@ -55,43 +42,43 @@ def test_a_copied_cookie_stops_beating_once_its_person_logs_out(app, client, org
                                                   ({"must_change_password": True}, 403, "password_change_required")])
 def test_a_person_changed_since_the_cookie_was_signed_stops_beating(app, client, org, login, clock, db,
                                                                     change, status, code):
-    _material, session_id = _reading(app, client, org, login, clock, db)
+    _material, session_id = _reading(client, org, login, clock)
     users = org.learner_a.__table__
     db.session.execute(users.update().where(users.c.id == org.learner_a.id).values(**change))
     db.session.commit()
-    _refused(_beat(client, session_id, 1), status, code)
+    _refused(heartbeat(client, session_id, 1), status, code)
     _nothing_credited(db, session_id)
 
 
 def test_another_persons_session_is_unknown(app, client, org, login, clock, db):
-    _material, session_id = _reading(app, client, org, login, clock, db)
+    _material, session_id = _reading(client, org, login, clock)
     other = app.test_client()
     assert other.post("/login", data={"login_id": org.learner_b.login_id, "password": "secret123"}).status_code == 302
-    _refused(_beat(other, session_id, 1), 404, "unknown_session")
+    _refused(heartbeat(other, session_id, 1), 404, "unknown_session")
     _nothing_credited(db, session_id)
 
 
 def test_a_session_past_the_idle_limit_is_ended(app, client, org, login, clock, db):
-    _material, session_id = _reading(app, client, org, login, clock, db)
+    _material, session_id = _reading(client, org, login, clock)
     clock.advance(minutes=app.config["SESSION_IDLE_MINUTES"] + 1)
-    response = _beat(client, session_id, 1)
+    response = heartbeat(client, session_id, 1)
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     _nothing_credited(db, session_id)
 
 
 def test_a_withdrawn_material_is_refused_as_the_persons_roles_decide(app, client, org, login, clock, db):
-    material, session_id = _reading(app, client, org, login, clock, db)
+    material, session_id = _reading(client, org, login, clock)
     material.status = MaterialStatus.draft
     db.session.commit()
-    _refused(_beat(client, session_id, 1), 404, "material_unavailable")
+    _refused(heartbeat(client, session_id, 1), 404, "material_unavailable")
     _nothing_credited(db, session_id)
 
 
 def test_the_usual_beat_does_not_read_the_person_on_its_own(app, client, org, login, clock, db):
-    material, session_id = _reading(app, client, org, login, clock, db)
+    material, session_id = _reading(client, org, login, clock)
     db.session.commit()  # the requests share the test's session: end what it read
     with app.app_context(), count_queries() as counted:
-        answer = _beat(client, session_id, 1)
+        answer = heartbeat(client, session_id, 1)
     assert answer.status_code == 200 and answer.get_json()["active_seconds"] == 30
     reads = [" ".join(s.split()) for s in counted.statements if s.lstrip().upper().startswith("SELECT")]
     # One read: the session with its material, progress and the person's sign-in, joined.

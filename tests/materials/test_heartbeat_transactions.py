@@ -11,25 +11,13 @@ from learnapp.ledger import services as ledger_services
 from learnapp.ledger.models import LedgerEntry
 from learnapp.materials.models import ReadingProgress, ReadingSession
 from tests.engine_events import listening
-from tests.materials.helpers import make_material
+from tests.materials.helpers import heartbeat, start_reading
 
 
 @pytest.fixture
 def postgres_only(db):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("PostgreSQL only: SQLite's reads come before its write lock instead")
-
-
-def _beat(client, session_id, seq):
-    return client.post(f"/api/reading/sessions/{session_id}/heartbeat", json={"seq": seq})
-
-
-def _reading(client, org, login, clock, db, minutes):
-    material = make_material(minutes=minutes)
-    db.session.commit()
-    login(org.learner_a)
-    session_id = client.post("/api/reading/sessions", json={"material_id": material.id}).get_json()["session"]
-    return material, session_id
 
 
 class _Statements(list):
@@ -47,13 +35,13 @@ class _Statements(list):
 
 def test_a_beat_that_only_adds_time_writes_one_statement_outside_a_transaction(client, org, login, clock, db,
                                                                                 postgres_only):
-    material, session_id = _reading(client, org, login, clock, db, minutes=30)
+    material, session_id = start_reading(client, login, org.learner_a, minutes=30)
     clock.advance(seconds=30)
-    assert _beat(client, session_id, 1).status_code == 200  # creates the progress row
+    assert heartbeat(client, session_id, 1).status_code == 200  # creates the progress row
     clock.advance(seconds=30)
     statements = _Statements()
     with listening(db.engine, after_cursor_execute=statements.after):
-        assert _beat(client, session_id, 2).status_code == 200
+        assert heartbeat(client, session_id, 2).status_code == 200
     [(write, in_block)] = statements.writes()
     assert write.startswith("WITH beat AS (UPDATE reading_sessions") and "UPDATE reading_progress" in write
     assert not in_block and not any(in_block for _s, in_block in statements)
@@ -65,12 +53,12 @@ def test_a_beat_that_only_adds_time_writes_one_statement_outside_a_transaction(c
 
 def test_the_first_beat_of_a_material_creates_its_progress_in_the_same_one_statement(client, org, login, clock, db,
                                                                                     postgres_only):
-    material, session_id = _reading(client, org, login, clock, db, minutes=30)
+    material, session_id = start_reading(client, login, org.learner_a, minutes=30)
     clock.advance(seconds=30)
     db.session.commit()  # the requests share the test's session: end what it read (a request starts with none)
     statements = _Statements()
     with listening(db.engine, after_cursor_execute=statements.after):
-        assert _beat(client, session_id, 1).status_code == 200
+        assert heartbeat(client, session_id, 1).status_code == 200
     [(write, in_block)] = statements.writes()
     assert write.startswith("WITH beat AS (UPDATE reading_sessions") and "INSERT INTO reading_progress" in write
     assert not in_block
@@ -81,23 +69,23 @@ def test_the_first_beat_of_a_material_creates_its_progress_in_the_same_one_state
 
 
 def test_a_beat_that_grants_writes_in_one_transaction(client, org, login, clock, db, postgres_only):
-    material, session_id = _reading(client, org, login, clock, db, minutes=5)
+    material, session_id = start_reading(client, login, org.learner_a, minutes=5)
     statements = _Statements()
     for seq in range(1, 11):  # the tenth beat completes the five minutes: a grant
         clock.advance(seconds=30)
         statements.clear()
         with listening(db.engine, after_cursor_execute=statements.after):
-            assert _beat(client, session_id, seq).status_code == 200
+            assert heartbeat(client, session_id, seq).status_code == 200
     writes = statements.writes()
     assert any(s.startswith("INSERT INTO ledger_entries") for s, _in_block in writes)
     assert writes[0][0].startswith("UPDATE reading_sessions") and all(in_block for _s, in_block in writes), writes
 
 
 def test_a_grant_that_fails_undoes_the_beat(app, client, org, login, clock, db, postgres_only, monkeypatch):
-    material, session_id = _reading(client, org, login, clock, db, minutes=5)
+    material, session_id = start_reading(client, login, org.learner_a, minutes=5)
     for seq in range(1, 10):
         clock.advance(seconds=30)
-        assert _beat(client, session_id, seq).status_code == 200
+        assert heartbeat(client, session_id, seq).status_code == 200
     db.session.commit()
 
     def grant_fails(*args, **kwargs):
@@ -106,7 +94,7 @@ def test_a_grant_that_fails_undoes_the_beat(app, client, org, login, clock, db, 
     monkeypatch.setattr(ledger_services, "grant", grant_fails)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     clock.advance(seconds=30)
-    assert _beat(client, session_id, 10).status_code == 500
+    assert heartbeat(client, session_id, 10).status_code == 500
     db.session.expire_all()
     assert db.session.get(ReadingSession, session_id).last_seq == 9  # the compare-and-set went too
     assert db.session.scalar(select(ReadingProgress.active_seconds)

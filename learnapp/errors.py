@@ -113,3 +113,27 @@ def save_form(form, action, *, explain=None):
         return FAILED
     db.session.commit()
     return result
+
+
+def save_action(action, *, success: str | None = None):
+    """Run a service call for a button POST (no form to show again) as the request's transaction.
+
+    On success the transaction is committed, `success` is flashed and the call's result returned; on
+    a DomainError it is rolled back, each reason is flashed and FAILED is returned, so the view
+    redirects back where it came from in both cases.
+    """
+    from flask import flash
+
+    from learnapp.db import db
+
+    try:
+        result = action()
+    except DomainError as exc:
+        db.session.rollback()
+        for message in exc.messages:
+            flash(message, "error")
+        return FAILED
+    db.session.commit()
+    if success:
+        flash(success, "success")
+    return result

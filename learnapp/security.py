@@ -12,7 +12,7 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import ColumnElement, bindparam, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, bindparam, false, or_, select, true
 
 from learnapp import request_memo
 from learnapp.accounts.models import ContactAssignment, Role, RoleGrant, User
@@ -126,8 +126,27 @@ def branch_ids_under(paths: list[str]):
 
 # --- people ---------------------------------------------------------------------------------
 
+# Roles only a committee admin grants, so only a committee admin manages a person who holds one.
+COMMITTEE_ROLES = (Role.committee_admin, Role.auditor)
+
+
+def _could_grant(actor, role: Role, path: str) -> bool:
+    """Whether the actor could grant `role` on the branch at `path` (the rule of grant_role)."""
+    if role in COMMITTEE_ROLES:
+        return is_committee_admin(actor)
+    return any(path.startswith(p) for p in admin_paths(actor))
+
+
 def can_manage_user(actor, user: User) -> bool:
-    return can_manage_branch(actor, user.branch)
+    """Administer a person: their branch is in the actor's subtree and every role they hold is one
+    the actor could grant (a branch admin never resets the password of, edits or deactivates a
+    committee admin or auditor homed in their branch). Nobody administers themselves: their own
+    account is changed through their own settings, and their own record by someone else."""
+    if actor is None or user.id is not None and user.id == actor.id:
+        return False
+    if not can_manage_branch(actor, user.branch):
+        return False
+    return all(_could_grant(actor, role, path) for role, path in _role_paths(user))
 
 
 def is_contact_of(actor, user: User) -> bool:
@@ -150,9 +169,15 @@ def can_view_user(actor, user: User) -> bool:
 
 
 def managed_users(actor) -> ColumnElement[bool]:
-    """Filter on User: people the actor administers."""
+    """Filter on User: people the actor administers (the query form of can_manage_user)."""
     paths = admin_paths(actor)
-    return User.branch_id.in_(branch_ids_under(paths)) if paths else false()
+    if not paths:
+        return false()
+    beyond = [and_(RoleGrant.role == Role.branch_admin, ~_path_filter(Branch.path, paths))]
+    if not is_committee_admin(actor):
+        beyond.append(RoleGrant.role.in_(COMMITTEE_ROLES))
+    stronger = select(RoleGrant.user_id).join(Branch, Branch.id == RoleGrant.branch_id).where(or_(*beyond))
+    return and_(User.branch_id.in_(branch_ids_under(paths)), User.id != actor.id, User.id.not_in(stronger))
 
 
 def visible_users(actor) -> ColumnElement[bool]:

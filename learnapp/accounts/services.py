@@ -325,6 +325,8 @@ def set_locale(user: User, locale: str) -> None:
 def grant_role(actor, user: User, role: Role | str, branch: Branch) -> RoleGrant:
     """Give a role on a branch. Committee admin and auditor roles are granted by committee admins."""
     role = Role(role)
+    if not can_manage_user(actor, user):
+        raise DomainError(_("You may not manage this person."), "role")
     if role in (Role.committee_admin, Role.auditor):
         if not is_committee_admin(actor):
             raise DomainError(_("Only committee admins grant this role."), "role")
@@ -355,11 +357,11 @@ def can_change_grant(actor, role: Role, branch: Branch) -> bool:
 
 def revoke_role(actor, grant: RoleGrant) -> None:
     """Take a role back; audited."""
+    if not can_manage_user(actor, grant.user):
+        raise DomainError(_("You may not manage this person."))
     if grant.role in (Role.committee_admin, Role.auditor):
         if not is_committee_admin(actor):
             raise DomainError(_("Only committee admins revoke this role."))
-        if grant.role == Role.committee_admin and grant.user_id == actor.id:
-            raise DomainError(_("You cannot revoke your own committee admin role."))
     elif not can_manage_branch(actor, grant.branch):
         raise DomainError(_("You may not manage this branch."))
     audit.record(actor, "role.revoke", grant.user, branch=grant.branch,

@@ -13,7 +13,6 @@ from sqlalchemy import select
 
 from learnapp.accounts import services as accounts
 from learnapp.accounts.models import Role, RoleGrant, Stage, User
-from learnapp.db import db
 from learnapp.errors import DomainError
 from learnapp.security import can_manage_user, managed_users
 from tests import factories
@@ -33,7 +32,7 @@ def _subject(org, role: str | None, home: str) -> User:
     return factories.make_user(branch, Stage.full_member, roles=grants)
 
 
-def _expected(org, actor: str, role: str | None, home: str) -> bool:
+def _expected(actor: str, role: str | None, home: str) -> bool:
     """The rule, written out from the org's shape rather than from security.py."""
     if actor == "committee_admin":
         return True
@@ -48,7 +47,7 @@ CASES = [(a, r, h) for a in ACTORS for r in SUBJECT_ROLES for h in HOMES]
 def test_manage_matches_the_rule(org, actor_role, subject_role, home, db):
     actor = org.roles[actor_role]
     subject = _subject(org, subject_role, home)
-    expected = _expected(org, actor_role, subject_role, home)
+    expected = _expected(actor_role, subject_role, home)
     assert can_manage_user(actor, subject) is expected
     listed = db.session.scalar(select(User.id).where(managed_users(actor), User.id == subject.id))
     assert (listed is not None) is expected

@@ -7,12 +7,16 @@ FLASK  := $(BIN)/flask --app learnapp
 PORT   ?= 5000
 WORKERS ?= 2
 
-.PHONY: install translations instance run serve test test-browser lint bench bench-tools bench-full clean
+.PHONY: install translations instance run serve test test-browser lint lock deps-latest bench bench-tools bench-full clean
 
-$(STAMP): pyproject.toml
+LOCK   := requirements.lock
+
+# The exact versions (with hashes) in requirements.lock, then learnapp itself without resolving again:
+# a new release upstream changes nothing here until `make lock` is run and the suite passes with it.
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q --require-hashes -r $(LOCK)
+	$(BIN)/pip install -q --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -40,6 +44,25 @@ test-browser: install translations
 lint: install
 	$(BIN)/ruff check learnapp tests bench
 
+# Re-resolve requirements.lock from pyproject.toml's ranges: the newest releases they admit, with
+# hashes of every file PyPI serves for them. uv only resolves; installing stays plain pip.
+UV_VERSION := 0.13.9
+lock: install
+	$(BIN)/pip install -q "uv==$(UV_VERSION)"
+	$(BIN)/uv pip compile pyproject.toml --extra test --generate-hashes --python-version 3.11 --upgrade \
+	  --index-url https://pypi.org/simple --no-header -o $(LOCK)
+
+# The suite against the newest releases of everything (ignoring the lock), in a venv of its own:
+# the team sees a coming break before users do.
+LATEST := .venv-latest
+deps-latest:
+	rm -rf $(LATEST)
+	$(PYTHON) -m venv $(LATEST)
+	$(LATEST)/bin/pip install -q --upgrade --upgrade-strategy eager -e '.[test]'
+	$(LATEST)/bin/pip list --format=freeze > $(LATEST)/versions.txt
+	$(LATEST)/bin/python -m learnapp.i18n_catalogs compile
+	$(LATEST)/bin/python -m pytest $(PYTEST_ARGS)
+
 # wrk (Debian's package) is the load generator; without it the runner falls back to a Python loop
 # that competes with the server for the cores. Installed here when we may (root with apt-get).
 bench-tools:
@@ -55,4 +78,4 @@ bench-full: install translations bench-tools
 	$(BIN)/python -m bench.run --postgres
 
 clean:
-	rm -rf $(VENV) instance/learnapp.db* test-artifacts
+	rm -rf $(VENV) $(LATEST) instance/learnapp.db* test-artifacts

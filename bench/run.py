@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from bench import generate as gen
-from bench import loadwrk, report, scenarios, sessions
+from bench import loadwrk, pgdb, report, scenarios, sessions
 from bench.client import Client, login_many
 from bench.server import Server
 
@@ -96,6 +96,13 @@ def main(argv: list[str] | None = None) -> int:
     default_sqlite = gen.DEFAULT_SQLITE.with_name(f"bench-{label}.db")
     url = POSTGRES_URL if args.postgres else (args.db or f"sqlite:///{default_sqlite}")
     backend = _backend(url)
+    if backend == "postgresql":
+        try:
+            if pgdb.ensure_database(url):
+                print(f"created the PostgreSQL database {url.rsplit('/', 1)[-1]}", file=sys.stderr)
+        except pgdb.DatabaseUnavailable as exc:
+            print(f"bench: {exc}", file=sys.stderr)
+            return 2
     # --small keeps `make bench` under 2 minutes on a quiet 2-core machine.
     duration = args.duration or (4 if args.small else 10)
     storm_size = args.storm or (1000 if args.small else 2000)

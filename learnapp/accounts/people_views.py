@@ -158,8 +158,8 @@ def edit(user_id: int):
     person = get_managed_user_or_404(current_user, user_id)
     form = PersonEditForm(obj=person)
     _person_branch_choices(form)
-    if person.branch_id not in {c[0] for c in form.branch_id.choices}:
-        form.branch_id.choices.insert(0, (person.branch_id, person.branch.name))  # a deactivated branch
+    if person.branch_id not in {c.value for c in form.branch_id.choices}:
+        form.branch_id.choices = [(person.branch_id, person.branch.name), *form.branch_id.choices]  # a deactivated branch
     if form.validate_on_submit():
         branch = db.session.get(Branch, form.branch_id.data)
         try:

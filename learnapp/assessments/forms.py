@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, TextAreaField
+from wtforms import TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from learnapp.assessments.models import Grade
 from learnapp.assessments.services import MAX_COMMENT
+from learnapp.form_fields import RadioField, SelectField
 
 
 def grade_choices() -> list[tuple[str, str]]:

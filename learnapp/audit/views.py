@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField
+from wtforms import DateField, StringField
 from wtforms.validators import Length, Optional
 
 from learnapp import clock, nav
@@ -19,6 +19,7 @@ from learnapp.audit import queries
 from learnapp.audit.models import AuditEntry
 from learnapp.audit.services import verify_chain
 from learnapp.db import db
+from learnapp.form_fields import SelectField
 from learnapp.org.models import Branch
 from learnapp.security import (
     can_read_reports,

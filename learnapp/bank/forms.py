@@ -5,14 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (
-    IntegerField,
-    RadioField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -25,6 +18,7 @@ from wtforms.validators import (
 from learnapp.bank.formats import FORMATS
 from learnapp.bank.formats.base import OPTION_KEYS, ParsedQuestion, even_fractions, split_list
 from learnapp.bank.models import QuestionKind
+from learnapp.form_fields import RadioField, SelectField, SelectMultipleField
 
 FORM_OPTIONS = OPTION_KEYS[:8]  # the editor offers A–H; imports may bring more
 
@@ -137,7 +131,7 @@ class ImportForm(FlaskForm):
                               description=_l("Categories named in the file are created below this one."))
 
     def validate_category_id(self, field):
-        if field.data not in {c for c, _label in field.choices}:
+        if field.data not in {c.value for c in field.choices}:
             raise ValidationError(_l("Choose a category you may change."))
 
 

@@ -95,7 +95,7 @@ def category_new():
         branch = None
         if parent is None and form.branch_id.data:
             branch = db.session.get(Branch, form.branch_id.data)
-            require(branch is not None and form.branch_id.data in {c for c, _l in form.branch_id.choices}, not_found=True)
+            require(branch is not None and form.branch_id.data in {c.value for c in form.branch_id.choices}, not_found=True)
         category = save_form(form, lambda: services.create_category(
             current_user, form.name.data, parent, branch=branch, description=form.description.data or ""))
         if category is not FAILED:

@@ -64,8 +64,8 @@ def new_activity():
     if request.method == "GET":
         form.start_date.data = clock.today()
         if form.branch_id.choices:
-            form.branch_id.data = form.branch_id.choices[0][0]
-            form.audience.data = [form.branch_id.choices[0][0]]
+            form.branch_id.data = form.branch_id.choices[0].value
+            form.audience.data = [form.branch_id.choices[0].value]
     if form.validate_on_submit():
         try:
             schedule, audience = _form_values(form)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
+from learnapp.form_fields import SelectField
 from learnapp.org.models import BranchKind
 
 KIND_LABELS = {

@@ -85,7 +85,8 @@ def _category_choices() -> list[tuple[int, str]]:
 def questions(quiz_id: int):
     quiz = queries.get_manageable_quiz_or_404(current_user, quiz_id)
     draw_form = DrawForm()
-    draw_form.category_id.choices = _category_choices()
+    categories = _category_choices()
+    draw_form.category_id.choices = categories
     fixed_form = FixedForm()
     category_id = request.args.get("category", type=int)
     text = (request.args.get("q") or "").strip()
@@ -103,7 +104,7 @@ def questions(quiz_id: int):
     shortfalls = {s.id: draw.slot_shortfall(s) for s in quiz.slots}
     return render_template("quizzes/questions.html", quiz=quiz, draw_form=draw_form, fixed_form=fixed_form,
                            found=found, in_quiz=in_quiz, category_id=category_id, q=text,
-                           categories=draw_form.category_id.choices, shortfalls=shortfalls,
+                           categories=categories, shortfalls=shortfalls,
                            taken=services.has_attempts(quiz))
 
 

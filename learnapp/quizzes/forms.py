@@ -11,8 +11,6 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     IntegerField,
-    SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     ValidationError,
@@ -22,6 +20,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from learnapp import clock
 from learnapp.accounts.models import Stage
+from learnapp.form_fields import SelectField, SelectMultipleField
 from learnapp.quizzes.models import ChoiceScoring, GradingMethod, QuizKind, ReviewItem
 
 

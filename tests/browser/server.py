@@ -160,10 +160,6 @@ class LiveServer:
             raise RuntimeError(f"{' '.join(argv[1:])} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
         return done
 
-    def has_endpoint(self, prefix: str) -> bool:
-        """True when some route's endpoint starts with `prefix` (e.g. 'materials.')."""
-        return any(endpoint.startswith(prefix) for endpoint, _m, _r in self.routes)
-
     def login_for(self, role: str, index: int = 0) -> str:
         """The demo login ID of the index-th person printed for `role` by `flask demo load`."""
         matches = [entry.login_id for entry in self.logins if entry.role == role]

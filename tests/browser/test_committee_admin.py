@@ -14,8 +14,6 @@ pytestmark = pytest.mark.browser
 
 def test_committee_admin_imports_bank_and_builds_random_draw_quiz(journey, server, tmp_path):
     """Import a GIFT file (preview, then confirm), build a timed quiz drawing 4 of its 6 questions, publish it."""
-    if not (server.has_endpoint("bank.import_upload") and server.has_endpoint("quizzes.add_draw")):
-        pytest.skip("the question bank import or the quiz builder is not there yet")
     journey.login(server.login_for("committee admin"))
     built = flows.quiz_for(journey.size, journey, server, tmp_path)
     journey.goto(f"/quizzes/manage/{built.quiz_id}", step="quiz-overview")
@@ -32,8 +30,6 @@ def _download(journey, trigger) -> bytes:
 
 def test_committee_admin_imports_roster(journey, server):
     """Download the roster template, fill it in, upload it, get the one-time passwords, and a new person logs in."""
-    if not server.has_endpoint("people.roster_import"):
-        pytest.skip("the roster import is not there yet")
     journey.login(server.login_for("committee admin"))
     journey.goto("/people/import", step="roster-form")
 
@@ -74,8 +70,6 @@ def test_committee_admin_imports_roster(journey, server):
 
 def test_committee_admin_closes_a_year(journey, server):
     """Close last year with its carry-over (reopening it first, with a reason, if an earlier run closed it)."""
-    if not server.has_endpoint("ledger.close_year"):
-        pytest.skip("the year close is not there yet")
     year = flows.local_today().year - 1
     journey.login(server.login_for("committee admin"))
     journey.open_menu()

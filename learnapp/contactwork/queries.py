@@ -1,0 +1,172 @@
+"""Reads of the training contact's work: whose thought report is missing, when a talk is due,
+which quarterly assessments are still to write, and a quarter's talks and reports for assessing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy import ColumnElement, Select, and_, exists, func, select
+
+from learnapp import clock
+from learnapp.accounts.models import ContactAssignment, StageChange, User
+from learnapp.assessments.models import QUARTERS, Assessment
+from learnapp.contactwork.access import REPORTING_STAGES
+from learnapp.contactwork.models import ReportStatus, Talk, ThoughtReport
+from learnapp.contactwork.reports import quarter_bounds, quarter_of
+from learnapp.db import db
+from learnapp.org.models import Branch
+from learnapp.security import visible_users
+
+DEFAULT_TALK_INTERVAL_DAYS = 92
+# Someone who became an activist in the last month of a quarter starts reporting with the next one.
+FIRST_QUARTER_GRACE_DAYS = 30
+
+
+def talk_interval_days() -> int:
+    """The longest time between two talks with a person (setting CONTACTWORK_TALK_INTERVAL_DAYS)."""
+    return int(current_app.config.get("CONTACTWORK_TALK_INTERVAL_DAYS") or DEFAULT_TALK_INTERVAL_DAYS)
+
+
+def _reporting_since():
+    """Subquery: user_id and the first day the person was in a stage that reports (`since`)."""
+    return (select(StageChange.user_id.label("user_id"), func.min(StageChange.effective_on).label("since"))
+            .where(StageChange.stage.in_(REPORTING_STAGES)).group_by(StageChange.user_id).subquery("reporting"))
+
+
+def missing_reports_stmt(user_filter: ColumnElement[bool], year: int, quarter: int) -> Select:
+    """select() of the people (User filter `user_filter`) who owe a report for the quarter and have
+    not handed it in: active, in a reporting stage, reporting since a month before the quarter's
+    end at the latest. Columns: user_id, name, login_id, branch_id, branch_name, stage, since."""
+    last = quarter_bounds(year, quarter)[1]
+    since = _reporting_since()
+    handed_in = exists().where(ThoughtReport.user_id == User.id, ThoughtReport.year == year,
+                               ThoughtReport.quarter == quarter, ThoughtReport.status != ReportStatus.draft)
+    return (select(User.id.label("user_id"), User.name.label("name"), User.login_id.label("login_id"),
+                   User.branch_id.label("branch_id"), Branch.name.label("branch_name"), User.stage.label("stage"),
+                   since.c.since.label("since"))
+            .join(since, since.c.user_id == User.id).join(Branch, Branch.id == User.branch_id)
+            .where(User.active, User.stage.in_(REPORTING_STAGES), user_filter,
+                   since.c.since <= last - timedelta(days=FIRST_QUARTER_GRACE_DAYS), ~handed_in)
+            .order_by(Branch.name, User.name))
+
+
+def missing_reports(actor_scope, year: int, quarter: int) -> list:
+    """Rows of the people in the actor's scope (their contacts' people, their branch subtree; an
+    auditor's or committee admin's: everyone) whose report for the quarter is missing. For
+    reminders and lists; the actor themselves is left out."""
+    condition = and_(visible_users(actor_scope), User.id != actor_scope.id)
+    return db.session.execute(missing_reports_stmt(condition, year, quarter)).all()
+
+
+def contacts_of(user_ids: list[int]) -> dict[int, list[str]]:
+    """Names of each person's active training contacts."""
+    result: dict[int, list[str]] = {}
+    if not user_ids:
+        return result
+    rows = db.session.execute(select(ContactAssignment.learner_id, User.name).join(User, User.id == ContactAssignment.contact_id)
+                              .where(ContactAssignment.learner_id.in_(user_ids), ContactAssignment.active)
+                              .order_by(User.name))
+    for learner_id, name in rows:
+        result.setdefault(learner_id, []).append(name)
+    return result
+
+
+def talks_of(person: User) -> list[Talk]:
+    return list(db.session.scalars(select(Talk).where(Talk.user_id == person.id)
+                                   .order_by(Talk.held_on.desc(), Talk.id.desc())))
+
+
+def reports_of(person: User, *, include_drafts: bool = False) -> list[ThoughtReport]:
+    stmt = select(ThoughtReport).where(ThoughtReport.user_id == person.id)
+    if not include_drafts:
+        stmt = stmt.where(ThoughtReport.status != ReportStatus.draft)
+    return list(db.session.scalars(stmt.order_by(ThoughtReport.year.desc(), ThoughtReport.quarter.desc())))
+
+
+def last_quarters(today: date, n: int = 4) -> list[tuple[int, int]]:
+    """The n quarters that ended last before today, newest first."""
+    year, quarter = quarter_of(today)
+    result = []
+    for _i in range(n):
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+        result.append((year, quarter))
+    return result
+
+
+@dataclass
+class PersonDue:
+    """What a training contact still owes one of their people, for the home page."""
+
+    person: User
+    last_talk: date | None
+    next_talk: date
+    talk_overdue: bool
+    missing_reports: list[tuple[int, int]] = field(default_factory=list)  # ended quarters, not handed in
+    current_report: bool = False  # the current quarter's report is in
+    unread_reports: list[ThoughtReport] = field(default_factory=list)
+    assessments_due: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _owes_report(since: date | None, year: int, quarter: int) -> bool:
+    return since is not None and since <= quarter_bounds(year, quarter)[1] - timedelta(days=FIRST_QUARTER_GRACE_DAYS)
+
+
+def due_for_contact(contact: User, today: date | None = None) -> list[PersonDue]:
+    """Per person the contact looks after: next talk due, reports missing or unread, assessments due."""
+    today = today or clock.today()
+    pairs = db.session.execute(select(User, ContactAssignment.created_at).join(
+        ContactAssignment, ContactAssignment.learner_id == User.id).where(
+        ContactAssignment.contact_id == contact.id, ContactAssignment.active, User.active).order_by(User.name)).all()
+    if not pairs:
+        return []
+    ids = [person.id for person, _at in pairs]
+    last_talks = dict(db.session.execute(select(Talk.user_id, func.max(Talk.held_on)).where(Talk.user_id.in_(ids))
+                                         .group_by(Talk.user_id)).all())
+    since_sq = _reporting_since()
+    since = dict(db.session.execute(select(since_sq.c.user_id, since_sq.c.since).where(since_sq.c.user_id.in_(ids))).all())
+    window = last_quarters(today)
+    current = quarter_of(today)
+    reports = db.session.scalars(select(ThoughtReport).where(
+        ThoughtReport.user_id.in_(ids), ThoughtReport.status != ReportStatus.draft,
+        ThoughtReport.year >= window[-1][0])).all()
+    assessed = set(db.session.execute(select(Assessment.user_id, Assessment.year, Assessment.period).where(
+        Assessment.user_id.in_(ids), Assessment.assessor_id == contact.id, Assessment.year >= window[-1][0])).all())
+    interval = timedelta(days=talk_interval_days())
+    result = []
+    for person, assigned_at in pairs:
+        handed_in = {(r.year, r.quarter) for r in reports if r.user_id == person.id}
+        last_talk = last_talks.get(person.id)
+        start = last_talk or clock.to_local(assigned_at).date()
+        reporting = person.stage in REPORTING_STAGES
+        assigned_on = clock.to_local(assigned_at).date()
+        result.append(PersonDue(
+            person=person, last_talk=last_talk, next_talk=start + interval, talk_overdue=start + interval < today,
+            missing_reports=[q for q in window if reporting and q not in handed_in and _owes_report(since.get(person.id), *q)],
+            current_report=current in handed_in,
+            unread_reports=[r for r in reports if r.user_id == person.id and r.status == ReportStatus.submitted],
+            assessments_due=[(y, q) for y, q in window if quarter_bounds(y, q)[1] >= assigned_on
+                             and (person.id, y, QUARTERS[q - 1]) not in assessed],
+        ))
+    return result
+
+
+@dataclass
+class QuarterWork:
+    """A quarter's talks and thought reports of one person, shown beside the contact's assessment."""
+
+    year: int
+    quarter: int
+    talks: list[Talk]
+    report: ThoughtReport | None
+
+
+def quarter_work(person: User, year: int, quarter: int) -> QuarterWork:
+    first, last = quarter_bounds(year, quarter)
+    talks = list(db.session.scalars(select(Talk).where(Talk.user_id == person.id, Talk.held_on >= first,
+                                                       Talk.held_on <= last).order_by(Talk.held_on)))
+    report = db.session.scalar(select(ThoughtReport).where(
+        ThoughtReport.user_id == person.id, ThoughtReport.year == year, ThoughtReport.quarter == quarter,
+        ThoughtReport.status != ReportStatus.draft))
+    return QuarterWork(year, quarter, talks, report)

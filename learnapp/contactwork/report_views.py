@@ -13,7 +13,7 @@ from learnapp.contactwork.blueprint import bp
 from learnapp.contactwork.forms import ReadForm, ReportForm
 from learnapp.contactwork.models import ReportStatus, ThoughtReport
 from learnapp.db import db
-from learnapp.errors import FAILED, DomainError, save_form
+from learnapp.errors import FAILED, save_form, save_or_raise
 from learnapp.security import can_read_reports, can_view_user, is_contact
 
 
@@ -84,13 +84,8 @@ def report_draft():
         abort(403)
     data = request.get_json(silent=True) or request.form
     year, quarter = _parse_quarter(data.get("quarter"))
-    try:
-        draft = reports.save_draft(current_user, year=year, quarter=quarter, title=data.get("title") or "",
-                                   body=data.get("body") or "")
-    except DomainError as exc:
-        db.session.rollback()
-        return jsonify({"ok": False, "reasons": [{"field": f, "message": m} for f, m in exc.reasons]}), 422
-    db.session.commit()
+    draft = save_or_raise(lambda: reports.save_draft(current_user, year=year, quarter=quarter,
+                                                     title=data.get("title") or "", body=data.get("body") or ""))
     return jsonify({"ok": True, "saved_at": clock.to_local(draft.draft_saved_at).strftime("%H:%M:%S")})
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from learnapp import clock, nav
 from learnapp.accounts.models import User
+from learnapp.assessments.extras import register_quarter_extra
 from learnapp.contactwork import access, queries, report_views, review_views, talk_views
 from learnapp.contactwork.blueprint import bp
 from learnapp.contactwork.reports import quarter_bounds, quarter_label, quarter_of, report_for
@@ -64,3 +65,15 @@ def reporter_panel(user) -> dict | None:
 nav.register_panel(contact_panel, order=45)
 nav.register_panel(branch_panel, order=46)
 nav.register_panel(reporter_panel, order=47)
+
+
+def assessment_quarter_work(actor, person, year: int, period) -> dict | None:
+    """Beside a contact's quarterly assessment: the quarter's talks and thought report."""
+    if not access.can_read_talk_notes(actor, person):
+        return None
+    quarter = int(period.value[1])
+    return {"template": "contactwork/_quarter_work.html", "work": queries.quarter_work(person, year, quarter),
+            "title": quarter_label(year, quarter), "person": person}
+
+
+register_quarter_extra(assessment_quarter_work)

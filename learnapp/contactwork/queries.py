@@ -99,13 +99,14 @@ def last_quarters(today: date, n: int = 4) -> list[tuple[int, int]]:
 class PersonDue:
     """What a training contact still owes one of their people, for the home page."""
 
-    person: User
+    person: object  # a row with id, name, stage
     last_talk: date | None
     next_talk: date
     talk_overdue: bool
     missing_reports: list[tuple[int, int]] = field(default_factory=list)  # ended quarters, not handed in
     current_report: bool = False  # the current quarter's report is in
-    unread_reports: list[ThoughtReport] = field(default_factory=list)
+    unread: int = 0  # reports handed in and not read yet
+    latest_unread_id: int | None = None
     assessments_due: list[tuple[int, int]] = field(default_factory=list)
 
 
@@ -113,41 +114,55 @@ def _owes_report(since: date | None, year: int, quarter: int) -> bool:
     return since is not None and since <= quarter_bounds(year, quarter)[1] - timedelta(days=FIRST_QUARTER_GRACE_DAYS)
 
 
+def _due_statement(contact_id: int, window: list[tuple[int, int]], current: tuple[int, int]) -> Select:
+    """One statement for the whole panel: a row per person the contact looks after, with the last
+    talk, the reporting start, a flag per quarter for the report handed in and the assessment
+    written, and the unread reports. The home page's statements stay the same however many people."""
+    def handed_in(year, quarter):
+        return exists().where(ThoughtReport.user_id == User.id, ThoughtReport.year == year,
+                              ThoughtReport.quarter == quarter, ThoughtReport.status != ReportStatus.draft)
+
+    def assessed(year, quarter):
+        return exists().where(Assessment.user_id == User.id, Assessment.year == year,
+                              Assessment.period == QUARTERS[quarter - 1], Assessment.assessor_id == contact_id)
+
+    unread = and_(ThoughtReport.user_id == User.id, ThoughtReport.status == ReportStatus.submitted)
+    columns = [
+        User.id.label("id"), User.name.label("name"), User.stage.label("stage"),
+        ContactAssignment.created_at.label("assigned_at"),
+        select(func.max(Talk.held_on)).where(Talk.user_id == User.id).scalar_subquery().label("last_talk"),
+        select(func.min(StageChange.effective_on)).where(StageChange.user_id == User.id,
+                                                         StageChange.stage.in_(REPORTING_STAGES))
+        .scalar_subquery().label("since"),
+        select(func.count(ThoughtReport.id)).where(unread).scalar_subquery().label("unread"),
+        select(func.max(ThoughtReport.id)).where(unread).scalar_subquery().label("latest_unread_id"),
+        handed_in(*current).label("current_in"),
+    ]
+    for i, quarter in enumerate(window):
+        columns += [handed_in(*quarter).label(f"in_{i}"), assessed(*quarter).label(f"assessed_{i}")]
+    return (select(*columns).join(ContactAssignment, ContactAssignment.learner_id == User.id)
+            .where(ContactAssignment.contact_id == contact_id, ContactAssignment.active, User.active)
+            .order_by(User.name))
+
+
 def due_for_contact(contact: User, today: date | None = None) -> list[PersonDue]:
-    """Per person the contact looks after: next talk due, reports missing or unread, assessments due."""
+    """Per person the contact looks after: next talk due, reports missing or unread, assessments due.
+    Empty for someone who is nobody's contact (one statement either way)."""
     today = today or clock.today()
-    pairs = db.session.execute(select(User, ContactAssignment.created_at).join(
-        ContactAssignment, ContactAssignment.learner_id == User.id).where(
-        ContactAssignment.contact_id == contact.id, ContactAssignment.active, User.active).order_by(User.name)).all()
-    if not pairs:
-        return []
-    ids = [person.id for person, _at in pairs]
-    last_talks = dict(db.session.execute(select(Talk.user_id, func.max(Talk.held_on)).where(Talk.user_id.in_(ids))
-                                         .group_by(Talk.user_id)).all())
-    since_sq = _reporting_since()
-    since = dict(db.session.execute(select(since_sq.c.user_id, since_sq.c.since).where(since_sq.c.user_id.in_(ids))).all())
-    window = last_quarters(today)
-    current = quarter_of(today)
-    reports = db.session.scalars(select(ThoughtReport).where(
-        ThoughtReport.user_id.in_(ids), ThoughtReport.status != ReportStatus.draft,
-        ThoughtReport.year >= window[-1][0])).all()
-    assessed = set(db.session.execute(select(Assessment.user_id, Assessment.year, Assessment.period).where(
-        Assessment.user_id.in_(ids), Assessment.assessor_id == contact.id, Assessment.year >= window[-1][0])).all())
+    window, current = last_quarters(today), quarter_of(today)
     interval = timedelta(days=talk_interval_days())
     result = []
-    for person, assigned_at in pairs:
-        handed_in = {(r.year, r.quarter) for r in reports if r.user_id == person.id}
-        last_talk = last_talks.get(person.id)
-        start = last_talk or clock.to_local(assigned_at).date()
-        reporting = person.stage in REPORTING_STAGES
-        assigned_on = clock.to_local(assigned_at).date()
+    for row in db.session.execute(_due_statement(contact.id, window, current)):
+        assigned_on = clock.to_local(row.assigned_at).date()
+        start = row.last_talk or assigned_on
+        reporting = row.stage in REPORTING_STAGES
         result.append(PersonDue(
-            person=person, last_talk=last_talk, next_talk=start + interval, talk_overdue=start + interval < today,
-            missing_reports=[q for q in window if reporting and q not in handed_in and _owes_report(since.get(person.id), *q)],
-            current_report=current in handed_in,
-            unread_reports=[r for r in reports if r.user_id == person.id and r.status == ReportStatus.submitted],
-            assessments_due=[(y, q) for y, q in window if quarter_bounds(y, q)[1] >= assigned_on
-                             and (person.id, y, QUARTERS[q - 1]) not in assessed],
+            person=row, last_talk=row.last_talk, next_talk=start + interval, talk_overdue=start + interval < today,
+            missing_reports=[q for i, q in enumerate(window)
+                             if reporting and not row._mapping[f"in_{i}"] and _owes_report(row.since, *q)],
+            current_report=bool(row.current_in), unread=row.unread or 0, latest_unread_id=row.latest_unread_id,
+            assessments_due=[q for i, q in enumerate(window)
+                             if quarter_bounds(*q)[1] >= assigned_on and not row._mapping[f"assessed_{i}"]],
         ))
     return result
 

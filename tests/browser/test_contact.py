@@ -20,8 +20,6 @@ def _first_person(contact) -> tuple[int, str]:
 
 
 def test_contact_reads_a_typed_report_and_records_a_talk(journey, make_journey, server):
-    if not server.has_endpoint("contactwork."):
-        pytest.skip("the contact's work is not there yet")
     contact = journey
     contact.login(server.login_for("training contact", contact.index), step="contact-home")
     assert contact.page.locator(".cw-panel").count() == 1, contact.text()[:600]

@@ -107,3 +107,15 @@ def test_conclusion_through_the_form(app, client, clock, org, login):
                                 "concluded_on": "2026-06-01"})
     assert ok.status_code == 302
     assert review.political_review_conclusion(org.learner_a) == ("qualified", date(2026, 6, 1))
+
+
+def test_dossier_pages_take_the_write_lock_from_the_start(app, clock, org):
+    """A page whose read is audited writes on GET: on SQLite its transaction must begin as a writer."""
+    from learnapp import db as database
+
+    person = org.learner_a.id
+    for path, writes in ((f"/contact-work/people/{person}/political-review", True),
+                         (f"/contact-work/people/{person}/political-review/edit", True),
+                         (f"/contact-work/people/{person}", False), ("/contact-work/political-reviews", False)):
+        with app.test_request_context(path):
+            assert database._wants_write_lock() is writes, path

@@ -49,6 +49,10 @@ class Defaults:
     # A file holding a number of seconds to add to the real clock; for browser tests only.
     CLOCK_OFFSET_FILE: str | None = None
     SQLITE_BUSY_TIMEOUT_MS = 15000
+    # Training contacts talk with each of their people at least this often (the home page says
+    # when the next talk is due), and the largest thought report file accepted.
+    CONTACTWORK_TALK_INTERVAL_DAYS = 92
+    CONTACTWORK_REPORT_MAX_BYTES = 10 * 1024 * 1024
     # SMTP for reminders (empty: reminders are not sent)
     SMTP_HOST: str | None = None
     SMTP_PORT = 25

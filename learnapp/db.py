@@ -76,8 +76,18 @@ def _wants_write_lock() -> bool:
     # Requests that may write take SQLite's write lock when their transaction begins: a deferred
     # transaction that later upgrades to a writer fails with "database is locked" under load.
     if has_request_context():
-        return request.method not in ("GET", "HEAD", "OPTIONS")
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            return True
+        view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+        return bool(getattr(view, "learnapp_writes", False))
     return True
+
+
+def writes_on_get(view):
+    """Mark a GET view that writes as it reads (a page whose every read is audited, such as the
+    political review dossier): its transaction takes the write lock from the start, as a POST's does."""
+    view.learnapp_writes = True
+    return view
 
 
 @contextmanager

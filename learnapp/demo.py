@@ -18,7 +18,8 @@ from sqlalchemy import select
 from learnapp.db import db
 
 DEMO_PASSWORD = "demo2026"
-DOMAIN_DEMOS = ["learnapp.ledger.demo", "learnapp.materials.demo", "learnapp.bank.demo", "learnapp.quizzes.demo", "learnapp.assessments.demo"]
+DOMAIN_DEMOS = ["learnapp.ledger.demo", "learnapp.materials.demo", "learnapp.bank.demo", "learnapp.quizzes.demo", "learnapp.assessments.demo",
+                "learnapp.contactwork.demo"]
 
 TREE = [
     ("第一党总支", [("办公室党支部", "sec1"), ("政策法规处党支部", "sec2")]),

@@ -137,3 +137,18 @@ def save_action(action, *, success: str | None = None):
     if success:
         flash(success, "success")
     return result
+
+
+def save_or_raise(action):
+    """Run a service call of a JSON endpoint as the request's transaction: committed on success (the
+    call's result returned); on a DomainError rolled back and raised again, so the error handler
+    answers with the reasons (JSON 422 for fetch() and API requests)."""
+    from learnapp.db import db
+
+    try:
+        result = action()
+    except DomainError:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return result

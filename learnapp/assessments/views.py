@@ -12,6 +12,7 @@ from learnapp import clock, nav
 from learnapp.accounts.models import ContactAssignment, User
 from learnapp.assessments import record as records
 from learnapp.assessments import services
+from learnapp.assessments.extras import quarter_extras
 from learnapp.assessments.forms import AssessmentForm, DeleteAssessmentForm, EditAssessmentForm
 from learnapp.assessments.models import Assessment, Period
 from learnapp.assessments.queries import parse_year, with_status, years_choice
@@ -81,7 +82,8 @@ def new(user_id: int):
             comment=form.comment.data or "")) is not FAILED:
         flash(_("Assessment saved."), "success")
         return redirect(url_for("assessments.record", user_id=user.id, year=year))
-    return render_template("assessments/form.html", form=form, user=user, year=year, role=role), \
+    extras = quarter_extras(current_user, user, year, form.period.data)
+    return render_template("assessments/form.html", form=form, user=user, year=year, role=role, extras=extras), \
         (400 if form.errors or form.form_errors else 200)
 
 
@@ -114,8 +116,9 @@ def edit(assessment_id: int):
         if save_form(form, lambda: services.update_assessment(current_user, assessment, grade=form.grade.data, comment=form.comment.data or "")) is not FAILED:
             flash(_("Assessment saved."), "success")
             return redirect(url_for("assessments.record", user_id=assessment.user_id, year=assessment.year))
-    return render_template("assessments/edit.html", form=form, delete_form=delete_form, assessment=assessment), \
-        (400 if form.errors or form.form_errors else 200)
+    extras = quarter_extras(current_user, assessment.user, assessment.year, assessment.period)
+    return render_template("assessments/edit.html", form=form, delete_form=delete_form, assessment=assessment,
+                           extras=extras), (400 if form.errors or form.form_errors else 200)
 
 
 @bp.post("/<int:assessment_id>/delete")

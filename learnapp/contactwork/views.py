@@ -1,0 +1,77 @@
+"""Views of the contact work: the blueprint, its menu items and home-page panels.
+
+The routes live in talk_views (a person's cultivation page, talks), report_views (thought reports)
+and review_views (the political review dossier).
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from learnapp import clock, nav
+from learnapp.accounts.models import User
+from learnapp.assessments.extras import register_quarter_extra
+from learnapp.contactwork import access, queries, report_views, review_views, talk_views
+from learnapp.contactwork.blueprint import bp
+from learnapp.contactwork.reports import quarter_bounds, quarter_label, quarter_of, report_for
+from learnapp.db import db
+from learnapp.security import can_read_reports, is_branch_admin, is_contact, managed_users
+
+ROUTE_MODULES = (talk_views, report_views, review_views)
+__all__ = ["bp", "ROUTE_MODULES"]
+
+nav.register("contactwork.my_reports", _l("Thought reports"), access.must_report, order=55)
+nav.register("contactwork.missing", _l("Missing thought reports"),
+             lambda u: is_contact(u) or can_read_reports(u), order=30, section="admin")
+nav.register("contactwork.reviews", _l("Political reviews"), can_read_reports, order=31, section="admin")
+
+
+def contact_panel(user) -> dict | None:
+    """For a training contact: per person, the next talk, missing and unread reports, assessments due."""
+    people = queries.due_for_contact(user)
+    if not people:
+        return None
+    return {"template": "contactwork/_contact_panel.html", "people": people, "label": quarter_label,
+            "current": quarter_of(clock.today())}
+
+
+def branch_panel(user) -> dict | None:
+    """For a branch admin: how many thought reports of the current and the last quarter are missing."""
+    if not is_branch_admin(user):
+        return None
+    today = clock.today()
+    current = quarter_of(today)
+    last = queries.last_quarters(today, 1)[0]
+    counts = []
+    for year, quarter in (last, current):
+        stmt = queries.missing_reports_stmt(managed_users(user) & (User.id != user.id), year, quarter).subquery()
+        counts.append((year, quarter, db.session.scalar(select(func.count()).select_from(stmt)),
+                       quarter_bounds(year, quarter)[1] < today))
+    return {"template": "contactwork/_branch_panel.html", "counts": counts, "label": quarter_label}
+
+
+def reporter_panel(user) -> dict | None:
+    """For a person who reports: this quarter's thought report, handed in or still to write."""
+    if not access.must_report(user):
+        return None
+    year, quarter = quarter_of(clock.today())
+    return {"template": "contactwork/_reporter_panel.html", "report": report_for(user, year, quarter),
+            "quarter": f"{year}-{quarter}", "title": quarter_label(year, quarter), "due": quarter_bounds(year, quarter)[1]}
+
+
+nav.register_panel(contact_panel, order=45)
+nav.register_panel(branch_panel, order=46)
+nav.register_panel(reporter_panel, order=47)
+
+
+def assessment_quarter_work(actor, person, year: int, period) -> dict | None:
+    """Beside a contact's quarterly assessment: the quarter's talks and thought report."""
+    if not access.can_read_talk_notes(actor, person):
+        return None
+    quarter = int(period.value[1])
+    return {"template": "contactwork/_quarter_work.html", "work": queries.quarter_work(person, year, quarter),
+            "title": quarter_label(year, quarter), "person": person}
+
+
+register_quarter_extra(assessment_quarter_work)

@@ -97,7 +97,7 @@ def xlsx_value(value: Any) -> Any:
 
 def text_cell(sheet, text: str) -> Cell:
     """A string cell holding `text` as it is, marked so that Excel never reads it as a formula."""
-    cell = Cell(sheet, value=None)
+    cell = Cell(sheet, row=1, column=1)  # placed by append(); a write-only sheet needs a column to start with
     cell._value = xlsx_value(text)
     cell.data_type = "s"
     cell.quotePrefix = True
@@ -119,4 +119,9 @@ def append_row(sheet, values) -> None:
             row.append(text_cell(sheet, value))
         else:
             row.append(xlsx_value(value))
+    if any(isinstance(item, Cell) for item in row):
+        # A write-only sheet writes each plain value after a cell into that same cell object, with
+        # its style: a number after a quote-prefixed name would be quote-prefixed too. Cells all.
+        row = [item if isinstance(item, Cell) or item is None else Cell(sheet, row=1, column=1, value=item)
+               for item in row]
     sheet.append(row)

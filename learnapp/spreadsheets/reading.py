@@ -110,6 +110,25 @@ def _checked(number: int, count: int, values: tuple | list, limits: Limits) -> N
                                        "for one cell.", row=number, column=column, count=limits.cell_chars))
 
 
+def _refuse_wide_rows(sheet, limits: Limits) -> None:
+    """Refuse a row with a cell past the column limit, which openpyxl would otherwise drop unseen.
+
+    openpyxl's read-only sheet turns each parsed row (a list of cells, each with its column) into a
+    tuple of max_col values in `_get_row`, leaving out cells past max_col without a word. The check
+    wraps that step of this one sheet; tests/spreadsheets/test_upload_limits.py fails if a new
+    openpyxl stops calling it."""
+    make_row = sheet._get_row
+
+    def checked_row(row, min_col=1, max_col=None, values_only=False):
+        widest = max((cell["column"] for cell in row), default=0)
+        if widest > limits.columns:
+            raise SpreadsheetRefused(_("Row %(row)d has more than %(count)d columns, the limit for an uploaded file.",
+                                       row=row[0]["row"], count=limits.columns))
+        return make_row(row, min_col, max_col, values_only)
+
+    sheet._get_row = checked_row
+
+
 def xlsx_rows(data: bytes, *, choose_sheet: Callable[[Any], Any] | None = None,
               limits: Limits | None = None) -> list[tuple[int, tuple]]:
     """(row number, cell values without trailing empties) of one sheet, blank rows included.
@@ -126,12 +145,13 @@ def xlsx_rows(data: bytes, *, choose_sheet: Callable[[Any], Any] | None = None,
     try:
         sheet = choose_sheet(workbook) if choose_sheet else workbook.worksheets[0]
         rows = []
+        _refuse_wide_rows(sheet, limits)
         # Rows come one at a time and reading stops at the first row past the limit: a row numbered two
         # million arrives after the empty rows openpyxl fills in before it, so it is refused at the
         # limit, not read. The sheet's declared size (<dimension>) is not filled in after the last row
-        # (max_row is given and never reached), and each row is cut one column past the limit, enough
-        # to tell that it goes beyond it: a declared 16,384 columns are never filled in either.
-        cells = sheet.iter_rows(max_row=_NEVER_REACHED, max_col=limits.columns + 1, values_only=True)
+        # (max_row is given and never reached), and rows are filled in to the column limit at most:
+        # a declared 16,384 columns (or LibreOffice's usual 1,024) cost nothing.
+        cells = sheet.iter_rows(max_row=_NEVER_REACHED, max_col=limits.columns, values_only=True)
         for number, values in enumerate(cells, start=1):
             values = _trimmed(values)
             _checked(number, number, values, limits)

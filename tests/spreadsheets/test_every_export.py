@@ -160,3 +160,12 @@ def test_every_export_route_is_in_the_table(app):
                           if re.search(r"(\.xlsx|\.csv|xlsx, csv\):\w+>|/export[./]|\.<\w+>$)", rule.rule)}
     assert spreadsheet_routes, "the pattern no longer finds the exports"
     assert spreadsheet_routes <= covered, sorted(spreadsheet_routes - covered)
+
+
+def test_the_ledger_export_of_the_command_line_is_audited_too(app, org, hostile, tmp_path):
+    result = app.test_cli_runner().invoke(args=["report", "hours", "--year", "2026", "--format", "csv",
+                                                "-o", str(tmp_path / "hours.csv")])
+    assert result.exit_code == 0, result.output
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "export.ledger"))
+    assert entry.actor_id is None and entry.details["scope"]["via"] == "cli" and entry.details["scope"]["rows"] >= 6
+    _csv_texts((tmp_path / "hours.csv").read_bytes())

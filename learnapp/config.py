@@ -19,6 +19,16 @@ class Defaults:
     TIMEZONE = "Asia/Shanghai"
     UPLOAD_FOLDER: str | None = None  # default: <instance>/uploads
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    # Uploaded spreadsheets (roster, question bank, sign-in sheets; learnapp/spreadsheets/reading.py),
+    # checked before parsing: what an XLSX (a zip of XML) may unpack to, its number of parts, how
+    # strongly a part over 1 MB may be compressed (zip bombs reach 1000:1, real sheets stay far below
+    # 100:1), and the rows, columns and characters per cell read from any XLSX or CSV upload.
+    UPLOAD_MAX_UNPACKED_BYTES = 40 * 1024 * 1024
+    UPLOAD_MAX_ZIP_MEMBERS = 500
+    UPLOAD_MAX_COMPRESSION_RATIO = 200
+    UPLOAD_MAX_SHEET_ROWS = 20_000
+    UPLOAD_MAX_SHEET_COLUMNS = 100
+    UPLOAD_MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
     # Babel: Chinese first.
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"

@@ -76,7 +76,7 @@ def _wants_write_lock() -> bool:
     # Requests that may write take SQLite's write lock when their transaction begins: a deferred
     # transaction that later upgrades to a writer fails with "database is locked" under load.
     if has_request_context():
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
+        if request.method not in ("GET", "HEAD", "OPTIONS") or g.get("db_write_lock"):
             return True
         view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
         return bool(getattr(view, "learnapp_writes", False))
@@ -88,6 +88,26 @@ def writes_on_get(view):
     political review dossier): its transaction takes the write lock from the start, as a POST's does."""
     view.learnapp_writes = True
     return view
+
+
+@contextmanager
+def write_after_reads():
+    """End the request's transaction (a GET's reads) and run the block in a new one that takes the
+    write lock from its start (SQLite: BEGIN IMMEDIATE), committed when the block ends.
+
+    For a GET that writes one small thing after its reads, such as the audit entry of an export:
+    a GET's transaction does not take SQLite's write lock, and one that later writes fails with
+    "database is locked" when another writer came first. The reads are not held under the lock."""
+    db.session.commit()
+    g.db_write_lock = True
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    finally:
+        g.db_write_lock = False
 
 
 @contextmanager

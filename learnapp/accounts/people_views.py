@@ -29,6 +29,7 @@ from learnapp.accounts.people_blueprint import bp
 from learnapp.accounts.person_links import links_for, panels_for
 from learnapp.accounts.roster_files import XLSX_MIMETYPE, people_xlsx
 from learnapp.accounts.stages import ACTIVIST_MIN_YEARS, stage_since
+from learnapp.audit.exports import record_export
 from learnapp.db import db
 from learnapp.errors import DomainError
 from learnapp.org.models import Branch
@@ -105,6 +106,8 @@ def export():
                      u.email or "", since.isoformat() if since else "", status[u.active]])
     data = people_xlsx(rows, [_("Status")])
     filename = f"people-{clock.today().isoformat()}.xlsx"
+    record_export(current_user, "people", ("users", None),
+                  branch=filters.branch, summary=filename, filters=_filter_args(form), rows=len(rows))
     return send_file(io.BytesIO(data), mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=filename)
 
 

@@ -12,10 +12,11 @@ import io
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from learnapp import spreadsheets
 from learnapp.accounts.models import STAGE_CHINESE, Stage
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -96,42 +97,40 @@ def _trim(cells: list[str]) -> list[str]:
 
 
 def read_rows(filename: str, data: bytes) -> tuple[str, list[tuple[int, list[str]]]]:
-    """(kind, [(row number as the spreadsheet shows it, cells)]) for the non-empty rows."""
+    """(kind, [(row number as the spreadsheet shows it, cells)]) for the non-empty rows.
+
+    Read within the upload limits (learnapp.spreadsheets.reading): a file over one is refused whole.
+    """
     kind = detect_kind(filename, data)
     rows: list[tuple[int, list[str]]] = []
-    if kind == "xlsx":
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception:  # openpyxl raises many types (zip, XML, key errors) for a damaged file
-            raise UnreadableFile(_("The Excel file is damaged or not an XLSX workbook.")) from None
-        try:
-            sheet = workbook.worksheets[0]  # the template's notes are on later sheets
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+    try:
+        if kind == "xlsx":
+            try:
+                # The template's notes are on later sheets: the roster is the first.
+                numbered = spreadsheets.xlsx_rows(data)
+            except spreadsheets.SpreadsheetDamaged:
+                raise UnreadableFile(_("The Excel file is damaged or not an XLSX workbook.")) from None
+            for number, values in numbered:
                 cells = _trim([cell_text(v) for v in values])
                 if cells:
                     rows.append((number, cells))
-                if len(rows) > MAX_ROWS + 1:
-                    break
-        except Exception:
-            raise UnreadableFile(_("The Excel file is damaged or not an XLSX workbook.")) from None
-        finally:
-            workbook.close()
-        kind_label = "xlsx"
-    else:
-        text, encoding = decode_text(data)
-        text = text.lstrip("\ufeff")
-        first_line = text.split("\n", 1)[0]
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
-        try:
-            for number, values in enumerate(reader, start=1):
-                cells = _trim([v.strip() for v in values])
-                if cells:
-                    rows.append((number, cells))
-                if len(rows) > MAX_ROWS + 1:
-                    break
-        except csv.Error as exc:
-            raise UnreadableFile(_("The CSV file is malformed: %(error)s", error=str(exc))) from None
-        kind_label = f"csv/{encoding}"
+            kind_label = "xlsx"
+        else:
+            text, encoding = decode_text(data)
+            text = text.lstrip("\ufeff")
+            first_line = text.split("\n", 1)[0]
+            reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
+            try:
+                for number, values in spreadsheets.capped_rows(enumerate(reader, start=1)):
+                    # A cell the site's own CSV export quoted ('=…) reads back as it was typed.
+                    cells = _trim([spreadsheets.unescape_text(v.strip()) for v in values])
+                    if cells:
+                        rows.append((number, cells))
+            except csv.Error as exc:
+                raise UnreadableFile(_("The CSV file is malformed: %(error)s", error=str(exc))) from None
+            kind_label = f"csv/{encoding}"
+    except spreadsheets.SpreadsheetRefused as exc:
+        raise UnreadableFile(exc.messages[0]) from None
     if len(rows) > MAX_ROWS + 1:
         raise UnreadableFile(_("The file has more than %(count)d rows; split it into smaller files.", count=MAX_ROWS))
     return kind_label, rows
@@ -150,7 +149,7 @@ def _workbook_bytes(workbook: Workbook) -> bytes:
 
 
 def _header(sheet, headers: list[str], widths: list[int]) -> None:
-    sheet.append(headers)
+    spreadsheets.append_row(sheet, headers)
     for index, width in enumerate(widths, start=1):
         cell = sheet.cell(row=1, column=index)
         cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
@@ -180,18 +179,20 @@ def template_xlsx(branch_names: list[str]) -> bytes:
         _("Nothing is imported while any row has a problem; the page lists every problem with its row number."),
         _("CSV files may be saved as UTF-8 or GBK."),
     ]:
-        notes.append([line])
+        spreadsheets.append_row(notes, [line])
     notes.column_dimensions["A"].width = 100
     branches = workbook.create_sheet("支部")
     _header(branches, [_("Branches you may import into")], [50])
     for name in branch_names:
-        branches.append([name])
+        spreadsheets.append_row(branches, [name])
     return _workbook_bytes(workbook)
 
 
 def template_csv() -> bytes:
     """The roster template as CSV, UTF-8 with a BOM so that Excel opens the Chinese correctly."""
-    return codecs.BOM_UTF8 + (",".join(TEMPLATE_HEADERS) + "\r\n").encode("utf-8")
+    buffer = io.StringIO()
+    spreadsheets.csv_writer(buffer, lineterminator="\r\n").writerow(TEMPLATE_HEADERS)
+    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
 
 
 def passwords_xlsx(rows: list[tuple[str, str, str, str]]) -> bytes:
@@ -201,7 +202,7 @@ def passwords_xlsx(rows: list[tuple[str, str, str, str]]) -> bytes:
     sheet.title = _("Initial passwords")
     _header(sheet, [_("Login ID"), _("Name"), _("Branch"), _("Initial password")], [14, 12, 30, 18])
     for row in rows:
-        sheet.append(list(row))
+        spreadsheets.append_row(sheet, row)
     return _workbook_bytes(workbook)
 
 
@@ -212,5 +213,5 @@ def people_xlsx(rows: list[list[str]], extra_headers: list[str]) -> bytes:
     sheet.title = "名册"
     _header(sheet, TEMPLATE_HEADERS + ["阶段日期"] + extra_headers, [12, 14, 30, 16, 16, 28, 14] + [14] * len(extra_headers))
     for row in rows:
-        sheet.append(row)
+        spreadsheets.append_row(sheet, row)
     return _workbook_bytes(workbook)

@@ -24,6 +24,7 @@ from learnapp.accounts.roster_files import (
     template_csv,
     template_xlsx,
 )
+from learnapp.audit.exports import record_export
 from learnapp.db import db
 from learnapp.org.queries import branches_where, full_names
 from learnapp.security import is_branch_admin, managed_branches, require_role
@@ -73,14 +74,18 @@ def roster_import():
 def roster_template_xlsx():
     names = full_names()
     branches = [names[b.id] for b in branches_where(managed_branches(current_user), active_only=True)]
-    return send_file(io.BytesIO(template_xlsx(branches)), mimetype=XLSX_MIMETYPE, as_attachment=True,
+    data = template_xlsx(branches)
+    record_export(current_user, "roster_template", ("roster", None), summary="roster-template.xlsx", format="xlsx", branches=len(branches))
+    return send_file(io.BytesIO(data), mimetype=XLSX_MIMETYPE, as_attachment=True,
                      download_name="roster-template.xlsx")
 
 
 @bp.get("/import/template.csv")
 @require_role(is_branch_admin)
 def roster_template_csv():
-    return send_file(io.BytesIO(template_csv()), mimetype="text/csv; charset=utf-8", as_attachment=True,
+    data = template_csv()
+    record_export(current_user, "roster_template", ("roster", None), summary="roster-template.csv", format="csv")
+    return send_file(io.BytesIO(data), mimetype="text/csv; charset=utf-8", as_attachment=True,
                      download_name="roster-template.csv")
 
 
@@ -96,5 +101,8 @@ def roster_passwords():
     if payload.get("actor") != current_user.id:
         abort(403)
     data = passwords_xlsx([tuple(row) for row in payload["rows"]])
+    # Who took the list of initial passwords, and whose they were (never the passwords themselves).
+    record_export(current_user, "initial_passwords", ("roster", None), summary=f"{len(payload['rows'])}",
+                  login_ids=[row[0] for row in payload["rows"]])
     return send_file(io.BytesIO(data), mimetype=XLSX_MIMETYPE, as_attachment=True,
                      download_name=f"initial-passwords-{clock.today().isoformat()}.xlsx")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 
@@ -13,9 +12,10 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, StringField
 from wtforms.validators import Length, Optional
 
-from learnapp import clock, nav
+from learnapp import clock, nav, spreadsheets
 from learnapp.accounts.models import User
 from learnapp.audit import queries
+from learnapp.audit.exports import record_export
 from learnapp.audit.models import AuditEntry
 from learnapp.audit.services import verify_chain
 from learnapp.db import db
@@ -53,8 +53,19 @@ ACTION_LABELS = {
     "branch.deactivate": _l("Branch deactivated"),
     "branch.delete": _l("Branch deleted"),
     "roster.import": _l("Roster imported"),
+    "export.people": _l("People list exported"),
+    "export.roster_template": _l("Roster template downloaded"),
+    "export.initial_passwords": _l("Initial passwords downloaded"),
+    "export.audit": _l("Audit log exported"),
+    "export.ledger": _l("Study-hour ledger exported"),
+    "export.reading_progress": _l("Reading-list progress exported"),
+    "export.questions": _l("Questions exported"),
+    "export.question_template": _l("Question import template downloaded"),
+    "export.sign_in_sheet": _l("Sign-in sheet downloaded"),
+    "export.quiz_report": _l("Quiz report exported"),
 }
-TARGET_LABELS = {"users": _l("Personnel"), "branches": _l("Branches"), "roster": _l("Roster file"), "system": _l("System")}
+TARGET_LABELS = {"users": _l("Personnel"), "branches": _l("Branches"), "roster": _l("Roster file"), "system": _l("System"),
+                 "audit_entries": _l("Audit log")}
 
 
 def action_label(action: str) -> str:
@@ -125,16 +136,20 @@ def index():
 @require_role(can_read_reports)
 def export():
     """The filtered entries as CSV (UTF-8 with BOM for Excel), newest first."""
-    _form, f, _args = _filters()
+    _form, f, args = _filters()
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = spreadsheets.csv_writer(buffer)
     writer.writerow(["seq", "at", "actor", "action", "target_type", "target_id", "summary", "details", "hash"])
+    count = 0
     for entry in db.session.scalars(queries.entries_statement(current_user, f).limit(EXPORT_LIMIT)):
         writer.writerow([entry.seq, clock.to_local(entry.at).isoformat(timespec="seconds"), entry.actor_name, entry.action,
                          entry.target_type, entry.target_id or "", entry.summary,
                          json.dumps(entry.details, ensure_ascii=False, sort_keys=True), entry.hash])
+        count += 1
     body = "\ufeff" + buffer.getvalue()
     filename = f"audit-{clock.today().isoformat()}.csv"
+    record_export(current_user, "audit", ("audit_entries", None), summary=filename,
+                  filters={k: str(v) for k, v in args.items()}, rows=count)
     return Response(body, mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 

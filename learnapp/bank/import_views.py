@@ -8,6 +8,7 @@ from flask import abort, current_app, flash, redirect, render_template, send_fil
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from learnapp.audit.exports import record_export
 from learnapp.bank import access, formats, importing, queries, upload_store
 from learnapp.bank.blueprint import bp
 from learnapp.bank.formats import spreadsheet
@@ -53,8 +54,10 @@ def import_upload():
         else:
             if form.category_id.data:
                 access.get_category_or_404(current_user, form.category_id.data, edit=True)
-            token = upload_store.store(data, {"user_id": current_user.id, "filename": (upload.filename or "")[:200],
-                                              "format": fmt, "category_id": form.category_id.data or None})
+            # Parsed here, once: the preview and the confirmation read what the parser kept.
+            parsed = formats.parse(data, fmt).to_plain()
+            token = upload_store.store(parsed, {"user_id": current_user.id, "filename": (upload.filename or "")[:200],
+                                                "format": fmt, "category_id": form.category_id.data or None})
             return redirect(url_for("bank.import_preview", token=token))
     return render_template("bank/import.html", form=form, formats=formats.FORMATS)
 
@@ -63,11 +66,11 @@ def _load(token: str):
     stored = upload_store.load(token, current_user.id)
     if stored is None:
         abort(404)
-    data, meta = stored
+    parsed, meta = stored
     base = access.get_category_or_404(current_user, meta["category_id"], edit=True) if meta.get("category_id") else None
     if base is None and not is_committee_admin(current_user):
         abort(403)
-    return data, meta, base
+    return parsed, meta, base
 
 
 @bp.route("/import/<token>", methods=["GET", "POST"])
@@ -75,8 +78,8 @@ def _load(token: str):
 def import_preview(token: str):
     """Step 2: what the file holds (per-question summary, unsupported kinds, duplicates, errors);
     step 3 (POST): write all of it, or nothing when there is any error."""
-    data, meta, base = _load(token)
-    result = formats.parse(data, meta["format"])
+    parsed, meta, base = _load(token)
+    result = formats.ParseResult.from_plain(parsed)
     form = ConfirmImportForm()
     if form.validate_on_submit():
         try:
@@ -113,6 +116,8 @@ def template(ext: str):
     else:
         data = spreadsheet.write_csv([], template=True)
     mimetype = formats.FILE_TYPES[ext][1]
+    record_export(current_user, "question_template", ("question_categories", None), summary=f"题库导入模板.{ext}",
+                  format=ext)
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=f"题库导入模板.{ext}")
 
 
@@ -126,7 +131,7 @@ def export(category_id: int, fmt: str):
     questions = queries.export_questions(category)
     data = formats.write(questions, fmt)
     extension, mimetype = formats.FILE_TYPES[fmt]
-    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=f"{category.name}.{extension}")
-
-
-
+    name = f"{category.name}.{extension}"
+    record_export(current_user, "questions", category, branch=category.branch, summary=name, format=fmt,
+                  questions=len(questions))
+    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)

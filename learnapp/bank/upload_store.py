@@ -1,8 +1,11 @@
-"""Keeping an uploaded question file between the preview and the confirmation.
+"""Keeping an uploaded question file, parsed, between the preview and the confirmation.
 
-The file waits in a server-side folder under a random token; the session holds only the tokens it
-created (never the file), and each entry also records who uploaded it, so nobody else can confirm
-it. Entries older than MAX_AGE are removed whenever a new one is stored.
+The file is parsed once, when it is uploaded; what the parser found (questions, skipped kinds,
+errors: JSON-safe data) waits in a server-side folder under a random token, so showing the preview
+again or confirming never parses the file again (a large workbook costs seconds each time). The
+uploaded bytes themselves are not kept. The session holds only the tokens it created, and each
+entry also records who uploaded it, so nobody else can confirm it. Entries older than MAX_AGE are
+removed whenever a new one is stored.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from learnapp import clock
 
 MAX_AGE = timedelta(hours=2)
 SESSION_KEY = "bank_import_tokens"
+PARSED_SUFFIX = ".parsed"  # beside <token>.json (the meta), which is what _purge looks for
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
@@ -38,35 +42,38 @@ def _purge(folder: Path) -> None:
             stored_at = 0
         if stored_at < cutoff:
             meta_path.unlink(missing_ok=True)
-            meta_path.with_suffix(".bin").unlink(missing_ok=True)
+            meta_path.with_suffix(PARSED_SUFFIX).unlink(missing_ok=True)
 
 
-def store(data: bytes, meta: dict) -> str:
-    """Keep `data` with `meta` (JSON-safe) and return its token, remembered in the session."""
+def store(parsed: dict, meta: dict) -> str:
+    """Keep the parsed file (`parsed`, JSON-safe) with `meta` and return its token, remembered in the session."""
     folder = _folder()
     _purge(folder)
     token = secrets.token_urlsafe(24)
-    (folder / f"{token}.bin").write_bytes(data)
+    (folder / f"{token}{PARSED_SUFFIX}").write_text(json.dumps(parsed, ensure_ascii=False), "utf-8")
     (folder / f"{token}.json").write_text(json.dumps({**meta, "stored_at": clock.now().timestamp()}, ensure_ascii=False), "utf-8")
     tokens = [t for t in session.get(SESSION_KEY, []) if (folder / f"{t}.json").exists()][-4:]
     session[SESSION_KEY] = tokens + [token]
     return token
 
 
-def load(token: str, user_id: int) -> tuple[bytes, dict] | None:
-    """The stored file and its meta, if this session stored it for this user and it has not expired."""
+def load(token: str, user_id: int) -> tuple[dict, dict] | None:
+    """The parsed file and its meta, if this session stored it for this user and it has not expired."""
     if not _TOKEN_RE.match(token or "") or token not in session.get(SESSION_KEY, []):
         return None
     folder = _folder()
-    meta_path, data_path = folder / f"{token}.json", folder / f"{token}.bin"
+    meta_path, parsed_path = folder / f"{token}.json", folder / f"{token}{PARSED_SUFFIX}"
     try:
         meta = json.loads(meta_path.read_text("utf-8"))
-        data = data_path.read_bytes()
     except (OSError, ValueError):
         return None
     if meta.get("user_id") != user_id or meta.get("stored_at", 0) < (clock.now() - MAX_AGE).timestamp():
         return None
-    return data, meta
+    try:
+        parsed = json.loads(parsed_path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return parsed, meta
 
 
 def discard(token: str) -> None:
@@ -75,5 +82,5 @@ def discard(token: str) -> None:
         return
     folder = _folder()
     (folder / f"{token}.json").unlink(missing_ok=True)
-    (folder / f"{token}.bin").unlink(missing_ok=True)
+    (folder / f"{token}{PARSED_SUFFIX}").unlink(missing_ok=True)
     session[SESSION_KEY] = [t for t in session.get(SESSION_KEY, []) if t != token]

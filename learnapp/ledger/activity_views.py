@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from learnapp import clock
 from learnapp.accounts.forms import EmptyForm
+from learnapp.audit.exports import record_export
 from learnapp.db import db
 from learnapp.errors import DomainError
 from learnapp.ledger import activities, sheets
@@ -148,6 +149,7 @@ def record_attendance(activity_id: int):
 def sheet_template(activity_id: int):
     item = _managed_activity_or_404(activity_id)
     data = sheets.template(item, current_user)
+    record_export(current_user, "sign_in_sheet", item, branch=item.branch, summary=item.title)
     return send_file(io.BytesIO(data), as_attachment=True, download_name=f"sign-in-{item.id}.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

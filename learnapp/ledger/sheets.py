@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import io
-import zipfile
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from sqlalchemy import select
 
+from learnapp import spreadsheets
 from learnapp.accounts.models import User
 from learnapp.db import db
 from learnapp.errors import DomainError
@@ -29,9 +29,10 @@ def template(activity: Activity, actor) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "签到表"
-    ws.append(["登录名", "姓名", "支部", "签到"])
+    spreadsheets.append_row(ws, ["登录名", "姓名", "支部", "签到"])
     for user, attendance in db.session.execute(roster(activity, actor)).all():
-        ws.append([user.login_id, user.name, user.branch.name, "是" if attendance and attendance.present else ""])
+        spreadsheets.append_row(ws, [user.login_id, user.name, user.branch.name,
+                                     "是" if attendance and attendance.present else ""])
     ws.column_dimensions["A"].width = 14
     ws.column_dimensions["B"].width = 14
     ws.column_dimensions["C"].width = 24
@@ -58,10 +59,12 @@ def parse(data: bytes) -> list[tuple[int, str, str, bool]]:
     if not data.startswith(b"PK\x03\x04"):
         raise DomainError(_("This is not an XLSX file."), "file")
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        # Within the upload limits (a SpreadsheetRefused, a DomainError, says which one was passed).
+        rows = [values for _number, values in spreadsheets.xlsx_rows(data)]
+    except spreadsheets.SpreadsheetDamaged:
         raise DomainError(_("This is not an XLSX file."), "file") from None
-    rows = list(wb.worksheets[0].iter_rows(values_only=True))
+    while rows and not any(_cell(v) for v in rows[-1]):
+        rows.pop()
     if not rows:
         raise DomainError(_("The sheet is empty."), "file")
     header = [_cell(h).lower() for h in rows[0]]

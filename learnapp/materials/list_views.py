@@ -4,7 +4,6 @@ in their scope; auditors read."""
 
 from __future__ import annotations
 
-import csv
 import io
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -13,8 +12,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from learnapp import clock, nav
+from learnapp import clock, nav, spreadsheets
 from learnapp.accounts.models import Stage, User
+from learnapp.audit.exports import record_export
 from learnapp.db import db
 from learnapp.errors import DomainError
 from learnapp.materials import lists as list_services
@@ -180,7 +180,7 @@ def list_progress_csv(list_id: int):
     people = list(db.session.scalars(_people_stmt(rl).limit(EXPORT_LIMIT)))
     out = io.StringIO()
     out.write("\ufeff")  # Excel opens UTF-8 CSV with Chinese correctly only with a BOM
-    writer = csv.writer(out)
+    writer = spreadsheets.csv_writer(out)
     writer.writerow([_("Login ID"), _("Name"), _("Branch"), _("Stage"), _("Required readings done"), _("Required readings"),
                      _("All readings done"), _("Readings"), _("Reading time (min)"), _("Reading credit (学时)")])
     for row in _progress_rows(rl, people):
@@ -188,6 +188,7 @@ def list_progress_csv(list_id: int):
         writer.writerow([person.login_id, person.name, person.branch.name, person.stage.label, row["required_done"],
                          row["required_total"], row["done"], row["total"], row["seconds"] // 60, format_credit(row["credit"])])
     filename = f"reading-list-{rl.slug}-{clock.today().isoformat()}.csv"
+    record_export(current_user, "reading_progress", rl, branch=rl.owner_branch, summary=filename, rows=len(people))
     return Response(out.getvalue(), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from learnapp.quizzes.analysis import QuizReport
+from learnapp.spreadsheets import append_row
 
 
 def _pct(value_bp: int | None) -> Decimal | None:
@@ -25,12 +26,12 @@ def _index(value_bp: int | None) -> Decimal | None:
 def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list], first: bool = False):
     sheet = workbook.active if first else workbook.create_sheet()
     sheet.title = title[:31]
-    sheet.append(header)
+    append_row(sheet, header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        # Text that looks like a formula must stay text (names and answers come from users).
-        sheet.append([f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v for v in row])
+        # Names and answers come from users: text that looks like a formula stays text.
+        append_row(sheet, row)
     sheet.freeze_panes = "A2"
     for column in sheet.columns:
         width = max(len(str(c.value or "")) for c in column)
@@ -71,7 +72,7 @@ def report_xlsx(report: QuizReport, items: list[dict]) -> bytes:
         (_("Passed"), report.passed), (_("Pass rate %"), _pct(report.pass_rate_bp)), (_("Average %"), _pct(report.mean_bp)),
         (_("Median %"), _pct(report.median_bp)), (_("Attempts"), report.attempts),
     ]:
-        summary.append([label, value])
+        append_row(summary, [label, value])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from learnapp import clock
+from learnapp.audit.exports import record_export
 from learnapp.db import db
 from learnapp.errors import FAILED, save_form
 from learnapp.quizzes import analysis, export, queries, results, review
@@ -58,6 +59,7 @@ def report_xlsx(quiz_id: int):
     scope = visible_users(current_user)
     body = export.report_xlsx(analysis.quiz_report(quiz, scope), analysis.item_analysis(quiz, scope))
     stamp = clock.to_local(clock.now()).strftime("%Y%m%d")
+    record_export(current_user, "quiz_report", quiz, branch=quiz.branch, summary=f"quiz-{quiz.id}-{stamp}.xlsx")
     response = Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response.headers["Content-Disposition"] = f"attachment; filename=quiz-{quiz.id}-{stamp}.xlsx"
     return response

@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from learnapp import clock
+from learnapp.audit.exports import record_export
 from learnapp.db import db
 from learnapp.org.models import Branch
 from learnapp.org.queries import branches_where, full_names
@@ -46,7 +47,7 @@ def hours(year: int, branch_spec: str | None, fmt: str, output: str) -> None:
             raise click.ClickException(f"no single branch matches {branch_spec!r}")
     scope = everyone(branch)
     today = clock.today()
-    rows = exports.person_rows(scope, year, today)
+    rows = exports.Counted(exports.person_rows(scope, year, today))
     if fmt == "csv":
         with open(output, "w", encoding="utf-8", newline="") as fh:
             for chunk in exports.csv_lines(rows):
@@ -58,4 +59,8 @@ def hours(year: int, branch_spec: str | None, fmt: str, output: str) -> None:
         label = branch.name if branch else "全部"
         with open(output, "wb") as fh:
             exports.write_xlsx(fh, nodes, rows, title=f"{year} 年度学时台账 · {label}")
+    # Written by the system actor: whoever runs the command has the server itself.
+    record_export(None, "ledger", ("branches", branch.id if branch else None), branch=branch,
+                  summary=f"{year} {branch_spec or ''} → {output}".strip(), year=year,
+                  branch_id=branch.id if branch else None, format=fmt, rows=rows.count, via="cli")
     click.echo(f"written {output}")

@@ -8,7 +8,6 @@ Headers are Chinese whatever the UI language: the 台账 is an official document
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Iterator
@@ -32,6 +31,7 @@ from learnapp.org.models import Branch
 from learnapp.org.queries import flatten, full_names
 from learnapp.quizzes.queries import counted_results
 from learnapp.reports.rollup import Node
+from learnapp.spreadsheets import append_row, csv_writer
 
 STATUS_CHINESE = {Status.complete: "已完成", Status.on_track: "进度正常", Status.behind: "进度落后", Status.not_met: "未达标"}
 PERSON_HEADERS = ["支部", "姓名", "登录名", "阶段", "要求学时", "已获学时", "线上学时", "线下学时", "完成率(%)",
@@ -122,6 +122,7 @@ def write_xlsx(out: IO[bytes], nodes: list[Node], rows: Iterator[PersonRow], *, 
     openpyxl's write-only workbook keeps each sheet in a temporary file, not in memory; with lxml
     installed it serialises rows through lxml's incremental writer, several times faster than the
     standard library's. The header rows share one bold font (a cell style per cell is the slow path).
+    Every row goes through spreadsheets.append_row: names are text that must never run as a formula.
     """
     book = Workbook(write_only=True)
     taken: set[str] = set()
@@ -131,44 +132,53 @@ def write_xlsx(out: IO[bytes], nodes: list[Node], rows: Iterator[PersonRow], *, 
         cells = [WriteOnlyCell(sheet, value=text) for text in headers]
         for cell in cells:
             cell.font = bold
-        sheet.append(cells)
+        append_row(sheet, cells)
 
     summary = book.create_sheet(sheet_title("汇总", taken))
     summary.freeze_panes = "A3"
-    summary.append([title])
+    append_row(summary, [title])
     header(summary, SUMMARY_HEADERS)
     for values in summary_rows(nodes):
-        summary.append(values)
+        append_row(summary, values)
     branch_names = dict(db.session.execute(select(Branch.id, Branch.name)).all())
     for branch_id, group in groupby(rows, key=attrgetter("branch_id")):
         sheet = book.create_sheet(sheet_title(branch_names.get(branch_id, str(branch_id)), taken))
         sheet.freeze_panes = "C2"
         header(sheet, PERSON_HEADERS)
         for row in group:
-            sheet.append(row.values)
+            append_row(sheet, row.values)
     book.save(out)
 
 
-def _csv_value(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f").rstrip("0").rstrip(".")
-    return str(value)
-
-
 def csv_lines(rows: Iterator[PersonRow]) -> Iterator[str]:
-    """The 台账 as CSV text chunks, starting with a UTF-8 BOM so Excel reads the Chinese right."""
+    """The 台账 as CSV text chunks, starting with a UTF-8 BOM so Excel reads the Chinese right.
+    Numbers are written as plain decimals, text through spreadsheets.csv_writer."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     yield "\ufeff"
     writer.writerow(PERSON_HEADERS)
     count = 0
     for row in rows:
-        writer.writerow([_csv_value(v) for v in row.values])
+        writer.writerow(row.values)
         count += 1
         if count % 500 == 0:
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue()
+
+
+class Counted:
+    """The rows of an export, counting those taken (for the export's audit entry)."""
+
+    def __init__(self, rows: Iterator[PersonRow]):
+        self._rows = iter(rows)
+        self.count = 0
+
+    def __iter__(self) -> Counted:
+        return self
+
+    def __next__(self) -> PersonRow:
+        row = next(self._rows)
+        self.count += 1
+        return row

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 from learnapp import clock
 from learnapp.assessments.queries import parse_year
+from learnapp.audit.exports import record_export
 from learnapp.db import db
 from learnapp.extensions import limiter
 from learnapp.ledger.models import SOURCE_LABELS, Category
@@ -35,7 +36,7 @@ def export(fmt: str):
         abort(404)
     p = params(current_user)
     scope = readable_people(current_user, p.branch)
-    rows = exports.person_rows(scope, p.year, clock.today(), stage=p.stage, status=p.status)
+    rows = exports.Counted(exports.person_rows(scope, p.year, clock.today(), stage=p.stage, status=p.status))
     label = p.branch.name if p.branch else _("all branches")
     # The file is written into a spooled file (memory up to 16 MB, then disk) and only then sent in
     # chunks: memory stays flat at any size, and a database error half-way gives an error page,
@@ -50,9 +51,12 @@ def export(fmt: str):
         exports.write_xlsx(out, nodes, rows, title=f"{p.year} 年度学时台账 · {label}")
         media_type = exports.XLSX_MEDIA_TYPE
     out.seek(0)
+    names = attachment_names(f"taizhang-{p.year}.{fmt}", f"台账-{p.year}-{label}.{fmt}")
+    record_export(current_user, "ledger", ("branches", p.branch.id if p.branch else None), branch=p.branch,
+                  summary=f"台账-{p.year}-{label}.{fmt}", year=p.year, branch_id=p.branch.id if p.branch else None,
+                  stage=p.stage, status=p.status, format=fmt, rows=rows.count)
     response = send_file(out, mimetype=media_type)
-    response.headers.set("Content-Disposition", "attachment",
-                         **attachment_names(f"taizhang-{p.year}.{fmt}", f"台账-{p.year}-{label}.{fmt}"))
+    response.headers.set("Content-Disposition", "attachment", **names)
     return response
 
 

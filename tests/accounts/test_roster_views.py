@@ -71,7 +71,7 @@ def test_templates_download_and_import_back(client, org, login, db):
     workbook.save(buffer)
     assert _upload(client, buffer.getvalue(), "filled.xlsx").status_code == 200
     csv = client.get("/people/import/template.csv")
-    assert csv.data.startswith(b"\xef\xbb\xbf") and "姓名,工号".encode() in csv.data
+    assert csv.data.startswith(b"\xef\xbb\xbf") and '"姓名","工号"'.encode() in csv.data
     filled = csv.data + "赵六,2002,甲支部,入党申请人,,\r\n".encode()
     assert _upload(client, filled, "filled.csv").status_code == 200
     assert db.session.scalar(select(func.count(User.id)).where(User.login_id.in_(["2001", "2002"]))) == 2

@@ -8,7 +8,7 @@ input. The import service writes nothing unless `errors` is empty.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
@@ -86,6 +86,23 @@ class ParseResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def to_plain(self) -> dict[str, Any]:
+        """The result as JSON-safe data, kept between an upload's preview and its confirmation."""
+        return {
+            "questions": [{**asdict(q), "kind": QuestionKind(q.kind).value} for q in self.questions],
+            "skipped": [asdict(s) for s in self.skipped],
+            "errors": [[line, str(message)] for line, message in self.errors],
+        }
+
+    @classmethod
+    def from_plain(cls, data: dict[str, Any]) -> ParseResult:
+        """The result `to_plain` kept, as the parser gave it."""
+        return cls(
+            questions=[ParsedQuestion(**{**q, "kind": QuestionKind(q["kind"])}) for q in data["questions"]],
+            skipped=[Skipped(**s) for s in data["skipped"]],
+            errors=[(int(line), message) for line, message in data["errors"]],
+        )
 
 
 class FormatError(Exception):

@@ -16,6 +16,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from learnapp import spreadsheets
 from learnapp.bank.formats.base import (
     OPTION_KEYS,
     ParsedQuestion,
@@ -195,19 +196,19 @@ def _weights(text: str, keys: list[str]) -> list[int] | None:
 
 
 def parse_xlsx(data: bytes) -> ParseResult:
-    """Parse the first sheet (or the one named 题目) of an XLSX workbook."""
-    from openpyxl import load_workbook
-
+    """Parse the first sheet (or the one named 题目) of an XLSX workbook, within the upload limits."""
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds (zip, XML, KeyError) for a broken file
+        rows = spreadsheets.xlsx_rows(data, choose_sheet=lambda book: book["题目"] if "题目" in book.sheetnames
+                                      else book.worksheets[0])
+    except spreadsheets.SpreadsheetDamaged:
         result = ParseResult()
         result.errors.append((1, _("The file is not a readable XLSX workbook.")))
         return result
-    sheet = workbook["题目"] if "题目" in workbook.sheetnames else workbook.worksheets[0]
-    rows = [(i, list(r)) for i, r in enumerate(sheet.iter_rows(values_only=True), start=1)]
-    workbook.close()
-    return parse_rows(rows)
+    except spreadsheets.SpreadsheetRefused as exc:
+        result = ParseResult()
+        result.errors.append((1, exc.messages[0]))
+        return result
+    return parse_rows([(i, list(r)) for i, r in rows])
 
 
 def decode_text(data: bytes) -> tuple[str | None, str]:
@@ -234,15 +235,22 @@ def parse_csv(data: bytes) -> ParseResult:
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = []
-    start = 1
-    try:
+    def numbered():
+        start = 1
         for cells in reader:
-            rows.append((start, cells))
+            # A cell the site's own CSV export quoted ('=…, '-…) reads back as it was written.
+            yield start, [spreadsheets.unescape_text(c) for c in cells]
             start = reader.line_num + 1
+
+    try:
+        rows = list(spreadsheets.capped_rows(numbered()))
     except csv.Error as exc:
         result = ParseResult()
         result.errors.append((reader.line_num, _("Not a valid CSV file: %(error)s", error=str(exc))))
+        return result
+    except spreadsheets.SpreadsheetRefused as exc:
+        result = ParseResult()
+        result.errors.append((reader.line_num, exc.messages[0]))
         return result
     return parse_rows(rows)
 
@@ -334,9 +342,9 @@ def write_xlsx(questions: list[ParsedQuestion], *, template: bool = False) -> by
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "题目"
-    sheet.append(headers)
+    spreadsheets.append_row(sheet, headers)
     for row in rows:
-        sheet.append(row)
+        spreadsheets.append_row(sheet, row)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
@@ -350,9 +358,9 @@ def write_xlsx(questions: list[ParsedQuestion], *, template: bool = False) -> by
     sheet.add_data_validation(kinds)
     kinds.add("A2:A5000")
     notes = workbook.create_sheet("填写说明")
-    notes.append(["列", "说明"])
+    spreadsheets.append_row(notes, ["列", "说明"])
     for row in INSTRUCTIONS:
-        notes.append(list(row))
+        spreadsheets.append_row(notes, row)
     notes.column_dimensions["A"].width = 16
     notes.column_dimensions["B"].width = 100
     buffer = io.BytesIO()
@@ -366,8 +374,7 @@ def write_csv(questions: list[ParsedQuestion], *, template: bool = False) -> byt
     if template:
         rows = [list(r) for r in TEMPLATE_EXAMPLES]
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = spreadsheets.csv_writer(buffer, lineterminator="\r\n")
     writer.writerow(headers)
-    for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+    writer.writerows(rows)
     return buffer.getvalue().encode("utf-8-sig")

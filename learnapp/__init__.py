@@ -11,7 +11,7 @@ from flask import Flask
 # Modules that hold a blueprint named `bp`, one or more per domain package.
 BLUEPRINT_MODULES = [
     "home.views", "accounts.views", "accounts.people_views", "org.views", "audit.views", "ledger.views",
-    "materials.views", "bank.views", "quizzes.views", "assessments.views", "reports.views",
+    "materials.views", "bank.views", "quizzes.views", "assessments.views", "reports.views", "development.views",
 ]
 
 

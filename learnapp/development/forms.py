@@ -128,3 +128,5 @@ class ReturnForm(FlaskForm):
 
 class AcceptForm(FlaskForm):
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)])
+    exception_reason = TextAreaField(_l("Reason for accepting despite unmet requirements"),
+                                     validators=[Optional(), Length(max=2000)])

@@ -7,7 +7,6 @@ branch's list of people in development in views_list.py. All register on the one
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -23,6 +22,7 @@ from learnapp.development.timeline import timeline
 from learnapp.development.views_access import access_to, visible_person_or_404
 from learnapp.development.views_present import OWN_STEPS, present
 from learnapp.errors import DomainError
+from learnapp.ledger import evidence
 from learnapp.security import can_read_reports, can_view_user, is_auditor, is_branch_admin
 
 ROUTE_MODULES = (views_record, views_filing, views_list)
@@ -33,8 +33,9 @@ def file_of(person, access):
     """The person's timeline as this reader sees it: done steps, next steps, who may record them."""
     rules = {rule.code: rule for rule in current_rules().steps}
     line = timeline(person, clock.today())
-    done = [present(step, str(rules[step.code].label) if step.code in rules else step.code, access)
-            for step in line.done]
+    # Done steps, those waiting for the committee and those it returned, in the order they happened.
+    steps = sorted([*line.done, *line.pending, *line.returned], key=lambda s: (s.done_on, s.id))
+    done = [present(step, rules[step.code].label if step.code in rules else step.code, access) for step in steps]
     confidential_outcome = any(step.code == "political_review" and (step.data or {}).get("conclusion") != "qualified"
                                for step in line.done)
     upcoming = []
@@ -43,7 +44,7 @@ def file_of(person, access):
         # The person learns a failed political review from the branch in person, not from a list.
         unmet = list(nxt.unmet) if access.full or not confidential_outcome else []
         upcoming.append({"next": nxt, "label": str(nxt.label), "unmet": unmet,
-                         "may_record": rule is not None and access.may_record(rule.recorded_by)})
+                         "may_record": rule is not None and access.may_record(rule)})
     return done, upcoming
 
 
@@ -57,7 +58,7 @@ def person(user_id: int):
     # Any other step the reader may record (a repeated examination, a step the branch catches up on).
     offered = {item["next"].code for item in upcoming}
     recordable = [(rule.code, str(rule.label)) for rule in current_rules().steps
-                  if rule.code not in offered and access.may_record(rule.recorded_by)]
+                  if rule.code not in offered and access.may_record(rule)]
     return render_template("development/person.html", person=who, access=access, done=done, upcoming=upcoming,
                            recordable=recordable, own=who.id == current_user.id, today=clock.today())
 
@@ -83,7 +84,7 @@ def attachment(attachment_id: int):
     if not (access_to(current_user, who).full or (who.id == current_user.id and step.code in OWN_STEPS)):
         abort(404)
     try:
-        path = item.path()
+        path = evidence.path_of(item.stored_name)
     except DomainError:
         abort(404)
     if not path.exists():
@@ -101,8 +102,14 @@ def _in_development(user) -> bool:
     return user.stage != Stage.full_member
 
 
-def _file_link(actor, who):
-    return [(_("Development file"), url_for("development.person", user_id=who.id))]
+def _person_panel(actor, who) -> dict | None:
+    """The person page (personnel): the stage, the next steps and the way into the file."""
+    access = access_to(actor, who)
+    if not access.full:
+        return None
+    _done, upcoming = file_of(who, access)
+    return {"template": "development/_person_panel.html", "person": who, "upcoming": upcoming[:3],
+            "today": clock.today()}
 
 
 def _my_panel(user) -> dict | None:
@@ -118,4 +125,4 @@ nav.register("development.index", _l("Member development"), can_read_reports, or
 nav.register("development.filings", _l("Filings"), lambda u: is_branch_admin(u) or is_auditor(u), order=13,
              section="admin")
 nav.register_panel(_my_panel, order=8)
-person_links.register_link(_file_link, order=5)
+person_links.register_panel(_person_panel, order=5)

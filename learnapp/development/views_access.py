@@ -19,6 +19,7 @@ from flask import abort
 
 from learnapp.accounts.models import Role, RoleGrant, User
 from learnapp.db import db
+from learnapp.development import services
 from learnapp.org.models import Branch
 from learnapp.security import (
     admin_paths,
@@ -26,11 +27,10 @@ from learnapp.security import (
     can_view_branch,
     can_view_user,
     is_committee_admin,
-    is_contact_of,
 )
 
 # Who records a step, as the rules file names them.
-PERSON, CONTACT, BRANCH_ADMIN, COMMITTEE_ADMIN = "person", "contact", "branch_admin", "committee_admin"
+PERSON, CONTACT = "person", "contact"
 
 
 def outranks(person: User, actor) -> bool:
@@ -53,32 +53,25 @@ def outranks(person: User, actor) -> bool:
 class Access:
     """What the actor may do with one person's development file."""
 
+    actor: object
+    person: User
     full: bool          # reads the whole file (admins of the subtree, committee, auditors)
-    roles: frozenset    # the recorder roles the actor holds towards this person
+    administers: bool   # manages the person: a branch or committee admin of theirs, not outranked, not self
+    committee: bool     # a committee admin who administers the person: may record exceptions
 
-    def may_record(self, recorded_by) -> bool:
-        """Whether the actor holds a role the rules name as recorder (one role or several)."""
-        named = {recorded_by} if isinstance(recorded_by, str) else set(recorded_by or ())
-        return bool(self.roles & named)
-
-    @property
-    def administers(self) -> bool:
-        return BRANCH_ADMIN in self.roles or COMMITTEE_ADMIN in self.roles
+    def may_record(self, rule) -> bool:
+        """The engine's rule of who records the step, and nobody acts on a person above them."""
+        if not services.may_record(self.actor, self.person, rule):
+            return False
+        # The person's own steps and the contact's steps are no management; every other step is.
+        return rule.recorded_by in (PERSON, CONTACT) or self.administers
 
 
 def access_to(actor, person: User) -> Access:
     """The actor's standing towards the person (see the module's rules)."""
-    roles = set()
-    if actor.id == person.id:
-        roles.add(PERSON)
-    if is_contact_of(actor, person):
-        roles.add(CONTACT)
-    if actor.id != person.id and can_manage_user(actor, person) and not outranks(person, actor):
-        roles.add(BRANCH_ADMIN)
-        # A committee admin does whatever a branch admin does, and the committee's own steps.
-        if is_committee_admin(actor):
-            roles.add(COMMITTEE_ADMIN)
-    return Access(full=can_view_branch(actor, person.branch), roles=frozenset(roles))
+    administers = actor.id != person.id and can_manage_user(actor, person) and not outranks(person, actor)
+    return Access(actor=actor, person=person, full=can_view_branch(actor, person.branch), administers=administers,
+                  committee=administers and is_committee_admin(actor))
 
 
 def visible_person_or_404(actor, user_id: int) -> User:

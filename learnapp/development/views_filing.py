@@ -113,7 +113,7 @@ def filing_new():
 
 def _filing_key(step: DevelopmentStep):
     # One filing: the same step, branch, submitter and day.
-    return (step.code, step.user.branch_id, step.recorded_by_id, clock.to_local(step.recorded_at).date())
+    return (step.code, step.user.branch_id, step.recorded_by_id or 0, clock.to_local(step.recorded_at).date())
 
 
 @bp.get("/filings")
@@ -183,7 +183,8 @@ def accept(step_id: int):
     form = AcceptForm()
     if not form.validate_on_submit():
         abort(400)
-    save_action(lambda: services.decide_step(current_user, step, accept=True, reason=(form.note.data or "").strip() or None),
+    save_action(lambda: services.decide_step(current_user, step, accept=True, reason=(form.note.data or "").strip() or None,
+                                             exception_reason=(form.exception_reason.data or "").strip() or None),
                 success=_("Accepted: %(name)s.", name=step.user.name))
     return redirect(url_for("development.filings"))
 

@@ -19,10 +19,11 @@ from learnapp.accounts.models import Stage, User
 from learnapp.db import db
 from learnapp.development import services
 from learnapp.development.blueprint import bp
+from learnapp.development.models import StepStatus
 from learnapp.development.forms import PeopleFields, RecommendationFields, step_form
 from learnapp.development.rules import current_rules
 from learnapp.development.timeline import timeline
-from learnapp.development.views_access import COMMITTEE_ADMIN, access_to, visible_person_or_404
+from learnapp.development.views_access import access_to, visible_person_or_404
 from learnapp.development.views_present import METHOD_LABELS
 from learnapp.errors import FAILED, DomainError, save_form
 from learnapp.org.models import Branch
@@ -65,9 +66,9 @@ def record(user_id: int, code: str):
     if rule is None:
         abort(404)
     access = access_to(current_user, who)
-    if not access.may_record(rule.recorded_by):
+    if not access.may_record(rule):
         abort(403)
-    exception_allowed = COMMITTEE_ADMIN in access.roles
+    exception_allowed = access.committee
     form = step_form(code, exception=exception_allowed)
     _fill_choices(form, current_user, who)
     if request.method == "GET":
@@ -76,11 +77,11 @@ def record(user_id: int, code: str):
     refused: list[str] = []
 
     def explain(exc: DomainError) -> DomainError:
-        # The engine's refusal names every unmet requirement: listed together above the form,
-        # while a reason about one of the form's own fields stays next to that field.
-        on_fields = [(f, m) for f, m in exc.reasons if f and f in form._fields]
-        refused.extend(m for f, m in exc.reasons if not (f and f in form._fields))
-        return DomainError(on_fields)
+        # The engine's refusal names every unmet requirement: listed together above the form.
+        if isinstance(exc, services.StepRefused):
+            refused.extend(exc.messages)
+            return DomainError([])
+        return exc
 
     if form.validate_on_submit():
         reason = (form.exception_reason.data or "").strip() if exception_allowed and form.as_exception.data else None
@@ -89,7 +90,7 @@ def record(user_id: int, code: str):
             data=form.step_data() or None, attachments=uploaded(form.attachments.data),
             exception_reason=reason), explain=explain)
         if step is not FAILED:
-            if step.status == "submitted":
+            if step.status == StepStatus.submitted:
                 flash(_("%(step)s of %(name)s was sent to the committee.", step=rule.label, name=who.name), "success")
             else:
                 flash(_("%(step)s of %(name)s was recorded.", step=rule.label, name=who.name), "success")

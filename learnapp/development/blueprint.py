@@ -1,4 +1,4 @@
-"""The development pages' blueprint, shared by the view modules (file, recording, filings, lists)."""
+"""The development procedure's blueprint; its pages live in modules that views.py imports."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ from learnapp.accounts.models import User
 from learnapp.db import db
 from learnapp.development import services
 from learnapp.development.blueprint import bp
-from learnapp.development.forms import AcceptForm, FilingForm, ReturnForm
+from learnapp.development.step_forms import AcceptForm, FilingForm, ReturnForm
 from learnapp.development.models import DevelopmentStep, StepStatus
 from learnapp.development.rules import current_rules
 from learnapp.development.views_access import outranks

@@ -20,7 +20,7 @@ from learnapp.db import db
 from learnapp.development import services
 from learnapp.development.blueprint import bp
 from learnapp.development.models import StepStatus
-from learnapp.development.forms import PeopleFields, RecommendationFields, step_form
+from learnapp.development.step_forms import PeopleFields, RecommendationFields, step_form
 from learnapp.development.rules import current_rules
 from learnapp.development.timeline import timeline
 from learnapp.development.views_access import access_to, visible_person_or_404

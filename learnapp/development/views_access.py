@@ -27,10 +27,11 @@ from learnapp.security import (
     can_view_branch,
     can_view_user,
     is_committee_admin,
+    is_contact_of,
 )
 
 # Who records a step, as the rules file names them.
-PERSON, CONTACT = "person", "contact"
+CONTACT = "contact"
 
 
 def outranks(person: User, actor) -> bool:
@@ -63,8 +64,13 @@ class Access:
         """The engine's rule of who records the step, and nobody acts on a person above them."""
         if not services.may_record(self.actor, self.person, rule):
             return False
-        # The person's own steps and the contact's steps are no management; every other step is.
-        return rule.recorded_by in (PERSON, CONTACT) or self.administers
+        # One's own application and a contact's opinion are no management; anything else recorded
+        # about someone else is, and needs an administrator the person does not outrank.
+        if self.actor.id == self.person.id:
+            return True
+        if rule.recorded_by == CONTACT and is_contact_of(self.actor, self.person):
+            return True
+        return self.administers
 
 
 def access_to(actor, person: User) -> Access:

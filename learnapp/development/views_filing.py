@@ -13,7 +13,9 @@ from itertools import groupby
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
+from learnapp.development.models import DevelopmentStep, StepStatus
+from learnapp.development.rules import current_rules
 from sqlalchemy import exists, select
 from sqlalchemy.orm import aliased
 
@@ -24,8 +26,6 @@ from learnapp.db import db
 from learnapp.development import services
 from learnapp.development.blueprint import bp
 from learnapp.development.step_forms import AcceptForm, FilingForm, ReturnForm
-from learnapp.development.models import DevelopmentStep, StepStatus
-from learnapp.development.rules import current_rules
 from learnapp.development.views_access import outranks
 from learnapp.development.views_record import uploaded
 from learnapp.errors import FAILED, DomainError, save_action, save_form
@@ -37,8 +37,8 @@ from learnapp.security import (
     is_branch_admin,
     is_committee_admin,
     managed_users,
-    require_role,
     read_paths,
+    require_role,
 )
 
 # A filing files the step before it: the determination as activist / as development target.
@@ -134,6 +134,7 @@ def filings():
         .order_by(DevelopmentStep.decided_at.desc(), DevelopmentStep.id.desc()).limit(LIMIT)).all()
     return render_template("development/filings.html", groups=groups, waiting_count=len(waiting), decided=decided, labels=_labels(),
                            names=full_names(), can_decide=is_committee_admin(current_user),
+                           may_decide=lambda step: services.may_decide(current_user, step),
                            can_submit=is_branch_admin(current_user), codes=list(FILED_STEP),
                            form=EmptyForm(), return_form=ReturnForm(), accept_form=AcceptForm())
 

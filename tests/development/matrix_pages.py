@@ -5,10 +5,11 @@ from __future__ import annotations
 import io
 from datetime import date
 
+from learnapp.development.models import StepAttachment
+
 from learnapp.accounts.models import Role, Stage
 from learnapp.db import db
 from learnapp.development import services
-from learnapp.development.models import StepAttachment
 from learnapp.ledger import evidence
 from tests import factories
 from tests.development.helpers import person_with_history, png_bytes
@@ -52,7 +53,8 @@ def pages(org) -> list[Page]:
         Page("development.record", f"/development/people/{c_id}/record/activist_examined", COMMITTEE, note="c"),
         Page("development.record", f"/development/people/{c_id}/record/activist_examined", COMMITTEE, "POST", note,
              note="c post"),
-        Page("development.record", f"/development/people/{a.id}/record/application", {"learner"}, note="own application"),
+        Page("development.record", f"/development/people/{a.id}/record/application", ADMINS | {"learner"},
+             note="own application"),
         Page("development.record", f"/development/people/{a.id}/record/target_contact_opinion", ADMINS | {"contact"},
              note="contact's step"),
         Page("development.record", f"/development/people/{boss.id}/record/activist_examined",

@@ -51,10 +51,12 @@ def person(user_id: int):
     who = visible_person_or_404(current_user, user_id)
     access = access_to(current_user, who)
     done, upcoming = file_of(who, access)
-    # Any other step the reader may record (a repeated examination, a step the branch catches up on).
+    # Administrators may record any other step (a repeated examination, a step caught up on).
     offered = {item["next"].code for item in upcoming}
-    recordable = [(rule.code, str(rule.label)) for rule in current_rules().steps
-                  if rule.code not in offered and access.may_record(rule)]
+    taken = {v.step.code for v in done if v.step.done}
+    recordable = [(rule.code, rule.label) for rule in current_rules().steps
+                  if access.administers and rule.code not in offered and (rule.repeatable or rule.code not in taken)
+                  and access.may_record(rule)]
     return render_template("development/person.html", person=who, access=access, done=done, upcoming=upcoming,
                            recordable=recordable, own=who.id == current_user.id, today=clock.today())
 

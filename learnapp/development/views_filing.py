@@ -130,7 +130,7 @@ def filings():
     decided = db.session.scalars(
         select(DevelopmentStep).join(User, User.id == DevelopmentStep.user_id)
         .where(DevelopmentStep.status.in_([StepStatus.accepted, StepStatus.returned]),
-               DevelopmentStep.decided_at >= since, _of_read_branches())
+               DevelopmentStep.source == "site", DevelopmentStep.decided_at >= since, _of_read_branches())
         .order_by(DevelopmentStep.decided_at.desc(), DevelopmentStep.id.desc()).limit(LIMIT)).all()
     return render_template("development/filings.html", groups=groups, waiting_count=len(waiting), decided=decided, labels=_labels(),
                            names=full_names(), can_decide=is_committee_admin(current_user),

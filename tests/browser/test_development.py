@@ -17,8 +17,6 @@ def _two_people(server, branch: str, prefix: str) -> list[dict]:
 
 
 def test_branch_files_activists_and_committee_decides(journey, make_journey, server):
-    if not server.has_endpoint("development.filings"):
-        pytest.skip("the development pages are not there yet")
     admin_login = server.login_for("branch admin", journey.index)
     branch = next(e.branch for e in server.logins if e.login_id == admin_login)
     prefix = "手机备案" if journey.phone else "电脑备案"

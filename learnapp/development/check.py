@@ -3,7 +3,8 @@
 Used by `flask development check` and meant for the compliance report. Each done step is checked
 again against the rules in force. History (register import, migration) is recorded without guards,
 so it is checked here; a missing earlier step counts only in files that start with the
-application (older files of transferred or long-standing members are partial by nature).
+application (the files of long-standing or transferred members, entered with their stage, are
+partial by nature).
 """
 
 from __future__ import annotations
@@ -48,13 +49,15 @@ def _data_present(kind: str, data: dict) -> bool:
 
 def _step_findings(person: User, step: DevelopmentStep, done: list[DevelopmentStep], rules: DevelopmentRules,
                    complete_file: bool) -> list[Finding]:
+    """The rules a done step breaks. A step recorded in the site passed the guards (or is an
+    exception, listed apart), so in practice this finds history that breaks them."""
     rule = rules.step(step.code)
     out = []
     for unmet in check_requirements(person, step.code, step.done_on, data=step.data or {}, steps=done, rules=rules,
                                     exclude_id=step.id):
         if unmet.kind == "at_stage" or not _data_present(unmet.kind, step.data or {}):
             continue  # the stage at the time is not known again; history may come without the facts
-        if unmet.missing_step and step.source != "site" and not complete_file:
+        if unmet.missing_step and not complete_file:
             continue
         out.append(Finding(person, "rule", step.code, _("%(step)s on %(date)s: %(problem)s", step=rule.label,
                                                          date=step.done_on.isoformat(), problem=str(unmet)), step.id))

@@ -49,6 +49,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         views = importlib.import_module(f"learnapp.{name}")
         app.register_blueprint(views.bp)
 
+    # Domains that plug into others (the development procedure records the stages of accounts).
+    from learnapp import development
+
+    development.init_app(app)
+
     from learnapp.cli import register_cli
 
     register_cli(app)

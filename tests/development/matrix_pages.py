@@ -12,7 +12,7 @@ from learnapp.db import db
 from learnapp.development import services
 from learnapp.ledger import evidence
 from tests import factories
-from tests.development.helpers import person_with_history, png_bytes
+from tests.development.page_helpers import person_with_history, png_bytes
 from tests.matrix import ADMINS, COMMITTEE, READERS, SIGNED_IN, Page
 
 COMMITTEE_READERS = COMMITTEE | {"auditor"}
@@ -43,6 +43,10 @@ def pages(org) -> list[Page]:
     db.session.flush()
     a_id, c_id = a_new.id, c_new.id
     note = {"done_on": "2026-06-10", "note": "表现良好"}
+    numbers = {"talk_within_months": 1, "activist_min_months": 18, "activist_exam_every_months": 6,
+               "training_min_days": 3, "training_min_hours": 24, "approval_within_months": 3, "probation_months": 12,
+               "probation_exam_every_months": 6, "extension_min_months": 6, "extension_max_months": 12,
+               "extensions_max": 1, "note": "更严格"}
     return [
         Page("development.mine", "/development/mine", SIGNED_IN),
         Page("development.person", f"/development/people/{a.id}", SIGNED_IN, note="the learner, contact's person"),
@@ -74,4 +78,8 @@ def pages(org) -> list[Page]:
         Page("development.index", "/development/", READERS),
         Page("development.index", f"/development/?branch={org.branch_a.id}", READERS, note="branch a"),
         Page("development.index", f"/development/?branch={org.branch_c.id}", COMMITTEE_READERS, note="branch c"),
+        # The rules pages (dev1).
+        Page("development.rules", "/development/rules", COMMITTEE_READERS),
+        Page("development.rules_edit", "/development/rules/edit", COMMITTEE),
+        Page("development.rules_edit", "/development/rules/edit", COMMITTEE, "POST", numbers),
     ]

@@ -9,15 +9,15 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, request, send_file, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from learnapp.development.models import StepAttachment
-from learnapp.development.rules import current_rules
-from learnapp.development.timeline import timeline
 
 from learnapp import clock, nav
 from learnapp.accounts import person_links
 from learnapp.accounts.models import Stage
 from learnapp.db import db
 from learnapp.development.blueprint import bp
+from learnapp.development.models import StepAttachment
+from learnapp.development.rules import current_rules
+from learnapp.development.timeline import timeline
 from learnapp.development.views_access import access_to, visible_person_or_404
 from learnapp.development.views_present import OWN_STEPS, present
 from learnapp.errors import DomainError

@@ -14,8 +14,6 @@ from itertools import groupby
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from learnapp.development.models import DevelopmentStep, StepStatus
-from learnapp.development.rules import current_rules
 from sqlalchemy import exists, select
 from sqlalchemy.orm import aliased
 
@@ -25,6 +23,8 @@ from learnapp.accounts.models import User
 from learnapp.db import db
 from learnapp.development import services
 from learnapp.development.blueprint import bp
+from learnapp.development.models import DevelopmentStep, StepStatus
+from learnapp.development.rules import current_rules
 from learnapp.development.step_forms import AcceptForm, FilingForm, ReturnForm
 from learnapp.development.views_access import outranks
 from learnapp.development.views_record import uploaded

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from flask import abort, render_template, request
 from flask_login import current_user
-from learnapp.development.models import DevelopmentStep, StepStatus
-from learnapp.development.rules import current_rules
-from learnapp.development.timeline import timeline
 from sqlalchemy import case, func, select
 
 from learnapp import clock
 from learnapp.accounts.models import Stage, User
 from learnapp.db import db
 from learnapp.development.blueprint import bp
+from learnapp.development.models import DevelopmentStep, StepStatus
+from learnapp.development.rules import current_rules
+from learnapp.development.timeline import timeline
 from learnapp.org.models import Branch
 from learnapp.org.queries import branch_choices, full_names
 from learnapp.security import (

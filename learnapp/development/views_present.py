@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from learnapp.development.models import DevelopmentStep, StepStatus
 
 from learnapp.accounts.models import User
 from learnapp.db import db
+from learnapp.development.models import DevelopmentStep, StepStatus
 from learnapp.development.views_access import Access
 
 # Steps the person records about themselves: their own note and files are theirs to read.

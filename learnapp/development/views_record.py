@@ -12,9 +12,6 @@ import io
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from learnapp.development.models import StepStatus
-from learnapp.development.rules import current_rules
-from learnapp.development.timeline import timeline
 from sqlalchemy import select
 
 from learnapp import clock
@@ -22,7 +19,10 @@ from learnapp.accounts.models import Stage, User
 from learnapp.db import db
 from learnapp.development import services
 from learnapp.development.blueprint import bp
+from learnapp.development.models import StepStatus
+from learnapp.development.rules import current_rules
 from learnapp.development.step_forms import PeopleFields, RecommendationFields, step_form
+from learnapp.development.timeline import timeline
 from learnapp.development.views_access import access_to, visible_person_or_404
 from learnapp.development.views_present import METHOD_LABELS
 from learnapp.errors import FAILED, DomainError, save_form

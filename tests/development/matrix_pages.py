@@ -5,11 +5,10 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from learnapp.development.models import StepAttachment
-
 from learnapp.accounts.models import Role, Stage
 from learnapp.db import db
 from learnapp.development import services
+from learnapp.development.models import StepAttachment
 from learnapp.ledger import evidence
 from tests import factories
 from tests.development.page_helpers import person_with_history, png_bytes

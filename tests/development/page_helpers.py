@@ -5,11 +5,10 @@ from __future__ import annotations
 import itertools
 from datetime import date
 
-from learnapp.development.history import record_history
-
 from learnapp.accounts import services as accounts
 from learnapp.accounts.models import Stage
 from learnapp.db import db
+from learnapp.development.history import record_history
 from tests.factories import PASSWORD
 
 _serial = itertools.count(1)

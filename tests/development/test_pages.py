@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from learnapp.development.models import DevelopmentStep, StepStatus
 from sqlalchemy import select
 
 from learnapp.accounts.models import Role, RoleGrant
 from learnapp.development import services
+from learnapp.development.models import DevelopmentStep, StepStatus
 from tests.development.page_helpers import person_with_history, png_bytes
 
 

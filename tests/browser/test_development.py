@@ -35,7 +35,7 @@ def test_branch_files_activists_and_committee_decides(journey, make_journey, ser
     # One filing of both.
     journey.open_menu()
     journey.click("#site-nav a[href$='/development/filings']", step="filings")
-    journey.click(page.locator("main a[href*='/development/filings/new?code=activist_filed']"), step="filing-form")
+    journey.click(page.locator("main .actions a[href*='/development/filings/new?code=activist_filed']"), step="filing-form")
     for person in (first, second):
         page.locator("ul.dev-candidates li", has_text=person["name"]).locator("input[type=checkbox]").check()
     page.fill("#note", "本季度新确定入党积极分子备案")
@@ -66,6 +66,12 @@ def test_branch_files_activists_and_committee_decides(journey, make_journey, ser
     assert reason in decided.locator("tr", has_text=second["name"]).inner_text()
     journey.click(decided.locator("tr", has_text=second["name"]).locator("a").first, step="returned-file")
     assert reason in journey.text()
+
+    # The branch's list: the first one is an activist now, filed; the list shows the next steps.
+    journey.open_menu()
+    journey.click("#site-nav a[href='/development/']", step="development-list")
+    row = page.locator("table.dev-people tr", has_text=first["name"])
+    assert row.count() == 1 and "入党积极分子" in row.inner_text(), journey.text()[:800]
 
     # The first person reads their own file: the filing accepted, no committee reasons anywhere.
     person = make_journey("person")

@@ -12,7 +12,7 @@ from flask import Flask
 BLUEPRINT_MODULES = [
     "home.views", "accounts.views", "accounts.people_views", "org.views", "audit.views", "ledger.views",
     "materials.views", "bank.views", "quizzes.views", "assessments.views", "reports.views",
-    "contactwork.views",
+    "development.views", "contactwork.views",
 ]
 
 
@@ -49,6 +49,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for name in BLUEPRINT_MODULES:
         views = importlib.import_module(f"learnapp.{name}")
         app.register_blueprint(views.bp)
+
+    # Domains that plug into others (the development procedure records the stages of accounts).
+    from learnapp import development
+
+    development.init_app(app)
 
     from learnapp.cli import register_cli
 

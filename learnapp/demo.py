@@ -19,7 +19,7 @@ from learnapp.db import db
 
 DEMO_PASSWORD = "demo2026"
 DOMAIN_DEMOS = ["learnapp.ledger.demo", "learnapp.materials.demo", "learnapp.bank.demo", "learnapp.quizzes.demo", "learnapp.assessments.demo",
-                "learnapp.contactwork.demo"]
+                "learnapp.development.demo", "learnapp.contactwork.demo"]
 
 TREE = [
     ("第一党总支", [("办公室党支部", "sec1"), ("政策法规处党支部", "sec2")]),
@@ -41,8 +41,8 @@ class DemoContext:
 
 
 def _ensure_user(ctx_admin, login_id, name, branch, stage, stage_steps):
-    from learnapp.accounts import services
-    from learnapp.accounts.models import StageChange, User
+    from learnapp.accounts import services, stage_history
+    from learnapp.accounts.models import User
 
     user = db.session.scalar(select(User).where(User.login_id == login_id))
     if user is not None:
@@ -50,10 +50,10 @@ def _ensure_user(ctx_admin, login_id, name, branch, stage, stage_steps):
     user, _pw = services.create_user(ctx_admin, login_id=login_id, name=name, branch=branch, stage=stage_steps[0][0],
                                      password=DEMO_PASSWORD, stage_since=stage_steps[0][1], audit_entry=ctx_admin is not None)
     user.must_change_password = False
+    # The later stages as the register holds them (the development demo fills in the other steps).
     for step_stage, step_date in stage_steps[1:]:
-        db.session.add(StageChange(user=user, stage=step_stage, effective_on=step_date,
-                                   recorded_by_id=getattr(ctx_admin, "id", None)))
-        user.stage = step_stage
+        stage_history.record_stage(ctx_admin, user, step_stage, step_date, source="register",
+                                   audit_entry=ctx_admin is not None)
     assert user.stage == stage
     db.session.flush()
     return user
@@ -65,7 +65,10 @@ def _path_to(stage, rng: random.Random, today: date):
 
     order = list(Stage)
     steps = order[: order.index(stage) + 1]
-    gaps = {Stage.applicant: 200, Stage.activist: 400, Stage.development_target: 120, Stage.probationary_member: 366}
+    # Days spent in the stage before each one: the rules want a year as activist before becoming a
+    # development target and a year of probation; the training, reviews and meetings of a
+    # development target take about four months.
+    gaps = {Stage.activist: 200, Stage.development_target: 370, Stage.probationary_member: 120, Stage.full_member: 370}
     dates, day = [], today - timedelta(days=rng.randint(30, 200))
     for s in reversed(steps):
         dates.append((s, day))

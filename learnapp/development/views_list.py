@@ -1,0 +1,69 @@
+"""The branch's list of people on the way to membership: stage, next step and its date, waiting filings.
+
+Phone: one card per person; PC: a table (the same markup, laid out by css/development.css).
+Scoped to the branches the actor administers or audits.
+"""
+
+from __future__ import annotations
+
+from flask import abort, render_template, request
+from flask_login import current_user
+from sqlalchemy import case, func, select
+
+from learnapp import clock
+from learnapp.accounts.models import Stage, User
+from learnapp.db import db
+from learnapp.development.blueprint import bp
+from learnapp.development.models import DevelopmentStep, StepStatus
+from learnapp.development.rules import current_rules
+from learnapp.development.timeline import timeline
+from learnapp.org.models import Branch
+from learnapp.org.queries import branch_choices, full_names
+from learnapp.security import (
+    branch_ids_under,
+    can_read_reports,
+    can_view_branch,
+    read_paths,
+    require_role,
+    visible_branches,
+)
+
+PER_PAGE = 40
+IN_DEVELOPMENT = [s for s in Stage if s != Stage.full_member]
+STAGE_ORDER = case({s.value: i for i, s in enumerate(Stage)}, value=User.stage)
+
+
+@bp.get("/")
+@require_role(can_read_reports)
+def index():
+    """People in development, by stage, each with the next step and by when."""
+    scope = [User.active, User.branch_id.in_(branch_ids_under(read_paths(current_user))),
+             User.stage.in_(IN_DEVELOPMENT)]
+    branch_id = request.args.get("branch", type=int)
+    if branch_id:
+        branch = db.session.get(Branch, branch_id)
+        if branch is None or not can_view_branch(current_user, branch):
+            abort(404)
+        scope.append(User.branch_id.in_(branch_ids_under([branch.path])))
+    counts = dict(db.session.execute(select(User.stage, func.count()).where(*scope).group_by(User.stage)).all())
+    stage = request.args.get("stage")
+    if stage in {s.value for s in IN_DEVELOPMENT}:
+        scope.append(User.stage == stage)
+    else:
+        stage = None
+    page = db.paginate(select(User).where(*scope).order_by(STAGE_ORDER, User.branch_id, User.name),
+                       page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
+    today = clock.today()
+    waiting = set(db.session.scalars(select(DevelopmentStep.user_id).where(
+        DevelopmentStep.status == StepStatus.submitted, DevelopmentStep.user_id.in_([p.id for p in page.items]))))
+    rows = []
+    for person in page.items:
+        line = timeline(person, today)
+        last = line.done[-1] if line.done else None
+        rows.append({"person": person, "last": last, "next": line.next, "waiting": person.id in waiting})
+    branches = branch_choices(visible_branches(current_user), active_only=False)
+    filter_args = {k: v for k, v in {"branch": branch_id, "stage": stage}.items() if v}
+    return render_template("development/index.html", rows=rows, page=page, counts=counts, stages=IN_DEVELOPMENT,
+                           stage=stage, branch_id=branch_id, branches=branches, names=full_names(), today=today,
+                           filter_args=filter_args,
+                           labels={rule.code: str(rule.label) for rule in current_rules().steps})

@@ -9,8 +9,6 @@ from wtforms import (
     BooleanField,
     DateField,
     IntegerField,
-    SelectField,
-    SelectMultipleField,
     TextAreaField,
 )
 from wtforms.validators import (
@@ -21,6 +19,8 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
+
+from learnapp.form_fields import SelectField, SelectMultipleField
 
 ATTACHMENTS_HINT = _l("PNG, JPEG, WebP or PDF; up to 5 files of at most 10 MB each.")
 

@@ -13,7 +13,6 @@ import json
 import sys
 from datetime import timedelta
 
-from learnapp.development.history import record_history
 from sqlalchemy import select
 
 from learnapp import clock, create_app
@@ -21,6 +20,7 @@ from learnapp.accounts import services as accounts
 from learnapp.accounts.models import Stage
 from learnapp.db import db
 from learnapp.demo import DEMO_PASSWORD
+from learnapp.development.history import record_history
 from learnapp.org.models import Branch
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from learnapp.db import db
 
+# Known to anyone who reads the README: demo data only, set past the strength rules on purpose.
 DEMO_PASSWORD = "demo2026"
 DOMAIN_DEMOS = ["learnapp.ledger.demo", "learnapp.materials.demo", "learnapp.bank.demo", "learnapp.quizzes.demo", "learnapp.assessments.demo"]
 
@@ -47,7 +48,8 @@ def _ensure_user(ctx_admin, login_id, name, branch, stage, stage_steps):
     if user is not None:
         return user
     user, _pw = services.create_user(ctx_admin, login_id=login_id, name=name, branch=branch, stage=stage_steps[0][0],
-                                     password=DEMO_PASSWORD, stage_since=stage_steps[0][1], audit_entry=ctx_admin is not None)
+                                     password=DEMO_PASSWORD, stage_since=stage_steps[0][1], audit_entry=ctx_admin is not None,
+                                     known_password=True)
     user.must_change_password = False
     for step_stage, step_date in stage_steps[1:]:
         db.session.add(StageChange(user=user, stage=step_stage, effective_on=step_date,
@@ -90,7 +92,7 @@ def load_core(today: date) -> DemoContext:
     admin = db.session.scalar(select(User).where(User.login_id == "admin"))
     if admin is None:
         admin, _pw = services.create_user(None, login_id="admin", name="组织员 高建国", branch=root, stage=Stage.full_member,
-                                          password=DEMO_PASSWORD, stage_since=date(2005, 7, 1))
+                                          password=DEMO_PASSWORD, stage_since=date(2005, 7, 1), known_password=True)
         admin.must_change_password = False
         db.session.add(RoleGrant(user=admin, role=Role.committee_admin, branch=root))
         audit.record(None, "role.grant", admin, branch=root, summary="admin: committee_admin", after={"role": "committee_admin"})

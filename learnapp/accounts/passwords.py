@@ -42,11 +42,21 @@ def new_temporary_password() -> str:
     return secrets.token_urlsafe(9)
 
 
+def _bare(text: str) -> str:
+    """Letters and digits only: 'P@ssw0rd!2024' and 'p@ssw0rd2024' are the same guess."""
+    return re.sub(r"[\W_]+", "", text)
+
+
 @cache
 def common_passwords() -> frozenset[str]:
     """The shipped list of common passwords, lower-cased."""
     lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
     return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+
+
+@cache
+def _common_bare() -> frozenset[str]:
+    return frozenset(_bare(word) for word in common_passwords())
 
 
 def _repeats_a_short_unit(text: str) -> bool:
@@ -65,8 +75,7 @@ def check_password_strength(password: str, field: str = "password", *, login_id:
     if len(text) < minimum:
         raise DomainError(_("The password needs at least %(count)d characters; a short sentence or several words are easy to remember.", count=minimum), field)
     folded = text.casefold()
-    bare = re.sub(r"[\W_]+", "", folded)
-    if folded in common_passwords() or bare in common_passwords() or _repeats_a_short_unit(folded):
+    if folded in common_passwords() or _bare(folded) in _common_bare() or _repeats_a_short_unit(folded):
         raise DomainError(_("This password is too common and among the first that attackers try. Choose another."), field)
     login = (login_id or "").strip().casefold()
     if len(login) >= 3 and login in folded:

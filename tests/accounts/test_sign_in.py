@@ -18,7 +18,7 @@ from tests import factories
 class TestEqualWork:
     @pytest.fixture
     def app_config(self):
-        # Slow enough that the hash is most of a check , as scrypt is in production, and
+        # Slow enough that the hash is most of a check, as scrypt is in production, and
         # unlike the dummy hash of old (PBKDF2 with 1000 rounds).
         return {"PASSWORD_HASH_METHOD": "pbkdf2:sha256:20000"}
 

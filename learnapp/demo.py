@@ -176,6 +176,7 @@ def load() -> None:
     """Load the demo committee (idempotent) and print the demo logins."""
     ctx = load_all()
     db.session.commit()
-    click.echo(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}):")
+    click.echo(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}, published in the README: "
+               "demo data only, never on a server that holds real people):")
     for role, login_id, branch in ctx.logins:
         click.echo(f"  {role:<18} {login_id:<10} {branch}")

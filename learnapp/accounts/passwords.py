@@ -89,7 +89,9 @@ def hash_password(password: str) -> str:
 
 
 def _keyed_digest(password: str) -> str:
-    key = hmac.new(current_app.config["SECRET_KEY"].encode(), b"learnapp initial passwords", hashlib.sha256).digest()
+    secret = current_app.config["SECRET_KEY"]
+    secret = secret if isinstance(secret, bytes) else str(secret).encode()
+    key = hmac.new(secret, b"learnapp initial passwords", hashlib.sha256).digest()
     return KEYED_PREFIX + hmac.new(key, password.encode(), hashlib.sha256).hexdigest()
 
 

@@ -32,6 +32,11 @@ run: install translations instance
 	$(FLASK) rules load
 	$(FLASK) demo load
 	$(FLASK) content sync
+	@echo ""
+	@echo "WARNING: the demo accounts (admin, sec1 ... and the learners) all have the password 'demo2026',"
+	@echo "         published in the README. This is demo data for trying learnapp out: never load it"
+	@echo "         on a server that holds real people (警告：演示账号的密码是公开的，切勿用于生产环境)."
+	@echo ""
 	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
 	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - 'learnapp:create_app()'
 

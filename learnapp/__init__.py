@@ -34,7 +34,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from learnapp.errors import register_error_handlers
     from learnapp.extensions import babel, csrf, limiter, login_manager, migrate
 
-    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    if app.config.get("PROXY_COUNT"):
+        # The client address and scheme from X-Forwarded-For/-Proto, set by this many proxies;
+        # without a proxy count the headers are ignored (anyone can send them).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     db.init_app(app)
     init_request_hooks(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True, compare_type=True)

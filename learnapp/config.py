@@ -48,12 +48,29 @@ class Defaults:
     SESSION_ABSOLUTE_HOURS = 12
     # How often the idle clock inside the cookie moves (moving it re-sends the cookie).
     SESSION_SEEN_REFRESH_SECONDS = 120
-    # Login throttling (Flask-Limiter). memory:// per process; set redis://... in production.
-    RATELIMIT_STORAGE_URI = "memory://"
+    # Where rate-limit counters live, shared by every worker and kept across restarts: "database"
+    # (a table of the site's own database) or a Redis URL ("redis://host:6379/0"). The sign-in
+    # throttle (learnapp/throttle.py) counts there; Flask-Limiter's per-route limits use the same
+    # Redis when one is given, else each worker's memory (RATELIMIT_STORAGE_URI is derived from this).
+    RATELIMIT_STORAGE = "database"
+    RATELIMIT_KEY_PREFIX = "learnapp"
     RATELIMIT_ENABLED = True
+    # Failed sign-ins allowed per login ID (from unknown devices, or per known device) and per
+    # client address (unknown devices only), in the `limits` notation.
     LOGIN_LIMIT_PER_ACCOUNT = "5 per minute;20 per hour"
     LOGIN_LIMIT_PER_ADDRESS = "30 per minute;200 per hour"
+    # A device where a person signed in successfully keeps a signed cookie this long; from it the
+    # owner's sign-ins are counted apart from strangers' (OWASP's device cookies).
+    KNOWN_DEVICE_DAYS = 180
+    # How many reverse proxies in front of the site set X-Forwarded-For / X-Forwarded-Proto
+    # (Werkzeug ProxyFix). 0: the client address is the connection's, the header is ignored.
+    PROXY_COUNT = 0
+    # Sent when SESSION_COOKIE_SECURE is on (the site is served over HTTPS only).
+    HSTS_SECONDS = 31_536_000
     PASSWORD_HASH_METHOD = "scrypt"
+    PASSWORD_MIN_LENGTH = 12
+    # A temporary password (new person, reset, roster import) stops working after this many hours.
+    TEMPORARY_PASSWORD_HOURS = 72
     # Reading heartbeats
     HEARTBEAT_SECONDS = 30
     # A file holding a number of seconds to add to the real clock; for browser tests only.
@@ -108,6 +125,11 @@ def load_config(app, overrides: dict[str, Any] | None = None) -> None:
 
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"],
                                                    "connect_args": {"factory": GatedConnection}}
+    storage = str(app.config.get("RATELIMIT_STORAGE") or "database")
+    legacy = str(app.config.get("RATELIMIT_STORAGE_URI") or "")
+    if storage == "database" and legacy.startswith(("redis://", "rediss://")):
+        storage = app.config["RATELIMIT_STORAGE"] = legacy  # the setting's former name
+    app.config["RATELIMIT_STORAGE_URI"] = storage if storage.startswith(("redis://", "rediss://")) else "memory://"
     if not app.config.get("UPLOAD_FOLDER"):
         app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]

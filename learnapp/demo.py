@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from learnapp.db import db
 
+# Known to anyone who reads the README: demo data only, set past the strength rules on purpose.
 DEMO_PASSWORD = "demo2026"
 DOMAIN_DEMOS = ["learnapp.ledger.demo", "learnapp.materials.demo", "learnapp.bank.demo", "learnapp.quizzes.demo", "learnapp.assessments.demo",
                 "learnapp.development.demo", "learnapp.contactwork.demo"]
@@ -48,7 +49,8 @@ def _ensure_user(ctx_admin, login_id, name, branch, stage, stage_steps):
     if user is not None:
         return user
     user, _pw = services.create_user(ctx_admin, login_id=login_id, name=name, branch=branch, stage=stage_steps[0][0],
-                                     password=DEMO_PASSWORD, stage_since=stage_steps[0][1], audit_entry=ctx_admin is not None)
+                                     password=DEMO_PASSWORD, stage_since=stage_steps[0][1], audit_entry=ctx_admin is not None,
+                                     known_password=True)
     user.must_change_password = False
     # The later stages as the register holds them (the development demo fills in the other steps).
     for step_stage, step_date in stage_steps[1:]:
@@ -94,7 +96,7 @@ def load_core(today: date) -> DemoContext:
     admin = db.session.scalar(select(User).where(User.login_id == "admin"))
     if admin is None:
         admin, _pw = services.create_user(None, login_id="admin", name="组织员 高建国", branch=root, stage=Stage.full_member,
-                                          password=DEMO_PASSWORD, stage_since=date(2005, 7, 1))
+                                          password=DEMO_PASSWORD, stage_since=date(2005, 7, 1), known_password=True)
         admin.must_change_password = False
         db.session.add(RoleGrant(user=admin, role=Role.committee_admin, branch=root))
         audit.record(None, "role.grant", admin, branch=root, summary="admin: committee_admin", after={"role": "committee_admin"})
@@ -178,6 +180,7 @@ def load() -> None:
     """Load the demo committee (idempotent) and print the demo logins."""
     ctx = load_all()
     db.session.commit()
-    click.echo(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}):")
+    click.echo(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}, published in the README: "
+               "demo data only, never on a server that holds real people):")
     for role, login_id, branch in ctx.logins:
         click.echo(f"  {role:<18} {login_id:<10} {branch}")

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 
@@ -80,6 +81,20 @@ def register_error_handlers(app) -> None:
         if wants_json():
             return jsonify({"error": "invalid", "reasons": [{"field": f, "message": m} for f, m in exc.reasons]}), 422
         return render_error(400, "; ".join(exc.messages))
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def handle_number_out_of_range(exc: Exception):
+        """A number from the request too large for the database (SQLite raises OverflowError,
+        PostgreSQL "out of range"): the request's fault, not the server's. Routes and `type=int`
+        parameters are bounded already (web.py); this catches what a form or view passes on."""
+        from learnapp.db import db
+
+        db.session.rollback()
+        if isinstance(exc, DataError) and "out of range" not in str(exc.orig):
+            return handle_unexpected(exc)
+        app.logger.warning("number out of range in %s: %s", request.path, exc)
+        return render_error(400, _("A number in the request is too large."))
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):

@@ -18,5 +18,6 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enable
 
 
 def remote_address() -> str:
-    """The client's address (the proxy must set REMOTE_ADDR correctly; see README)."""
+    """The client's address: the connection's, or X-Forwarded-For's when PROXY_COUNT trusted
+    proxies are configured (ProxyFix in create_app)."""
     return request.remote_addr or "unknown"

@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from babel.dates import get_date_format, parse_pattern
-from flask import current_app, request
+from flask import Request, current_app, request
 from flask_babel import format_date, format_datetime, get_babel, get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import BadRequest
+from werkzeug.routing import IntegerConverter
 
 from learnapp import clock, nav
 from learnapp.i18n import per_language
@@ -18,6 +21,41 @@ CSP = (
     "media-src 'self'; font-src 'self'; connect-src 'self'; object-src 'none'; "
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
+# Browser features no page uses, switched off for the site and anything it might embed.
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "midi=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=(), fullscreen=(self)"
+)
+# The largest id or number a URL or parameter may carry: PostgreSQL's `integer`, the type of
+# every id column. A larger one would fail in the database (500) instead of finding nothing.
+MAX_ID = 2**31 - 1
+
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:...>` in every route: a number past MAX_ID matches no route (404)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def bounded_int(value) -> int:
+    """int() for request parameters (`request.args.get(name, type=int)`): text that is not a
+    number is the parameter's default as before; a number past MAX_ID is a bad request (400)."""
+    number = int(value)
+    if abs(number) > MAX_ID:
+        raise BadRequest("number out of range")
+    return number
+
+
+class _Parameters(ImmutableMultiDict):
+    def get(self, key, default=None, type=None):
+        return super().get(key, default, bounded_int if type is int else type)
+
+
+class LearnappRequest(Request):
+    """Query and form parameters read with `type=int` are bounded (`bounded_int`)."""
+
+    parameter_storage_class = _Parameters
 
 
 def format_credit(hundredths: int | None) -> str:
@@ -86,12 +124,20 @@ _date_formatters: dict[tuple, _DateTexts] = {}
 
 
 def init_app(app) -> None:
+    """Before the blueprints: the bounded `int` converter must be there when their routes are added."""
+    app.url_map.converters["int"] = BoundedIntConverter
+    app.request_class = LearnappRequest
+
     @app.after_request
     def security_headers(response):
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            # Served over HTTPS only: browsers should never try plain HTTP for this host again.
+            response.headers.setdefault("Strict-Transport-Security", f"max-age={int(app.config['HSTS_SECONDS'])}")
         if request.endpoint != "static" and "Cache-Control" not in response.headers:
             # Personal records must not linger in shared caches or the back-button cache.
             response.headers["Cache-Control"] = "no-store"

@@ -27,7 +27,8 @@ def make_user(branch: Branch, stage: Stage = Stage.activist, *, login_id: str | 
               roles: list[tuple[Role, Branch]] = (), password: str = PASSWORD, active: bool = True) -> User:
     n = next(_serial)
     user, _ = accounts.create_user(None, login_id=login_id or f"user{n}", name=name or f"测试用户{n}", branch=branch,
-                                   stage=stage, password=password, audit_entry=False)
+                                   stage=stage, password=password, audit_entry=False,
+                                   known_password=True)
     user.must_change_password = False
     user.active = active
     for role, on_branch in roles:

@@ -85,6 +85,8 @@ class User(UserMixin, CreatedAtMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     must_change_password: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    # Set while the password is a temporary one (accounts/passwords.py): it stops working then.
+    password_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Changing the epoch ends every session of this person (logout, password change, deactivation).
     session_epoch: Mapped[str] = mapped_column(String(32), nullable=False, default=_new_epoch)
     locale: Mapped[str | None] = mapped_column(String(10))

@@ -16,7 +16,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from learnapp import clock, nav
-from learnapp.accounts import people_roles_views, queries, roster_views, services, stage_history
+from learnapp.accounts import (
+    passwords,
+    people_roles_views,
+    queries,
+    roster_views,
+    services,
+    stage_history,
+)
 from learnapp.accounts.forms import (
     EmptyForm,
     PeopleFilterForm,
@@ -31,6 +38,7 @@ from learnapp.accounts.roster_files import XLSX_MIMETYPE, people_xlsx
 from learnapp.audit.exports import record_export
 from learnapp.db import db
 from learnapp.errors import DomainError
+from learnapp.extensions import remote_address
 from learnapp.org.models import Branch
 from learnapp.org.queries import branch_choices, full_names
 from learnapp.security import (
@@ -215,7 +223,7 @@ def reset_password(user_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        password = services.reset_password(current_user, person)
+        password = passwords.reset_password(current_user, person, address=remote_address())
     except DomainError as exc:
         db.session.rollback()
         flash("; ".join(exc.messages), "error")

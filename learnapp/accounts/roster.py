@@ -295,7 +295,7 @@ def import_roster_file(actor, filename: str, data: bytes, update_existing: bool 
             if row.existing is None:
                 user, password = services.create_user(
                     actor, login_id=row.login_id, name=row.name, branch=row.branch, stage=row.stage,
-                    phone=row.phone, email=row.email, stage_since=row.stage_since)
+                    phone=row.phone, email=row.email, stage_since=row.stage_since, bulk=True)
                 result.created += 1
                 result.passwords[user.login_id] = password
                 action = "created"

@@ -1,18 +1,18 @@
 """Roster import pages: upload, problems or result, templates, and the one-time password list.
 
-The generated passwords are shown once, in the response to the upload. To offer them as an XLSX
-without storing them anywhere (not in the database, not in the session cookie, not on disk), the
-result page carries them in a signed, short-lived token that the download form posts back.
+The initial passwords are shown once, in the response to the upload that created them, and
+nowhere else: not in the database (only their keyed hashes, accounts/passwords.py), not in the
+session, not in a token the browser would send back. The same response carries them as an XLSX
+to save (a `data:` link with `download`), so no later request can fetch them again.
 """
 
 from __future__ import annotations
 
+import base64
 import io
 
-from flask import abort, current_app, render_template, request, send_file
-from flask_babel import gettext as _
+from flask import render_template, send_file
 from flask_login import current_user
-from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 
 from learnapp import clock
 from learnapp.accounts.forms import RosterImportForm
@@ -29,20 +29,8 @@ from learnapp.db import db
 from learnapp.org.queries import branches_where, full_names
 from learnapp.security import is_branch_admin, managed_branches, require_role
 
-PASSWORD_TOKEN_SECONDS = 30 * 60
 # Problems shown on the page; the count above the table says how many there are in all.
 MAX_PROBLEMS_SHOWN = 500
-
-
-class _ClockSigner(TimestampSigner):
-    """Timestamps from learnapp's clock, so that tests can move time past the expiry."""
-
-    def get_timestamp(self) -> int:
-        return int(clock.now().timestamp())
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="roster-passwords", signer=_ClockSigner)
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -63,9 +51,13 @@ def roster_import():
         names = {row.login_id: row for row in result.rows}
         password_rows = [(login_id, names[login_id].name, names[login_id].branch, password)
                          for login_id, password in result.passwords.items()]
-        token = _serializer().dumps({"actor": current_user.id, "rows": password_rows}) if password_rows else None
-        return render_template("people/import_result.html", result=result, password_rows=password_rows, token=token,
-                               filename=upload.filename)
+        download = None
+        if password_rows:
+            data = base64.b64encode(passwords_xlsx(password_rows)).decode("ascii")
+            download = {"href": f"data:{XLSX_MIMETYPE};base64,{data}",
+                        "name": f"initial-passwords-{clock.today().isoformat()}.xlsx"}
+        return render_template("people/import_result.html", result=result, password_rows=password_rows,
+                               download=download, filename=upload.filename)
     return render_template("people/import.html", form=form, problems=None)
 
 
@@ -87,22 +79,3 @@ def roster_template_csv():
     record_export(current_user, "roster_template", ("roster", None), summary="roster-template.csv", format="csv")
     return send_file(io.BytesIO(data), mimetype="text/csv; charset=utf-8", as_attachment=True,
                      download_name="roster-template.csv")
-
-
-@bp.post("/import/passwords.xlsx")
-@require_role(is_branch_admin)
-def roster_passwords():
-    """The initial passwords of the import just done, rebuilt from the signed token in the form."""
-    try:
-        payload = _serializer().loads(request.form.get("token", ""), max_age=PASSWORD_TOKEN_SECONDS)
-    except BadSignature:
-        return render_template("errors/error.html", code=400, title=_("Bad request"),
-                               message=_("This password list has expired (after 30 minutes) or is not valid. Reset the passwords of the people concerned instead.")), 400
-    if payload.get("actor") != current_user.id:
-        abort(403)
-    data = passwords_xlsx([tuple(row) for row in payload["rows"]])
-    # Who took the list of initial passwords, and whose they were (never the passwords themselves).
-    record_export(current_user, "initial_passwords", ("roster", None), summary=f"{len(payload['rows'])}",
-                  login_ids=[row[0] for row in payload["rows"]])
-    return send_file(io.BytesIO(data), mimetype=XLSX_MIMETYPE, as_attachment=True,
-                     download_name=f"initial-passwords-{clock.today().isoformat()}.xlsx")

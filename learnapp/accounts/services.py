@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import re
-import secrets
 from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from learnapp import audit, clock
-from learnapp.accounts import stage_history
+from learnapp.accounts import passwords, stage_history
 from learnapp.accounts.models import STAGE_CHINESE, ContactAssignment, Role, RoleGrant, Stage, User
 from learnapp.db import db
 from learnapp.errors import DomainError
@@ -22,32 +20,6 @@ from learnapp.security import can_manage_branch, can_manage_user, is_committee_a
 
 PHONE_RE = re.compile(r"^(?:\+?86[- ]?)?1[3-9]\d{9}$")
 LOGIN_ID_RE = re.compile(r"^[A-Za-z0-9_.\-]{2,64}$")
-# A hash to compare against when the login ID is unknown, so both paths take the same time.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="pbkdf2:sha256:1000")
-
-
-# Temporary passwords are random (72 bits), so a slow hash adds nothing against guessing them; a
-# fast one keeps a roster import of hundreds of people within a request (scrypt: ~0.6 s each on the
-# test machine, 5 minutes for 500 people). The person's own password gets PASSWORD_HASH_METHOD.
-TEMPORARY_HASH_METHOD = "pbkdf2:sha256:1000"
-
-
-def new_temporary_password() -> str:
-    return secrets.token_urlsafe(9)
-
-
-def _hash(password: str, *, temporary: bool = False) -> str:
-    method = current_app.config.get("TEMPORARY_PASSWORD_HASH_METHOD", TEMPORARY_HASH_METHOD) if temporary \
-        else current_app.config["PASSWORD_HASH_METHOD"]
-    return generate_password_hash(password, method=method)
-
-
-def check_password_strength(password: str, field: str = "password") -> None:
-    """At least 8 characters with a letter and a digit."""
-    if len(password) < 8 or not re.search(r"[A-Za-z]", password) or not re.search(r"\d", password):
-        raise DomainError(_("The password needs at least 8 characters, with letters and digits."), field)
-
-
 def normalise_phone(phone: str | None) -> str | None:
     """A mainland mobile number without spaces, or None; raises on anything else."""
     if phone is None or not str(phone).strip():
@@ -116,8 +88,14 @@ def create_user(
     password: str | None = None,
     stage_since: date | None = None,
     audit_entry: bool = True,
+    bulk: bool = False,
+    known_password: bool = False,
 ) -> tuple[User, str | None]:
-    """Create a person; returns the user and the initial password if one was generated."""
+    """Create a person; returns the user and the initial password if one was generated.
+
+    Without `password` a temporary one is generated (`passwords.issue_temporary`; `bulk`: one of
+    many people created at once, a roster import). A given password must meet the strength rules,
+    unless `known_password`: demo data and test fixtures, which set documented passwords."""
     _require_manage(actor, branch)
     login_id = (login_id or "").strip()
     name = (name or "").strip()
@@ -145,13 +123,15 @@ def create_user(
             reasons.extend(exc.reasons)
     if reasons:
         raise DomainError(reasons)
+    if password is not None and not known_password:
+        passwords.check_password_strength(password, login_id=login_id, name=name)
+    user = User(login_id=login_id, name=name, branch=branch, stage=stage, phone=phone, email=email,
+                must_change_password=True)
     generated = None
     if password is None:
-        generated = password = new_temporary_password()
+        generated = passwords.issue_temporary(user, keyed=bulk)
     else:
-        check_password_strength(password)
-    user = User(login_id=login_id, name=name, branch=branch, stage=stage, phone=phone, email=email,
-                password_hash=_hash(password, temporary=generated is not None), must_change_password=True)
+        user.password_hash = passwords.hash_password(password)
     db.session.add(user)
     db.session.flush()
     # The stage is history given with the person: the step standing for it, dated; the stage is
@@ -217,52 +197,6 @@ def set_active(actor, user: User, active: bool) -> None:
     audit.record(actor, "user.activate" if active else "user.deactivate", user, branch=user.branch,
                  summary=user.name, before={"active": not active}, after={"active": active})
     db.session.flush()
-
-
-def reset_password(actor, user: User) -> str:
-    """Give a temporary password that must be changed at next login; ends the person's sessions."""
-    if not can_manage_user(actor, user):
-        raise DomainError(_("You may not manage this person."))
-    temporary = new_temporary_password()
-    user.password_hash = _hash(temporary, temporary=True)
-    user.must_change_password = True
-    user.renew_epoch()
-    audit.record(actor, "user.password_reset", user, branch=user.branch, summary=user.name)
-    db.session.flush()
-    return temporary
-
-
-def change_password(user: User, current: str, new: str) -> None:
-    """The person changes their own password; every other session of theirs ends."""
-    if not user.password_hash or not check_password_hash(user.password_hash, current):
-        raise DomainError(_("The current password is wrong."), "current_password")
-    check_password_strength(new, "new_password")
-    if current == new:
-        raise DomainError(_("Choose a password different from the current one."), "new_password")
-    user.password_hash = _hash(new)
-    user.must_change_password = False
-    user.renew_epoch()
-    audit.record(user, "user.password_change", user, branch=user.branch, summary=user.name)
-    db.session.flush()
-
-
-def set_password(user: User, password: str, *, must_change: bool = False) -> None:
-    """Set a password directly (CLI and demo data)."""
-    user.password_hash = _hash(password)
-    user.must_change_password = must_change
-    user.renew_epoch()
-
-
-def authenticate(login_id: str, password: str) -> User | None:
-    """The active person with this login ID and password, or None."""
-    user = db.session.scalar(select(User).where(func.lower(User.login_id) == (login_id or "").strip().lower()))
-    if user is None or not user.password_hash:
-        check_password_hash(_DUMMY_HASH, password or "")
-        return None
-    if not check_password_hash(user.password_hash, password or "") or not user.active:
-        return None
-    user.last_login_at = clock.now()
-    return user
 
 
 def set_locale(user: User, locale: str) -> None:

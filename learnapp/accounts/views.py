@@ -19,23 +19,16 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from learnapp import nav
-from learnapp.accounts import services
+from learnapp.accounts import passwords, services
+from learnapp.accounts.devices import device_of_request, remember_device
 from learnapp.accounts.forms import ChangePasswordForm, LoginForm
 from learnapp.accounts.sessions import start_session
+from learnapp.accounts.sign_in import Refusal, sign_in, sign_out
 from learnapp.db import db
 from learnapp.errors import FAILED, save_form
-from learnapp.extensions import limiter, remote_address
+from learnapp.extensions import remote_address
 
 bp = Blueprint("accounts", __name__)
-
-
-def _account_key() -> str:
-    return "login-account:" + (request.form.get("login_id") or "").strip().lower()
-
-
-def _failed(response) -> bool:
-    # Only failed attempts count toward the per-account limit; a success redirects.
-    return response.status_code != 302
 
 
 def _safe_next(target: str | None) -> str:
@@ -47,32 +40,38 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], key_func=remote_address, methods=["POST"],
-               deduct_when=_failed)
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key, methods=["POST"],
-               deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
+    status = 200
     if form.validate_on_submit():
-        user = services.authenticate(form.login_id.data, form.password.data)
-        if user is None:
-            form.form_errors.append(_("Wrong login ID or password, or the account is deactivated."))
-        else:
+        device = device_of_request()
+        outcome = sign_in(form.login_id.data, form.password.data, address=remote_address(), device=device)
+        # Committed whatever the outcome: the counters and the audit entry of a refusal must stay.
+        db.session.commit()
+        if outcome.signed_in:
             session.clear()
-            login_user(user)
-            start_session(user)
-            db.session.commit()
-            return redirect(_safe_next(request.args.get("next")))
-    return render_template("auth/login.html", form=form)
+            login_user(outcome.user)
+            start_session(outcome.user)
+            response = redirect(_safe_next(request.args.get("next")))
+            remember_device(response, outcome.user, device)
+            return response
+        if outcome.refusal == Refusal.throttled:
+            status = 429
+            form.form_errors.append(_("Too many failed attempts for this account from here. Please wait a while and try again; on a device where you have signed in before you can still sign in."))
+        elif outcome.refusal == Refusal.expired:
+            form.form_errors.append(_("Your temporary password has expired. Ask your administrator for a new one."))
+        else:
+            form.form_errors.append(_("Wrong login ID or password, or the account is deactivated."))
+    return render_template("auth/login.html", form=form), status
 
 
 @bp.post("/logout")
 @login_required
 def logout():
     # Renewing the epoch ends this session everywhere, also a copied cookie.
-    current_user.renew_epoch()
+    sign_out(current_user._get_current_object(), address=remote_address())
     db.session.commit()
     logout_user()
     session.clear()
@@ -85,7 +84,8 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if save_form(form, lambda: services.change_password(current_user._get_current_object(), form.current_password.data, form.new_password.data)) is not FAILED:
+        if save_form(form, lambda: passwords.change_password(current_user._get_current_object(), form.current_password.data,
+                                                                 form.new_password.data, address=remote_address())) is not FAILED:
             # The epoch changed: log in again in this session with the new one; others end.
             login_user(current_user._get_current_object())
             start_session(current_user)

@@ -23,7 +23,7 @@ def test_branch_admin_grants_and_revokes_branch_admin(client, org, login, db):
     grant = db.session.scalar(select(RoleGrant).where(RoleGrant.user_id == org.contact_a.id))
     assert client.post(f"/people/{org.contact_a.id}/roles/{grant.id}/revoke").status_code == 302
     assert _grants(db, org.contact_a) == set()
-    actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.seq)).all()
+    actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.action.not_like("auth.%")).order_by(AuditEntry.seq)).all()
     assert actions == ["role.grant", "role.revoke"]
 
 
@@ -77,5 +77,5 @@ def test_assign_and_end_training_contacts(client, org, login, db):
     assert client.post(f"/people/{org.learner_a.id}/contacts/{assignment.id}/end").status_code == 302
     db.session.refresh(assignment)
     assert not assignment.active
-    actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.seq)).all()
+    actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.action.not_like("auth.%")).order_by(AuditEntry.seq)).all()
     assert actions == ["contact.assign", "contact.end"]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import io
 
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from learnapp.accounts.models import User
+from learnapp.accounts.roster_files import XLSX_MIMETYPE
 from tests.accounts.roster_helpers import csv_bytes, xlsx_bytes
 
 ROWS = [["张三", "1001", "甲支部", "入党积极分子", "13800138000", ""], ["李四", "1002", "甲支部", "入党申请人", "", ""]]
@@ -28,33 +30,39 @@ def test_problems_are_listed_with_rows_and_nothing_is_imported(client, org, logi
     assert db.session.scalar(select(func.count(User.id))) == before
 
 
+def _saved_workbook(page: str):
+    href = page.split('download="')[0].rsplit('href="', 1)[1].split('"')[0]
+    prefix = f"data:{XLSX_MIMETYPE};base64,"
+    assert href.startswith(prefix)
+    return load_workbook(io.BytesIO(base64.b64decode(href.removeprefix(prefix))))
+
+
 def test_success_shows_passwords_once_and_offers_them_as_xlsx(client, org, login, db):
     login(org.admin_a)
     response = _upload(client, xlsx_bytes(ROWS), "roster.xlsx")
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     assert "1001" in page and "1002" in page
-    token = page.split('name="token" value="')[1].split('"')[0]
-    download = client.post("/people/import/passwords.xlsx", data={"token": token})
-    assert download.status_code == 200
-    rows = list(load_workbook(io.BytesIO(download.data)).active.iter_rows(values_only=True))
+    rows = list(_saved_workbook(page).active.iter_rows(values_only=True))
     assert [r[0] for r in rows[1:]] == ["1001", "1002"]
-    assert all(len(r[3]) >= 10 for r in rows[1:])
-    # Nothing to fetch later: the import page shows no passwords, and nothing is in the session.
+    assert all(len(r[3]) >= 12 for r in rows[1:])
+    # Nowhere else: not in the session, not in a field the browser would send back, not stored
+    # readable; the one who got it signs in with it and must choose their own.
     with client.session_transaction() as session:
         assert not any(rows[1][3] in str(v) for v in session.values())
+    assert 'type="hidden" name="token"' not in page
+    person = db.session.scalar(select(User).where(User.login_id == "1001"))
+    assert rows[1][3] not in person.password_hash and person.must_change_password
+    client.post("/logout")
+    assert client.post("/login", data={"login_id": "1001", "password": rows[1][3]}).status_code == 302
+    assert client.get("/").headers["Location"].endswith("/account/password")
 
 
-def test_password_download_expires_and_belongs_to_the_importer(client, org, login, clock):
+def test_no_route_hands_out_the_passwords_later(client, org, login, app):
     login(org.admin_a)
-    page = _upload(client, xlsx_bytes(ROWS), "roster.xlsx").get_data(as_text=True)
-    token = page.split('name="token" value="')[1].split('"')[0]
-    login(org.admin_g1)
-    assert client.post("/people/import/passwords.xlsx", data={"token": token}).status_code == 403
-    login(org.admin_a)
-    clock.advance(minutes=31)
-    assert client.post("/people/import/passwords.xlsx", data={"token": token}).status_code == 400
-    assert client.post("/people/import/passwords.xlsx", data={"token": token[:-2] + "xx"}).status_code == 400
+    _upload(client, xlsx_bytes(ROWS), "roster.xlsx")
+    assert not [rule.rule for rule in app.url_map.iter_rules() if "password" in rule.rule and rule.rule.startswith("/people/import")]
+    assert client.post("/people/import/passwords.xlsx", data={"token": "x"}).status_code in (404, 405)
 
 
 def test_templates_download_and_import_back(client, org, login, db):

@@ -55,8 +55,9 @@ def test_committee_admin_imports_roster(journey, server):
     for _name, login_id, _branch, _stage in people:
         assert login_id in page_text, f"{login_id} missing from the import result"
 
+    # Saved from the result page itself (a data: link): no later request can fetch the passwords.
     passwords = load_workbook(io.BytesIO(_download(journey, lambda: journey.page.locator(
-        "main form[action$='/import/passwords.xlsx'] button").click())))
+        "main a[download][href^='data:']").click())))
     rows = [[cell.value for cell in row] for row in passwords.worksheets[0].iter_rows()]
     by_login = {str(row[0]): row for row in rows[1:] if row and row[0]}
     first_login = people[0][1]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from learnapp.accounts import passwords
 from learnapp.accounts import services as accounts
 from learnapp.accounts.models import Role, RoleGrant, Stage, User
 from learnapp.errors import DomainError
@@ -87,7 +88,7 @@ def test_services_refuse_a_stronger_person_whatever_the_caller(org, db):
     """The services check too, so the CLI, API or a future view cannot skip the rule."""
     victim = _subject(org, "committee_admin", "branch_a")
     for call in (
-        lambda: accounts.reset_password(org.admin_a, victim),
+        lambda: passwords.reset_password(org.admin_a, victim),
         lambda: accounts.set_active(org.admin_a, victim, False),
         lambda: accounts.update_user(org.admin_a, victim, name="x", branch=org.branch_a, phone=None, email=None),
         lambda: accounts.grant_role(org.admin_a, victim, Role.branch_admin, org.branch_a),
@@ -103,7 +104,7 @@ def test_a_committee_admin_manages_another_committee_admin_but_not_themselves(or
     assert can_manage_user(org.committee_admin, peer)
     assert not can_manage_user(org.committee_admin, org.committee_admin)
     with pytest.raises(DomainError):
-        accounts.reset_password(org.committee_admin, org.committee_admin)
+        passwords.reset_password(org.committee_admin, org.committee_admin)
 
 
 def test_a_branch_admin_of_a_lower_branch_cannot_manage_the_general_branch_admin(org, db):

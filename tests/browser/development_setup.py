@@ -34,7 +34,7 @@ def main(branch_name: str, prefix: str) -> int:
             login_id = f"{'p' if prefix.startswith('手机') else 'c'}filing{n}"
             person, _password = accounts.create_user(None, login_id=login_id, name=name, branch=branch,
                                                      stage=Stage.applicant, stage_since=today - timedelta(days=120),
-                                                     password=DEMO_PASSWORD, audit_entry=False)
+                                                     password=DEMO_PASSWORD, audit_entry=False, known_password=True)
             person.must_change_password = False
             record_history(None, person, "application_talk", today - timedelta(days=110), audit_entry=False)
             record_history(None, person, "activist_recommended", today - timedelta(days=100),

@@ -26,7 +26,7 @@ def person_with_history(branch, history=ACTIVIST_HISTORY, *, login_id: str | Non
     n = next(_serial)
     user, _password = accounts.create_user(None, login_id=login_id or f"dev{n}", name=name or f"发展对象{n}",
                                            branch=branch, stage=Stage.applicant, stage_since=date(2025, 1, 5),
-                                           password=PASSWORD, audit_entry=False)
+                                           password=PASSWORD, audit_entry=False, known_password=True)
     user.must_change_password = False
     for code, day, data in history:
         record_history(None, user, code, day, data=data, audit_entry=False)

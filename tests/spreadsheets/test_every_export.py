@@ -44,7 +44,6 @@ class Export:
     kind: str               # "xlsx" or "csv"
     action: str             # the audit action it records
     carries_user_text: bool = True  # False: a fixed template, nothing typed by users in it
-    method: str = "GET"
 
 
 EXPORTS = {
@@ -53,8 +52,6 @@ EXPORTS = {
                                    "export.roster_template"),
     "roster_template_csv": Export("people.roster_template_csv", "/people/import/template.csv", "csv",
                                   "export.roster_template", carries_user_text=False),
-    "initial_passwords": Export("people.roster_passwords", "/people/import/passwords.xlsx", "xlsx",
-                                "export.initial_passwords", method="POST"),
     "audit": Export("audit.export", "/audit/export.csv", "csv", "export.audit"),
     "sign_in_sheet": Export("ledger.sheet_template", "/ledger/activities/{activity}/sheet.xlsx", "xlsx",
                             "export.sign_in_sheet"),
@@ -103,13 +100,6 @@ def hostile(org, clock) -> dict:
 
 
 def _download(client, export: Export, ids: dict):
-    if export.method == "POST":
-        # The initial passwords of a roster import, offered right after it.
-        rows = "\r\n".join(["姓名,工号,支部,阶段", "+1+1,9001,乙支部,入党申请人", "@SUM(A1),9002,乙支部,入党申请人"])
-        page = client.post("/people/import", data={"file": (io.BytesIO(rows.encode()), "roster.csv")},
-                           content_type="multipart/form-data").get_data(as_text=True)
-        token = page.split('name="token" value="')[1].split('"')[0]
-        return client.post(export.url, data={"token": token})
     return client.get(export.url.format(**ids))
 
 
@@ -169,3 +159,12 @@ def test_the_ledger_export_of_the_command_line_is_audited_too(app, org, hostile,
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "export.ledger"))
     assert entry.actor_id is None and entry.details["scope"]["via"] == "cli" and entry.details["scope"]["rows"] >= 6
     _csv_texts((tmp_path / "hours.csv").read_bytes())
+
+
+def test_the_initial_password_list_writes_text_as_text():
+    """The roster import's password list is built in the import's own response (no route of its
+    own), through the same writer."""
+    from learnapp.accounts.roster_files import passwords_xlsx
+
+    texts = _xlsx_texts(passwords_xlsx([("u1", PAYLOADS[0], "@SUM(A1)", "pw-1")]))
+    assert PAYLOADS[0] in texts and "@SUM(A1)" in texts

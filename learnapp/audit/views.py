@@ -17,7 +17,7 @@ from learnapp import clock, nav
 from learnapp.accounts.models import User
 from learnapp.audit import queries
 from learnapp.audit.models import AuditEntry
-from learnapp.audit.services import verify_chain
+from learnapp.audit.chain import verify_chain
 from learnapp.db import db
 from learnapp.org.models import Branch
 from learnapp.security import (

@@ -161,6 +161,10 @@ def _credit(actor, activity: Activity, attendance: Attendance) -> int:
     return total
 
 
+def _is_self(actor, user: User) -> bool:
+    return actor is not None and getattr(actor, "id", None) == user.id
+
+
 @dataclass
 class Change:
     user: User
@@ -186,6 +190,11 @@ def set_attendance(actor, activity: Activity, user: User, present: bool, method:
         return None
     if row is not None and row.present == present:
         return None
+    if not self_checkin and _is_self(actor, user):
+        # Crediting oneself by ticking one's own name (or listing it on a sheet) is what the
+        # review found: another administrator, e.g. the committee, records it instead.
+        raise DomainError(_("You cannot record your own attendance; another administrator (e.g. the committee) must "
+                            "record it."), "present")
     change = Change(user, present)
     if row is None:
         row = Attendance(activity_id=activity.id, user_id=user.id, present=True, method=method, generation=1,
@@ -221,6 +230,9 @@ def record_roster(actor, activity: Activity, present_ids: set[int], reason: str 
     """Apply a ticked roster: ticked people present, unticked ones who were present become absent."""
     changes = []
     people = db.session.execute(roster(activity, actor)).all()
+    # One's own row is shown but cannot be ticked (set_attendance refuses it): left unticked, it is
+    # left as it is, whoever recorded it.
+    people = [(u, a) for u, a in people if not (_is_self(actor, u) and u.id not in present_ids)]
     removing = [u for u, a in people if a is not None and a.present and u.id not in present_ids]
     if removing and not (reason or "").strip():
         names = ", ".join(u.name for u in removing[:5])

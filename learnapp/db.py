@@ -258,6 +258,14 @@ def separate_write_session():
             yield session
 
 
+def holds_write_lock(session) -> bool:
+    """SQLite: the session's open transaction holds the database's write lock (it began with
+    BEGIN IMMEDIATE, through the write gate, which it keeps until COMMIT or ROLLBACK)."""
+    if not session.in_transaction() or db.engine.dialect.name != "sqlite":
+        return False
+    return bool(getattr(session.connection().connection.dbapi_connection, "_gate_held", False))
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_on_begin(conn):
     if conn.dialect.name != "sqlite":

@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-
 audit_cli = click.Group("audit", help="The audit log.")
 
 

@@ -9,13 +9,12 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import select, text
-
 from flask import has_request_context, request
+from sqlalchemy import select, text
 
 from learnapp.audit import keys
 from learnapp.audit.models import AuditEntry
-from learnapp.db import db, is_postgres, separate_write_session, utcnow
+from learnapp.db import db, holds_write_lock, is_postgres, separate_write_session, utcnow
 
 GENESIS = "0" * 64
 KEYED, UNKEYED = "hmac", "sha256"
@@ -85,7 +84,15 @@ def lock_chain(session=None) -> None:
     """Serialise writers of the chain (appends, checkpoints) on PostgreSQL, so two transactions
     never chain onto the same previous entry; SQLite has one writer at a time anyway."""
     if is_postgres():
-        (session or db.session).execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CHAIN_LOCK_KEY})
+        session = session or db.session()
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CHAIN_LOCK_KEY})
+        session.info["learnapp_chain_locked_in"] = session.get_transaction()
+
+
+def _holds_chain_lock(session) -> bool:
+    """This session's transaction holds the chain lock (PostgreSQL: released only at its end)."""
+    locked_in = session.info.get("learnapp_chain_locked_in")
+    return locked_in is not None and locked_in is session.get_transaction()
 
 
 def _append(session, actor, action: str, target: Any, *, branch, summary: str, details: dict, last) -> AuditEntry:
@@ -143,7 +150,11 @@ def record_read(actor, action: str, target: Any = None, *, branch=None, summary:
     afterwards. Example: `audit.record_read(current_user, "political_review.read", review,
     branch=person.branch, summary=person.name)`.
     """
-    if not (has_request_context() and request.method in ("GET", "HEAD")):
+    session = db.session()
+    if (not (has_request_context() and request.method in ("GET", "HEAD")) or _holds_chain_lock(session)
+            or holds_write_lock(session)):
+        # A transaction that may write anyway (or, in tests, one that holds the lock the separate
+        # transaction would wait for): the entry goes with it.
         record(actor, action, target, branch=branch, summary=summary, **details)
         return
     with separate_write_session() as session:

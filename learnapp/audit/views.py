@@ -16,8 +16,8 @@ from wtforms.validators import Length, Optional
 from learnapp import clock, nav
 from learnapp.accounts.models import User
 from learnapp.audit import queries
-from learnapp.audit.models import AuditEntry
 from learnapp.audit.chain import verify_chain
+from learnapp.audit.models import AuditEntry
 from learnapp.db import db
 from learnapp.org.models import Branch
 from learnapp.security import (

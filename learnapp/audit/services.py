@@ -137,7 +137,7 @@ def record(actor, action: str, target: Any = None, *, branch=None, summary: str 
     `target` is a model instance or a (type, id) pair; `branch` scopes who may read the entry;
     `details` usually holds `before` and `after` dicts.
     """
-    return _record_in(db.session, actor, action, target, branch=branch, summary=summary, details=details)
+    return _record_in(db.session(), actor, action, target, branch=branch, summary=summary, details=details)
 
 
 def record_read(actor, action: str, target: Any = None, *, branch=None, summary: str = "", **details: Any) -> None:

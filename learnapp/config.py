@@ -6,6 +6,7 @@ import json
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 DEV_SECRET_KEY = "dev-only-insecure-key"
 
@@ -80,6 +81,26 @@ class Defaults:
     # when the next talk is due), and the largest thought report file accepted.
     CONTACTWORK_TALK_INTERVAL_DAYS = 92
     CONTACTWORK_REPORT_MAX_BYTES = 10 * 1024 * 1024
+    # Audit chain key (HMAC-SHA256, audit/keys.py); kept here or in the environment, never in the
+    # database. Empty: derived from SECRET_KEY (`audit verify` warns). instance_setup writes one.
+    AUDIT_HMAC_KEY = ""
+    # The site's address as people reach it (scheme://host[:port], no path): every absolute URL
+    # the site prints (certificate verification, check-in link and QR) is built on it, never on
+    # the request's Host header. Empty: http://<SERVER_NAME> when that is set, else the
+    # development server's http://127.0.0.1:5000.
+    EXTERNAL_URL = ""
+    # Host headers accepted (others get 400). Empty: the external URL's host, SERVER_NAME,
+    # localhost and 127.0.0.1. A name starting with a dot accepts its subdomains.
+    TRUSTED_HOSTS: list[str] = []
+    # Check-in codes: wrong codes a person may type within the window before being refused for
+    # the rest of it, and wrong codes (across people) after which an activity's code is locked
+    # until an admin makes a new one. QR check-in links last CHECKIN_QR_MAX_AGE_SECONDS; the
+    # projector shows a fresh one every CHECKIN_QR_REFRESH_SECONDS.
+    CHECKIN_PERSON_MAX_FAILURES = 10
+    CHECKIN_PERSON_WINDOW_MINUTES = 15
+    CHECKIN_ACTIVITY_MAX_FAILURES = 30
+    CHECKIN_QR_MAX_AGE_SECONDS = 90
+    CHECKIN_QR_REFRESH_SECONDS = 30
     # SMTP for reminders (empty: reminders are not sent)
     SMTP_HOST: str | None = None
     SMTP_PORT = 25
@@ -133,6 +154,30 @@ def load_config(app, overrides: dict[str, Any] | None = None) -> None:
     if not app.config.get("UPLOAD_FOLDER"):
         app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
+    _external_url_and_hosts(app.config)
+
+
+DEVELOPMENT_EXTERNAL_URL = "http://127.0.0.1:5000"
+
+
+def _external_url_and_hosts(config) -> None:
+    """EXTERNAL_URL filled in, and TRUSTED_HOSTS as Flask checks it (a list: other hosts get 400)."""
+    external = (config.get("EXTERNAL_URL") or "").strip().rstrip("/")
+    if not external:
+        server_name = config.get("SERVER_NAME")
+        external = f"{config.get('PREFERRED_URL_SCHEME') or 'http'}://{server_name}" if server_name else DEVELOPMENT_EXTERNAL_URL
+    parts = urlsplit(external)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
+        raise ValueError(f"EXTERNAL_URL must be http(s)://host[:port] without a path, not {external!r}")
+    config["EXTERNAL_URL"] = f"{parts.scheme}://{parts.netloc}"
+    hosts = config.get("TRUSTED_HOSTS") or []
+    if isinstance(hosts, str):
+        hosts = [h.strip() for h in hosts.split(",") if h.strip()]
+    if not hosts:
+        hosts = ["localhost", "127.0.0.1"]
+        if config.get("SERVER_NAME"):
+            hosts.append(config["SERVER_NAME"].rsplit(":", 1)[0])
+    config["TRUSTED_HOSTS"] = list(dict.fromkeys([*hosts, parts.hostname]))
 
 
 class InsecureSecretKey(RuntimeError):

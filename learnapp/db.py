@@ -274,9 +274,35 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
     cursor.close()
 
 
+@contextmanager
+def separate_write_session():
+    """A session on a connection of its own, whose transaction may write, for a record that must
+    be kept whatever becomes of the request's own transaction and that a GET must make (the audit
+    entry of a confidential read: audit.record_read). The caller commits; leaving the block closes
+    it (rolling back what was not committed). Not inside a request that holds the write lock
+    itself (a POST on SQLite would wait for its own lock): use the request's session there."""
+    from sqlalchemy.orm import Session
+
+    with db.engine.connect().execution_options(learnapp_separate_writer=True) as connection:
+        with Session(bind=connection) as session:
+            yield session
+
+
+def holds_write_lock(session) -> bool:
+    """SQLite: the session's open transaction holds the database's write lock (it began with
+    BEGIN IMMEDIATE, through the write gate, which it keeps until COMMIT or ROLLBACK)."""
+    if not session.in_transaction() or db.engine.dialect.name != "sqlite":
+        return False
+    return bool(getattr(session.connection().connection.dbapi_connection, "_gate_held", False))
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_on_begin(conn):
     if conn.dialect.name != "sqlite":
+        return
+    if conn.get_execution_options().get("learnapp_separate_writer"):
+        # Not the request's connection: leave its pending BEGIN alone, and take the write lock.
+        _begin_sqlite(conn, write=True)
         return
     if has_request_context():
         if g.get("db_reading_first"):
@@ -285,12 +311,12 @@ def _sqlite_on_begin(conn):
     _begin_sqlite(conn)
 
 
-def _begin_sqlite(conn) -> None:
+def _begin_sqlite(conn, write: bool | None = None) -> None:
     """BEGIN on the connection's sqlite3 connection: IMMEDIATE, after the write gate, when the
     transaction may write. Sent to the driver directly: nothing here needs SQLAlchemy's
     statement machinery, which costs more than the BEGIN itself."""
     raw = conn.connection.dbapi_connection
-    if not _wants_write_lock():
+    if not (_wants_write_lock() if write is None else write):
         raw.execute("BEGIN")
         return
     if isinstance(raw, GatedConnection):

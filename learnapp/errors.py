@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask import jsonify, render_template, request
+from flask import Response, jsonify, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import DataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 
 class DomainError(Exception):
@@ -75,6 +75,12 @@ def register_error_handlers(app) -> None:
         if code == 400 and getattr(exc, "description", "") and "CSRF" in str(exc.description):
             return render_error(400, _("The form expired or was sent from elsewhere. Reload the page and try again; nothing was saved."))
         return render_error(code)
+
+    @app.errorhandler(SecurityError)
+    def handle_untrusted_host(exc: SecurityError):
+        # A Host header outside TRUSTED_HOSTS: no URL can be built for such a request, so the
+        # answer is plain text rather than the site's error page (which links to other pages).
+        return Response("400 Bad Request: untrusted host / 不受信任的主机名\n", status=400, mimetype="text/plain")
 
     @app.errorhandler(DomainError)
     def handle_domain(exc: DomainError):

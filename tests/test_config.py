@@ -48,3 +48,17 @@ def test_sqlite_pragmas_and_immediate_transactions(app, db):
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 1000
+
+
+def test_instance_setup_writes_an_audit_key(tmp_path):
+    from learnapp import instance_setup
+
+    instance_setup.main(tmp_path)
+    first = (tmp_path / "config.py").read_text()
+    assert "SECRET_KEY = " in first and "AUDIT_HMAC_KEY = " in first
+    instance_setup.main(tmp_path)
+    assert (tmp_path / "config.py").read_text() == first  # kept, not replaced
+    (tmp_path / "config.py").write_text("SECRET_KEY = 'old'\n")
+    instance_setup.main(tmp_path)
+    upgraded = (tmp_path / "config.py").read_text()
+    assert upgraded.startswith("SECRET_KEY = 'old'\n") and upgraded.count("AUDIT_HMAC_KEY = ") == 1

@@ -1,5 +1,8 @@
-"""Append-only, hash-chained audit log. Services call `record()` in the transaction of the change."""
+"""Append-only audit log, chained by a keyed hash, with signed checkpoints. Services call
+`record()` in the transaction of the change; views call `record_read()` when they show a
+confidential record."""
 
-from learnapp.audit.services import record, verify_chain
+from learnapp.audit.chain import verify_chain, write_checkpoint
+from learnapp.audit.services import record, record_read
 
-__all__ = ["record", "verify_chain"]
+__all__ = ["record", "record_read", "verify_chain", "write_checkpoint"]

@@ -1,4 +1,5 @@
-"""Audit entries: who did what to which record, with before/after, chained by SHA-256."""
+"""Audit entries: who did what to which record, with before/after, chained by a keyed hash
+(HMAC-SHA256), and signed checkpoints of the chain's length and head."""
 
 from __future__ import annotations
 
@@ -30,5 +31,27 @@ class AuditEntry(db.Model):
     prev_hash: Mapped[str] = mapped_column(String(64), nullable=False)
     hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
     seq: Mapped[int] = mapped_column(Integer, nullable=False, unique=True)
+    # How `hash` was made: "hmac" (keyed, services.KEYED) or "sha256" for entries written before
+    # the chain was keyed; those form a prefix of the chain, closed by an "audit.chain_keyed" entry.
+    scheme: Mapped[str] = mapped_column(String(10), nullable=False, default="hmac", server_default="sha256")
 
     actor: Mapped[User | None] = relationship()
+
+
+class AuditCheckpoint(db.Model):
+    """A signed note of the chain's length and head hash at a moment: rows deleted from the end
+    after it, or a chain recomputed from some entry on, no longer match it. A copy kept off the
+    server (`flask audit checkpoint --export`) holds even when this table is emptied too."""
+
+    __tablename__ = "audit_checkpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    entries: Mapped[int] = mapped_column(Integer, nullable=False)  # the head's seq (0: empty chain)
+    head_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    # Entries of the chain from before it was keyed (verified by their plain SHA-256).
+    unkeyed_entries: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    reason: Mapped[str] = mapped_column(String(40), nullable=False, default="manual")
+    # Names the key that signed it (not the key): a checkpoint of another key is told apart from a forged one.
+    key_id: Mapped[str] = mapped_column(String(16), nullable=False)
+    signature: Mapped[str] = mapped_column(String(64), nullable=False)

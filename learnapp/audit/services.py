@@ -1,21 +1,24 @@
-"""Writing and verifying the audit chain."""
+"""Writing the audit chain: each entry linked to the one before by a keyed hash (HMAC-SHA256)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from flask import has_request_context, request
 from sqlalchemy import select, text
 
+from learnapp.audit import keys
 from learnapp.audit.models import AuditEntry
-from learnapp.db import db, is_postgres, utcnow
+from learnapp.db import db, holds_write_lock, is_postgres, separate_write_session, utcnow
 
 GENESIS = "0" * 64
+KEYED, UNKEYED = "hmac", "sha256"
+CHAIN_KEYED_ACTION = "audit.chain_keyed"
 # Any constant works; it names the lock that serialises appends to the chain on PostgreSQL.
 _CHAIN_LOCK_KEY = 7_150_101
 
@@ -35,7 +38,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _digest(entry: AuditEntry) -> str:
+def canonical(entry: AuditEntry) -> str:
+    """The entry's content (and its link to the previous entry) as one fixed text."""
     body = {
         "seq": entry.seq,
         "at": entry.at.isoformat(timespec="microseconds"),
@@ -49,8 +53,21 @@ def _digest(entry: AuditEntry) -> str:
         "details": entry.details,
         "prev_hash": entry.prev_hash,
     }
-    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def unkeyed_digest(entry: AuditEntry) -> str:
+    """How entries were hashed before the chain was keyed: anyone could recompute it."""
+    return hashlib.sha256(canonical(entry).encode("utf-8")).hexdigest()
+
+
+def keyed_digest(entry: AuditEntry) -> str:
+    """HMAC-SHA256 under the audit key (audit/keys.py): recomputing it needs the key."""
+    return keys.mac("learnapp-audit-entry", canonical(entry))
+
+
+# Kept for callers of the old name (tests that tamper with a row and re-hash it).
+_digest = unkeyed_digest
 
 
 def _target_parts(target: Any) -> tuple[str, str | None]:
@@ -63,17 +80,22 @@ def _target_parts(target: Any) -> tuple[str, str | None]:
     return type(target).__tablename__, str(getattr(target, "id", None))
 
 
-def record(actor, action: str, target: Any = None, *, branch=None, summary: str = "", **details: Any) -> AuditEntry:
-    """Append an audit entry in the current transaction.
-
-    `target` is a model instance or a (type, id) pair; `branch` scopes who may read the entry;
-    `details` usually holds `before` and `after` dicts.
-    """
+def lock_chain(session=None) -> None:
+    """Serialise writers of the chain (appends, checkpoints) on PostgreSQL, so two transactions
+    never chain onto the same previous entry; SQLite has one writer at a time anyway."""
     if is_postgres():
-        # Serialise appends so two transactions never chain onto the same previous entry.
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CHAIN_LOCK_KEY})
-    db.session.flush()
-    last = db.session.execute(select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)).first()
+        session = session or db.session()
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CHAIN_LOCK_KEY})
+        session.info["learnapp_chain_locked_in"] = session.get_transaction()
+
+
+def _holds_chain_lock(session) -> bool:
+    """This session's transaction holds the chain lock (PostgreSQL: released only at its end)."""
+    locked_in = session.info.get("learnapp_chain_locked_in")
+    return locked_in is not None and locked_in is session.get_transaction()
+
+
+def _append(session, actor, action: str, target: Any, *, branch, summary: str, details: dict, last) -> AuditEntry:
     target_type, target_id = _target_parts(target)
     entry = AuditEntry(
         seq=(last.seq + 1) if last else 1,
@@ -87,37 +109,54 @@ def record(actor, action: str, target: Any = None, *, branch=None, summary: str 
         summary=summary,
         details=_plain(details),
         prev_hash=last.hash if last else GENESIS,
+        scheme=KEYED,
     )
-    entry.hash = _digest(entry)
-    db.session.add(entry)
-    db.session.flush()
+    entry.hash = keyed_digest(entry)
+    session.add(entry)
+    session.flush()
     return entry
 
 
-@dataclass
-class ChainReport:
-    checked: int
-    broken_at: int | None = None
-    problem: str | None = None
+def _record_in(session, actor, action: str, target: Any, *, branch, summary: str, details: dict) -> AuditEntry:
+    lock_chain(session)
+    session.flush()
+    last = session.execute(select(AuditEntry.seq, AuditEntry.hash, AuditEntry.scheme)
+                           .order_by(AuditEntry.seq.desc()).limit(1)).first()
+    if last is not None and last.scheme != KEYED:
+        # The first entry after an upgrade from the unkeyed chain: a keyed entry says where the
+        # unkeyed entries end and what their head was, so none can be added or rewritten later.
+        last = _append(session, None, CHAIN_KEYED_ACTION, ("audit_entries", None), branch=None,
+                       summary=f"audit chain keyed after {last.seq} unkeyed entries",
+                       details={"unkeyed_entries": last.seq, "unkeyed_head": last.hash}, last=last)
+    return _append(session, actor, action, target, branch=branch, summary=summary, details=details, last=last)
 
-    @property
-    def ok(self) -> bool:
-        return self.broken_at is None
+
+def record(actor, action: str, target: Any = None, *, branch=None, summary: str = "", **details: Any) -> AuditEntry:
+    """Append an audit entry in the current transaction.
+
+    `target` is a model instance or a (type, id) pair; `branch` scopes who may read the entry;
+    `details` usually holds `before` and `after` dicts.
+    """
+    return _record_in(db.session(), actor, action, target, branch=branch, summary=summary, details=details)
 
 
-def verify_chain() -> ChainReport:
-    """Walk the chain in order; report the first entry whose hash or link does not hold."""
-    prev_hash = GENESIS
-    expected_seq = 1
-    checked = 0
-    for entry in db.session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).yield_per(1000):
-        if entry.seq != expected_seq:
-            return ChainReport(checked, entry.seq, f"entry {expected_seq} is missing")
-        if entry.prev_hash != prev_hash:
-            return ChainReport(checked, entry.seq, "link to the previous entry does not match")
-        if _digest(entry) != entry.hash:
-            return ChainReport(checked, entry.seq, "content was altered")
-        prev_hash = entry.hash
-        expected_seq += 1
-        checked += 1
-    return ChainReport(checked)
+def record_read(actor, action: str, target: Any = None, *, branch=None, summary: str = "", **details: Any) -> None:
+    """Log that `actor` was shown a confidential record (evidence file, political review …).
+
+    Call it where the record is read, before it is returned. In a request that may write (POST …)
+    or a CLI command the entry joins the current transaction like `record()`. In a GET, which
+    must not write in its own transaction (on SQLite it holds no write lock), the entry is written
+    and committed at once in a transaction of its own: the read is logged whatever the page does
+    afterwards. Example: `audit.record_read(current_user, "political_review.read", review,
+    branch=person.branch, summary=person.name)`.
+    """
+    session = db.session()
+    if (not (has_request_context() and request.method in ("GET", "HEAD")) or _holds_chain_lock(session)
+            or holds_write_lock(session)):
+        # A transaction that may write anyway (or, in tests, one that holds the lock the separate
+        # transaction would wait for): the entry goes with it.
+        record(actor, action, target, branch=branch, summary=summary, **details)
+        return
+    with separate_write_session() as session:
+        _record_in(session, actor, action, target, branch=branch, summary=summary, details=details)
+        session.commit()

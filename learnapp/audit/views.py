@@ -15,9 +15,9 @@ from wtforms.validators import Length, Optional
 from learnapp import clock, nav, spreadsheets
 from learnapp.accounts.models import User
 from learnapp.audit import queries
+from learnapp.audit.chain import verify_chain
 from learnapp.audit.exports import record_export
 from learnapp.audit.models import AuditEntry
-from learnapp.audit.services import verify_chain
 from learnapp.db import db
 from learnapp.form_fields import SelectField
 from learnapp.org.models import Branch

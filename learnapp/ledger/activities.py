@@ -1,4 +1,5 @@
-"""Offline activities organised by a branch, and attendance: roster, sign-in sheet or check-in code.
+"""Offline activities organised by a branch, and attendance: roster, sign-in sheet or check-in code
+(the attendee's own check-in, by code or QR link, is in checkin.py).
 
 Marking someone present credits them by the rules of the year(s) the activity falls in; marking
 them absent afterwards reverses that credit with a reason. Both are audited.
@@ -39,7 +40,8 @@ def _snapshot(activity: Activity) -> dict:
     }
 
 
-def _new_code() -> str:
+def make_code() -> str:
+    """A fresh six-digit check-in code."""
     return f"{secrets.randbelow(1_000_000):06d}"
 
 
@@ -76,7 +78,7 @@ def create_activity(actor, *, branch: Branch, category, title: str, schedule: Sc
     activity = Activity(branch=branch, category=category, title=title, place=(place or "").strip() or None,
                         organiser=(organiser or "").strip() or None, description=(description or "").strip() or None,
                         start_date=schedule.start_date, end_date=schedule.end_date, start_time=schedule.start_time,
-                        end_time=schedule.end_time, audience_stages=",".join(stages), checkin_code=_new_code(),
+                        end_time=schedule.end_time, audience_stages=",".join(stages), checkin_code=make_code(),
                         created_by_id=getattr(actor, "id", None), created_at=clock.now())
     activity.audience_branches = list(audience)
     db.session.add(activity)
@@ -120,16 +122,6 @@ def cancel_activity(actor, activity: Activity) -> None:
     audit.record(actor, "activity.cancel", activity, branch=activity.branch, summary=activity.title)
 
 
-def new_code(actor, activity: Activity) -> str:
-    """A fresh check-in code (e.g. when the old one was passed around)."""
-    if not can_manage_branch(actor, activity.branch):
-        raise DomainError(_("You may not change this activity."))
-    activity.checkin_code = _new_code()
-    db.session.flush()
-    audit.record(actor, "activity.new_code", activity, branch=activity.branch, summary=activity.title)
-    return activity.checkin_code
-
-
 def audience_filter(activity: Activity):
     """Condition on User: active people of the audience branches' subtrees (and stages, if set)."""
     paths = [b.path for b in activity.audience_branches]
@@ -161,6 +153,10 @@ def _credit(actor, activity: Activity, attendance: Attendance) -> int:
     return total
 
 
+def _is_self(actor, user: User) -> bool:
+    return actor is not None and getattr(actor, "id", None) == user.id
+
+
 @dataclass
 class Change:
     user: User
@@ -186,6 +182,11 @@ def set_attendance(actor, activity: Activity, user: User, present: bool, method:
         return None
     if row is not None and row.present == present:
         return None
+    if not self_checkin and _is_self(actor, user):
+        # Crediting oneself by ticking one's own name (or listing it on a sheet) is what the
+        # review found: another administrator, e.g. the committee, records it instead.
+        raise DomainError(_("You cannot record your own attendance; another administrator (e.g. the committee) must "
+                            "record it."), "present")
     change = Change(user, present)
     if row is None:
         row = Attendance(activity_id=activity.id, user_id=user.id, present=True, method=method, generation=1,
@@ -221,6 +222,9 @@ def record_roster(actor, activity: Activity, present_ids: set[int], reason: str 
     """Apply a ticked roster: ticked people present, unticked ones who were present become absent."""
     changes = []
     people = db.session.execute(roster(activity, actor)).all()
+    # One's own row is shown but cannot be ticked (set_attendance refuses it): left unticked, it is
+    # left as it is, whoever recorded it.
+    people = [(u, a) for u, a in people if not (_is_self(actor, u) and u.id not in present_ids)]
     removing = [u for u, a in people if a is not None and a.present and u.id not in present_ids]
     if removing and not (reason or "").strip():
         names = ", ".join(u.name for u in removing[:5])
@@ -254,14 +258,6 @@ def find_by_code(user: User, code: str) -> Activity | None:
             if invited:
                 return activity
     return None
-
-
-def check_in(user: User, code: str) -> tuple[Activity, Change | None]:
-    """An attendee checks in with the code shown during the activity."""
-    activity = find_by_code(user, code)
-    if activity is None:
-        raise DomainError(_("No activity you are invited to is taking place with this code right now."), "code")
-    return activity, set_attendance(user, activity, user, True, AttendanceMethod.checkin, self_checkin=True)
 
 
 def attendance_count(activity: Activity) -> int:

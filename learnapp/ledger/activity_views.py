@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+import segno
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -13,8 +25,9 @@ from learnapp import clock
 from learnapp.accounts.forms import EmptyForm
 from learnapp.audit.exports import record_export
 from learnapp.db import db
-from learnapp.errors import DomainError
-from learnapp.ledger import activities, sheets
+from learnapp.errors import DomainError, save_action
+from learnapp.external import external_url
+from learnapp.ledger import activities, checkin, sheets
 from learnapp.ledger.blueprint import bp
 from learnapp.ledger.forms import ActivityForm, RosterForm, SheetForm
 from learnapp.ledger.offline_models import Activity, Attendance
@@ -193,21 +206,38 @@ def cancel_activity(activity_id: int):
 @bp.post("/activities/<int:activity_id>/code")
 @require_role(is_branch_admin)
 def new_code(activity_id: int):
+    """Rotate the check-in code: the old code and QR links stop working, a lock is lifted (audited)."""
     item = _managed_activity_or_404(activity_id)
     if EmptyForm().validate_on_submit():
-        activities.new_code(current_user, item)
-        db.session.commit()
-        flash(_("A new check-in code was made; the old one no longer works."), "success")
+        save_action(lambda: checkin.rotate_code(current_user, item),
+                    success=_("A new check-in code was made; the old one no longer works."))
     return redirect(url_for("ledger.checkin_screen", activity_id=activity_id))
 
 
 @bp.get("/activities/<int:activity_id>/screen")
 @require_role(is_branch_admin)
 def checkin_screen(activity_id: int):
-    """Shown on the projector during the activity: the code, and how many have checked in."""
+    """Shown on the projector during the activity: the code, a QR link that renews itself, and
+    how many have checked in."""
     item = _managed_activity_or_404(activity_id)
     return render_template("ledger/checkin_screen.html", activity=item, present=activities.attendance_count(item),
-                           empty_form=EmptyForm())
+                           empty_form=EmptyForm(), checkin_url=external_url("ledger.checkin"),
+                           qr_refresh_seconds=current_app.config["CHECKIN_QR_REFRESH_SECONDS"],
+                           locked=item.checkin_locked_at is not None)
+
+
+@bp.get("/activities/<int:activity_id>/qr.svg")
+@require_role(is_branch_admin)
+def checkin_qr(activity_id: int):
+    """The QR code of a fresh check-in link (the projector asks again every half minute)."""
+    item = _managed_activity_or_404(activity_id)
+    url = external_url("ledger.checkin_link", token=checkin.qr_token(item))
+    svg = io.BytesIO()
+    # A white quiet zone: phones read it off a dark projector screen too.
+    segno.make(url, error="m").save(svg, kind="svg", scale=8, border=2, light="#fff", xmldecl=False)
+    response = Response(svg.getvalue(), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/activities/<int:activity_id>/count.json")

@@ -7,12 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import bindparam, select
 
-from learnapp import clock
+from learnapp import audit, clock
 from learnapp.accounts.forms import EmptyForm
 from learnapp.db import autocommit_until_needed, db, loaded_rows
-from learnapp.errors import DomainError
+from learnapp.errors import FAILED, DomainError, save_form
 from learnapp.extensions import limiter
-from learnapp.ledger import activities, claims, evidence, progress, queries
+from learnapp.ledger import checkin as checkins
+from learnapp.ledger import claims, evidence, progress, queries
 from learnapp.ledger.blueprint import bp
 from learnapp.ledger.forms import ApproveForm, CheckinForm, ClaimForm, RejectForm
 from learnapp.ledger.offline_models import Claim, ClaimStatus, Evidence
@@ -157,6 +158,12 @@ def evidence_file(evidence_id: int):
     if not path.exists():
         abort(404)
     download = request.args.get("download") == "1"
+    if item.claim.user_id != current_user.id:
+        # Evidence shows people's papers and photos: who else opened it is kept (a GET: the
+        # entry is committed on its own, audit.record_read).
+        audit.record_read(current_user, "evidence.download" if download else "evidence.view", item,
+                          branch=item.claim.user.branch, summary=f"{item.claim.user.name}: {item.original_name}",
+                          claim=item.claim_id)
     response = send_file(path, mimetype=item.content_type, as_attachment=download, download_name=item.original_name,
                          max_age=0, conditional=True)
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -176,17 +183,20 @@ def checkin():
     if request.method == "GET" and request.args.get("code"):
         form.code.data = request.args.get("code")
     if form.validate_on_submit():
-        try:
-            activity, change = activities.check_in(current_user, form.code.data)
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            exc.apply_to_form(form)
-        else:
-            if change is None:
-                flash(_("You had already checked in to “%(title)s”.", title=activity.title), "info")
+        outcome = save_form(form, lambda: checkins.check_in_with_code(current_user, form.code.data))
+        if outcome is not FAILED:
+            if outcome.refusal is not None:
+                outcome.refusal.apply_to_form(form)
             else:
-                flash(_("Checked in to “%(title)s”: %(credit)s study hours credited.", title=activity.title,
-                        credit=format_credit(change.credit)), "success")
-            return redirect(url_for("ledger.mine"))
+                return checked_in(outcome)
     return render_template("ledger/checkin.html", form=form)
+
+
+def checked_in(outcome):
+    """Where a successful check-in (by code or QR link) goes: the person's ledger, with a note."""
+    if outcome.change is None:
+        flash(_("You had already checked in to “%(title)s”.", title=outcome.activity.title), "info")
+    else:
+        flash(_("Checked in to “%(title)s”: %(credit)s study hours credited.", title=outcome.activity.title,
+                credit=format_credit(outcome.change.credit)), "success")
+    return redirect(url_for("ledger.mine"))

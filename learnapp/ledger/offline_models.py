@@ -13,6 +13,7 @@ from sqlalchemy import (
     Date,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -70,6 +71,10 @@ class Activity(ScheduledMixin, db.Model):
     # Comma-separated Stage values; empty means every stage.
     audience_stages: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     checkin_code: Mapped[str | None] = mapped_column(String(12), index=True)
+    # Wrong codes typed by people this activity's code could have let in, since the code was last
+    # made; at CHECKIN_ACTIVITY_MAX_FAILURES the code is locked until an admin makes a new one.
+    checkin_failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    checkin_locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
@@ -113,6 +118,18 @@ class Attendance(db.Model):
     activity: Mapped[Activity] = relationship(back_populates="attendances")
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
+
+
+class CheckinFailure(db.Model):
+    """A wrong check-in code (or a forged check-in link) from a person: counted per person over a
+    window, so one person's guessing is slowed down whichever activity it aims at."""
+
+    __tablename__ = "checkin_failures"
+    __table_args__ = (Index("ix_checkin_failures_user_id_at", "user_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
 
 class ClaimStatus(enum.StrEnum):

@@ -14,7 +14,7 @@ from learnapp.accounts.models import User
 from learnapp.db import db
 from learnapp.errors import DomainError
 from learnapp.ledger.activities import Change, roster, set_attendance
-from learnapp.ledger.offline_models import Activity, AttendanceMethod
+from learnapp.ledger.offline_models import Activity, Attendance, AttendanceMethod
 
 MAX_SHEET_BYTES = 5 * 1024 * 1024
 LOGIN_HEADERS = {"登录名", "工号", "账号", "login", "login id", "login_id", "staff number"}
@@ -101,6 +101,11 @@ def parse(data: bytes) -> list[tuple[int, str, str, bool]]:
     return result
 
 
+def _already_present(activity: Activity, user: User) -> bool:
+    return bool(db.session.scalar(select(Attendance.present).where(Attendance.activity_id == activity.id,
+                                                                   Attendance.user_id == user.id)))
+
+
 def import_sheet(actor, activity: Activity, data: bytes) -> list[Change]:
     """Mark everyone the sheet says came as present. All rows are checked first; one bad row stops all."""
     rows = parse(data)
@@ -113,6 +118,9 @@ def import_sheet(actor, activity: Activity, data: bytes) -> list[Change]:
             message = (_("Row %(row)d: %(login)s is not in this activity's audience or not in your branches.", row=number, login=login_id)
                        if exists else _("Row %(row)d: no person has the login ID %(login)s.", row=number, login=login_id))
             reasons.append(("file", message))
+        elif present and user.id == getattr(actor, "id", None) and not _already_present(activity, user):
+            reasons.append(("file", _("Row %(row)d: you cannot record your own attendance; another administrator "
+                                    "(e.g. the committee) must record it.", row=number)))
         elif name and name != user.name:
             reasons.append(("file", _("Row %(row)d: %(login)s is %(actual)s, not %(name)s.", row=number, login=login_id,
                                     actual=user.name, name=name)))

@@ -1,6 +1,6 @@
 """Views of the ledger domain: the blueprint, its menu items and the home-page progress panel.
 
-The routes live in learner_views (my study hours, claims, check-in), admin_views (approval queue,
+The routes live in learner_views (my study hours, claims, check-in), checkin_views (the QR link), admin_views (approval queue,
 adjustments), activity_views (activities and attendance) and rules_views (rules, year close).
 """
 
@@ -9,13 +9,13 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from learnapp import nav
-from learnapp.ledger import activity_views, admin_views, learner_views, rules_views
+from learnapp.ledger import activity_views, admin_views, checkin_views, learner_views, rules_views
 from learnapp.ledger.blueprint import bp
 from learnapp.ledger.progress import year_progress
 from learnapp.security import is_auditor, is_branch_admin, is_committee_admin
 
 # The route modules register on `bp` when imported; naming them keeps linters from dropping them.
-ROUTE_MODULES = (learner_views, admin_views, activity_views, rules_views)
+ROUTE_MODULES = (learner_views, admin_views, activity_views, checkin_views, rules_views)
 __all__ = ["bp", "ROUTE_MODULES"]
 
 nav.register("ledger.mine", _l("My study hours"), order=20)

@@ -111,6 +111,8 @@ def close_year(actor, year: int) -> list[CarryLine]:
                  summary=f"{year}: {len(changes)} carry-over line(s)",
                  after={"year": year, "run": run, "people_carried": len([x for x in lines if x.carry]),
                         "carried_hundredths": sum(x.carry for x in lines)})
+    # A year's record is final now: sign the audit chain as it stands (audit/chain.py).
+    audit.write_checkpoint(actor, reason="year_close")
     return lines
 
 

@@ -14,6 +14,7 @@ from learnapp.assessments.queries import parse_year
 from learnapp.audit.exports import record_export
 from learnapp.db import db
 from learnapp.extensions import limiter
+from learnapp.external import external_url
 from learnapp.ledger.models import SOURCE_LABELS, Category
 from learnapp.reports import certificates, exports, rollup
 from learnapp.reports.blueprint import bp, params
@@ -89,7 +90,7 @@ def certificate(cert_id: int):
     if cert is None or not can_view_user(current_user, cert.user):
         abort(404)
     return render_template("reports/certificate.html", cert=cert, content=certificates.content_of(cert),
-                           verify_url=url_for("reports.verify", code=cert.code, _external=True),
+                           verify_url=external_url("reports.verify", code=cert.code),
                            category_label=_category_label, source_label=lambda v: str(SOURCE_LABELS.get(v, v)))
 
 

@@ -69,7 +69,7 @@ def test_generator_is_deterministic(tiny, tmp_path):
 def test_generated_data_is_valid_for_the_app(tiny):
     """The audit chain verifies, people can log in, sequences continue after generated ids."""
     url, manifest = tiny
-    from learnapp.audit.services import verify_chain
+    from learnapp.audit import verify_chain
     from learnapp.db import db
 
     app = generate.bench_app(url)

@@ -134,6 +134,7 @@ class LiveServer:
         self.env = {
             **os.environ,
             "LEARNAPP_SECRET_KEY": secrets.token_hex(32),
+            "LEARNAPP_AUDIT_HMAC_KEY": secrets.token_hex(32),
             "LEARNAPP_DATABASE_URL": self._database_url(),
             "LEARNAPP_UPLOAD_FOLDER": str(uploads),
             "LEARNAPP_CLOCK_OFFSET_FILE": str(self.clock.path),
@@ -177,7 +178,8 @@ class LiveServer:
                 [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{self.port}", "--workers", "2", "--threads", "4",
                  "--worker-class", "gthread", "--graceful-timeout", "2", "--preload", "--access-logfile", "-",
                  "learnapp:create_app()"],
-                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                # Printed links (certificates, check-in QR) point where the browser reaches the server.
+                cwd=ROOT, env={**self.env, "LEARNAPP_EXTERNAL_URL": self.url}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
                 preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
             )
             log.close()

@@ -63,6 +63,14 @@ def test_branch_admin_records_attendance_of_lecture(journey, server):
     assert page.locator("form[action$='/attendance'] input[name=present]:checked").count() == 2
     present = page.locator(".facts dd").nth(6).inner_text() if page.locator(".facts dd").count() > 6 else ""
     assert "2" in present or page.locator("form[action$='/attendance'] td.muted:not(:empty)").count() >= 2
+    # The admin's own row is shown but cannot be ticked: someone else records their attendance.
+    assert page.locator("form[action$='/attendance'] input[type=checkbox][disabled]").count() == 1
+
+    # The projector screen: the code and a QR code of a signed check-in link on this server.
+    journey.goto(journey.path() + "/screen", step="checkin-screen")
+    qr = page.locator("img.js-checkin-qr")
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=qr.element_handle(), timeout=5000)
+    assert page.locator(".checkin-big").count() == 1
 
 
 def test_branch_admin_dashboard_and_xlsx_export(journey, server):

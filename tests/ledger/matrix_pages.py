@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from datetime import date, time
 
-from learnapp.ledger import activities, claims, services
+from learnapp.ledger import activities, checkin, claims, services
 from learnapp.ledger.models import Category
 from learnapp.ledger.schedule import make_schedule
 from tests.ledger.helpers import png_bytes
@@ -48,6 +48,8 @@ def pages(org) -> list[Page]:
         Page("ledger.evidence", f"/ledger/evidence/{ev_c}", RULES_READERS, note="branch_c"),
         Page("ledger.checkin", "/ledger/checkin", SIGNED_IN),
         Page("ledger.checkin", "/ledger/checkin", SIGNED_IN, method="POST", data={"code": "000000"}),
+        Page("ledger.checkin_link", f"/ledger/checkin/link/{checkin.qr_token(act_a)}", SIGNED_IN),
+        Page("ledger.checkin_link", f"/ledger/checkin/link/{checkin.qr_token(act_a)}", SIGNED_IN, method="POST"),
         # administrators: claims
         Page("ledger.queue", "/ledger/queue", ADMINS),
         Page("ledger.reject_claim", f"/ledger/claims/{cc}/reject", COMMITTEE, method="POST", data={"reason": "x"}, note="branch_c"),
@@ -78,6 +80,7 @@ def pages(org) -> list[Page]:
             Page("ledger.upload_sheet", f"/ledger/activities/{aid}/sheet", allowed, method="POST", data={}, note=note),
             Page("ledger.checkin_screen", f"/ledger/activities/{aid}/screen", allowed, note=note),
             Page("ledger.checkin_count", f"/ledger/activities/{aid}/count.json", allowed, note=note),
+            Page("ledger.checkin_qr", f"/ledger/activities/{aid}/qr.svg", allowed, note=note),
             Page("ledger.new_code", f"/ledger/activities/{aid}/code", allowed, method="POST", note=note),
             Page("ledger.cancel_activity", f"/ledger/activities/{aid}/cancel", allowed, method="POST", note=note),
         ]

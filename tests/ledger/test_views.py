@@ -177,3 +177,18 @@ def test_year_close_pages(client, org, login, db):
     client.post("/ledger/years/2025/reopen", data={"reason": "补录"})
     assert not services.is_year_closed(2025)
     assert client.get("/ledger/years").status_code == 200
+
+
+def test_evidence_reads_by_others_are_audited(client, org, login, db):
+    from learnapp.audit.models import AuditEntry
+
+    claim = submit(org.learner_a)
+    db.session.commit()
+    evidence_id = claim.evidence[0].id
+    login(org.learner_a)
+    assert client.get(f"/ledger/evidence/{evidence_id}").status_code == 200  # the owner's own: not logged
+    login(org.admin_a)
+    assert client.get(f"/ledger/evidence/{evidence_id}?download=1").status_code == 200
+    db.session.rollback()
+    entries = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action.like("evidence.%"))).all()
+    assert [(e.action, e.actor_id, e.target_id) for e in entries] == [("evidence.download", org.admin_a.id, str(evidence_id))]

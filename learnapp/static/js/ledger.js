@@ -1,4 +1,4 @@
-// Ledger pages: "tick everyone" boxes, a count of ticked people, the live check-in count.
+// Ledger pages: "tick everyone" boxes, a count of ticked people, the live check-in count and QR code.
 (function () {
   "use strict";
   // A checkbox with class js-check-all ticks every checkbox named by its data-target.
@@ -35,5 +35,19 @@
         .catch(function () { /* offline for a moment: try again at the next tick */ });
     };
     window.setInterval(refresh, 10000);
+  }
+
+  // The check-in screen's QR code names a signed link that expires: load a fresh one every
+  // data-refresh-seconds (and at once when the screen is shown again).
+  var qr = document.querySelector(".js-checkin-qr");
+  if (qr) {
+    var base = qr.getAttribute("src").split("?")[0];
+    var seconds = parseInt(qr.getAttribute("data-refresh-seconds"), 10) || 30;
+    var renew = function () {
+      if (document.hidden) { return; }
+      qr.setAttribute("src", base + "?t=" + String(Date.now()));
+    };
+    window.setInterval(renew, seconds * 1000);
+    document.addEventListener("visibilitychange", renew);
   }
 })();

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from learnapp.accounts.models import Stage
+from learnapp.db import db
 from learnapp.development.history import record_history
 from tests import factories
 
@@ -47,9 +48,9 @@ def person_up_to(branch, last_code: str | None, *, login_id: str = "dev1", actor
     person = factories.make_user(branch, Stage.applicant, login_id=login_id)
     # make_user records the applicant stage today; start from an empty file instead.
     for step in list(person.development_steps):
-        from learnapp.db import db
-
         db.session.delete(step)
+    db.session.flush()
+    db.session.expire(person, ["development_steps"])
     if last_code is None:
         return person
     for code, day, data in PATH:

@@ -26,6 +26,7 @@ instance: $(STAMP)
 run: install translations instance
 	$(FLASK) db upgrade
 	$(FLASK) rules load
+	$(FLASK) development rules load
 	$(FLASK) demo load
 	$(FLASK) content sync
 	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"

@@ -1,4 +1,5 @@
-"""The development rules page: what is in force, its versions, and the committee's numbers form."""
+"""The development rules page (what is in force, its versions, the committee's numbers form), and the
+steps panel of the person page."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from learnapp import nav
+from learnapp.accounts import person_links
 from learnapp.db import db
 from learnapp.development import rules as dev_rules
 from learnapp.development.blueprint import bp
 from learnapp.development.forms import parameters_form
-from learnapp.development.models import DevelopmentRuleSet
+from learnapp.development.models import DevelopmentRuleSet, DevelopmentStep
 from learnapp.development.rules_file import PARAMETERS
 from learnapp.errors import FAILED, save_form
 from learnapp.security import is_auditor, is_committee_admin, require_role
@@ -77,4 +79,13 @@ def rules_edit():
     return render_template("development/rules_edit.html", form=form, bounds=PARAMETERS, rules=current)
 
 
+def _steps_panel(actor, person) -> dict | None:
+    """The steps of the person's development file on their administration page (the person page
+    shows it to admins and auditors of the person's branch only)."""
+    steps = db.session.scalars(select(DevelopmentStep).where(DevelopmentStep.user_id == person.id)
+                               .order_by(DevelopmentStep.done_on.desc(), DevelopmentStep.id.desc())).all()
+    return {"template": "development/_person_panel.html", "steps": steps, "rules": dev_rules.current_rules().by_code}
+
+
 nav.register("development.rules", _l("Development rules"), visible=_reader, order=60, section="admin")
+person_links.register_panel(_steps_panel, order=5)

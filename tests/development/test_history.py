@@ -91,3 +91,12 @@ def test_old_stage_changes_become_the_steps_they_imply_once(org, db, clock):
     assert [(s.code, s.done_on) for s in bare.development_steps] == [("activist_determined", date(2021, 3, 4))]
     assert migrate_stage_changes() == 0  # idempotent
     assert db.session.scalar(select(func.count(DevelopmentStep.id))) == before + 6
+
+
+def test_the_person_page_lists_the_steps_with_who_recorded_them(client, org, login, db):
+    person = person_up_to(org.branch_a, "activist_determined", login_id="shown")
+    record_history(org.admin_a, person, "activist_examined", date(2024, 3, 10), source="site", note="表现良好")
+    db.session.commit()
+    login(org.admin_a)
+    page = client.get(f"/people/{person.id}").get_data(as_text=True)
+    assert "发展党员步骤" in page and "党支部半年考察" in page and "表现良好" in page and org.admin_a.name in page

@@ -162,11 +162,13 @@ def record_step(actor, person: User, code: str, done_on: date, *, note: str | No
                            exception_reason=exception_reason if unmet else None,
                            exception_unmet=[str(u) for u in unmet] or None, rules_version=current_rules().version)
     db.session.add(step)
-    _attach(step, files)
     if code == "contacts_assigned":
         _sync_contacts(actor, person, data.get("contact_ids") or [])
     before = person.stage
     apply_stage(person)
+    # Files last: once stored, only a failing audit append could leave one behind (the caller
+    # removes `step.attachments`' stored names when its transaction fails).
+    _attach(step, files)
     details = {"after": {"code": code, "done_on": done_on, "status": status, "data": data, "note": step.note},
                "before": {"stage": before}, "stage": person.stage}
     action = "development.submit" if status == StepStatus.submitted else "development.record"

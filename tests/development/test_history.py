@@ -100,3 +100,11 @@ def test_the_person_page_lists_the_steps_with_who_recorded_them(client, org, log
     login(org.admin_a)
     page = client.get(f"/people/{person.id}").get_data(as_text=True)
     assert "发展党员步骤" in page and "党支部半年考察" in page and "表现良好" in page and org.admin_a.name in page
+
+
+def test_cli_migrates_old_stage_history(app, org, db):
+    _old_path(org, db, "old2", [(Stage.applicant, date(2022, 1, 5))])
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["development", "migrate-history"])
+    assert result.exit_code == 0 and result.output.startswith("1 steps")
+    assert app.test_cli_runner().invoke(args=["development", "migrate-history"]).output.startswith("0 steps")

@@ -150,7 +150,7 @@ def create_user(
         generated = password = new_temporary_password()
     else:
         check_password_strength(password)
-    user = User(login_id=login_id, name=name, branch=branch, stage=stage, phone=phone, email=email,
+    user = User(login_id=login_id, name=name, branch=branch, phone=phone, email=email,
                 password_hash=_hash(password, temporary=generated is not None), must_change_password=True)
     db.session.add(user)
     db.session.flush()

@@ -75,3 +75,10 @@ def test_a_register_meeting_without_a_majority_is_reported(org, db, clock):
     record_history(None, person, "branch_meeting_admission", date(2025, 1, 10), data={**VOTE, "votes_for": 4})
     findings = check.person_findings(person, date(2025, 2, 1))
     assert [(f.kind, f.code) for f in findings] == [("rule", "branch_meeting_admission")]
+
+
+def test_a_full_member_awaits_only_the_archiving_of_a_whole_file(org, db, clock):
+    whole = person_up_to(org.branch_a, "committee_approval_full", login_id="fm1")
+    assert [n.code for n in timeline(whole, date(2026, 6, 15)).next] == ["archived"]
+    assert timeline(org.contact_a, date(2026, 6, 15)).next == []  # entered as a full member
+    assert timeline(org.contact_a, date(2026, 6, 15)).stage == whole.stage

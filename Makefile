@@ -30,6 +30,7 @@ instance: $(STAMP)
 run: install translations instance
 	$(FLASK) db upgrade
 	$(FLASK) rules load
+	$(FLASK) development rules load
 	$(FLASK) demo load
 	$(FLASK) content sync
 	@echo ""

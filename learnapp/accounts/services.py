@@ -125,7 +125,7 @@ def create_user(
         raise DomainError(reasons)
     if password is not None and not known_password:
         passwords.check_password_strength(password, login_id=login_id, name=name)
-    user = User(login_id=login_id, name=name, branch=branch, stage=stage, phone=phone, email=email,
+    user = User(login_id=login_id, name=name, branch=branch, phone=phone, email=email,
                 must_change_password=True)
     generated = None
     if password is None:

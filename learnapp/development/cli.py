@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from learnapp import clock
 from learnapp.db import db
 from learnapp.development import check as compliance
+from learnapp.development.history import migrate_stage_changes
 from learnapp.development.rules import current_rules, default_path, save_rules
 from learnapp.development.rules_file import PARAMETERS, parse_rules
 from learnapp.errors import DomainError
@@ -80,3 +81,12 @@ def check(lang: str) -> None:
         else:
             click.echo(_("Every development file meets the rules."))
     sys.exit(1 if findings else 0)
+
+
+@development_cli.command("migrate-history")
+@with_appcontext
+def migrate_history() -> None:
+    """Turn stage_changes rows written by old code paths (or bulk loads) into the steps they imply; idempotent."""
+    created = migrate_stage_changes()
+    db.session.commit()
+    click.echo(f"{created} steps created.")

@@ -26,7 +26,7 @@ from learnapp.ledger.schedule import make_schedule
 MARKER = "application_talk"
 RETURN_REASON = "推荐材料中缺少群团组织推优意见，请补充后重新报备。"
 PREREVIEW_RETURN = "政审函调材料尚未全部返回，请补齐后再报预审。"
-EXCEPTION_REASON = "申请人2025年赴新疆对口支援一年，期间由援疆临时党支部谈话，返回后党支部补谈；经党委会研究同意。"
+EXCEPTION_REASON = "申请人赴新疆对口支援期间由援疆临时党支部谈话，返回后党支部补谈；经党委会研究同意。"
 
 
 def _vote(entitled: int) -> dict:

@@ -48,6 +48,8 @@ def stage_since(person: User) -> date | None:
 def apply_stage(person: User) -> Stage | None:
     """Write the derived stage into users.stage (the column keeps `applicant` when there is none)."""
     db.session.flush()
+    # The person's list of steps, if loaded, is read again with the new one in its place.
+    db.session.expire(person, ["development_steps"])
     stage = derive_stage(person)
     person.stage = stage or Stage.applicant
     return stage

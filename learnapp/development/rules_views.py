@@ -1,4 +1,5 @@
-"""The development rules page: what is in force, its versions, and the committee's numbers form."""
+"""The development rules page (what is in force, its versions, the committee's numbers form), and the
+steps panel of the person page."""
 
 from __future__ import annotations
 

@@ -112,9 +112,9 @@ def _check_step(actor, person: User, code: str, done_on: date, data: dict, excep
     return rule, unmet
 
 
-def _attach(step: DevelopmentStep, attachments) -> list[str]:
+def _attach(step: DevelopmentStep, files: list[evidence.CheckedFile]) -> list[str]:
     stored = []
-    for checked in evidence.check(list(attachments), field="attachments"):
+    for checked in files:
         name = evidence.store(checked)
         stored.append(name)
         step.attachments.append(StepAttachment(stored_name=name, original_name=checked.original_name,
@@ -146,6 +146,7 @@ def record_step(actor, person: User, code: str, done_on: date, *, note: str | No
     data = dict(data or {})
     exception_reason = _clean(exception_reason)
     rule, unmet = _check_step(actor, person, code, done_on, data, exception_reason)
+    files = evidence.check(list(attachments), field="attachments")  # every file checked before anything is written
     committee = _committee_admin_of(actor, person)
     if rule.committee_decides and committee:
         status = StepStatus.accepted  # the committee records its own decision
@@ -161,11 +162,13 @@ def record_step(actor, person: User, code: str, done_on: date, *, note: str | No
                            exception_reason=exception_reason if unmet else None,
                            exception_unmet=[str(u) for u in unmet] or None, rules_version=current_rules().version)
     db.session.add(step)
-    _attach(step, attachments)
     if code == "contacts_assigned":
         _sync_contacts(actor, person, data.get("contact_ids") or [])
     before = person.stage
     apply_stage(person)
+    # Files last: once stored, only a failing audit append could leave one behind (the caller
+    # removes `step.attachments`' stored names when its transaction fails).
+    _attach(step, files)
     details = {"after": {"code": code, "done_on": done_on, "status": status, "data": data, "note": step.note},
                "before": {"stage": before}, "stage": person.stage}
     action = "development.submit" if status == StepStatus.submitted else "development.record"

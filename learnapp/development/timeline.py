@@ -91,7 +91,9 @@ def timeline(person: User, today: date) -> Timeline:
         any_step = [r for r in rule.requires if r.kind == "any_step"]
         if any_step and not any(c in done_codes for r in any_step for c in r.args["codes"]):
             continue
-        if "committee_approval_full" in done_codes and rule.code not in ("archived",):
+        # A full member's file only awaits its archiving, and only when it is the whole file (a
+        # long-standing member entered with their stage has nothing left to do).
+        if "committee_approval_full" in done_codes and (rule.code != "archived" or "application" not in done_codes):
             continue
         unmet = [str(u) for u in check_requirements(person, rule.code, max(today, earliest or today), steps=done,
                                                     rules=rules) if u.kind not in ("introducers", "contacts", "vote",

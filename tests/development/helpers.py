@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from learnapp.accounts.models import Stage
+from learnapp.db import db
 from learnapp.development.history import record_history
 from tests import factories
 
@@ -47,9 +48,9 @@ def person_up_to(branch, last_code: str | None, *, login_id: str = "dev1", actor
     person = factories.make_user(branch, Stage.applicant, login_id=login_id)
     # make_user records the applicant stage today; start from an empty file instead.
     for step in list(person.development_steps):
-        from learnapp.db import db
-
         db.session.delete(step)
+    db.session.flush()
+    db.session.expire(person, ["development_steps"])
     if last_code is None:
         return person
     for code, day, data in PATH:
@@ -62,3 +63,19 @@ def person_up_to(branch, last_code: str | None, *, login_id: str = "dev1", actor
 
 def path_date(code: str) -> date:
     return next(day for c, day, _data in PATH if c == code)
+
+
+def ledger_training(admin, person, start: date = date(2024, 11, 4), days: int = 3):
+    """A training class of `days` days (8 学时 each by the default rules) that the person attended."""
+    from datetime import time, timedelta
+
+    from learnapp.ledger import activities
+    from learnapp.ledger.models import Category
+    from learnapp.ledger.schedule import make_schedule
+
+    activity = activities.create_activity(
+        admin, branch=person.branch, category=Category.training_class, title="发展对象培训班",
+        schedule=make_schedule(start, time(9), time(17), start + timedelta(days=days - 1)), audience=[person.branch],
+        stages=[])
+    activities.set_attendance(admin, activity, person, True, "roster")
+    return activity

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
 
 import pytest
 
@@ -12,11 +12,8 @@ from learnapp.development.guards import unmet_requirements
 from learnapp.development.history import record_history
 from learnapp.development.services import StepRefused, record_step
 from learnapp.errors import DomainError
-from learnapp.ledger import activities
-from learnapp.ledger.models import Category
-from learnapp.ledger.schedule import make_schedule
 from tests import factories
-from tests.development.helpers import VOTE, path_date, person_up_to
+from tests.development.helpers import VOTE, ledger_training, path_date, person_up_to
 
 
 def test_a_development_target_needs_twelve_months_as_activist(org, db):
@@ -49,29 +46,22 @@ def test_a_refusal_lists_every_unmet_requirement(org, db):
     assert len(refused.value.messages) == 3 and all("细则" in m for m in refused.value.messages)
 
 
-def _training(org, person, day: date, days: int, start=time(9), end=time(17)):
-    activity = activities.create_activity(org.committee_admin, branch=org.branch_a, category=Category.training_class,
-                                          title="发展对象培训班", schedule=make_schedule(day, start, end, date.fromordinal(day.toordinal() + days - 1)),
-                                          audience=[org.branch_a], stages=[])
-    activities.set_attendance(org.committee_admin, activity, person, True, "roster")
-    return activity
-
-
 def test_the_training_class_counts_from_the_ledger(org, db, clock):
     person = person_up_to(org.branch_a, "political_review")
     with pytest.raises(StepRefused) as refused:
         record_step(org.admin_a, person, "training_class", date(2024, 11, 20))
     assert [u.kind for u in refused.value.unmet] == ["training"]
-    assert "0 study hours" in refused.value.messages[0] or "0 学时" in refused.value.messages[0] or "0" in refused.value.messages[0]
+    assert "0天、0学时" in refused.value.messages[0]
     # Two days are not enough (16 学时 at 8 a day) …
-    _training(org, person, date(2024, 11, 4), 2)
-    assert [u for u in unmet_requirements(person, "training_class", date(2024, 11, 20))]
+    ledger_training(org.committee_admin, person, date(2024, 11, 4), 2)
+    assert unmet_requirements(person, "training_class", date(2024, 11, 20)) == [
+        "学时台账中2024-09-20以来的集中培训：2天、16学时；须不少于3天或24学时。（依据：《中国共产党发展党员工作细则》第三章）"]
     # … a third day makes three days (and 24 学时).
-    _training(org, person, date(2024, 11, 11), 1)
+    ledger_training(org.committee_admin, person, date(2024, 11, 11), 1)
     assert unmet_requirements(person, "training_class", date(2024, 11, 20)) == []
     # A training class before the person became a development target does not count.
     other = person_up_to(org.branch_a, "political_review", login_id="dev2")
-    _training(org, other, date(2024, 9, 1), 3)
+    ledger_training(org.committee_admin, other, date(2024, 9, 1), 3)
     assert unmet_requirements(other, "training_class", date(2024, 11, 20))
 
 

@@ -7,12 +7,10 @@ text" as UTF-16 with tabs, and users rename files. Old binary .xls files are ref
 from __future__ import annotations
 
 import codecs
-import csv
 import io
-from datetime import date, datetime
 
 from flask_babel import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -68,73 +66,10 @@ def decode_text(data: bytes) -> tuple[str, str]:
         raise UnreadableFile(_("The text encoding is not recognised; save the file as UTF-8 or GBK CSV.")) from None
 
 
-def _delimiter(first_line: str) -> str:
+def guess_delimiter(first_line: str) -> str:
     counts = {d: first_line.count(d) for d in (",", "\t", ";", "，")}
     best = max(counts, key=counts.get)
     return best if counts[best] else ","
-
-
-def cell_text(value) -> str:
-    """A cell as text: whole numbers without '.0' (Excel stores IDs and phones as numbers)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def _trim(cells: list[str]) -> list[str]:
-    while cells and not cells[-1]:
-        cells.pop()
-    return cells
-
-
-def read_rows(filename: str, data: bytes) -> tuple[str, list[tuple[int, list[str]]]]:
-    """(kind, [(row number as the spreadsheet shows it, cells)]) for the non-empty rows."""
-    kind = detect_kind(filename, data)
-    rows: list[tuple[int, list[str]]] = []
-    if kind == "xlsx":
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception:  # openpyxl raises many types (zip, XML, key errors) for a damaged file
-            raise UnreadableFile(_("The Excel file is damaged or not an XLSX workbook.")) from None
-        try:
-            sheet = workbook.worksheets[0]  # the template's notes are on later sheets
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                cells = _trim([cell_text(v) for v in values])
-                if cells:
-                    rows.append((number, cells))
-                if len(rows) > MAX_ROWS + 1:
-                    break
-        except Exception:
-            raise UnreadableFile(_("The Excel file is damaged or not an XLSX workbook.")) from None
-        finally:
-            workbook.close()
-        kind_label = "xlsx"
-    else:
-        text, encoding = decode_text(data)
-        text = text.lstrip("\ufeff")
-        first_line = text.split("\n", 1)[0]
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
-        try:
-            for number, values in enumerate(reader, start=1):
-                cells = _trim([v.strip() for v in values])
-                if cells:
-                    rows.append((number, cells))
-                if len(rows) > MAX_ROWS + 1:
-                    break
-        except csv.Error as exc:
-            raise UnreadableFile(_("The CSV file is malformed: %(error)s", error=str(exc))) from None
-        kind_label = f"csv/{encoding}"
-    if len(rows) > MAX_ROWS + 1:
-        raise UnreadableFile(_("The file has more than %(count)d rows; split it into smaller files.", count=MAX_ROWS))
-    return kind_label, rows
 
 
 # --- files we write ---------------------------------------------------------------------------

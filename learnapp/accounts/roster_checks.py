@@ -111,7 +111,7 @@ def find_existing(ctx: Context, cells: Cells, problem) -> tuple[str, User | None
         try:
             phone = services.normalise_phone(phone_text)
         except DomainError:
-            phone = None
+            return "", None  # the mobile number's own check names the cell
         if phone:
             holder = db.session.scalars(select(User).where(User.phone == phone)).all()
             login_id = holder[0].login_id if len(holder) == 1 else phone

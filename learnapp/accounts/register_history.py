@@ -10,6 +10,7 @@ the export agree on which column is which step.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from learnapp import audit
@@ -69,3 +70,38 @@ def record(actor, user: User, code: str, day: date, *, note: str | None = None, 
     user.stage = latest.stage
     audit.record(actor, "user.stage", user, branch=user.branch, summary=f"{user.name}: {before.value} → {user.stage.value}",
                  before={"stage": before}, after={"stage": user.stage, "effective_on": day}, note=note, source="register")
+
+
+def dates_by_column(people: list[User]) -> dict[int, dict[str, date]]:
+    """Each person's register dates by date column (the latest step's date when the column has two)."""
+    found: dict[int, dict[str, date]] = {}
+    for person in people:
+        recorded = recorded_dates(person)
+        for column, codes in DATE_STEPS.items():
+            days = recorded.get(codes[-1])
+            if days:
+                found.setdefault(person.id, {})[column] = max(days)
+    return found
+
+
+def introducer_names(people: list[User]) -> dict[int, list[str]]:
+    """Each person's introducers (入党介绍人) by name; the stage history records none."""
+    return {}
+
+
+@dataclass(frozen=True)
+class Filing:
+    user_id: int
+    code: str  # activist_filed or target_filed
+    done_on: date
+    status: str  # submitted or accepted
+    decided_on: date | None
+    note: str | None
+
+
+def filings(user_ids: list[int], start: date, end: date) -> list[Filing]:
+    """The activist and target filings (备案) of these people dated in [start, end], submitted or accepted.
+
+    The stage history has no filings: empty until the development steps exist.
+    """
+    return []

@@ -39,10 +39,13 @@ class Cells:
 
     def raw(self, key: str):
         position = self.columns.get(key)
-        return self.cells[position[0]] if position and position[0] < len(self.cells) else None
+        value = self.cells[position[0]] if position and position[0] < len(self.cells) else None
+        if isinstance(value, str) and value[:1] == "'" and value[1:2] in ("=", "+", "-", "@", "\t", "\r"):
+            return value[1:]  # an export's guard against formulas, not part of the value
+        return value
 
     def text(self, key: str) -> str:
-        return cell_text(self.raw(key)).removeprefix("'")  # an export's guard against formulas
+        return cell_text(self.raw(key))
 
 
 def stage_in_title(title: str) -> Stage | None:

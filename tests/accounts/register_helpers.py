@@ -11,6 +11,14 @@ from openpyxl.utils import get_column_letter
 REGISTER_HEADER = ["序号", "姓名", "性别", "民族", "出生年月", "学历", "工作单位及职务", "所在支部", "联系电话",
                    "申请入党时间", "确定为入党积极分子时间", "培养联系人", "备注"]
 
+# Row 4 onwards; 所在支部 merged down H4:H7, so rows 5–7 leave it empty as Excel does.
+GOOD_REGISTER = [
+    [1, "张红", "女", "汉", "1995.03", "本科", "办公室科员", "甲支部", "13800000001", "2023.05", date(2024, 6, 1), "王联系", ""],
+    [2, "李明", "男", "回族", 1990.1, "硕士", "财务科副科长", None, "13800000002", "2023-5-8", "２０２４．０６．０１", "", "转入"],
+    [3, "赵强", "男", "汉族", "1988年7月", "大专", "车间主任", None, "13800000003", "2023年5月8日", "2024/06/01", "", ""],
+    [4, "钱芳", "女", "满", "19920115", "大学本科", "技术科", None, "13800000004", "20230508", "２０２４年６月", "", ""],
+]
+
 
 def register_xlsx(rows: list[list], header: list[str] = REGISTER_HEADER, *, title: str = "测试党委入党积极分子名册",
                   merges: tuple[str, ...] = (), number_formats: dict[str, str] | None = None) -> bytes:

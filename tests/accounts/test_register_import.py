@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from sqlalchemy import func, select
 
@@ -12,7 +10,13 @@ from learnapp.accounts.models import ContactAssignment, Stage, User
 from learnapp.accounts.roster import RosterError, import_roster_file
 from learnapp.audit.models import AuditEntry
 from tests import factories
-from tests.accounts.register_helpers import REGISTER_HEADER, d, register_csv, register_xlsx
+from tests.accounts.register_helpers import (
+    GOOD_REGISTER,
+    REGISTER_HEADER,
+    d,
+    register_csv,
+    register_xlsx,
+)
 
 pytestmark = pytest.mark.usefixtures("clock")
 
@@ -32,13 +36,7 @@ def _people_and_audit(db) -> tuple[int, int]:
     return db.session.scalar(select(func.count(User.id))), db.session.scalar(select(func.count(AuditEntry.id)))
 
 
-# Row 4 onwards; 所在支部 merged down H4:H7, so rows 5–7 leave it empty as Excel does.
-GOOD_ROWS = [
-    [1, "张红", "女", "汉", "1995.03", "本科", "办公室科员", "甲支部", "13800000001", "2023.05", date(2024, 6, 1), "王联系", ""],
-    [2, "李明", "男", "回族", 1990.1, "硕士", "财务科副科长", None, "13800000002", "2023-5-8", "２０２４．０６．０１", "", "转入"],
-    [3, "赵强", "男", "汉族", "1988年7月", "大专", "车间主任", None, "13800000003", "2023年5月8日", "2024/06/01", "", ""],
-    [4, "钱芳", "女", "满", "19920115", "大学本科", "技术科", None, "13800000004", "20230508", "２０２４年６月", "", ""],
-]
+GOOD_ROWS = GOOD_REGISTER
 
 
 def test_register_with_title_merged_cells_and_text_dates(org, db, mentor):

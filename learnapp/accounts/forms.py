@@ -100,6 +100,7 @@ class ContactForm(FlaskForm):
 class RosterImportForm(FlaskForm):
     file = FileField(_l("Roster file (XLSX or CSV)"), validators=[FileRequired(), FileAllowed(["xlsx", "csv"], _l("Only XLSX or CSV files."))])
     update_existing = BooleanField(_l("Update people whose login ID already exists"))
+    check_only = BooleanField(_l("Only check the file and show what would change (nothing is saved)"))
 
 
 class EmptyForm(FlaskForm):

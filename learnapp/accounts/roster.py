@@ -81,6 +81,7 @@ class ImportResult:
     rows: list[ImportedRow] = field(default_factory=list)
     file_kind: str = ""
     warnings: list[str] = field(default_factory=list)  # e.g. the columns no field knows (not imported)
+    checked_only: bool = False  # a preview: nothing was saved
 
 
 @dataclass
@@ -191,11 +192,26 @@ def _read(filename: str, data: bytes) -> tuple[str, object, list[Problem]]:
     return grid.kind, layout, problems
 
 
-def import_roster_file(actor, filename: str, data: bytes, update_existing: bool = False) -> ImportResult:
+def import_roster_file(actor, filename: str, data: bytes, update_existing: bool = False, *,
+                       check_only: bool = False) -> ImportResult:
     """Check the whole roster, then create (or update) its people; raises RosterError listing every problem.
 
     Writes are flushed, not committed: the caller commits on success and rolls back on error.
+    `check_only` is the preview: everything is done inside a savepoint that is then undone, so the
+    result says what the import would do and nothing (not even the audit entry) remains.
     """
+    if not check_only:
+        return _import(actor, filename, data, update_existing)
+    savepoint = db.session.begin_nested()
+    try:
+        result = _import(actor, filename, data, update_existing)
+    finally:
+        savepoint.rollback()
+    result.passwords, result.checked_only = {}, True
+    return result
+
+
+def _import(actor, filename: str, data: bytes, update_existing: bool) -> ImportResult:
     kind, layout, problems = _read(filename, data)
     warnings = []
     if layout.unknown:

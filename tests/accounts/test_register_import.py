@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from sqlalchemy import func, select
 
@@ -200,3 +202,29 @@ def test_cli_imports_a_register(app, org, db, mentor, tmp_path):
     assert result.exit_code == 0, result.output
     assert "created 4" in result.output
     assert _person(db, "13800000001").gender == "女"
+
+
+def test_check_only_previews_and_saves_nothing(org, db, mentor):
+    before = _people_and_audit(db)
+    header = [*REGISTER_HEADER, "籍贯"]
+    result = import_roster_file(org.admin_a, "r.xlsx", register_xlsx([[*GOOD_ROWS[0], "济南"]], header=header),
+                                check_only=True)
+    assert (result.created, result.checked_only, result.passwords) == (1, True, {})
+    assert "籍贯" in result.warnings[0]
+    db.session.commit()
+    assert _people_and_audit(db) == before
+
+
+def test_import_page_preview_and_unknown_column_warning(client, org, login, db, mentor):
+    login(org.admin_a)
+    header = [*REGISTER_HEADER, "籍贯"]
+    data = register_xlsx([[*GOOD_ROWS[0], "济南"]], header=header)
+    response = client.post("/people/import", data={"file": (io.BytesIO(data), "r.xlsx"), "check_only": "y"},
+                           content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "籍贯" in page and "张红" in page
+    assert _person(db, "13800000001") is None
+    bad = register_xlsx([[*GOOD_ROWS[0][:2], "不男不女", *GOOD_ROWS[0][3:], "济南"]], header=header)
+    response = client.post("/people/import", data={"file": (io.BytesIO(bad), "r.xlsx")}, content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "籍贯" in page and "不男不女" in page

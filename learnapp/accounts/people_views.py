@@ -36,6 +36,7 @@ from learnapp.accounts.models import STAGE_CHINESE, Stage, User
 from learnapp.accounts.people_blueprint import bp
 from learnapp.accounts.person_fields import birth_date_text, ethnicities
 from learnapp.accounts.person_links import links_for, panels_for
+from learnapp.accounts.register_export import safe_cell
 from learnapp.accounts.roster_files import XLSX_MIMETYPE, people_xlsx
 from learnapp.accounts.stages import ACTIVIST_MIN_YEARS, stage_since
 from learnapp.db import db
@@ -110,9 +111,12 @@ def export():
     rows = []
     for u in people:
         since = stage_since(u)
-        rows.append([u.name, u.login_id, names.get(u.branch_id, ""), STAGE_CHINESE[u.stage], u.phone or "",
-                     u.email or "", since.isoformat() if since else "", status[u.active]])
-    data = people_xlsx(rows, [_("Status")])
+        rows.append([safe_cell(v) for v in (
+            u.name, u.login_id, names.get(u.branch_id, ""), STAGE_CHINESE[u.stage], u.phone or "", u.email or "",
+            since.isoformat() if since else "", u.gender or "", u.ethnicity or "", birth_date_text(u), u.education or "",
+            u.job_category or "", u.department or "", status[u.active])])
+    # The register facts under the headings the import reads, so the file can be edited and imported back.
+    data = people_xlsx(rows, ["性别", "民族", "出生年月", "学历", "岗位类别", "工作单位及职务", _("Status")])
     filename = f"people-{clock.today().isoformat()}.xlsx"
     return send_file(io.BytesIO(data), mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=filename)
 

@@ -60,6 +60,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "contacts": ("培养联系人", "培养人", "联系人"),
     "introducers": ("入党介绍人", "介绍人"),
     "note": ("备注", "note"),
+    "status": ("状态", "status", "账号状态"),  # the people export's own column: read, not imported
 }
 _HINT_RE = re.compile(r"[（(][^）)]*[）)]|[*\s]")
 _LOOKUP: dict[str, str] = {}

@@ -100,3 +100,13 @@ def test_register_export_refuses_a_branch_outside_scope(client, org, login, regi
     login(org.admin_a)
     assert _download(client, branch_id=org.branch_c.id).status_code == 404
     assert client.get("/people/register").status_code == 200
+
+
+def test_people_export_carries_the_register_facts_and_imports_back(client, org, login, register):
+    login(org.admin_a)
+    data = client.get("/people/export.xlsx").data
+    header = list(sheet_rows(data)[0])
+    zhang = next(r for r in sheet_rows(data) if r[0] == "张红")
+    assert dict(zip(header, zhang, strict=False))["出生年月"] == "1995.03"
+    again = import_roster_file(org.admin_a, "people.xlsx", data, update_existing=True)
+    assert again.warnings == [] and again.created == again.updated == 0

@@ -11,7 +11,7 @@ from flask import Flask
 # Modules that hold a blueprint named `bp`, one or more per domain package.
 BLUEPRINT_MODULES = [
     "home.views", "accounts.views", "accounts.people_views", "org.views", "audit.views", "ledger.views",
-    "materials.views", "bank.views", "quizzes.views", "assessments.views", "reports.views",
+    "materials.views", "bank.views", "quizzes.views", "assessments.views", "reports.views", "development.views",
 ]
 
 
@@ -48,6 +48,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for name in BLUEPRINT_MODULES:
         views = importlib.import_module(f"learnapp.{name}")
         app.register_blueprint(views.bp)
+
+    # Domains that plug into others (the development procedure records the stages of accounts).
+    from learnapp import development
+
+    development.init_app(app)
 
     from learnapp.cli import register_cli
 

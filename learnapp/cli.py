@@ -16,6 +16,7 @@ CLI_GROUPS = [
     ("learnapp.bank.cli", "questions_cli"),
     ("learnapp.quizzes.cli", "quizzes_cli"),
     ("learnapp.reports.cli", "report_cli"),
+    ("learnapp.development.cli", "development_cli"),
 ]
 
 

@@ -79,14 +79,6 @@ class PersonForm(PersonEditForm):
                             description=_l("The date the person reached this stage; empty means today."))
 
 
-class StageForm(FlaskForm):
-    stage = SelectField(_l("New stage"), validators=[DataRequired()])
-    effective_on = DateField(_l("Effective from"), validators=[DataRequired()])
-    note = StringField(_l("Note"), validators=[Optional(), Length(max=500)],
-                       description=_l("Required when you record an exception to the rules."))
-    accept_warnings = BooleanField(_l("Record this step anyway as an exception (kept in the audit log)"))
-
-
 class GrantForm(FlaskForm):
     role = SelectField(_l("Role"), validators=[DataRequired()])
     branch_id = SelectField(_l("On branch (applies to its sub-branches)"), coerce=int, validators=[DataRequired()])

@@ -1,8 +1,9 @@
-"""People administration: list, person page, create, edit, stage, (de)activation, password reset.
+"""People administration: list, person page, create, edit, (de)activation, password reset.
 
 Branch admins see and manage the people of their subtree, committee admins everyone, auditors read
 only. A person outside the actor's subtree answers 404, so a tampered URL reveals nothing.
-Roles and contacts are in people_roles_views.py, the roster import in roster_views.py.
+Roles and contacts are in people_roles_views.py, the roster import in roster_views.py. The stage is
+not edited here: it is derived from the steps of the development procedure (learnapp.development).
 """
 
 from __future__ import annotations
@@ -22,13 +23,13 @@ from learnapp.accounts import (
     register_views,
     roster_views,
     services,
+    stage_history,
 )
 from learnapp.accounts.forms import (
     EmptyForm,
     PeopleFilterForm,
     PersonEditForm,
     PersonForm,
-    StageForm,
     set_profile_choices,
     stage_choices,
 )
@@ -38,7 +39,6 @@ from learnapp.accounts.person_fields import birth_date_text, ethnicities
 from learnapp.accounts.person_links import links_for, panels_for
 from learnapp.accounts.register_export import safe_cell
 from learnapp.accounts.roster_files import XLSX_MIMETYPE, people_xlsx
-from learnapp.accounts.stages import ACTIVIST_MIN_YEARS, stage_since
 from learnapp.db import db
 from learnapp.errors import FAILED, DomainError, save_form
 from learnapp.org.models import Branch
@@ -110,7 +110,7 @@ def export():
     status = {True: _("Active"), False: _("Deactivated")}
     rows = []
     for u in people:
-        since = stage_since(u)
+        since = stage_history.stage_since(u)
         rows.append([safe_cell(v) for v in (
             u.name, u.login_id, names.get(u.branch_id, ""), STAGE_CHINESE[u.stage], u.phone or "", u.email or "",
             since.isoformat() if since else "", u.gender or "", u.ethnicity or "", birth_date_text(u), u.education or "",
@@ -132,7 +132,7 @@ def detail(user_id: int):
         revocable={g.id for g in grants if services.can_change_grant(current_user, g.role, g.branch)},
         contacts=queries.contacts_of(person), learners=queries.learners_of(person),
         links=links_for(current_user, person), panels=panels_for(current_user, person),
-        since=stage_since(person), form=EmptyForm(), birth_date=birth_date_text(person),
+        since=stage_history.stage_since(person), form=EmptyForm(), birth_date=birth_date_text(person),
     )
 
 
@@ -222,38 +222,6 @@ def edit(user_id: int):
             flash(_("The details of %(name)s were saved.", name=person.name), "success")
             return redirect(url_for("people.detail", user_id=person.id))
     return render_template("people/form.html", form=form, person=person, ethnicities=ethnicities())
-
-
-@bp.route("/<int:user_id>/stage", methods=["GET", "POST"])
-@require_role(is_branch_admin)
-def stage(user_id: int):
-    person = get_managed_user_or_404(current_user, user_id)
-    form = StageForm()
-    form.stage.choices = [c for c in stage_choices() if c[0] != person.stage.value]
-    if request.method == "GET":
-        next_rank = min(person.stage.rank + 1, len(Stage) - 1)
-        form.stage.data = list(Stage)[next_rank].value
-        form.effective_on.data = clock.today()
-    warnings = []
-    if form.validate_on_submit():
-        try:
-            services.change_stage(current_user, person, form.stage.data, form.effective_on.data, form.note.data,
-                                  accept_warnings=form.accept_warnings.data)
-        except services.StageRuleWarning as exc:
-            db.session.rollback()
-            warnings = exc.warnings
-        except DomainError as exc:
-            db.session.rollback()
-            exc.apply_to_form(form)
-            if form.accept_warnings.data:
-                # Keep showing the rules the admin accepted next to the remaining error (e.g. no note).
-                warnings = services.stage_rule_warnings(person, Stage(form.stage.data), form.effective_on.data)
-        else:
-            db.session.commit()
-            flash(_("The new stage of %(name)s was recorded.", name=person.name), "success")
-            return redirect(url_for("people.detail", user_id=person.id))
-    return render_template("people/stage.html", form=form, person=person, warnings=warnings,
-                           min_years=ACTIVIST_MIN_YEARS)
 
 
 @bp.post("/<int:user_id>/deactivate")

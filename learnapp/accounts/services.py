@@ -13,16 +13,8 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from learnapp import audit, clock
-from learnapp.accounts.models import (
-    STAGE_CHINESE,
-    ContactAssignment,
-    Role,
-    RoleGrant,
-    Stage,
-    StageChange,
-    User,
-)
-from learnapp.accounts.stages import StageWarning, stage_rule_warnings
+from learnapp.accounts import stage_history
+from learnapp.accounts.models import STAGE_CHINESE, ContactAssignment, Role, RoleGrant, Stage, User
 from learnapp.db import db
 from learnapp.errors import DomainError
 from learnapp.org.models import Branch
@@ -162,10 +154,13 @@ def create_user(
                 password_hash=_hash(password, temporary=generated is not None), must_change_password=True)
     db.session.add(user)
     db.session.flush()
-    db.session.add(StageChange(user=user, stage=stage, effective_on=stage_since or clock.today(),
-                               recorded_by_id=getattr(actor, "id", None)))
+    # The stage is history given with the person: the step standing for it, dated; the stage is
+    # derived from it. The person's creation entry below records it (one audit entry per person).
+    since = stage_since or clock.today()
+    stage_history.record_stage(actor, user, stage, since, audit_entry=False)
     if audit_entry:
-        audit.record(actor, "user.create", user, branch=branch, summary=f"{name} ({login_id})", after=_snapshot(user))
+        audit.record(actor, "user.create", user, branch=branch, summary=f"{name} ({login_id})",
+                     after={**_snapshot(user), "stage_since": since})
     db.session.flush()
     return user, generated
 
@@ -207,52 +202,6 @@ def update_user(actor, user: User, *, name: str, branch: Branch, phone: str | No
         audit.record(actor, "user.update", user, branch=branch, summary=user.name, before=before, after=after)
     db.session.flush()
     return user
-
-
-class StageRuleWarning(DomainError):
-    """The step breaks a rule of the path; the caller may record it anyway with a reason."""
-
-    def __init__(self, warnings: list[StageWarning]):
-        self.warnings = warnings
-        super().__init__([("stage", w.message) for w in warnings])
-
-
-def change_stage(actor, user: User, stage: Stage | str, effective_on: date, note: str | None = None, *,
-                 accept_warnings: bool = False) -> StageChange:
-    """Record the next step of a person's path, dated; audited.
-
-    Steps that break a rule (e.g. less than a year as activist before becoming a development target)
-    raise StageRuleWarning unless `accept_warnings` is given together with a reason in `note`; the
-    exception is then recorded in the audit entry.
-    """
-    if not can_manage_user(actor, user):
-        raise DomainError(_("You may not manage this person."))
-    stage = parse_stage(stage)
-    note = (note or "").strip() or None
-    if effective_on > clock.today():
-        raise DomainError(_("The date may not be in the future."), "effective_on")
-    last = user.stage_changes[-1] if user.stage_changes else None
-    if last and effective_on < last.effective_on:
-        raise DomainError(_("The date is before the previous step (%(date)s).", date=last.effective_on.isoformat()), "effective_on")
-    if stage == user.stage:
-        raise DomainError(_("The person is already at this stage."), "stage")
-    warnings = stage_rule_warnings(user, stage, effective_on)
-    if warnings and not accept_warnings:
-        raise StageRuleWarning(warnings)
-    if warnings and not note:
-        raise DomainError(_("Give the reason for the exception in the note."), "note")
-    before = user.stage
-    change = StageChange(user=user, stage=stage, effective_on=effective_on, recorded_by_id=actor.id, note=note)
-    user.stage = stage
-    db.session.add(change)
-    details = {"before": {"stage": before}, "after": {"stage": stage, "effective_on": effective_on}, "note": note}
-    summary = f"{user.name}: {before.value} → {stage.value}"
-    if warnings:
-        details["override"] = [{"rule": w.code, "message": w.message} for w in warnings]
-        summary += " (override)"
-    audit.record(actor, "user.stage", user, branch=user.branch, summary=summary, **details)
-    db.session.flush()
-    return change
 
 
 def set_active(actor, user: User, active: bool) -> None:

@@ -31,7 +31,6 @@ def pages(org) -> list[Page]:
     ca = next(x for x in a.grants if x.role == Role.branch_admin)
     assignment_a = db.session.scalars(db.select(factories.ContactAssignment).filter_by(learner_id=a.id)).one()
     assignment_c = db.session.scalars(db.select(factories.ContactAssignment).filter_by(learner_id=c.id)).one()
-    stage_data = {"stage": "development_target", "effective_on": "2026-06-01", "note": ""}
     person = {"name": "新同志", "login_id": "newbie", "branch_id": org.branch_a.id, "stage": "applicant"}
     return [
         # accounts: login, logout, password, language, own account
@@ -65,10 +64,6 @@ def pages(org) -> list[Page]:
              {"name": "改名", "login_id": "victim_a", "branch_id": org.branch_a.id}, note="a"),
         Page("people.edit", f"/people/{c.id}/edit", COMMITTEE, "POST",
              {"name": "改名", "login_id": "victim_c", "branch_id": org.branch_c.id}, note="c"),
-        Page("people.stage", f"/people/{a.id}/stage", ADMINS, note="a"),
-        Page("people.stage", f"/people/{c.id}/stage", COMMITTEE, note="c"),
-        Page("people.stage", f"/people/{a.id}/stage", ADMINS, "POST", stage_data, note="a"),
-        Page("people.stage", f"/people/{c.id}/stage", COMMITTEE, "POST", stage_data, note="c"),
         Page("people.roles", f"/people/{a.id}/roles", ADMINS, note="a"),
         Page("people.roles", f"/people/{c.id}/roles", COMMITTEE, note="c"),
         Page("people.roles", f"/people/{a.id}/roles", ADMINS, "POST",

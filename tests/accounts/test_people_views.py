@@ -49,12 +49,12 @@ def test_person_page_shows_history_roles_and_contacts(client, org, login):
     login(org.admin_a)
     page = _text(client.get(f"/people/{org.learner_a.id}"))
     assert org.learner_a.name in page and org.contact_a.name in page
-    assert f"/people/{org.learner_a.id}/stage" in page  # the admin may act
+    assert f"/people/{org.learner_a.id}/edit" in page  # the admin may act
     contact_page = _text(client.get(f"/people/{org.contact_a.id}"))
     assert org.learner_a.name in contact_page  # "training contact of"
     login(org.auditor)
     readonly = _text(client.get(f"/people/{org.learner_a.id}"))
-    assert org.learner_a.name in readonly and f"/people/{org.learner_a.id}/stage" not in readonly
+    assert org.learner_a.name in readonly and f"/people/{org.learner_a.id}/edit" not in readonly
 
 
 def test_person_page_shows_links_from_other_domains(client, org, login):
@@ -79,7 +79,8 @@ def test_create_shows_the_password_once_and_audits(client, org, login, db):
     password = re.search(r'<code class="secret">([^<]+)</code>', _text(response)).group(1)
     user = db.session.scalar(select(User).where(User.login_id == "new1"))
     assert user.stage == Stage.activist and user.phone == "13800138000" and user.must_change_password
-    assert user.stage_changes[0].effective_on.isoformat() == "2025-05-04"
+    # The stage given is history: the step standing for it, dated, from which the stage is derived.
+    assert [(s.code, s.done_on.isoformat()) for s in user.development_steps] == [("activist_determined", "2025-05-04")]
     assert password not in user.password_hash
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "user.create")).one()
     assert entry.actor_id == org.admin_a.id and entry.branch_path == org.branch_a.path
@@ -119,18 +120,14 @@ def test_edit_details_and_move_within_scope(client, org, login, db):
     assert entry.details["before"]["name"] != entry.details["after"]["name"]
 
 
-def test_stage_page_warns_then_records_the_exception(client, org, login, db):
+def test_the_stage_is_not_edited_on_the_person_page(client, org, login, db):
+    """The stage follows the development steps: no free stage form, and the edit form ignores a stage."""
     login(org.admin_a)
-    url = f"/people/{org.learner_a.id}/stage"
-    data = {"stage": "development_target", "effective_on": "2026-06-15", "note": ""}
-    warned = client.post(url, data=data)
-    assert warned.status_code == 200 and 'name="accept_warnings"' in _text(warned)
+    assert client.get(f"/people/{org.learner_a.id}/stage").status_code == 404
+    response = client.post(f"/people/{org.learner_a.id}/edit", data={
+        "name": org.learner_a.name, "login_id": "learner_a", "branch_id": org.branch_a.id, "stage": "full_member"})
+    assert response.status_code == 302
     assert db.session.get(User, org.learner_a.id).stage == Stage.activist
-    no_reason = client.post(url, data={**data, "accept_warnings": "y"})
-    assert 'name="accept_warnings"' in _text(no_reason) and db.session.get(User, org.learner_a.id).stage == Stage.activist
-    done = client.post(url, data={**data, "accept_warnings": "y", "note": "支委会研究同意"})
-    assert done.status_code == 302
-    assert db.session.get(User, org.learner_a.id).stage == Stage.development_target
 
 
 def test_deactivation_ends_sessions_and_reactivation_restores_login(app, client, org, login, db):

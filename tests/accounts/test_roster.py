@@ -68,7 +68,7 @@ def test_stage_date_column_dates_the_first_step(org, db):
     rows = [["钱七", "qian7", "甲支部", "入党积极分子", "", "", "2025/3/1"]]
     import_roster_file(org.admin_a, "r.csv", csv_bytes(rows, header=header))
     qian = db.session.scalar(select(User).where(User.login_id == "qian7"))
-    assert qian.stage_changes[0].effective_on == date(2025, 3, 1)
+    assert [(s.code, s.done_on) for s in qian.development_steps] == [("activist_determined", date(2025, 3, 1))]
 
 
 def test_every_bad_row_is_listed_and_nothing_is_written(org, db):
@@ -147,8 +147,10 @@ def test_update_existing_changes_details_and_moves_stage_forward(org, db):
     assert (result.created, result.updated, result.passwords) == (0, 1, {})
     learner = db.session.get(User, org.learner_a.id)
     assert (learner.name, learner.branch_id, learner.stage, learner.phone) == ("新名字", org.branch_b.id, Stage.development_target, "13700137000")
-    stage_entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "user.stage")).one()
-    assert stage_entry.details["override"]  # less than a year as activist: recorded as an exception
+    # The roster reports history: recorded as it happened (not refused), audited, and listed by the
+    # development check when it breaks a rule (here: less than a year as activist).
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "development.history")).one()
+    assert entry.details["after"]["code"] == "target_determined" and entry.details["after"]["source"] == "register"
 
 
 def test_update_existing_unchanged_rows_and_backward_stage(org, db):

@@ -1,0 +1,124 @@
+"""The compliance check of development files: what breaks the rules, and every committee exception.
+
+Used by `flask development check` and meant for the compliance report. Each done step is checked
+again against the rules in force. History (register import, migration) is recorded without guards,
+so it is checked here; a missing earlier step counts only in files that start with the
+application (older files of transferred or long-standing members are partial by nature).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from learnapp.accounts.models import Stage, User
+from learnapp.db import db
+from learnapp.development.dates import add_months
+from learnapp.development.guards import check_requirements, latest, probation_end
+from learnapp.development.models import DevelopmentStep, StepStatus
+from learnapp.development.rules import DevelopmentRules, current_rules
+from learnapp.development.steps import VOTE_FIELDS
+
+ADMITTED = ("branch_committee_review", "branch_meeting_admission", "committee_approval_admission")
+
+
+@dataclass(frozen=True)
+class Finding:
+    person: User
+    kind: str        # "rule" (a step breaks a rule), "missing", "overdue" or "exception"
+    code: str | None  # the step it is about
+    message: str
+    step_id: int | None = None
+
+
+def _data_present(kind: str, data: dict) -> bool:
+    if kind == "introducers":
+        return "introducer_ids" in data
+    if kind == "contacts":
+        return "contact_ids" in data
+    if kind == "vote":
+        return all(k in data for k in VOTE_FIELDS)
+    if kind == "extension":
+        return "months" in data
+    return True
+
+
+def _step_findings(person: User, step: DevelopmentStep, done: list[DevelopmentStep], rules: DevelopmentRules,
+                   complete_file: bool) -> list[Finding]:
+    rule = rules.step(step.code)
+    out = []
+    for unmet in check_requirements(person, step.code, step.done_on, data=step.data or {}, steps=done, rules=rules,
+                                    exclude_id=step.id):
+        if unmet.kind == "at_stage" or not _data_present(unmet.kind, step.data or {}):
+            continue  # the stage at the time is not known again; history may come without the facts
+        if unmet.missing_step and step.source != "site" and not complete_file:
+            continue
+        out.append(Finding(person, "rule", step.code, _("%(step)s on %(date)s: %(problem)s", step=rule.label,
+                                                         date=step.done_on.isoformat(), problem=str(unmet)), step.id))
+    return out
+
+
+def person_findings(person: User, today: date, rules: DevelopmentRules | None = None) -> list[Finding]:
+    """What the person's file breaks, as of `today`."""
+    rules = rules or current_rules()
+    steps = list(db.session.scalars(select(DevelopmentStep).where(DevelopmentStep.user_id == person.id)
+                                    .order_by(DevelopmentStep.done_on, DevelopmentStep.id)))
+    done = [s for s in steps if s.status.counts]
+    codes = {s.code for s in done}
+    complete_file = "application" in codes
+    out: list[Finding] = []
+    for step in done:
+        if step.exception_reason:
+            recorder = step.decided_by if step.status == StepStatus.accepted and step.decided_by else step.recorded_by
+            out.append(Finding(person, "exception", step.code, _(
+                "Committee exception: %(step)s on %(date)s recorded by %(who)s although: %(unmet)s — reason: %(reason)s",
+                step=rules.step(step.code).label, date=step.done_on.isoformat(), who=recorder.name if recorder else "—",
+                unmet="；".join(step.exception_unmet or []), reason=step.exception_reason), step.id))
+        else:
+            out.extend(_step_findings(person, step, done, rules, complete_file))
+    application = latest(done, "application")
+    if application is not None and "application_talk" not in codes:
+        due = add_months(application.done_on, rules.parameters["talk_within_months"])
+        if today > due:
+            out.append(Finding(person, "missing", "application_talk", _(
+                "No talk recorded after the application of %(date)s (due by %(due)s).",
+                date=application.done_on.isoformat(), due=due.isoformat())))
+    if "target_determined" in codes and "training_class" not in codes and codes & set(ADMITTED):
+        out.append(Finding(person, "missing", "training_class", _(
+            "Admitted as a development target without the concentrated training class.")))
+    end = probation_end(done, rules)
+    decided = codes & {"committee_approval_full", "probation_cancelled"}
+    if person.stage == Stage.probationary_member and end is not None and today > end and not decided:
+        out.append(Finding(person, "overdue", "committee_approval_full", _(
+            "The probation ended on %(end)s and no decision is recorded.", end=end.isoformat())))
+    for meeting_code, approval_code in (("branch_meeting_admission", "committee_approval_admission"),
+                                        ("branch_meeting_full", "committee_approval_full")):
+        meeting = latest(done, meeting_code)
+        if meeting is None or any(s.code == approval_code and s.done_on >= meeting.done_on for s in done):
+            continue
+        limit = add_months(meeting.done_on, rules.parameters["approval_within_months"])
+        if today > limit:
+            out.append(Finding(person, "overdue", approval_code, _(
+                "%(step)s is past its time limit: the branch meeting was on %(date)s, the approval was due by %(due)s.",
+                step=rules.step(approval_code).label, date=meeting.done_on.isoformat(), due=limit.isoformat())))
+    seen, unique = set(), []
+    for finding in out:
+        if finding.message not in seen:
+            seen.add(finding.message)
+            unique.append(finding)
+    return unique
+
+
+def check_people(people, today: date) -> list[Finding]:
+    rules = current_rules()
+    return [f for person in people for f in person_findings(person, today, rules)]
+
+
+def check_all(today: date) -> list[Finding]:
+    """Findings for every person with a development file, in branch and name order."""
+    with_steps = select(DevelopmentStep.user_id)
+    people = db.session.scalars(select(User).where(User.id.in_(with_steps)).order_by(User.branch_id, User.name, User.id))
+    return check_people(people, today)

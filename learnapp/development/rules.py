@@ -1,0 +1,148 @@
+"""The development rules in force: versions kept in the database, the shipped file as the default.
+
+`current_rules()` gives the latest loaded version, or the shipped content/development-rules.yaml
+when none was loaded yet. Saving a changed text (the CLI's `development rules load`, or the
+committee's numbers form in the site) is a new version, audited.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from learnapp import audit, clock, request_memo
+from learnapp.db import db
+from learnapp.development.models import DevelopmentRuleSet
+from learnapp.development.rules_file import (
+    PARAMETERS,
+    ParsedRules,
+    StepRule,
+    parse_rules,
+    with_parameters,
+)
+from learnapp.errors import DomainError
+from learnapp.ledger.rules import RulesError
+from learnapp.org import services as org_services
+from learnapp.security import is_committee_admin
+
+__all__ = ["DevelopmentRules", "StepRule", "current_rules", "save_rules", "save_parameters", "PARAMETERS"]
+
+
+@dataclass(frozen=True)
+class DevelopmentRules:
+    """The steps in order, with the numbers they use and the version they come from (None: the shipped file)."""
+
+    steps: tuple[StepRule, ...]
+    parameters: dict[str, int]
+    version: int | None
+    source_text: str
+
+    def step(self, code: str) -> StepRule:
+        for rule in self.steps:
+            if rule.code == code:
+                return rule
+        raise KeyError(code)
+
+    @property
+    def by_code(self) -> dict[str, StepRule]:
+        return {rule.code: rule for rule in self.steps}
+
+
+def default_path() -> Path:
+    configured = current_app.config.get("DEVELOPMENT_RULES_FILE")
+    return Path(configured) if configured else Path(current_app.root_path).parent / "content" / "development-rules.yaml"
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+_parsed: dict[str, ParsedRules] = {}
+
+
+def _parse_cached(text: str) -> ParsedRules:
+    key = text_digest(text)
+    parsed = _parsed.get(key)
+    if parsed is None:
+        parsed = parse_rules(text)
+        if len(_parsed) > 32:
+            _parsed.clear()
+        _parsed[key] = parsed
+    return parsed
+
+
+def current_rule_set() -> DevelopmentRuleSet | None:
+    return db.session.scalar(select(DevelopmentRuleSet).order_by(DevelopmentRuleSet.version.desc()).limit(1))
+
+
+def _load_current() -> DevelopmentRules:
+    rule_set = current_rule_set()
+    if rule_set is None:
+        text, version = default_path().read_text(encoding="utf-8"), None
+    else:
+        text, version = rule_set.source_text, rule_set.version
+    parsed = _parse_cached(text)
+    return DevelopmentRules(steps=parsed.steps, parameters=parsed.parameters, version=version, source_text=text)
+
+
+def current_rules() -> DevelopmentRules:
+    """The rules in force (looked up once per request; a new version drops the memo)."""
+    return request_memo.remember("development_rules", None, _load_current)
+
+
+request_memo.depends_on("development_rules", DevelopmentRuleSet)
+
+
+def save_rules(actor, source_text: str, *, source_name: str, note: str | None = None) -> DevelopmentRuleSet | None:
+    """Store a new version of the rules; None when the text equals the version in force.
+
+    Raises DomainError (field "source_text") naming the line of each problem. `actor` None: the
+    system (CLI); otherwise a committee admin. Steps already recorded keep the version they were
+    checked against."""
+    if actor is not None and not is_committee_admin(actor):
+        raise DomainError(_("Only committee admins change the development rules."))
+    source_text = source_text.replace("\r\n", "\n")
+    try:
+        parse_rules(source_text, source=source_name)
+    except RulesError as exc:
+        raise DomainError([("source_text", str(p)) for p in exc.problems]) from None
+    digest = text_digest(source_text)
+    current = current_rule_set()
+    if current is not None and current.sha256 == digest:
+        return None
+    version = (db.session.scalar(select(func.max(DevelopmentRuleSet.version))) or 0) + 1
+    rule_set = DevelopmentRuleSet(version=version, source_text=source_text, source_name=source_name, sha256=digest,
+                                  note=(note or None), created_by_id=getattr(actor, "id", None), created_at=clock.now())
+    db.session.add(rule_set)
+    db.session.flush()
+    before = _parse_cached(current.source_text).parameters if current is not None else None
+    audit.record(actor, "development.rules_save", rule_set, branch=org_services.committee(),
+                 summary=f"v{version} ({source_name})",
+                 before={"version": current.version if current else None, "sha256": current.sha256 if current else None,
+                         "parameters": before},
+                 after={"version": version, "sha256": digest, "parameters": _parse_cached(source_text).parameters,
+                        "note": note})
+    return rule_set
+
+
+def save_parameters(actor, values: dict[str, int], *, note: str | None = None) -> DevelopmentRuleSet | None:
+    """The committee changes the numbers: a new version of the rules text with them; audited."""
+    if not is_committee_admin(actor):
+        raise DomainError(_("Only committee admins change the development rules."))
+    reasons = []
+    for name, value in values.items():
+        if name not in PARAMETERS:
+            reasons.append((name, _("Unknown parameter.")))
+            continue
+        _default, low, high = PARAMETERS[name]
+        if value is None or not low <= int(value) <= high:
+            reasons.append((name, _("Must be between %(low)d and %(high)d.", low=low, high=high)))
+    if reasons:
+        raise DomainError(reasons)
+    text = with_parameters(current_rules().source_text, {k: int(v) for k, v in values.items()})
+    return save_rules(actor, text, source_name="web", note=note)

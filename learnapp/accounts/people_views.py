@@ -20,7 +20,6 @@ from learnapp.accounts import (
     people_roles_views,
     profile,
     queries,
-    register_views,
     roster_views,
     services,
     stage_history,
@@ -37,8 +36,7 @@ from learnapp.accounts.models import STAGE_CHINESE, Stage, User
 from learnapp.accounts.people_blueprint import bp
 from learnapp.accounts.person_fields import birth_date_text, ethnicities
 from learnapp.accounts.person_links import links_for, panels_for
-from learnapp.accounts.register_export import safe_cell
-from learnapp.accounts.roster_files import XLSX_MIMETYPE, people_xlsx
+from learnapp.accounts.roster_files import XLSX_MIMETYPE, people_xlsx, safe_cell
 from learnapp.db import db
 from learnapp.errors import FAILED, DomainError, save_form
 from learnapp.org.models import Branch
@@ -54,7 +52,7 @@ from learnapp.security import (
     visible_branches,
 )
 
-__all__ = ["bp", "people_roles_views", "register_views", "roster_views"]
+__all__ = ["bp", "people_roles_views", "roster_views"]
 PER_PAGE = 50
 
 

@@ -1,21 +1,20 @@
-"""The register's date columns as development steps, recorded as they happened.
+"""The register's date columns and the development steps they stand for, as the roster import sees them.
 
     DATE_STEPS["activist_on"] -> ("activist_determined",)
+    stage_from_dates({"activist_on": day}) -> (Stage.activist, day)
     recorded_dates(user) -> {code: {dates}}
     record(actor, user, code, day, note=None, data=None)
 
-The one place the register import and export meet the development file, so that the import and
-the export agree on which column is which step.
+The steps belong to learnapp.development, which depends on accounts, not the other way round: the
+register package (learnapp.register) installs the functions that read and record them from its
+init_app, as the development package does for stage_history.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
-from learnapp import audit
-from learnapp.accounts.models import Stage, StageChange, User
-from learnapp.db import db
+from learnapp.accounts.models import Stage, User
 
 # Register column -> the steps its date stands for (接收为预备党员: the branch meeting and the approval).
 DATE_STEPS: dict[str, tuple[str, ...]] = {
@@ -33,7 +32,20 @@ STAGE_OF_DATE: dict[str, Stage] = {
     "admitted_on": Stage.probationary_member,
     "full_on": Stage.full_member,
 }
-_STAGE_OF_CODE = {codes[-1]: STAGE_OF_DATE[column] for column, codes in DATE_STEPS.items()}
+
+_impl = None
+
+
+def install(implementation) -> None:
+    """Install the object (module) with recorded_dates(user) and record(actor, user, code, day, *, note, data)."""
+    global _impl
+    _impl = implementation
+
+
+def _installed():
+    if _impl is None:
+        raise RuntimeError("no register steps: create_app() initialises learnapp.register")
+    return _impl
 
 
 def stage_from_dates(dates: dict[str, date]) -> tuple[Stage | None, date | None]:
@@ -45,63 +57,10 @@ def stage_from_dates(dates: dict[str, date]) -> tuple[Stage | None, date | None]
 
 
 def recorded_dates(user: User) -> dict[str, set[date]]:
-    """The steps recorded for the person, by code (from the stage history until steps exist)."""
-    found: dict[str, set[date]] = {}
-    for change in user.stage_changes:
-        for code, stage in _STAGE_OF_CODE.items():
-            if stage == change.stage:
-                found.setdefault(code, set()).add(change.effective_on)
-    return found
+    """The done steps recorded for the person, by code."""
+    return _installed().recorded_dates(user)
 
 
 def record(actor, user: User, code: str, day: date, *, note: str | None = None, data: dict | None = None) -> None:
-    """Record one step as it happened (register import): no guards, audited."""
-    stage = _STAGE_OF_CODE.get(code)
-    if stage is None:
-        return  # the stage history has no place for the first of two steps or for introducers
-    if any(c.stage == stage and c.effective_on == day for c in user.stage_changes):
-        return
-    change = StageChange(user=user, stage=stage, effective_on=day, recorded_by_id=getattr(actor, "id", None), note=note)
-    db.session.add(change)
-    db.session.flush()
-    db.session.refresh(user, ["stage_changes"])
-    before = user.stage
-    latest = max(user.stage_changes, key=lambda c: (c.effective_on, c.stage.rank))
-    user.stage = latest.stage
-    audit.record(actor, "user.stage", user, branch=user.branch, summary=f"{user.name}: {before.value} → {user.stage.value}",
-                 before={"stage": before}, after={"stage": user.stage, "effective_on": day}, note=note, source="register")
-
-
-def dates_by_column(people: list[User]) -> dict[int, dict[str, date]]:
-    """Each person's register dates by date column (the latest step's date when the column has two)."""
-    found: dict[int, dict[str, date]] = {}
-    for person in people:
-        recorded = recorded_dates(person)
-        for column, codes in DATE_STEPS.items():
-            days = recorded.get(codes[-1])
-            if days:
-                found.setdefault(person.id, {})[column] = max(days)
-    return found
-
-
-def introducer_names(people: list[User]) -> dict[int, list[str]]:
-    """Each person's introducers (入党介绍人) by name; the stage history records none."""
-    return {}
-
-
-@dataclass(frozen=True)
-class Filing:
-    user_id: int
-    code: str  # activist_filed or target_filed
-    done_on: date
-    status: str  # submitted or accepted
-    decided_on: date | None
-    note: str | None
-
-
-def filings(user_ids: list[int], start: date, end: date) -> list[Filing]:
-    """The activist and target filings (备案) of these people dated in [start, end], submitted or accepted.
-
-    The stage history has no filings: empty until the development steps exist.
-    """
-    return []
+    """Record one step as it happened (register import): no guards, audited, the stage derived again."""
+    _installed().record(actor, user, code, day, note=note, data=data)

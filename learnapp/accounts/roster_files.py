@@ -24,6 +24,18 @@ TEMPLATE_HEADERS = ["姓名", "工号", "支部", "阶段", "手机", "邮箱"]
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+# A text cell starting with one of these is taken as a formula by spreadsheets (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """The value as a file we write should hold it: text that could start a formula gets an apostrophe
+    in front (the roster import strips it again). The one place to swap for a shared writer's guard."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 class UnreadableFile(Exception):
     """The file as a whole cannot be read (wrong type, encoding, size); the message says why."""
 

@@ -178,9 +178,14 @@ def apply_register_facts(actor, user: User, facts: RegisterFacts, filename: str)
         register_history.record(actor, user, "introducers_assigned", facts.introduced_on, note=note,
                                 data={"introducer_ids": [p.id for p in facts.introducers]})
         changed = True
-    for contact in facts.contacts:
-        changed |= _assign_contact(actor, contact, user)
-    return changed
+    assigned = [contact for contact in facts.contacts if _assign_contact(actor, contact, user)]
+    activist_on = facts.dates.get("activist_on")
+    if assigned and activist_on is not None and "contacts_assigned" not in recorded:
+        # The register assigned the contacts: the step, dated by the determination as activist (contacts
+        # are assigned then). Contacts assigned before, on the site, keep their own history.
+        register_history.record(actor, user, "contacts_assigned", activist_on.day, note=note,
+                                data={"contact_ids": [p.id for p in facts.contacts]})
+    return changed or bool(assigned)
 
 
 def _assign_contact(actor, contact: User, learner: User) -> bool:

@@ -1,4 +1,4 @@
-"""Register (名册) exports: each stage's register as XLSX or CSV, and the committee's 备案 list.
+"""Register (名册) downloads under /people/register: each stage's register as XLSX or CSV, the 备案 list.
 
 The downloads are POSTs: each is an audit entry (who took which people's data out of the site).
 """
@@ -7,20 +7,22 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, render_template, request, send_file
+from flask import Blueprint, abort, render_template, request, send_file
 from flask_login import current_user
 
 from learnapp import clock
-from learnapp.accounts import register_export
-from learnapp.accounts.forms import FilingListForm, RegisterExportForm, stage_choices
+from learnapp.accounts.forms import stage_choices
 from learnapp.accounts.models import Stage
-from learnapp.accounts.people_blueprint import bp
 from learnapp.accounts.roster_files import XLSX_MIMETYPE
 from learnapp.db import db
 from learnapp.errors import FAILED, save_action
 from learnapp.org.models import Branch
 from learnapp.org.queries import branch_choices
+from learnapp.register import export as register_export
+from learnapp.register.forms import FilingListForm, RegisterExportForm
 from learnapp.security import can_read_reports, can_view_branch, require_role, visible_branches
+
+bp = Blueprint("register", __name__, url_prefix="/people/register")
 
 
 def _forms() -> tuple[RegisterExportForm, FilingListForm]:
@@ -44,18 +46,18 @@ def _branch(branch_id: int | None) -> Branch | None:
 
 
 def _page(export, filings, status: int = 200):
-    return render_template("people/register.html", export=export, filings=filings), status
+    return render_template("register/index.html", export=export, filings=filings), status
 
 
-@bp.get("/register")
+@bp.get("")
 @require_role(can_read_reports)
-def register():
+def index():
     return _page(*_forms())
 
 
-@bp.post("/register/export")
+@bp.post("/export")
 @require_role(can_read_reports)
-def register_download():
+def download():
     export, filings = _forms()
     if not export.validate_on_submit():
         return _page(export, filings, 400)
@@ -71,9 +73,9 @@ def register_download():
                      as_attachment=True, download_name=filename)
 
 
-@bp.post("/register/filings")
+@bp.post("/filings")
 @require_role(can_read_reports)
-def filing_download():
+def filings_download():
     export, filings = _forms()
     if not filings.validate_on_submit():
         return _page(export, filings, 400)

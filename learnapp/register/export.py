@@ -5,7 +5,8 @@
 
 Every text cell goes through `safe_cell`: a value starting with = + - @ or a tab/CR would be taken
 as a formula by a spreadsheet, so it is prefixed with an apostrophe (the import strips it again).
-The writing is in `_write_xlsx` / `table_csv` only, so a shared writer can replace them.
+The writing is in `_write_xlsx` / `table_csv` only, so a shared writer can replace them. Every
+download is an audit entry (`record_export`).
 """
 
 from __future__ import annotations
@@ -22,16 +23,16 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
 from learnapp import audit
-from learnapp.accounts import register_history
 from learnapp.accounts.models import STAGE_CHINESE, ContactAssignment, Stage, User
 from learnapp.accounts.person_fields import birth_date_text
 from learnapp.accounts.queries import PeopleFilter, people_statement
+from learnapp.accounts.roster_files import safe_cell
 from learnapp.db import db
 from learnapp.org.models import Branch
 from learnapp.org.queries import full_names
 from learnapp.org.services import committee
+from learnapp.register import steps
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "yyyy.mm.dd"
 
 # The date columns of each stage's register (the import's headings, so the file reads back).
@@ -54,13 +55,6 @@ class Table:
     sheet_name: str = "名册"
 
 
-def safe_cell(value):
-    """The value as a spreadsheet should store it: text that could start a formula is neutralised."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def committee_title(what: str, today: date) -> str:
     root = committee()
     return f"{root.name if root else ''}{what}（截至{today.year}年{today.month:02d}月{today.day:02d}日）"
@@ -70,9 +64,9 @@ def register_table(actor, stage: Stage, today: date, branch: Branch | None = Non
     """The people at `stage` whom the actor may see (within `branch`), with every date, contacts and introducers."""
     people = list(db.session.scalars(people_statement(actor, PeopleFilter(stage=stage, branch=branch))))
     names = full_names()
-    dates = register_history.dates_by_column(people)
+    dates = steps.dates_by_column(people)
     contacts = _contact_names([p.id for p in people])
-    introducers = register_history.introducer_names(people)
+    introducers = steps.introducer_names(people)
     columns = _DATES_UP_TO[stage]
     with_contacts = stage != Stage.applicant
     with_introducers = stage.rank >= Stage.development_target.rank
@@ -162,10 +156,10 @@ FILING_STATUS = {"submitted": "已提交", "accepted": "已接受"}
 def filing_table(actor, start: date, end: date, today: date, branch: Branch | None = None) -> Table:
     """The committee's 备案 list: people whose activist or target filing was submitted or accepted in [start, end]."""
     people = {p.id: p for p in db.session.scalars(people_statement(actor, PeopleFilter(branch=branch, active="all")))}
-    filings = register_history.filings(list(people), start, end)
+    filings = steps.filings(list(people), start, end)
     shown = [people[f.user_id] for f in filings]
     names = full_names()
-    dates = register_history.dates_by_column(shown)
+    dates = steps.dates_by_column(shown)
     contacts = _contact_names([p.id for p in shown])
     headings = PERSON_HEADINGS + ["备案类别", "确定时间", "培养联系人", "备案日期", "状态", "决定日期", "备注"]
     rows = []

@@ -237,7 +237,7 @@ def _import(actor, filename: str, data: bytes, update_existing: bool) -> ImportR
             if row.existing is None:
                 user, password = services.create_user(
                     actor, login_id=row.login_id, name=row.name, branch=row.branch, stage=row.stage,
-                    phone=row.phone, email=row.email, stage_since=row.stage_since)
+                    phone=row.phone, email=row.email, stage_since=row.stage_since, stage_source="register")
                 roster_register.apply_register_facts(actor, user, row.facts, filename)
                 result.created += 1
                 result.passwords[user.login_id] = password

@@ -2,7 +2,7 @@
 category and department on users, for the register (名册) and the structure report
 
 Revision ID: dev3_b7e2a9
-Revises: 9ad6d85ac934
+Revises: dev1_a7c3e9 (after merging dev1; the lead re-chains)
 Create Date: 2026-12-05 04:30:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'dev3_b7e2a9'
-down_revision = '9ad6d85ac934'
+down_revision = 'dev1_a7c3e9'
 branch_labels = None
 depends_on = None
 

@@ -64,7 +64,7 @@ def test_every_date_column_becomes_its_step_and_the_stage_follows(org, db, membe
     wu, steps = _steps(db, "13800000042")
     assert wu.stage == Stage.development_target and "branch_meeting_admission" not in steps
     history = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "development.history",
-                                                          AuditEntry.target_id == wu.id)).all()
+                                                          AuditEntry.target_id == str(wu.id))).all()
     assert history and all(e.details["after"]["source"] == "register" for e in history)
 
 

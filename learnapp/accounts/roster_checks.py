@@ -17,12 +17,14 @@ from sqlalchemy import func, select
 
 from learnapp.accounts import person_fields, roster_register, services
 from learnapp.accounts.models import STAGE_CHINESE, Stage, User
-from learnapp.accounts.roster_sheet import cell_text
+from learnapp.accounts.roster_sheet import cell_text, field_of
 from learnapp.db import db
 from learnapp.errors import DomainError
 from learnapp.org.models import Branch
 from learnapp.org.queries import full_names
 from learnapp.security import can_manage_branch, can_manage_user
+
+FOOTER_RE = re.compile(r"^(填表人|制表人|审核人|负责人|经办人|联系人|填表日期|制表日期|注|说明)\s*[：:]")
 
 
 class Cells:
@@ -32,10 +34,18 @@ class Cells:
         self.cells, self.columns, self.number = cells, columns, number
 
     def is_note(self) -> bool:
-        """A row without a name holding one text (a note merged across, 填表人…) or only its 序号."""
+        """A row that holds no person: only its 序号, one text merged across (a note, 填表人…), or the
+        header repeated."""
         seq = self.columns.get("seq", (-1, ""))[0]
-        others = {cell_text(v) for i, v in enumerate(self.cells) if i != seq and cell_text(v)}
-        return not self.text("name") and len(others) <= 1
+        filled = [cell_text(v) for i, v in enumerate(self.cells) if i != seq and cell_text(v)]
+        if field_of(self.text("name")) == "name":
+            return True  # the header again (registers repeat it on each printed page)
+        if FOOTER_RE.match(self.text("name")):
+            return True  # 填表人：…  审核人：… below the people
+        if not self.text("name"):
+            return len(set(filled)) <= 1
+        # One text merged across the row (注：…, 填表人：…) fills the name column too.
+        return len(set(filled)) == 1 and len(filled) > 1
 
     def raw(self, key: str):
         position = self.columns.get(key)

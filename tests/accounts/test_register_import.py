@@ -228,3 +228,10 @@ def test_import_page_preview_and_unknown_column_warning(client, org, login, db, 
     response = client.post("/people/import", data={"file": (io.BytesIO(bad), "r.xlsx")}, content_type="multipart/form-data")
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "籍贯" in page and "不男不女" in page
+
+
+def test_repeated_header_and_note_rows_are_skipped(org, db, mentor):
+    rows = [GOOD_ROWS[0], REGISTER_HEADER, GOOD_ROWS[1][:7] + ["甲支部"] + GOOD_ROWS[1][8:],
+            ["注：本表由支部填写，党委组织部汇总。"], [None, "填表人：王某", None, None, None, "审核人：李某"]]
+    result = import_roster_file(org.admin_a, "r.xlsx", register_xlsx(rows, merges=("A7:M7",)))
+    assert [(r.row, r.name) for r in result.rows] == [(4, "张红"), (6, "李明")]

@@ -110,3 +110,11 @@ def test_people_export_carries_the_register_facts_and_imports_back(client, org, 
     assert dict(zip(header, zhang, strict=False))["出生年月"] == "1995.03"
     again = import_roster_file(org.admin_a, "people.xlsx", data, update_existing=True)
     assert again.warnings == [] and again.created == again.updated == 0
+
+
+def test_filing_period_ending_before_it_starts_is_refused(client, org, login, db):
+    login(org.committee_admin)
+    response = client.post("/people/register/filings", data={"filings-start": "2026-06-01", "filings-end": "2026-01-01",
+                                                             "filings-branch_id": 0})
+    assert response.status_code == 400
+    assert db.session.scalars(select(AuditEntry).where(AuditEntry.action == "filings.export")).first() is None

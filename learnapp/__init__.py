@@ -12,7 +12,7 @@ from flask import Flask
 BLUEPRINT_MODULES = [
     "home.views", "accounts.views", "accounts.people_views", "org.views", "audit.views", "ledger.views",
     "materials.views", "bank.views", "quizzes.views", "assessments.views", "reports.views",
-    "development.views", "contactwork.views",
+    "development.views", "contactwork.views", "register.views",
 ]
 
 
@@ -60,6 +60,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from learnapp import development
 
     development.init_app(app)
+    from learnapp import register
+
+    register.init_app(app)
 
     from learnapp.cli import register_cli
 

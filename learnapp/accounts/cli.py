@@ -54,9 +54,10 @@ def create_admin(login_id: str, name: str, password: str, committee_name: str | 
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--update-existing", is_flag=True, help="Update people whose login ID already exists.")
 @click.option("--as", "actor_login", default=None, help="Login ID of the admin recorded as the importer.")
+@click.option("--check", "check_only", is_flag=True, help="Only check the file and say what would change.")
 @with_appcontext
-def import_roster(file: Path, update_existing: bool, actor_login: str | None) -> None:
-    """Import a roster (XLSX or CSV, UTF-8 or GBK): all rows or none."""
+def import_roster(file: Path, update_existing: bool, actor_login: str | None, check_only: bool) -> None:
+    """Import a roster or register (名册; XLSX or CSV, UTF-8 or GBK): all rows or none."""
     from sqlalchemy import select
 
     from learnapp.accounts.models import User
@@ -69,14 +70,22 @@ def import_roster(file: Path, update_existing: bool, actor_login: str | None) ->
             click.echo(f"error: unknown login ID {actor_login}", err=True)
             sys.exit(1)
     try:
-        result = import_roster_file(actor, file.name, file.read_bytes(), update_existing=update_existing)
+        result = import_roster_file(actor, file.name, file.read_bytes(), update_existing=update_existing,
+                                    check_only=check_only)
         db.session.commit()
     except RosterError as exc:
         db.session.rollback()
+        for warning in exc.warnings:
+            click.echo(f"warning: {warning}", err=True)
         for problem in exc.problems:
             click.echo(f"{file.name}:{problem.row}: {problem.column or ''} {problem.message}".replace("  ", " "), err=True)
         click.echo(f"nothing imported: {len(exc.problems)} problem(s)", err=True)
         sys.exit(1)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if check_only:
+        click.echo(f"checked, nothing saved: would create {result.created}, update {result.updated}")
+        return
     click.echo(f"created {result.created}, updated {result.updated}")
     for login_id, password in result.passwords.items():
         click.echo(f"  {login_id}\t{password}")

@@ -53,6 +53,25 @@ class PersonEditForm(FlaskForm):
     branch_id = SelectField(_l("Branch"), coerce=int, validators=[DataRequired()])
     phone = StringField(_l("Mobile"), validators=[Optional(), Length(max=20)])
     email = StringField(_l("E-mail"), validators=[Optional(), Length(max=254)])
+    # Register facts (名册); choices from person_fields, set by set_profile_choices().
+    gender = SelectField(_l("Gender"), validators=[Optional()])
+    ethnicity = StringField(_l("Ethnic group"), validators=[Optional(), Length(max=16)],
+                            description=_l("One of the 56 recognised ethnic groups, e.g. 汉族."))
+    birth_date = StringField(_l("Date of birth"), validators=[Optional(), Length(max=20)],
+                             description=_l("A full date (1990-05-08) or only year and month (1990.05)."))
+    education = SelectField(_l("Education"), validators=[Optional()])
+    job_category = SelectField(_l("Job category"), validators=[Optional()])
+    department = StringField(_l("Work unit and post"), validators=[Optional(), Length(max=120)],
+                             description=_l("工作单位及职务 or department, as in the register."))
+
+
+def set_profile_choices(form) -> None:
+    from learnapp.accounts import person_fields
+
+    blank = [("", "—")]
+    form.gender.choices = blank + [(g, g) for g in person_fields.GENDERS]
+    form.education.choices = blank + [(e, e) for e in person_fields.education_levels()]
+    form.job_category.choices = blank + [(j, j) for j in person_fields.job_categories()]
 
 
 class PersonForm(PersonEditForm):
@@ -74,6 +93,7 @@ class ContactForm(FlaskForm):
 class RosterImportForm(FlaskForm):
     file = FileField(_l("Roster file (XLSX or CSV)"), validators=[FileRequired(), FileAllowed(["xlsx", "csv"], _l("Only XLSX or CSV files."))])
     update_existing = BooleanField(_l("Update people whose login ID already exists"))
+    check_only = BooleanField(_l("Only check the file and show what would change (nothing is saved)"))
 
 
 class EmptyForm(FlaskForm):

@@ -91,6 +91,15 @@ class User(UserMixin, CreatedAtMixin, db.Model):
     session_epoch: Mapped[str] = mapped_column(String(32), nullable=False, default=_new_epoch)
     locale: Mapped[str | None] = mapped_column(String(10))
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Facts of the register (名册) and the structure report; vocabularies in person_fields.py.
+    gender: Mapped[str | None] = mapped_column(String(2))
+    ethnicity: Mapped[str | None] = mapped_column(String(16))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    # "month" when only the year and month are known (出生年月): birth_date is then the 1st.
+    birth_date_precision: Mapped[str | None] = mapped_column(String(5))
+    education: Mapped[str | None] = mapped_column(String(20))
+    job_category: Mapped[str | None] = mapped_column(String(20))
+    department: Mapped[str | None] = mapped_column(String(120))
 
     branch: Mapped[Branch] = relationship()
     grants: Mapped[list[RoleGrant]] = relationship(back_populates="user", cascade="all, delete-orphan")

@@ -19,6 +19,7 @@ from learnapp import clock, nav
 from learnapp.accounts import (
     passwords,
     people_roles_views,
+    profile,
     queries,
     roster_views,
     services,
@@ -29,15 +30,17 @@ from learnapp.accounts.forms import (
     PeopleFilterForm,
     PersonEditForm,
     PersonForm,
+    set_profile_choices,
     stage_choices,
 )
 from learnapp.accounts.models import STAGE_CHINESE, Stage, User
 from learnapp.accounts.people_blueprint import bp
+from learnapp.accounts.person_fields import birth_date_text, ethnicities
 from learnapp.accounts.person_links import links_for, panels_for
 from learnapp.accounts.roster_files import XLSX_MIMETYPE, people_xlsx
 from learnapp.audit.exports import record_export
 from learnapp.db import db
-from learnapp.errors import DomainError
+from learnapp.errors import FAILED, DomainError, save_form
 from learnapp.extensions import remote_address
 from learnapp.org.models import Branch
 from learnapp.org.queries import branch_choices, full_names
@@ -109,9 +112,12 @@ def export():
     rows = []
     for u in people:
         since = stage_history.stage_since(u)
-        rows.append([u.name, u.login_id, names.get(u.branch_id, ""), STAGE_CHINESE[u.stage], u.phone or "",
-                     u.email or "", since.isoformat() if since else "", status[u.active]])
-    data = people_xlsx(rows, [_("Status")])
+        rows.append([
+            u.name, u.login_id, names.get(u.branch_id, ""), STAGE_CHINESE[u.stage], u.phone or "", u.email or "",
+            since.isoformat() if since else "", u.gender or "", u.ethnicity or "", birth_date_text(u), u.education or "",
+            u.job_category or "", u.department or "", status[u.active]])
+    # The register facts under the headings the import reads, so the file can be edited and imported back.
+    data = people_xlsx(rows, ["性别", "民族", "出生年月", "学历", "岗位类别", "工作单位及职务", _("Status")])
     filename = f"people-{clock.today().isoformat()}.xlsx"
     record_export(current_user, "people", ("users", None),
                   branch=filters.branch, summary=filename, filters=_filter_args(form), rows=len(rows))
@@ -129,12 +135,26 @@ def detail(user_id: int):
         revocable={g.id for g in grants if services.can_change_grant(current_user, g.role, g.branch)},
         contacts=queries.contacts_of(person), learners=queries.learners_of(person),
         links=links_for(current_user, person), panels=panels_for(current_user, person),
-        since=stage_history.stage_since(person), form=EmptyForm(),
+        since=stage_history.stage_since(person), form=EmptyForm(), birth_date=birth_date_text(person),
     )
 
 
 def _person_branch_choices(form) -> None:
     form.branch_id.choices = branch_choices(managed_branches(current_user))
+    set_profile_choices(form)
+
+
+def _profile_values(form) -> dict:
+    return {name: getattr(form, name).data for name in profile.PROFILE_FIELDS}
+
+
+def _keep_recorded_choices(form, person: User) -> None:
+    """A value recorded before the configured lists changed stays selectable (and is kept on save)."""
+    for name in ("education", "job_category"):
+        value = getattr(person, name)
+        choices = getattr(form, name).choices
+        if value and value not in {c[0] for c in choices}:
+            choices.append((value, value))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -148,18 +168,42 @@ def create():
         form.stage.data = Stage.applicant.value
     if form.validate_on_submit():
         branch = db.session.get(Branch, form.branch_id.data)
-        try:
-            user, password = services.create_user(
-                current_user, login_id=form.login_id.data, name=form.name.data, branch=branch, stage=form.stage.data,
-                phone=form.phone.data, email=form.email.data, stage_since=form.stage_since.data)
-        except DomainError as exc:
-            db.session.rollback()
-            exc.apply_to_form(form)
-        else:
-            db.session.commit()
+        created = save_form(form, lambda: _create_person(form, branch))
+        if created is not FAILED:
+            user, password = created
             # Shown once, in this response only: the password is stored nowhere in plain text.
             return render_template("people/password.html", person=user, password=password, created=True)
-    return render_template("people/form.html", form=form, person=None)
+    return render_template("people/form.html", form=form, person=None, ethnicities=ethnicities())
+
+
+def _create_person(form, branch):
+    """Create the person with their register facts; every wrong field of either part named at once."""
+    _clean, reasons = profile.check_profile(_profile_values(form))
+    try:
+        user, password = services.create_user(
+            current_user, login_id=form.login_id.data, name=form.name.data, branch=branch, stage=form.stage.data,
+            phone=form.phone.data, email=form.email.data, stage_since=form.stage_since.data)
+    except DomainError as exc:
+        raise DomainError(exc.reasons + reasons) from None
+    if reasons:
+        raise DomainError(reasons)
+    profile.update_profile(current_user, user, **_profile_values(form))
+    return user, password
+
+
+def _update_person(form, person: User, branch) -> None:
+    reasons = []
+    try:
+        services.update_user(current_user, person, name=form.name.data, branch=branch, phone=form.phone.data,
+                             email=form.email.data, login_id=form.login_id.data)
+    except DomainError as exc:
+        reasons.extend(exc.reasons)
+    try:
+        profile.update_profile(current_user, person, **_profile_values(form))
+    except DomainError as exc:
+        reasons.extend(exc.reasons)
+    if reasons:
+        raise DomainError(reasons)
 
 
 @bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
@@ -170,19 +214,17 @@ def edit(user_id: int):
     _person_branch_choices(form)
     if person.branch_id not in {c.value for c in form.branch_id.choices}:
         form.branch_id.choices = [(person.branch_id, person.branch.name), *form.branch_id.choices]  # a deactivated branch
+    _keep_recorded_choices(form, person)
+    if request.method == "GET":
+        form.birth_date.data = birth_date_text(person)  # keeps "year-month only" visible as 1990.05
+        form.gender.data, form.education.data, form.job_category.data = (
+            person.gender or "", person.education or "", person.job_category or "")
     if form.validate_on_submit():
         branch = db.session.get(Branch, form.branch_id.data)
-        try:
-            services.update_user(current_user, person, name=form.name.data, branch=branch, phone=form.phone.data,
-                                 email=form.email.data, login_id=form.login_id.data)
-        except DomainError as exc:
-            db.session.rollback()
-            exc.apply_to_form(form)
-        else:
-            db.session.commit()
+        if save_form(form, lambda: _update_person(form, person, branch)) is not FAILED:
             flash(_("The details of %(name)s were saved.", name=person.name), "success")
             return redirect(url_for("people.detail", user_id=person.id))
-    return render_template("people/form.html", form=form, person=person)
+    return render_template("people/form.html", form=form, person=person, ethnicities=ethnicities())
 
 
 @bp.post("/<int:user_id>/deactivate")

@@ -1,46 +1,48 @@
-"""Roster import (名册导入): all rows or none, with every problem listed by row number.
+"""Roster import (名册导入): all rows or none, with every problem listed by row number and column.
 
     import_roster_file(actor, filename, data, update_existing=False) -> ImportResult
 
-The file is read and every row checked before anything is written; when any row has a problem,
-RosterError lists them all and the caller rolls back. `actor` None means the CLI acting as the
-system (no scope limit); otherwise every branch must lie in the actor's administered subtrees.
+Accepts the learnapp template and the register (名册) as committees keep it: title rows above the
+header, merged cells, columns in any order (roster_sheet.py), the register's person facts, step
+dates, contacts and introducers (roster_register.py). The file is read and every row checked before
+anything is written; when any row has a problem, RosterError lists them all and the caller rolls
+back. `actor` None means the CLI acting as the system (no scope limit); otherwise every branch
+must lie in the actor's administered subtrees.
+
+Without a 登录名 column (registers have none) a person is found by their mobile number, and a new
+person's login ID is the mobile number. Without a 阶段 column the stage follows from the latest
+date (转正时间 → 正式党员 …) or from the title (…入党积极分子名册).
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
 
 from learnapp import audit, clock
-from learnapp.accounts import services, stage_history
+from learnapp.accounts import register_history, roster_register, services, stage_history
 from learnapp.accounts.models import Stage, User
-from learnapp.accounts.roster_files import MAX_ROWS, UnreadableFile, read_rows
+from learnapp.accounts.roster_checks import (
+    BranchIndex,
+    Cells,
+    Context,
+    find_branch,
+    find_existing,
+    find_stage,
+    stage_in_title,
+    title_branch,
+)
+from learnapp.accounts.roster_files import UnreadableFile
+from learnapp.accounts.roster_sheet import COLUMNS, find_layout, read_grid
 from learnapp.db import db
 from learnapp.errors import DomainError
 from learnapp.org.models import Branch
 from learnapp.org.queries import common_ancestor, full_names
-from learnapp.security import can_manage_branch, can_manage_user
 
-# Header aliases, compared after lower-casing and removing spaces, '*' and bracketed hints.
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "name": ("姓名", "name"),
-    "login_id": ("工号", "login_id", "loginid", "登录名", "用户名", "账号"),
-    "branch": ("支部", "branch", "所在支部", "党支部"),
-    "stage": ("阶段", "stage", "发展阶段"),
-    "phone": ("手机", "phone", "手机号", "手机号码", "mobile"),
-    "email": ("邮箱", "email", "e-mail", "电子邮箱"),
-    "stage_since": ("阶段日期", "stage_since", "阶段起始日期"),
-}
-REQUIRED = ("name", "login_id", "branch", "stage")
 MAX_BYTES = 5 * 1024 * 1024
-_HINT_RE = re.compile(r"[（(][^）)]*[）)]|[*＊\s]")
-_DATE_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 
 
 @dataclass(frozen=True)
@@ -53,10 +55,11 @@ class Problem:
 
 
 class RosterError(Exception):
-    """The roster has problems; nothing was imported."""
+    """The roster has problems; nothing was imported. `warnings`: what the reading noticed besides."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], warnings: list[str] | None = None):
         self.problems = sorted(problems, key=lambda p: p.row)
+        self.warnings = warnings or []
         super().__init__(f"{len(self.problems)} problem(s)")
 
 
@@ -77,6 +80,8 @@ class ImportResult:
     unchanged: int = 0
     rows: list[ImportedRow] = field(default_factory=list)
     file_kind: str = ""
+    warnings: list[str] = field(default_factory=list)  # e.g. the columns no field knows (not imported)
+    checked_only: bool = False  # a preview: nothing was saved
 
 
 @dataclass
@@ -90,143 +95,42 @@ class _Row:
     email: str | None
     stage_since: date | None
     existing: User | None
+    facts: roster_register.RegisterFacts
+    stage_given: bool  # a 阶段 cell was filled in (else the stage follows from the dates)
 
 
-def _normalise_header(text: str) -> str:
-    return _HINT_RE.sub("", text.replace("\ufeff", "")).lower()
-
-
-def _map_headers(cells: list[str], problems: list[Problem]) -> dict[str, tuple[int, str]]:
-    """field -> (column index, header as written)."""
-    lookup = {_normalise_header(alias): key for key, aliases in COLUMNS.items() for alias in aliases}
-    found: dict[str, tuple[int, str]] = {}
-    for index, header in enumerate(cells):
-        key = lookup.get(_normalise_header(header))
-        if key is None:
-            continue  # extra columns such as 序号 or 备注 are ignored
-        if key in found:
-            problems.append(Problem(1, header, _("The column %(column)s appears twice.", column=header)))
-            continue
-        found[key] = (index, header)
-    for key in REQUIRED:
-        if key not in found:
-            problems.append(Problem(1, COLUMNS[key][0], _("The column %(column)s is missing.", column=COLUMNS[key][0])))
-    return found
-
-
-class _BranchIndex:
-    """Resolves the 支部 column: a unique name, or a path of names ending in the branch."""
-
-    def __init__(self):
-        self.branches = {b.id: b for b in db.session.scalars(select(Branch))}
-        self.names = full_names()
-        self.by_name: dict[str, list[Branch]] = {}
-        for b in self.branches.values():
-            self.by_name.setdefault(b.name, []).append(b)
-
-    def chain(self, branch: Branch) -> list[str]:
-        names = []
-        node: Branch | None = branch
-        while node is not None:
-            names.append(node.name)
-            node = self.branches.get(node.parent_id) if node.parent_id else None
-        return list(reversed(names))
-
-    def find(self, text: str) -> tuple[Branch | None, str | None]:
-        parts = [p.strip() for p in re.split(r"[/／\\]", text) if p.strip()]
-        candidates = [b for b in self.by_name.get(parts[-1], []) if self.chain(b)[-len(parts):] == parts] if parts else []
-        if len(candidates) == 1:
-            return candidates[0], None
-        if not candidates:
-            return None, _("Unknown branch: %(branch)s", branch=text)
-        return None, _("The branch name %(branch)s is not unique; write its path, e.g. %(example)s.",
-                       branch=text, example=self.names[candidates[0].id])
-
-
-def _parse_date(text: str) -> date:
-    match = _DATE_RE.match(text.strip())
-    if not match:
-        raise ValueError(text)
-    return date(int(match[1]), int(match[2]), int(match[3]))
-
-
-def _check_rows(actor, rows: list[tuple[int, list[str]]], headers: dict[str, tuple[int, str]],
-                update_existing: bool, problems: list[Problem]) -> list[_Row]:
-    index = _BranchIndex()
-    seen: dict[str, int] = {}
+def _check_rows(ctx: Context, rows: list[tuple[int, list]], problems: list[Problem]) -> list[_Row]:
     checked: list[_Row] = []
-    today = clock.today()
-    for number, cells in rows:
-        def cell(key: str, cells: list[str] = cells) -> str:
-            position = headers.get(key)
-            return cells[position[0]].strip() if position and position[0] < len(cells) else ""
+    for number, values in rows:
+        cells = Cells(values, ctx.columns, number)
+        if cells.is_note():
+            continue
 
         def problem(key: str, message: str, number: int = number) -> None:
-            problems.append(Problem(number, headers[key][1] if key in headers else COLUMNS[key][0], message))
+            problems.append(Problem(number, ctx.columns[key][1] if key in ctx.columns else COLUMNS[key][0], message))
 
         before = len(problems)
-        name, login_id = cell("name"), cell("login_id")
+        name = cells.text("name")
         if not name:
             problem("name", _("The name is missing."))
         elif len(name) > 80:
             problem("name", _("The name is longer than 80 characters."))
-        existing = None
-        if not login_id:
-            problem("login_id", _("The login ID is missing."))
-        elif not services.LOGIN_ID_RE.match(login_id):
-            problem("login_id", _("The login ID %(login_id)s must be 2–64 letters, digits, '.', '_' or '-'.", login_id=login_id))
-        elif login_id.lower() in seen:
-            problem("login_id", _("The login ID %(login_id)s appears twice in the file (first in row %(row)d).",
-                                  login_id=login_id, row=seen[login_id.lower()]))
-        else:
-            seen[login_id.lower()] = number
-            existing = db.session.scalar(select(User).where(func.lower(User.login_id) == login_id.lower()))
-            if existing is not None and not update_existing:
-                problem("login_id", _("The login ID %(login_id)s is already used by %(name)s.", login_id=login_id, name=existing.name)
-                        if actor is None or can_manage_user(actor, existing)
-                        else _("The login ID %(login_id)s is already used.", login_id=login_id))
-            elif existing is not None and actor is not None and not can_manage_user(actor, existing):
-                problem("login_id", _("The login ID %(login_id)s belongs to a person outside the branches you administer.", login_id=login_id))
-        branch = None
-        branch_text = cell("branch")
-        if not branch_text:
-            problem("branch", _("The branch is missing."))
-        else:
-            branch, message = index.find(branch_text)
-            if message:
-                problem("branch", message)
-            elif actor is not None and not can_manage_branch(actor, branch):
-                problem("branch", _("The branch %(branch)s is outside the branches you administer.", branch=branch_text))
-            elif not branch.active:
-                problem("branch", _("The branch %(branch)s is deactivated.", branch=branch_text))
-        stage = None
+        login_id, existing = find_existing(ctx, cells, problem)
+        branch = find_branch(ctx, cells, problem)
+        facts = roster_register.check_register_cells(ctx.actor, cells, existing, branch, ctx.names, problem)
+        stage, since = find_stage(ctx, cells, facts, existing, problem)
+        phone = email = None
         try:
-            stage = services.parse_stage(cell("stage")) if cell("stage") else None
-            if stage is None:
-                problem("stage", _("The stage is missing."))
+            phone = services.normalise_phone(cells.text("phone"))
         except DomainError:
-            problem("stage", _("Unknown stage %(stage)s; use 入党申请人, 入党积极分子, 发展对象, 预备党员 or 正式党员.", stage=cell("stage")))
-        phone = email = since = None
+            problem("phone", _("Not a valid mobile number: %(phone)s", phone=cells.text("phone")))
         try:
-            phone = services.normalise_phone(cell("phone"))
+            email = services.normalise_email(cells.text("email"))
         except DomainError:
-            problem("phone", _("Not a valid mobile number: %(phone)s", phone=cell("phone")))
-        try:
-            email = services.normalise_email(cell("email"))
-        except DomainError:
-            problem("email", _("Not a valid e-mail address: %(email)s", email=cell("email")))
-        if cell("stage_since"):
-            try:
-                since = _parse_date(cell("stage_since"))
-                if since > today:
-                    problem("stage_since", _("The date %(date)s is in the future.", date=since.isoformat()))
-            except ValueError:
-                problem("stage_since", _("Not a date: %(value)s (write e.g. 2025-07-01).", value=cell("stage_since")))
-        if existing is not None and stage is not None and update_existing and stage.rank < existing.stage.rank:
-            problem("stage", _("%(name)s is already %(current)s; a roster cannot move a person back. Correct it on the person's page.",
-                               name=existing.name, current=existing.stage.label))
+            problem("email", _("Not a valid e-mail address: %(email)s", email=cells.text("email")))
         if len(problems) == before:
-            checked.append(_Row(number, name, login_id, branch, stage, phone, email, since, existing))
+            checked.append(_Row(number, name, login_id, branch, stage, phone, email, since, existing, facts,
+                                bool(cells.text("stage"))))
     return checked
 
 
@@ -243,7 +147,7 @@ def _update(actor, row: _Row, filename: str) -> bool:
         else:
             _system_update(user, row, phone, email)
         changed = True
-    if row.stage != user.stage:
+    if row.stage != user.stage and not row.facts.dates:  # with dates, the steps of the dates set the stage
         # The roster reports history: recorded as it happened (no guards), listed by the
         # development check where it breaks the rules; the stage is derived from the step.
         effective_on = row.stage_since or clock.today()
@@ -261,45 +165,84 @@ def _system_update(user: User, row: _Row, phone: str | None, email: str | None) 
                  after={"name": user.name, "branch": row.branch.name, "phone": phone, "email": email})
 
 
-def import_roster_file(actor, filename: str, data: bytes, update_existing: bool = False) -> ImportResult:
-    """Check the whole roster, then create (or update) its people; raises RosterError listing every problem.
-
-    Writes are flushed, not committed: the caller commits on success and rolls back on error.
-    """
+def _read(filename: str, data: bytes) -> tuple[str, object, list[Problem]]:
     if len(data) > MAX_BYTES:
         raise RosterError([Problem(0, None, _("The file is larger than %(size)d MB.", size=MAX_BYTES // (1024 * 1024)))])
     try:
-        kind, rows = read_rows(filename, data)
+        grid = read_grid(filename, data)
     except UnreadableFile as exc:
         raise RosterError([Problem(0, None, str(exc))]) from None
-    if not rows:
+    if not grid.rows:
         raise RosterError([Problem(0, None, _("The file is empty."))])
-    problems: list[Problem] = []
-    header_row, header_cells = rows[0]
-    headers = _map_headers(header_cells, problems)
-    if problems:
-        raise RosterError(problems)
-    body = rows[1:]
-    if not body:
-        raise RosterError([Problem(header_row, None, _("The file has a header row but no people."))])
-    if len(body) > MAX_ROWS:
-        raise RosterError([Problem(0, None, _("The file has more than %(count)d rows; split it into smaller files.", count=MAX_ROWS))])
-    checked = _check_rows(actor, body, headers, update_existing, problems)
-    if problems:
-        raise RosterError(problems)
+    found: list = []
+    layout = find_layout(grid, found)
+    if layout is None:
+        raise RosterError([Problem(0, None, _("No header row found: none of the first rows has the heading 姓名 and another "
+                                              "known heading (e.g. 性别, 所在支部, 登录名)."))])
+    problems = [Problem(row, heading, message) for row, heading, message in found]
+    return grid.kind, layout, problems
 
-    result = ImportResult(file_kind=kind)
+
+def import_roster_file(actor, filename: str, data: bytes, update_existing: bool = False, *,
+                       check_only: bool = False) -> ImportResult:
+    """Check the whole roster, then create (or update) its people; raises RosterError listing every problem.
+
+    Writes are flushed, not committed: the caller commits on success and rolls back on error.
+    `check_only` is the preview: everything is done inside a savepoint that is then undone, so the
+    result says what the import would do and nothing (not even the audit entry) remains.
+    """
+    if not check_only:
+        return _import(actor, filename, data, update_existing)
+    savepoint = db.session.begin_nested()
+    try:
+        result = _import(actor, filename, data, update_existing)
+    finally:
+        savepoint.rollback()
+    result.passwords, result.checked_only = {}, True
+    return result
+
+
+def _import(actor, filename: str, data: bytes, update_existing: bool) -> ImportResult:
+    kind, layout, problems = _read(filename, data)
+    warnings = []
+    if layout.unknown:
+        warnings.append(_("These columns are not imported (no field of learnapp matches them): %(columns)s",
+                          columns="、".join(layout.unknown)))
+    if "name" not in layout.columns:
+        problems.append(Problem(layout.header_row, "姓名", _("The column %(column)s is missing.", column="姓名")))
+    branches = BranchIndex()
+    ctx = Context(actor, layout.columns, update_existing, branches, roster_register.NameIndex(actor),
+                   title_branch(layout.title, branches), stage_in_title(layout.title))
+    if "branch" not in layout.columns and ctx.title_branch is None:
+        problems.append(Problem(layout.header_row, "支部", _("The column %(column)s is missing, and the title names no branch.",
+                                                           column="支部")))
+    dated = any(column in layout.columns for column in register_history.DATE_STEPS)
+    if "stage" not in layout.columns and not dated and ctx.title_stage is None:
+        problems.append(Problem(layout.header_row, "阶段", _("The column %(column)s is missing; give the stage, the dates of "
+                                                           "the steps (申请入党时间 …) or the stage in the title.", column="阶段")))
+    if problems:
+        raise RosterError(problems, warnings)
+    if not layout.body:
+        raise RosterError([Problem(layout.header_row, None, _("The file has a header row but no people."))], warnings)
+    checked = _check_rows(ctx, layout.body, problems)
+    if problems:
+        raise RosterError(problems, warnings)
+    if not checked:
+        raise RosterError([Problem(layout.header_row, None, _("The file has a header row but no people."))], warnings)
+
+    result = ImportResult(file_kind=kind, warnings=warnings)
     names = full_names()
     try:
         for row in checked:
             if row.existing is None:
                 user, password = services.create_user(
                     actor, login_id=row.login_id, name=row.name, branch=row.branch, stage=row.stage,
-                    phone=row.phone, email=row.email, stage_since=row.stage_since, bulk=True)
+                    phone=row.phone, email=row.email, stage_since=row.stage_since, stage_source="register", bulk=True)
+                roster_register.apply_register_facts(actor, user, row.facts, filename)
                 result.created += 1
                 result.passwords[user.login_id] = password
                 action = "created"
-            elif _update(actor, row, filename):
+            elif _update(actor, row, filename) | roster_register.apply_register_facts(actor, row.existing, row.facts, filename):
                 result.updated += 1
                 action = "updated"
             else:
@@ -312,6 +255,7 @@ def import_roster_file(actor, filename: str, data: bytes, update_existing: bool 
     audit.record(actor, "roster.import", ("roster", None), branch=common_ancestor([r.branch for r in checked]),
                  summary=f"{filename}: +{result.created} ~{result.updated}",
                  file=filename, sha256=hashlib.sha256(data).hexdigest(), format=kind, rows=len(checked),
-                 created=result.created, updated=result.updated, unchanged=result.unchanged)
+                 created=result.created, updated=result.updated, unchanged=result.unchanged,
+                 unknown_columns=layout.unknown)
     db.session.flush()
     return result

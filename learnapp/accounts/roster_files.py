@@ -7,9 +7,7 @@ text" as UTF-16 with tabs, and users rename files. Old binary .xls files are ref
 from __future__ import annotations
 
 import codecs
-import csv
 import io
-from datetime import date, datetime
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
@@ -25,6 +23,9 @@ BINARY_MAGICS = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"Rar!", b"\x1f\
 MAX_ROWS = 10_000
 TEMPLATE_HEADERS = ["姓名", "工号", "支部", "阶段", "手机", "邮箱"]
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# A text cell starting with one of these is taken as a formula by spreadsheets (CSV injection).
 
 
 class UnreadableFile(Exception):
@@ -69,71 +70,10 @@ def decode_text(data: bytes) -> tuple[str, str]:
         raise UnreadableFile(_("The text encoding is not recognised; save the file as UTF-8 or GBK CSV.")) from None
 
 
-def _delimiter(first_line: str) -> str:
+def guess_delimiter(first_line: str) -> str:
     counts = {d: first_line.count(d) for d in (",", "\t", ";", "，")}
     best = max(counts, key=counts.get)
     return best if counts[best] else ","
-
-
-def cell_text(value) -> str:
-    """A cell as text: whole numbers without '.0' (Excel stores IDs and phones as numbers)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def _trim(cells: list[str]) -> list[str]:
-    while cells and not cells[-1]:
-        cells.pop()
-    return cells
-
-
-def read_rows(filename: str, data: bytes) -> tuple[str, list[tuple[int, list[str]]]]:
-    """(kind, [(row number as the spreadsheet shows it, cells)]) for the non-empty rows.
-
-    Read within the upload limits (learnapp.spreadsheets.reading): a file over one is refused whole.
-    """
-    kind = detect_kind(filename, data)
-    rows: list[tuple[int, list[str]]] = []
-    try:
-        if kind == "xlsx":
-            try:
-                # The template's notes are on later sheets: the roster is the first.
-                numbered = spreadsheets.xlsx_rows(data)
-            except spreadsheets.SpreadsheetDamaged:
-                raise UnreadableFile(_("The Excel file is damaged or not an XLSX workbook.")) from None
-            for number, values in numbered:
-                cells = _trim([cell_text(v) for v in values])
-                if cells:
-                    rows.append((number, cells))
-            kind_label = "xlsx"
-        else:
-            text, encoding = decode_text(data)
-            text = text.lstrip("\ufeff")
-            first_line = text.split("\n", 1)[0]
-            reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
-            try:
-                for number, values in spreadsheets.capped_rows(enumerate(reader, start=1)):
-                    # A cell the site's own CSV export quoted ('=…) reads back as it was typed.
-                    cells = _trim([spreadsheets.unescape_text(v.strip()) for v in values])
-                    if cells:
-                        rows.append((number, cells))
-            except csv.Error as exc:
-                raise UnreadableFile(_("The CSV file is malformed: %(error)s", error=str(exc))) from None
-            kind_label = f"csv/{encoding}"
-    except spreadsheets.SpreadsheetRefused as exc:
-        raise UnreadableFile(exc.messages[0]) from None
-    if len(rows) > MAX_ROWS + 1:
-        raise UnreadableFile(_("The file has more than %(count)d rows; split it into smaller files.", count=MAX_ROWS))
-    return kind_label, rows
 
 
 # --- files we write ---------------------------------------------------------------------------

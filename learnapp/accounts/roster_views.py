@@ -42,11 +42,15 @@ def roster_import():
         data = upload.read(MAX_BYTES + 1)
         try:
             result = import_roster_file(current_user, upload.filename or "roster", data,
-                                        update_existing=form.update_existing.data)
+                                        update_existing=form.update_existing.data, check_only=form.check_only.data)
         except RosterError as exc:
             db.session.rollback()
             return render_template("people/import.html", form=form, problems=exc.problems[:MAX_PROBLEMS_SHOWN],
-                                   problem_count=len(exc.problems), filename=upload.filename), 422
+                                   problem_count=len(exc.problems), filename=upload.filename,
+                                   warnings=exc.warnings), 422
+        if result.checked_only:  # the preview: the savepoint was undone, there is nothing to commit
+            return render_template("people/import_result.html", result=result, password_rows=[], token=None,
+                                   filename=upload.filename)
         db.session.commit()
         names = {row.login_id: row for row in result.rows}
         password_rows = [(login_id, names[login_id].name, names[login_id].branch, password)

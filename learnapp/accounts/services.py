@@ -90,6 +90,7 @@ def create_user(
     audit_entry: bool = True,
     bulk: bool = False,
     known_password: bool = False,
+    stage_source: str = "site",
 ) -> tuple[User, str | None]:
     """Create a person; returns the user and the initial password if one was generated.
 
@@ -137,7 +138,7 @@ def create_user(
     # The stage is history given with the person: the step standing for it, dated; the stage is
     # derived from it. The person's creation entry below records it (one audit entry per person).
     since = stage_since or clock.today()
-    stage_history.record_stage(actor, user, stage, since, audit_entry=False)
+    stage_history.record_stage(actor, user, stage, since, source=stage_source, audit_entry=False)
     if audit_entry:
         audit.record(actor, "user.create", user, branch=branch, summary=f"{name} ({login_id})",
                      after={**_snapshot(user), "stage_since": since})

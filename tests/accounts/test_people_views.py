@@ -174,3 +174,4 @@ def test_export_lists_the_filtered_people_in_roster_columns(client, org, login):
     assert rows[0][:6] == ("姓名", "工号", "支部", "阶段", "手机", "邮箱")
     logins = {r[1] for r in rows[1:]}
     assert {"learner_a", "learner_b"} <= logins and "learner_c" not in logins
+    assert rows[0][7:13] == ("性别", "民族", "出生年月", "学历", "岗位类别", "工作单位及职务")

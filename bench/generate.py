@@ -56,7 +56,7 @@ def reset_schema(db, url: str) -> None:
 def _audit_entries(plan: ds.Plan, rng: random.Random):
     """A valid hash chain of administrative history (checked by `flask audit verify`)."""
     from learnapp.audit.models import AuditEntry
-    from learnapp.audit.services import GENESIS, _digest  # the chain's own digest, so verify passes
+    from learnapp.audit.services import GENESIS, KEYED, keyed_digest  # the chain's own (keyed) digest
 
     prev = GENESIS
     start = datetime(plan.year - 1, 1, 2, 1, 0, tzinfo=UTC)
@@ -70,11 +70,12 @@ def _audit_entries(plan: ds.Plan, rng: random.Random):
         entry = AuditEntry(seq=seq, at=start + timedelta(seconds=seq * step), actor_id=admin_ids[bid],
                            actor_name=f"支部书记{bid}", action=actions[seq % len(actions)], target_type="users",
                            target_id=str(plan.first_person_id + rng.randrange(plan.people)),
-                           branch_path=plan.branch_paths[bid], summary="基准测试数据", details={}, prev_hash=prev)
-        entry.hash = _digest(entry)
+                           branch_path=plan.branch_paths[bid], summary="基准测试数据", details={}, prev_hash=prev,
+                           scheme=KEYED)
+        entry.hash = keyed_digest(entry)
         prev = entry.hash
         yield (seq, entry.at, entry.actor_id, entry.actor_name, entry.action, entry.target_type, entry.target_id,
-               entry.branch_path, entry.summary, "{}", entry.prev_hash, entry.hash, seq)
+               entry.branch_path, entry.summary, "{}", entry.prev_hash, entry.hash, seq, KEYED)
 
 
 def _run(engine, statements: list[str]) -> None:
@@ -140,7 +141,7 @@ def generate(url: str, people: int, ledger: int, attempts: int, *, seed: int = 2
         _load_quizzes(load, plan, rng, log)
         _timed(log, "audit_entries", lambda: load.insert("audit_entries", [
             "id", "at", "actor_id", "actor_name", "action", "target_type", "target_id", "branch_path", "summary",
-            "details", "prev_hash", "hash", "seq"], _audit_entries(plan, rng)))
+            "details", "prev_hash", "hash", "seq", "scheme"], _audit_entries(plan, rng)))
         t0 = time.perf_counter()
         for name in REINDEXED:
             for index in meta.tables[name].indexes:

@@ -29,7 +29,8 @@ def _write_private(path: Path, text: str, *, create: bool) -> None:
         handle.write(text)
 
 
-def main(instance: Path = INSTANCE) -> None:
+def main(instance: Path | None = None) -> None:
+    instance = instance or INSTANCE
     instance.mkdir(exist_ok=True)
     config = instance / "config.py"
     if not config.exists():

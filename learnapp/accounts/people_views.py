@@ -152,9 +152,9 @@ def _keep_recorded_choices(form, person: User) -> None:
     """A value recorded before the configured lists changed stays selectable (and is kept on save)."""
     for name in ("education", "job_category"):
         value = getattr(person, name)
-        choices = getattr(form, name).choices
-        if value and value not in {c[0] for c in choices}:
-            choices.append((value, value))
+        field = getattr(form, name)
+        if value and value not in {c.value for c in field.choices}:
+            field.choices = [*field.choices, (value, value)]
 
 
 @bp.route("/new", methods=["GET", "POST"])

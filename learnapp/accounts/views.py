@@ -48,14 +48,17 @@ def login():
     if form.validate_on_submit():
         device = device_of_request()
         outcome = sign_in(form.login_id.data, form.password.data, address=remote_address(), device=device)
-        # Committed whatever the outcome: the counters and the audit entry of a refusal must stay.
-        db.session.commit()
         if outcome.signed_in:
+            # Before the commit, which expires the person: reading them again afterwards would
+            # open a new (write-locking, on SQLite) transaction for nothing.
             session.clear()
             login_user(outcome.user)
             start_session(outcome.user)
             response = redirect(_safe_next(request.args.get("next")))
             remember_device(response, outcome.user, device)
+        # Committed whatever the outcome: the counters and the audit entry of a refusal must stay.
+        db.session.commit()
+        if outcome.signed_in:
             return response
         if outcome.refusal == Refusal.throttled:
             status = 429

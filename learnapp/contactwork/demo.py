@@ -11,16 +11,17 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from learnapp import clock
-from learnapp.accounts.models import ContactAssignment, Role, RoleGrant, StageChange, User
+from learnapp.accounts.models import ContactAssignment, Role, RoleGrant, User
 from learnapp.contactwork import review, talks
 from learnapp.contactwork.access import REPORTING_STAGES
 from learnapp.contactwork.models import ReportStatus, Talk, ThoughtReport
 from learnapp.contactwork.queries import FIRST_QUARTER_GRACE_DAYS, last_quarters
 from learnapp.contactwork.reports import quarter_bounds
 from learnapp.db import db
+from learnapp.development import queries as development_queries
 
 TOPICS = ["学习党章和入党动机", "近期工作和学习情况", "学习党的二十大精神的体会", "家庭情况和思想动态"]
 REPORT_BODY = ("敬爱的党组织：\n本季度我认真学习了《中国共产党章程》和党的创新理论，按时参加支部组织的主题党日活动。"
@@ -36,8 +37,7 @@ def _moment(day: date) -> datetime:
 
 
 def _since(person: User) -> date | None:
-    return db.session.scalar(select(func.min(StageChange.effective_on)).where(
-        StageChange.user_id == person.id, StageChange.stage.in_(REPORTING_STAGES)))
+    return db.session.scalar(select(development_queries.entered_on(person.id, REPORTING_STAGES)))
 
 
 def _talk(actor, person, day: date, n: int, kind: str = "regular") -> None:
@@ -133,7 +133,7 @@ def load_demo(ctx) -> None:
     # The talk with each applicant within a month of the application, by the branch.
     for person in db.session.scalars(select(User).where(User.active, User.stage == "applicant").order_by(User.id)):
         secretary = secretaries.get(person.branch_id)
-        applied = db.session.scalar(select(func.min(StageChange.effective_on)).where(StageChange.user_id == person.id))
+        applied = db.session.scalar(select(development_queries.applied_on(person.id)))
         if secretary is not None and applied is not None and applied + timedelta(days=14) < today:
             _talk(secretary, person, applied + timedelta(days=14), person.id, kind="after_application")
     _dossiers(ctx, today)

@@ -10,12 +10,13 @@ from flask import current_app
 from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 
 from learnapp import clock
-from learnapp.accounts.models import ContactAssignment, StageChange, User
+from learnapp.accounts.models import ContactAssignment, User
 from learnapp.assessments.models import QUARTERS, Assessment
 from learnapp.contactwork.access import REPORTING_STAGES
 from learnapp.contactwork.models import ReportStatus, Talk, ThoughtReport
 from learnapp.contactwork.reports import quarter_bounds, quarter_of
 from learnapp.db import db
+from learnapp.development import queries as development_queries
 from learnapp.org.models import Branch
 from learnapp.security import visible_users
 
@@ -31,8 +32,7 @@ def talk_interval_days() -> int:
 
 def _reporting_since():
     """Subquery: user_id and the first day the person was in a stage that reports (`since`)."""
-    return (select(StageChange.user_id.label("user_id"), func.min(StageChange.effective_on).label("since"))
-            .where(StageChange.stage.in_(REPORTING_STAGES)).group_by(StageChange.user_id).subquery("reporting"))
+    return development_queries.entered_since(REPORTING_STAGES, "reporting")
 
 
 def missing_reports_stmt(user_filter: ColumnElement[bool], year: int, quarter: int) -> Select:
@@ -131,9 +131,7 @@ def _due_statement(contact_id: int, window: list[tuple[int, int]], current: tupl
         User.id.label("id"), User.name.label("name"), User.stage.label("stage"),
         ContactAssignment.created_at.label("assigned_at"),
         select(func.max(Talk.held_on)).where(Talk.user_id == User.id).scalar_subquery().label("last_talk"),
-        select(func.min(StageChange.effective_on)).where(StageChange.user_id == User.id,
-                                                         StageChange.stage.in_(REPORTING_STAGES))
-        .scalar_subquery().label("since"),
+        development_queries.entered_on(User.id, REPORTING_STAGES).label("since"),
         select(func.count(ThoughtReport.id)).where(unread).scalar_subquery().label("unread"),
         select(func.max(ThoughtReport.id)).where(unread).scalar_subquery().label("latest_unread_id"),
         handed_in(*current).label("current_in"),

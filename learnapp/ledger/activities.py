@@ -133,11 +133,15 @@ def audience_filter(activity: Activity):
 
 
 def roster(activity: Activity, actor) -> Select:
-    """The audience the actor may record attendance for, with their attendance row (if any)."""
+    """The audience the actor may record attendance for, with their attendance row (if any).
+
+    The actor's own row is listed too (nobody manages themselves): shown, but set_attendance
+    refuses to change it, so another administrator records it."""
     return (
         select(User, Attendance)
         .outerjoin(Attendance, and_(Attendance.user_id == User.id, Attendance.activity_id == activity.id))
-        .where(or_(audience_filter(activity), Attendance.id.is_not(None)), managed_users(actor))
+        .where(or_(audience_filter(activity), Attendance.id.is_not(None)),
+               or_(managed_users(actor), User.id == actor.id))
         .order_by(User.branch_id, User.login_id)
     )
 
@@ -172,7 +176,7 @@ def set_attendance(actor, activity: Activity, user: User, present: bool, method:
         raise DomainError(_("The activity was cancelled."))
     if activity.start_date > clock.today():
         raise DomainError(_("The activity has not started yet: attendance can be recorded from its first day."))
-    if not self_checkin and not can_manage_user(actor, user):
+    if not self_checkin and not _is_self(actor, user) and not can_manage_user(actor, user):
         raise DomainError(_("%(name)s is not in a branch you administer.", name=user.name))
     for year in activity.schedule.minutes_by_year():
         ensure_year_open(year)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField
+from wtforms import DateField
 from wtforms.validators import DataRequired, Optional
+
+from learnapp.form_fields import SelectField
 
 
 class RegisterExportForm(FlaskForm):

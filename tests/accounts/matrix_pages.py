@@ -85,5 +85,4 @@ def pages(org) -> list[Page]:
         Page("people.roster_import", "/people/import", ADMINS, "POST", {"file": (_csv(), "roster.csv")}),
         Page("people.roster_template_xlsx", "/people/import/template.xlsx", ADMINS),
         Page("people.roster_template_csv", "/people/import/template.csv", ADMINS),
-        Page("people.roster_passwords", "/people/import/passwords.xlsx", ADMINS, "POST", {"token": "forged"}),
     ]

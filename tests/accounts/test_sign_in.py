@@ -110,7 +110,7 @@ def test_a_password_reset_is_recorded_with_the_admin_address(app, org, login):
 
 
 def test_the_audit_chain_still_verifies_after_sign_ins(app, org):
-    from learnapp.audit.services import verify_chain
+    from learnapp.audit import verify_chain
 
     client = app.test_client()
     client.post("/login", data={"login_id": "learner_a", "password": "wrong-password"})

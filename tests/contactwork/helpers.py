@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from learnapp.accounts.models import StageChange
 from learnapp.contactwork import report_files, reports, review, talks
 from learnapp.db import db
+from learnapp.development.models import DevelopmentStep
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -20,8 +20,8 @@ def talk_input(**changes) -> talks.TalkInput:
 
 def reporting_since(person, day: date) -> None:
     """Date the person's entry into their current stage back to `day` (the factories use today)."""
-    for change in db.session.query(StageChange).filter_by(user_id=person.id):
-        change.effective_on = day
+    for step in db.session.query(DevelopmentStep).filter_by(user_id=person.id):
+        step.done_on = day
     db.session.flush()
 
 

@@ -98,8 +98,9 @@ def test_the_person_page_lists_the_steps_with_who_recorded_them(client, org, log
     record_history(org.admin_a, person, "activist_examined", date(2024, 3, 10), source="site", note="表现良好")
     db.session.commit()
     login(org.admin_a)
-    page = client.get(f"/people/{person.id}").get_data(as_text=True)
-    assert "发展党员步骤" in page and "党支部半年考察" in page and "表现良好" in page and org.admin_a.name in page
+    assert f'href="/development/people/{person.id}"' in client.get(f"/people/{person.id}").get_data(as_text=True)
+    page = client.get(f"/development/people/{person.id}").get_data(as_text=True)
+    assert "党支部半年考察" in page and "表现良好" in page and org.admin_a.name in page
 
 
 def test_cli_migrates_old_stage_history(app, org, db):

@@ -11,7 +11,8 @@ from functools import cache
 import pytest
 from openpyxl import Workbook
 
-from learnapp.accounts.roster_files import UnreadableFile, read_rows
+from learnapp.accounts.roster_files import UnreadableFile
+from learnapp.accounts.roster_sheet import cell_text, read_grid
 from learnapp.bank.formats import spreadsheet
 from learnapp.errors import DomainError
 from learnapp.ledger import activities, sheets
@@ -62,7 +63,7 @@ def _refusal(reader: str, data: bytes) -> str:
     """The message with which the reader refuses `data` (the test fails if it accepts it)."""
     if reader == "roster":
         with pytest.raises(UnreadableFile) as caught:
-            read_rows("upload.xlsx", data)
+            read_grid("upload.xlsx", data)
         return str(caught.value)
     if reader == "bank":
         result = spreadsheet.parse_xlsx(data)
@@ -144,7 +145,7 @@ def test_a_file_at_every_limit_is_read(app, reader):
         ["UPLOAD_MAX_UNPACKED_BYTES", "UPLOAD_MAX_ZIP_MEMBERS", "UPLOAD_MAX_COMPRESSION_RATIO", "UPLOAD_MAX_SHEET_ROWS",
          "UPLOAD_MAX_SHEET_COLUMNS", "UPLOAD_MAX_CELL_CHARS"], vars(exact).values(), strict=True)})
     if reader == "roster":
-        assert [cells for _n, cells in read_rows("roster.xlsx", data)[1]] == [[str(v) for v in r] for r in rows]
+        assert [[cell_text(v) for v in cells] for _n, cells in read_grid("roster.xlsx", data).rows] == [[str(v) for v in r] for r in rows]
     elif reader == "bank":
         result = spreadsheet.parse_xlsx(data)
         assert not result.errors and len(result.questions) == 1
@@ -165,7 +166,7 @@ def test_csv_uploads_pass_the_same_row_and_cell_limits(app):
     assert "3" in spreadsheet.parse_csv((header + row * 3).encode()).errors[0][1]
     assert "20" in spreadsheet.parse_csv((header + row.replace("小康", "康" * 21)).encode()).errors[0][1]
     with pytest.raises(UnreadableFile, match="3"):
-        read_rows("roster.csv", "姓名,工号,支部,阶段\r\n张三,1,甲支部,入党申请人\r\n".encode() * 3)
+        read_grid("roster.csv", "姓名,工号,支部,阶段\r\n张三,1,甲支部,入党申请人\r\n".encode() * 3)
 
 
 def test_each_upload_page_shows_the_refusal_in_chinese(client, login, org, db, parser_never_called):

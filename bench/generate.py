@@ -56,7 +56,11 @@ def reset_schema(db, url: str) -> None:
 def _audit_entries(plan: ds.Plan, rng: random.Random):
     """A valid hash chain of administrative history (checked by `flask audit verify`)."""
     from learnapp.audit.models import AuditEntry
-    from learnapp.audit.services import GENESIS, KEYED, keyed_digest  # the chain's own (keyed) digest
+    from learnapp.audit.services import (  # the chain's own (keyed) digest
+        GENESIS,
+        KEYED,
+        keyed_digest,
+    )
 
     prev = GENESIS
     start = datetime(plan.year - 1, 1, 2, 1, 0, tzinfo=UTC)

@@ -105,6 +105,9 @@ def _check_rows(ctx: Context, rows: list[tuple[int, list]], problems: list[Probl
         cells = Cells(values, ctx.columns, number)
         if cells.is_note():
             continue
+        if ctx.is_own_row(cells):
+            ctx.own_rows.append(number)
+            continue
 
         def problem(key: str, message: str, number: int = number) -> None:
             problems.append(Problem(number, ctx.columns[key][1] if key in ctx.columns else COLUMNS[key][0], message))
@@ -225,6 +228,9 @@ def _import(actor, filename: str, data: bytes, update_existing: bool) -> ImportR
     if not layout.body:
         raise RosterError([Problem(layout.header_row, None, _("The file has a header row but no people."))], warnings)
     checked = _check_rows(ctx, layout.body, problems)
+    if ctx.own_rows:
+        warnings.append(_("Row %(rows)s is your own account and was left as it is: another administrator changes it.",
+                          rows="、".join(str(n) for n in ctx.own_rows)))
     if problems:
         raise RosterError(problems, warnings)
     if not checked:

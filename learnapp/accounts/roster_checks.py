@@ -112,6 +112,14 @@ class Context:
     title_branch: Branch | None
     title_stage: Stage | None
     seen: dict[str, int] = field(default_factory=dict)
+    own_rows: list[int] = field(default_factory=list)  # rows naming the importer: left as they are
+
+    def is_own_row(self, cells) -> bool:
+        """A row naming the importer themselves (an exported list re-imported): nobody changes their
+        own account through an import, so the row is left out rather than refused."""
+        login_id = cells.text("login_id")
+        return bool(self.update_existing and self.actor is not None and login_id
+                    and login_id.lower() == (getattr(self.actor, "login_id", "") or "").lower())
 
 
 def find_existing(ctx: Context, cells: Cells, problem) -> tuple[str, User | None]:

@@ -59,7 +59,7 @@ def introducer_names(people: list[User]) -> dict[int, list[str]]:
     for step in _done_steps([p.id for p in people], ("introducers_assigned",)):
         latest[step.user_id] = [int(i) for i in (step.data or {}).get("introducer_ids", [])]
     ids = {i for found in latest.values() for i in found}
-    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).tuples().all()) if ids else {}
+    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all()) if ids else {}
     return {user_id: [names[i] for i in found if i in names] for user_id, found in latest.items()}
 
 

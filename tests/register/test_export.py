@@ -51,11 +51,13 @@ def test_xlsx_register_layout_scope_and_audit(client, org, login, db, register):
     zhang = people["张红"]
     assert (zhang["出生年月"], zhang["民族"], zhang["学历"], zhang["培养联系人"]) == ("1995.03", "汉族", "大学本科", "王联系")
     assert zhang["申请入党时间"].date() == date(2023, 5, 1)
-    assert zhang["工作单位及职务"] == "'=HYPERLINK(\"http://x\")"  # neutralised: text, not a formula
+    assert zhang["工作单位及职务"] == "=HYPERLINK(\"http://x\")"  # as typed, but text: see below
     sheet = load_workbook(io.BytesIO(response.data)).worksheets[0]
+    formula_like = [c for row in sheet.iter_rows() for c in row if c.value == "=HYPERLINK(\"http://x\")"]
+    assert formula_like and all(c.data_type == "s" and c.quotePrefix for c in formula_like)  # text, never a formula
     assert any(str(r) == "A1:R1" or str(r).startswith("A1:") for r in sheet.merged_cells.ranges)
-    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "register.export")).one()
-    assert entry.actor_id == org.admin_a.id and entry.details["rows"] == len(people)
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "export.register")).one()
+    assert entry.actor_id == org.admin_a.id and entry.details["scope"]["rows"] == len(people)
 
 
 def test_csv_register_has_a_bom_and_text_dates(client, org, login, register):
@@ -109,7 +111,9 @@ def test_people_export_carries_the_register_facts_and_imports_back(client, org, 
     zhang = next(r for r in sheet_rows(data) if r[0] == "张红")
     assert dict(zip(header, zhang, strict=False))["出生年月"] == "1995.03"
     again = import_roster_file(org.admin_a, "people.xlsx", data, update_existing=True)
-    assert again.warnings == [] and again.created == again.updated == 0
+    # Everyone comes back unchanged; the importer's own row (they are on the list) is left alone.
+    assert again.created == again.updated == 0 and again.unchanged == len(sheet_rows(data)) - 2
+    assert [w for w in again.warnings if "own account" not in w] == []
 
 
 def test_filing_period_ending_before_it_starts_is_refused(client, org, login, db):
@@ -117,4 +121,4 @@ def test_filing_period_ending_before_it_starts_is_refused(client, org, login, db
     response = client.post("/people/register/filings", data={"filings-start": "2026-06-01", "filings-end": "2026-01-01",
                                                              "filings-branch_id": 0})
     assert response.status_code == 400
-    assert db.session.scalars(select(AuditEntry).where(AuditEntry.action == "filings.export")).first() is None
+    assert db.session.scalars(select(AuditEntry).where(AuditEntry.action == "export.filings")).first() is None

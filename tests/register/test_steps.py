@@ -128,8 +128,8 @@ def test_filing_list_of_a_period_with_submitted_and_accepted_filings(client, org
     assert title == "测试党委入党积极分子、发展对象备案名单（2026年01月01日至2026年06月15日）"
     found = {r["姓名"]: (r["备案类别"], r["状态"], r["备案日期"].date()) for r in rows}
     assert found == {"新对象": ("发展对象", "已接受", date(2026, 5, 20)), "新积极": ("入党积极分子", "已提交", date(2026, 6, 15))}
-    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "filings.export")).one()
-    assert entry.details["rows"] == 2 and entry.details["start"] == "2026-01-01"
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "export.filings")).one()
+    assert entry.details["scope"]["rows"] == 2 and entry.details["scope"]["start"] == "2026-01-01"
 
     login(org.committee_admin)
     _title, rows = _filing_list(client)

@@ -19,6 +19,7 @@ from learnapp.accounts.models import User
 from learnapp.contactwork.access import can_edit_review, can_read_review
 from learnapp.contactwork.models import Conclusion, InquiryLetter, PoliticalReview, ReviewRelative
 from learnapp.db import db
+from learnapp.development import services as development
 from learnapp.errors import DomainError
 
 MAX_TEXT = 5000
@@ -141,6 +142,12 @@ def update_review(actor, person: User, data: ReviewInput) -> PoliticalReview:
     audit.record(actor, "political_review.conclude" if concluded else "political_review.update", review,
                  branch=person.branch, summary=person.name + (f" · {review.conclusion.chinese}" if concluded else ""),
                  before=before, after=review.snapshot())
+    if concluded:
+        # The conclusion is the development file's step 政治审查, with the same date and result: the
+        # later steps' guards read it there. The step's own requirements apply (发展对象 first).
+        development.record_step(actor, person, "political_review", review.concluded_on,
+                                data={"conclusion": review.conclusion.value},
+                                note=_("Concluded in the political review dossier."))
     return review
 
 

@@ -12,6 +12,7 @@ from learnapp.accounts.models import User
 from learnapp.contactwork.access import can_record_talk
 from learnapp.contactwork.models import Talk, TalkForm, TalkKind
 from learnapp.db import db
+from learnapp.development.history import record_history
 from learnapp.errors import DomainError
 
 
@@ -84,6 +85,12 @@ def record_talk(actor, person: User, data: TalkInput) -> Talk:
     db.session.flush()
     audit.record(actor, "talk.create", talk, branch=person.branch,
                  summary=f"{person.name} · {talk.held_on.isoformat()} · {talk.kind.value}", after=talk.snapshot())
+    if talk.kind == TalkKind.after_application and not any(
+            step.code == "application_talk" for step in person.development_steps):
+        # The talk after the application is step 2 of the development file. Recorded as it happened,
+        # late or not: `flask development check` and the compliance report list a late one.
+        record_history(actor, person, "application_talk", talk.held_on, source="site",
+                       note=_("Recorded with the talk of %(day)s.", day=talk.held_on.isoformat()))
     return talk
 
 

@@ -11,6 +11,7 @@ from learnapp.audit.models import AuditEntry
 from learnapp.contactwork import review
 from learnapp.contactwork.review import LetterInput, ReviewInput
 from learnapp.db import db
+from learnapp.development.history import record_history
 from learnapp.errors import DomainError
 from tests.contactwork.helpers import dossier
 
@@ -62,7 +63,17 @@ def test_every_read_is_audited_and_the_auditor_only_reads(app, client, clock, or
         review.record_read(org.contact_a, org.learner_a, "dossier")
 
 
+def _development_target(person) -> None:
+    """Political review comes in the 发展对象 stage: the development file's guard wants it first."""
+    record_history(None, person, "target_determined", date(2026, 1, 10), audit_entry=False)
+
+
+def _review_steps(person) -> list[dict]:
+    return [step.data for step in person.development_steps if step.code == "political_review"]
+
+
 def test_conclusion_needs_record_opinions_and_answered_letters(app, clock, org):
+    _development_target(org.learner_a)
     _relative, letter = dossier(org.admin_a, org.learner_a)
     with pytest.raises(DomainError) as exc:
         _complete(org.admin_a, org.learner_a, discipline_opinion="", hr_opinion_on=None)
@@ -97,6 +108,8 @@ def test_letters_are_checked(app, clock, org):
 
 
 def test_conclusion_through_the_form(app, client, clock, org, login):
+    _development_target(org.learner_a)
+    db.session.commit()
     login(org.admin_a)
     url = f"/contact-work/people/{org.learner_a.id}/political-review/edit"
     bad = client.post(url, data={"own_record": "", "conclusion": "qualified", "concluded_on": "2026-06-01"})
@@ -107,6 +120,18 @@ def test_conclusion_through_the_form(app, client, clock, org, login):
                                 "concluded_on": "2026-06-01"})
     assert ok.status_code == 302
     assert review.political_review_conclusion(org.learner_a) == ("qualified", date(2026, 6, 1))
+    db.session.expire_all()
+    assert _review_steps(org.learner_a) == [{"conclusion": "qualified"}]  # the development file's step 10
+
+
+def test_a_conclusion_before_the_person_is_a_development_target_is_refused(app, clock, org):
+    """Its step in the development file has requirements of its own; the dossier stays open."""
+    _relative, letter = dossier(org.admin_a, org.learner_a)
+    review.update_letter(org.admin_a, letter, LetterInput(addressee="某街道党工委", sent_on=date(2026, 5, 10),
+                                                          returned_on=date(2026, 5, 25), result="未发现问题。"))
+    with pytest.raises(DomainError) as exc:
+        _complete(org.admin_a, org.learner_a, concluded_on=date(2026, 6, 1))
+    assert "发展对象" in exc.value.messages[0]
 
 
 def test_dossier_pages_take_the_write_lock_from_the_start(app, clock, org):

@@ -72,3 +72,18 @@ def test_recording_a_talk_through_the_form(app, client, clock, org, login):
     talk = db.session.scalar(select(Talk))
     assert (talk.held_on, talk.form.value, talk.kind.value, talk.recorded_by_id) == (
         date(2026, 6, 10), "video", "after_application", org.contact_a.id)
+
+
+def test_the_talk_after_the_application_is_the_development_files_step_once(app, clock, org):
+    """Step 2 of the file, dated by the talk; a second such talk adds no second step. A late one is
+    recorded as it happened (the development check lists it) rather than refused."""
+    from learnapp.accounts.models import Stage
+    from tests import factories
+
+    applicant = factories.make_user(org.branch_a, Stage.applicant)
+    talks.record_talk(org.admin_a, applicant, talk_input(kind=TalkKind.after_application, held_on=date(2026, 6, 1)))
+    talks.record_talk(org.admin_a, applicant, talk_input(kind=TalkKind.after_application, held_on=date(2026, 6, 5)))
+    steps = [(s.code, s.done_on) for s in applicant.development_steps if s.code == "application_talk"]
+    assert steps == [("application_talk", date(2026, 6, 1))]
+    talks.record_talk(org.admin_a, org.learner_a, talk_input(held_on=date(2026, 6, 2)))  # a regular talk: no step
+    assert not any(s.code == "application_talk" for s in org.learner_a.development_steps)

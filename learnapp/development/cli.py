@@ -17,7 +17,7 @@ from learnapp.development.history import migrate_stage_changes
 from learnapp.development.rules import current_rules, default_path, save_rules
 from learnapp.development.rules_file import PARAMETERS, parse_rules
 from learnapp.errors import DomainError
-from learnapp.ledger.rules import RulesError
+from learnapp.rules_yaml import RulesError
 
 development_cli = click.Group("development", help="The Party-member development procedure (发展党员).")
 rules_cli = click.Group("rules", help="The procedure's rules (content/development-rules.yaml).")

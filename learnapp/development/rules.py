@@ -26,8 +26,8 @@ from learnapp.development.rules_file import (
     with_parameters,
 )
 from learnapp.errors import DomainError
-from learnapp.ledger.rules import RulesError
 from learnapp.org import services as org_services
+from learnapp.rules_yaml import RulesError
 from learnapp.security import is_committee_admin
 
 __all__ = ["DevelopmentRules", "StepRule", "current_rules", "save_rules", "save_parameters", "PARAMETERS"]

@@ -14,7 +14,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from learnapp.accounts.models import Stage
 from learnapp.development.steps import RECORDERS, STEP_CODES
-from learnapp.ledger.rules import RuleProblem, RulesError
+from learnapp.rules_yaml import NodeReader, RuleProblem, RulesError
 
 # name: (the 细则's value, lowest allowed, highest allowed). A bureau may be stricter, not looser:
 # minimum intervals may only grow, time limits only shrink; the 党章's numbers are fixed.
@@ -96,29 +96,10 @@ class ParsedRules:
     parameter_lines: dict[str, int]
 
 
-class _Parser:
+class _Parser(NodeReader):
     def __init__(self) -> None:
-        self.problems: list[RuleProblem] = []
+        super().__init__()
         self.parameters: dict[str, int] = {}
-
-    def fail(self, node: Node | None, key: str, message: str) -> None:
-        self.problems.append(RuleProblem(node.start_mark.line + 1 if node is not None else 1, key, message))
-
-    def mapping(self, node: Node, key: str, allowed: tuple[str, ...] | None = None) -> dict[str, tuple[Node, Node]]:
-        if not isinstance(node, MappingNode):
-            self.fail(node, key, _("must be a mapping of keys to values"))
-            return {}
-        result: dict[str, tuple[Node, Node]] = {}
-        for knode, vnode in node.value:
-            name = str(knode.value) if isinstance(knode, ScalarNode) else ""
-            path = f"{key}.{name}" if key else name
-            if name in result:
-                self.fail(knode, path, _("appears twice"))
-            elif allowed is not None and name not in allowed:
-                self.fail(knode, path, _("unknown key (allowed: %(keys)s)", keys=", ".join(allowed)))
-            else:
-                result[name] = (knode, vnode)
-        return result
 
     def text(self, node: Node, key: str) -> str | None:
         if not isinstance(node, ScalarNode) or not str(node.value).strip():
@@ -131,16 +112,6 @@ class _Parser:
             self.fail(node, key, _("must be true or false"))
             return False
         return str(node.value).lower() in ("true", "yes", "on")
-
-    def integer(self, node: Node, key: str, low: int = 0, high: int = 1000) -> int | None:
-        if not isinstance(node, ScalarNode) or not node.tag.endswith(":int"):
-            self.fail(node, key, _("must be a whole number"))
-            return None
-        value = int(str(node.value).replace("_", ""), 0)
-        if not low <= value <= high:
-            self.fail(node, key, _("must be between %(low)d and %(high)d", low=low, high=high))
-            return None
-        return value
 
     def number(self, node: Node, key: str) -> int | None:
         """A whole number, or the name of a parameter."""

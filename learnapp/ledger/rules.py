@@ -23,6 +23,7 @@ from learnapp.accounts.models import Role, Stage
 from learnapp.db import db
 from learnapp.ledger.models import Category, CreditRuleSet
 from learnapp.ledger.schedule import Schedule
+from learnapp.rules_yaml import NodeReader, RuleProblem, RulesError
 
 # Any part of a half day (4 clock hours) counts as a half day; a day is two half days.
 HALF_DAY_MINUTES = 240
@@ -108,51 +109,7 @@ class YearRules:
 # ---------------------------------------------------------------------------------------------
 # Parsing
 
-@dataclass(frozen=True)
-class RuleProblem:
-    line: int
-    key: str
-    message: str
-
-    def __str__(self) -> str:
-        if self.key:
-            return _("line %(line)d: %(key)s: %(message)s", line=self.line, key=self.key, message=self.message)
-        return _("line %(line)d: %(message)s", line=self.line, message=self.message)
-
-
-class RulesError(Exception):
-    """A rules file could not be used; `problems` name the line and key of each error."""
-
-    def __init__(self, problems: list[RuleProblem], source: str = ""):
-        self.problems = problems
-        self.source = source
-        super().__init__("\n".join(f"{source}: {p}" if source else str(p) for p in problems))
-
-
-class _Parser:
-    def __init__(self) -> None:
-        self.problems: list[RuleProblem] = []
-
-    def fail(self, node: Node | None, key: str, message: str) -> None:
-        line = node.start_mark.line + 1 if node is not None else 1
-        self.problems.append(RuleProblem(line, key, message))
-
-    def mapping(self, node: Node, key: str, allowed: tuple[str, ...] | None = None) -> dict[str, tuple[Node, Node]]:
-        if not isinstance(node, MappingNode):
-            self.fail(node, key, _("must be a mapping of keys to values"))
-            return {}
-        result: dict[str, tuple[Node, Node]] = {}
-        for knode, vnode in node.value:
-            name = str(knode.value) if isinstance(knode, ScalarNode) else ""
-            path = f"{key}.{name}" if key else name
-            if name in result:
-                self.fail(knode, path, _("appears twice"))
-            elif allowed is not None and name not in allowed:
-                self.fail(knode, path, _("unknown key (allowed: %(keys)s)", keys=", ".join(allowed)))
-            else:
-                result[name] = (knode, vnode)
-        return result
-
+class _Parser(NodeReader):
     def is_null(self, node: Node) -> bool:
         return isinstance(node, ScalarNode) and node.tag.endswith(":null")
 
@@ -175,16 +132,6 @@ class _Parser:
             self.fail(node, key, _("must be between 0 and 1000 study hours"))
             return None
         return result
-
-    def integer(self, node: Node, key: str, low: int, high: int) -> int | None:
-        if not isinstance(node, ScalarNode) or not node.tag.endswith(":int"):
-            self.fail(node, key, _("must be a whole number"))
-            return None
-        value = int(str(node.value).replace("_", ""), 0)
-        if not low <= value <= high:
-            self.fail(node, key, _("must be between %(low)d and %(high)d", low=low, high=high))
-            return None
-        return value
 
     def credit_map(self, node: Node, key: str, allowed: tuple[str, ...]) -> dict[str, int]:
         result = {}

@@ -12,7 +12,7 @@ from learnapp.development.models import DevelopmentRuleSet
 from learnapp.development.rules import current_rules, default_path, save_parameters, save_rules
 from learnapp.development.rules_file import STEP_CODES, parse_rules
 from learnapp.errors import DomainError
-from learnapp.ledger.rules import RulesError
+from learnapp.rules_yaml import RulesError
 from tests.development.helpers import person_up_to
 
 

@@ -6,14 +6,14 @@ from flask import abort, flash, jsonify, redirect, render_template, request, sen
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from learnapp import clock
+from learnapp import clock, mail
 from learnapp.accounts.models import User
-from learnapp.contactwork import access, queries, report_files, reports
+from learnapp.contactwork import access, queries, reminders, report_files, reports
 from learnapp.contactwork.blueprint import bp
 from learnapp.contactwork.forms import ReadForm, ReportForm
 from learnapp.contactwork.models import ReportStatus, ThoughtReport
 from learnapp.db import db
-from learnapp.errors import FAILED, save_form, save_or_raise
+from learnapp.errors import FAILED, save_action, save_form, save_or_raise
 from learnapp.security import can_read_reports, can_view_user, is_contact
 
 
@@ -151,5 +151,22 @@ def missing():
         year, quarter = reports.quarter_of(clock.today())
     rows = queries.missing_reports(current_user, year, quarter)
     return render_template("contactwork/missing.html", rows=rows, year=year, quarter=quarter,
+                           can_remind=reminders.may_remind(current_user), smtp=mail.smtp_configured(),
                            contacts=queries.contacts_of([r.user_id for r in rows]), choices=_quarter_choices(),
                            label=reports.quarter_label, ended=reports.quarter_bounds(year, quarter)[1] < clock.today())
+
+
+@bp.post("/reports/missing/remind")
+@login_required
+def remind_missing():
+    """E-mail the people (ticked, or all listed) whose report for the quarter is missing."""
+    if not reminders.may_remind(current_user):
+        abort(403)
+    year, quarter = _parse_quarter(request.form.get("quarter"))
+    chosen = [int(v) for v in request.form.getlist("user_id") if v.isdigit()] or None
+    result = save_action(lambda: reminders.remind_missing(current_user, year, quarter, chosen))
+    if result is not FAILED:
+        flash(_("Reminders sent: %(sent)d. Without e-mail address: %(none)d. Failed: %(failed)d.",
+                sent=len(result.sent), none=len(result.no_email), failed=len(result.failed)),
+              "success" if result.sent else "warning")
+    return redirect(url_for("contactwork.missing", quarter=f"{year}-{quarter}"))

@@ -7,17 +7,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from email.message import EmailMessage
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, func, select
 
-from learnapp import audit, clock
+from learnapp import audit, clock, mail
 from learnapp.accounts.models import User
 from learnapp.assessments.queries import with_status
 from learnapp.assessments.status import Status, pace_target
 from learnapp.db import db
-from learnapp.errors import DomainError
 from learnapp.reports.models import ReminderSent
 from learnapp.web import format_credit
 
@@ -26,7 +24,7 @@ QUIET_DAYS = 7
 
 
 def smtp_configured() -> bool:
-    return bool(current_app.config.get("SMTP_HOST"))
+    return mail.smtp_configured()
 
 
 def behind_pace(user_filter: ColumnElement[bool], year: int, today: date):
@@ -70,8 +68,6 @@ def send(actor, user_filter: ColumnElement[bool], year: int, user_ids: list[int]
     People without an e-mail address or reminded in the last QUIET_DAYS days are skipped. A failed
     address does not stop the others; an unreachable server stops everything (nothing recorded).
     """
-    if not smtp_configured():
-        raise DomainError(_("E-mail is not configured on this site (SMTP_HOST)."))
     today = clock.today()
     stmt = behind_pace(user_filter, year, today)
     rows = db.session.execute(stmt).all()
@@ -81,12 +77,7 @@ def send(actor, user_filter: ColumnElement[bool], year: int, user_ids: list[int]
     locales = dict(db.session.execute(select(User.id, User.locale).where(User.id.in_([r.user_id for r in rows] or [0]))).all())
     quiet_since = clock.now() - timedelta(days=QUIET_DAYS)
     report = SendReport()
-    config = current_app.config
-    try:
-        server = smtplib.SMTP(config["SMTP_HOST"], int(config.get("SMTP_PORT") or 25), timeout=15)
-    except OSError as exc:
-        raise DomainError(_("The mail server could not be reached: %(error)s", error=str(exc))) from exc
-    with server:
+    with mail.smtp_server() as server:
         for row in rows:
             if not row.email:
                 report.no_email.append(row.name)
@@ -95,8 +86,7 @@ def send(actor, user_filter: ColumnElement[bool], year: int, user_ids: list[int]
                 report.recent.append(row.name)
                 continue
             try:
-                server.send_message(_message(row, year, today, config.get("MAIL_FROM") or "learnapp@localhost",
-                                             locales.get(row.user_id)))
+                server.send_message(_message(row, year, today, mail.sender(), locales.get(row.user_id)))
             except smtplib.SMTPException:
                 report.failed.append(row.name)
                 continue

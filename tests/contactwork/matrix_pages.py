@@ -43,6 +43,7 @@ def pages(org) -> list[Page]:
         Page("contactwork.report_read", f"/contact-work/reports/{report_c.id}/read", COMMITTEE, method="POST",
              data={"comment": "已阅。"}, note="other branch"),
         Page("contactwork.missing", "/contact-work/reports/missing", READERS | {"contact"}),
+        Page("contactwork.remind_missing", "/contact-work/reports/missing/remind", contact_side, "POST", {"quarter": "2026-1"}),
         Page("contactwork.reviews", "/contact-work/political-reviews", READERS),
         Page("contactwork.review_page", f"/contact-work/people/{a}/political-review", ADMINS | auditor, note="own branch"),
         Page("contactwork.review_page", f"/contact-work/people/{c}/political-review", COMMITTEE | auditor, note="other branch"),

@@ -146,6 +146,13 @@ def _check(req: Requirement, person: User, rule: StepRule, day: date, data: dict
         elif earlier.done_on > day:
             fail(_("%(step)s is dated %(date)s, after this step (%(day)s).", step=label(rules, args["code"]),
                    date=earlier.done_on.isoformat(), day=day.isoformat()))
+    elif req.kind == "min_age":
+        # Known only when the register gave a birth date (or year and month: the 1st is taken, so
+        # a person born that month is never refused wrongly).
+        born = person.birth_date
+        if born is not None and add_months(born, 12 * args["years"]) > day:
+            fail(_("Born on %(born)s: not yet %(years)d years old on %(day)s.", born=born.isoformat(),
+                   years=args["years"], day=day.isoformat()))
     elif req.kind == "any_step":
         if not any(latest(steps, code, day) for code in args["codes"]):
             fail(_("One of these is needed first: %(steps)s.", steps="、".join(label(rules, c) for c in args["codes"])), True)

@@ -33,7 +33,7 @@ PARAMETERS: dict[str, tuple[int, int, int]] = {
 }
 
 REQUIREMENT_KINDS = ("step", "any_step", "after_months", "within_months", "training", "introducers", "contacts",
-                     "review", "vote", "probation_over", "extension", "at_stage")
+                     "review", "vote", "probation_over", "extension", "at_stage", "min_age")
 STEP_KEYS = ("stage", "label", "recorded_by", "decided_by", "repeatable", "repeat_months", "optional", "data",
              "citation", "requires")
 DATA_KINDS = ("count", "people", "text")
@@ -184,6 +184,8 @@ def _requirement(p: _Parser, node: Node, key: str, default_citation: str) -> Req
         args["hours"] = p.number(parts["hours"][1], f"{path}.hours")
     elif kind == "introducers":
         args["count"] = p.number(value, path)
+    elif kind == "min_age":
+        args["years"] = p.number(value, path)
     elif kind in ("contacts", "extension"):
         names = ("min", "max") if kind == "contacts" else ("min", "max", "times")
         parts = p.mapping(value, path, names)

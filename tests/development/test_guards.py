@@ -143,3 +143,13 @@ def test_late_committee_approval_is_refused_unless_an_exception(org, db, clock):
     services.decide_step(org.committee_admin, step, accept=True, reason=None, decided_on=date(2025, 4, 10))
     assert step.status == "accepted" and step.done_on == date(2025, 4, 10)
     assert person.stage == Stage.probationary_member
+
+
+def test_the_applicant_is_at_least_eighteen_when_the_birth_date_is_known(org, db):
+    person = factories.make_user(org.branch_a, Stage.applicant, login_id="young")
+    person.birth_date = date(2008, 6, 2)
+    refused = unmet_requirements(person, "application", date(2026, 6, 1))
+    assert len(refused) == 1 and "2008-06-02" in refused[0] and "《中国共产党章程》第一章第一条" in refused[0]
+    assert unmet_requirements(person, "application", date(2026, 6, 2)) == []  # the eighteenth birthday
+    person.birth_date = None  # not known (no 出生年月 in the register): nothing to refuse on
+    assert unmet_requirements(person, "application", date(2026, 6, 1)) == []

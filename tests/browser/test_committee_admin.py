@@ -86,3 +86,17 @@ def test_committee_admin_closes_a_year(journey, server):
     assert page.locator(".flash-success").count() == 1, journey.text()[:800]
     assert any(d.kind == "confirm" for d in journey.dialogs), "closing a year should ask for confirmation"
     assert page.locator(f"form[action$='/years/{year}/reopen']").count() == 1, "a closed year offers to reopen"
+
+
+def test_committee_admin_downloads_the_activists_register(journey, server):
+    """The register of activists as committees keep it: a title row, the Chinese headings, a date per step."""
+    journey.login(server.login_for("committee admin"))
+    journey.goto("/people/register", step="register-form")
+    journey.page.locator("main form[action$='/people/register/export'] select").first.select_option("activist")
+    book = load_workbook(io.BytesIO(_download(journey, lambda: journey.page.locator(
+        "main form[action$='/people/register/export'] button[type=submit]").click())))
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    assert "入党积极分子名册" in rows[0][0]
+    assert {"姓名", "申请入党时间", "确定为入党积极分子时间", "培养联系人"} <= set(rows[1])
+    assert len(rows) > 3  # the demo has activists
+    journey.shot("register-downloaded")

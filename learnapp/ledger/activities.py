@@ -20,8 +20,8 @@ from learnapp.db import db
 from learnapp.errors import DomainError
 from learnapp.ledger import queries
 from learnapp.ledger.models import OFFLINE_CATEGORIES, Category
+from learnapp.ledger.offline_credit import compute_credit
 from learnapp.ledger.offline_models import Activity, Attendance, AttendanceMethod
-from learnapp.ledger.rules import compute_credit
 from learnapp.ledger.schedule import Schedule
 from learnapp.ledger.services import ensure_year_open, grant, reverse
 from learnapp.org.models import Branch

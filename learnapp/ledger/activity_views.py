@@ -30,8 +30,8 @@ from learnapp.external import external_url
 from learnapp.ledger import activities, checkin, sheets
 from learnapp.ledger.blueprint import bp
 from learnapp.ledger.forms import ActivityForm, RosterForm, SheetForm
+from learnapp.ledger.offline_credit import compute_credit
 from learnapp.ledger.offline_models import Activity, Attendance
-from learnapp.ledger.rules import compute_credit
 from learnapp.ledger.schedule import make_schedule
 from learnapp.org.models import Branch
 from learnapp.security import can_manage_branch, is_branch_admin, managed_branches, require_role

@@ -16,6 +16,7 @@ from learnapp.db import db
 from learnapp.errors import DomainError
 from learnapp.ledger import evidence as evidence_files
 from learnapp.ledger.models import OFFLINE_CATEGORIES, Category
+from learnapp.ledger.offline_credit import compute_credit
 from learnapp.ledger.offline_models import (
     Activity,
     Attendance,
@@ -24,7 +25,6 @@ from learnapp.ledger.offline_models import (
     ClaimStatus,
     Evidence,
 )
-from learnapp.ledger.rules import compute_credit
 from learnapp.ledger.schedule import Schedule
 from learnapp.ledger.services import ensure_year_open, grant
 from learnapp.security import can_manage_user

@@ -10,9 +10,9 @@ import pytest
 from learnapp.errors import DomainError
 from learnapp.ledger import queries, services
 from learnapp.ledger.models import Category, CreditRuleSet
+from learnapp.ledger.offline_credit import compute_credit
 from learnapp.ledger.rules import (
     RulesError,
-    compute_credit,
     parse_rules,
     rules_for_year,
     template_text,

@@ -47,6 +47,7 @@ def test_the_page_lists_short_intervals_exceptions_with_reasons_and_targets_with
     for person in (short, excepted, untrained):
         assert person.name in page and f"/development/people/{person.id}" in page
     assert REASON in page
+    assert 'href="/development/compliance"' in page  # the menu entry
     assert "集中培训" in page  # the development target admitted without the training class
     exceptions = _text(client.get("/development/compliance?kind=exception"))
     assert excepted.name in exceptions and short.name not in exceptions and untrained.name not in exceptions
@@ -68,6 +69,9 @@ def test_a_branch_admin_sees_only_their_subtree_and_a_tampered_branch_is_404(org
         assert short.name in page and other.name in page
         branch_c = _text(client.get(f"/development/compliance?branch={org.branch_c.id}"))
         assert other.name in branch_c and short.name not in branch_c
+    login(org.learner_a)
+    assert client.get("/development/compliance").status_code == 403
+    assert 'href="/development/compliance"' not in _text(client.get("/"))
 
 
 def test_missing_reports_assessments_and_contacts_are_listed(org, client, login, db):

@@ -12,14 +12,14 @@ from sqlalchemy import func, select
 from learnapp import clock, nav
 from learnapp.accounts.models import User
 from learnapp.assessments.extras import register_quarter_extra
-from learnapp.contactwork import access, queries, report_views, review_views, talk_views
+from learnapp.contactwork import access, compliance, queries, report_views, review_views, talk_views
 from learnapp.contactwork.blueprint import bp
 from learnapp.contactwork.reports import quarter_bounds, quarter_label, quarter_of, report_for
 from learnapp.db import db
 from learnapp.security import can_read_reports, is_branch_admin, is_contact, managed_users
 
 ROUTE_MODULES = (talk_views, report_views, review_views)
-__all__ = ["bp", "ROUTE_MODULES"]
+__all__ = ["bp", "ROUTE_MODULES", "compliance"]  # compliance: registers its findings on import
 
 nav.register("contactwork.my_reports", _l("Thought reports"), access.must_report, order=55)
 nav.register("contactwork.missing", _l("Missing thought reports"),

@@ -33,6 +33,7 @@ class Finding:
     code: str | None  # the step it is about
     message: str
     step_id: int | None = None
+    on: date | None = None  # the day it is about: the step's date, or the date a thing fell due
 
 
 def _data_present(kind: str, data: dict) -> bool:
@@ -60,7 +61,7 @@ def _step_findings(person: User, step: DevelopmentStep, done: list[DevelopmentSt
         if unmet.missing_step and not complete_file:
             continue
         out.append(Finding(person, "rule", step.code, _("%(step)s on %(date)s: %(problem)s", step=rule.label,
-                                                         date=step.done_on.isoformat(), problem=str(unmet)), step.id))
+                                                         date=step.done_on.isoformat(), problem=str(unmet)), step.id, step.done_on))
     return out
 
 
@@ -79,7 +80,7 @@ def person_findings(person: User, today: date, rules: DevelopmentRules | None = 
             out.append(Finding(person, "exception", step.code, _(
                 "Committee exception: %(step)s on %(date)s recorded by %(who)s although: %(unmet)s — reason: %(reason)s",
                 step=rules.step(step.code).label, date=step.done_on.isoformat(), who=recorder.name if recorder else "—",
-                unmet="；".join(step.exception_unmet or []), reason=step.exception_reason), step.id))
+                unmet="；".join(step.exception_unmet or []), reason=step.exception_reason), step.id, step.done_on))
         else:
             out.extend(_step_findings(person, step, done, rules, complete_file))
     application = latest(done, "application")
@@ -88,15 +89,16 @@ def person_findings(person: User, today: date, rules: DevelopmentRules | None = 
         if today > due:
             out.append(Finding(person, "missing", "application_talk", _(
                 "No talk recorded after the application of %(date)s (due by %(due)s).",
-                date=application.done_on.isoformat(), due=due.isoformat())))
+                date=application.done_on.isoformat(), due=due.isoformat()), on=due))
     if "target_determined" in codes and "training_class" not in codes and codes & set(ADMITTED):
+        admitted = min(s.done_on for s in done if s.code in ADMITTED)
         out.append(Finding(person, "missing", "training_class", _(
-            "Admitted as a development target without the concentrated training class.")))
+            "Admitted as a development target without the concentrated training class."), on=admitted))
     end = probation_end(done, rules)
     decided = codes & {"committee_approval_full", "probation_cancelled"}
     if person.stage == Stage.probationary_member and end is not None and today > end and not decided:
         out.append(Finding(person, "overdue", "committee_approval_full", _(
-            "The probation ended on %(end)s and no decision is recorded.", end=end.isoformat())))
+            "The probation ended on %(end)s and no decision is recorded.", end=end.isoformat()), on=end))
     for meeting_code, approval_code in (("branch_meeting_admission", "committee_approval_admission"),
                                         ("branch_meeting_full", "committee_approval_full")):
         meeting = latest(done, meeting_code)
@@ -106,7 +108,7 @@ def person_findings(person: User, today: date, rules: DevelopmentRules | None = 
         if today > limit:
             out.append(Finding(person, "overdue", approval_code, _(
                 "%(step)s is past its time limit: the branch meeting was on %(date)s, the approval was due by %(due)s.",
-                step=rules.step(approval_code).label, date=meeting.done_on.isoformat(), due=limit.isoformat())))
+                step=rules.step(approval_code).label, date=meeting.done_on.isoformat(), due=limit.isoformat()), on=limit))
     seen, unique = set(), []
     for finding in out:
         if finding.message not in seen:
@@ -120,8 +122,10 @@ def check_people(people, today: date) -> list[Finding]:
     return [f for person in people for f in person_findings(person, today, rules)]
 
 
-def check_all(today: date) -> list[Finding]:
-    """Findings for every person with a development file, in branch and name order."""
+def check_all(today: date, *conditions) -> list[Finding]:
+    """Findings for every person with a development file (and meeting `conditions` on User, e.g. a
+    scope), in branch and name order."""
     with_steps = select(DevelopmentStep.user_id)
-    people = db.session.scalars(select(User).where(User.id.in_(with_steps)).order_by(User.branch_id, User.name, User.id))
+    people = db.session.scalars(select(User).where(User.id.in_(with_steps), *conditions)
+                                .order_by(User.branch_id, User.name, User.id))
     return check_people(people, today)

@@ -77,6 +77,17 @@ def pages(org) -> list[Page]:
         Page("development.index", "/development/", READERS),
         Page("development.index", f"/development/?branch={org.branch_a.id}", READERS, note="branch a"),
         Page("development.index", f"/development/?branch={org.branch_c.id}", COMMITTEE_READERS, note="branch c"),
+        # The compliance report and its export.
+        Page("development.compliance_report", "/development/compliance", READERS),
+        Page("development.compliance_report", f"/development/compliance?branch={org.branch_a.id}&kind=rule&year=2026",
+             READERS, note="branch a"),
+        Page("development.compliance_report", f"/development/compliance?branch={org.branch_c.id}", COMMITTEE_READERS,
+             note="branch c"),
+        Page("development.compliance_export", "/development/compliance.xlsx", READERS),
+        Page("development.compliance_export", f"/development/compliance.xlsx?branch={org.branch_a.id}", READERS,
+             note="branch a"),
+        Page("development.compliance_export", f"/development/compliance.xlsx?branch={org.branch_c.id}",
+             COMMITTEE_READERS, note="branch c"),
         # The rules pages (dev1).
         Page("development.rules", "/development/rules", COMMITTEE_READERS),
         Page("development.rules_edit", "/development/rules/edit", COMMITTEE),

@@ -66,6 +66,9 @@ EXPORTS = {
     "quiz_report": Export("quizzes.report_xlsx", "/quizzes/reports/{quiz}/export.xlsx", "xlsx", "export.quiz_report"),
     "ledger_xlsx": Export("reports.export", "/reports/export.xlsx?year=2026", "xlsx", "export.ledger"),
     "ledger_csv": Export("reports.export", "/reports/export.csv?year=2026", "csv", "export.ledger"),
+    # The hostile people are activists without a training contact: findings that carry their names.
+    "compliance": Export("development.compliance_export", "/development/compliance.xlsx", "xlsx",
+                         "export.compliance"),
 }
 
 

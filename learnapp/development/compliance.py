@@ -1,0 +1,116 @@
+"""The compliance report (规范性检查): what an inspector checks first, by branch and person.
+
+Every finding of the check (check.py) for the people in a scope, people in training without a
+training contact, and what other domains register as sources (contact work: missing quarterly
+thought reports and assessments). Sources plug in through `register_source` so that this domain
+does not import the ones built on it. The page and its XLSX export read `report(...)`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import io
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from openpyxl import Workbook
+from sqlalchemy import ColumnElement, exists, select
+
+from learnapp.accounts.models import ContactAssignment, Stage, User
+from learnapp.db import db
+from learnapp.development import check
+from learnapp.development.check import Finding
+from learnapp.development.queries import entered_on
+from learnapp.spreadsheets import append_row
+
+KIND_LABELS = {
+    "rule": _l("Breaks a rule"),
+    "missing": _l("Missing step"),
+    "overdue": _l("Past its time limit"),
+    "exception": _l("Committee exception"),
+    "no_contact": _l("No training contact"),
+    "no_report": _l("Missing thought report"),
+    "no_assessment": _l("Missing assessment"),
+}
+KINDS = tuple(KIND_LABELS)
+NEEDS_CONTACT = (Stage.activist, Stage.development_target)
+
+# A source: (condition on User for the scope, the ended quarters looked at, today) -> findings.
+Source = Callable[[ColumnElement, list[tuple[int, int]], date], list[Finding]]
+_sources: list[Source] = []
+
+
+def register_source(source: Source) -> None:
+    """Add findings from another domain (called when that domain's views are imported)."""
+    if source not in _sources:
+        _sources.append(source)
+
+
+def quarters_for(year: int | None, today: date) -> list[tuple[int, int]]:
+    """The quarters whose reports and assessments are due: those of `year` that have ended by
+    today, or without a year the last four ended quarters."""
+    def ended(y: int, q: int) -> bool:
+        return today > date(y, 3 * q, calendar.monthrange(y, 3 * q)[1])
+
+    if year:
+        return [(year, q) for q in range(1, 5) if ended(year, q)]
+    y, q = today.year, (today.month - 1) // 3 + 1
+    out = []
+    for _i in range(4):
+        y, q = (y, q - 1) if q > 1 else (y - 1, 4)
+        out.append((y, q))
+    return out
+
+
+def no_contact_findings(condition: ColumnElement, today: date) -> list[Finding]:
+    """Activists and development targets with no active training contact (培养联系人), as of today."""
+    has_contact = exists().where(ContactAssignment.learner_id == User.id, ContactAssignment.active)
+    since = entered_on(User.id, NEEDS_CONTACT).label("since")
+    rows = db.session.execute(select(User, since).where(User.active, User.stage.in_(NEEDS_CONTACT), condition,
+                                                        ~has_contact)).all()
+    return [Finding(person, "no_contact", "contacts_assigned",
+                    _("%(stage)s since %(date)s without a training contact.", stage=person.stage.label,
+                      date=since.isoformat() if since else "—"), on=today)
+            for person, since in rows]
+
+
+@dataclass
+class Report:
+    findings: list[Finding]
+    counts: Counter  # per kind, before the kind filter
+
+
+def report(condition: ColumnElement, today: date, names: dict[int, str], *, year: int | None = None,
+           kind: str | None = None) -> Report:
+    """The findings for the people meeting `condition`, dated in `year` (all years when None), of
+    `kind` (all when None), ordered by branch, person and date."""
+    found = check.check_all(today, condition)
+    found += no_contact_findings(condition, today)
+    quarters = quarters_for(year, today)
+    for source in _sources:
+        found += source(condition, quarters, today)
+    if year:
+        found = [f for f in found if f.on is not None and f.on.year == year]
+    counts = Counter(f.kind for f in found)
+    if kind:
+        found = [f for f in found if f.kind == kind]
+    found.sort(key=lambda f: (names.get(f.person.branch_id, ""), f.person.name, f.person.id, f.on or date.min,
+                              KINDS.index(f.kind) if f.kind in KINDS else len(KINDS)))
+    return Report(found, counts)
+
+
+def report_xlsx(findings: list[Finding], names: dict[int, str]) -> bytes:
+    """The findings as one sheet; every cell through spreadsheets.append_row (names are user text)."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Compliance"))
+    append_row(sheet, [_("Branch"), _("Name"), _("Login ID"), _("Finding"), _("Date"), _("Details")])
+    for f in findings:
+        append_row(sheet, [names.get(f.person.branch_id, ""), f.person.name, f.person.login_id,
+                           str(KIND_LABELS.get(f.kind, f.kind)), f.on.isoformat() if f.on else "", f.message])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 
 from learnapp.accounts.models import User
 from learnapp.db import db
-from learnapp.development.queries import DONE
 from learnapp.development.models import DevelopmentStep
+from learnapp.development.queries import DONE
 from learnapp.org.models import Branch
 from learnapp.planning.categories import Category, categories
 from learnapp.planning.services import plans_in_force

@@ -22,6 +22,7 @@ from learnapp.planning.categories import categories
 from learnapp.planning.forms import ApproveForm, plan_form
 from learnapp.planning.models import DevelopmentPlan, PlanStatus
 from learnapp.security import (
+    branch_ids_under,
     can_manage_branch,
     can_read_reports,
     can_view_branch,
@@ -58,8 +59,8 @@ def _common(branch: Branch, year: int) -> dict:
 def index():
     branch, year = _branch(), _year()
     total, rows, _found = actuals.rows_for(branch, year)
-    ids = [branch.id] + [r.branch.id for r in rows]
-    proposals = services.pending_proposals(ids, year) if is_committee_admin(current_user) else []
+    proposals = (services.pending_proposals(branch_ids_under([branch.path]), year)
+                 if is_committee_admin(current_user) else [])
     return render_template("planning/index.html", total=total, rows=rows, proposals=proposals,
                            so_far=year == clock.today().year, can_plan=can_manage_branch(current_user, branch),
                            **_common(branch, year))

@@ -1,0 +1,145 @@
+"""The plan against the development files: what was done in a year, per branch subtree.
+
+A step counts when it is done (recorded, or accepted by the committee) and dated in the year; a
+person counts once per measure (their first such step of the year), in the branch they belong to
+now. "Developed" (发展) is the committee's approval as probationary member (接收预备党员).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from learnapp.accounts.models import User
+from learnapp.db import db
+from learnapp.development.models import DevelopmentStep
+from learnapp.development.queries import DONE
+from learnapp.org.models import Branch
+from learnapp.planning.categories import Category, categories
+from learnapp.planning.services import plans_in_force
+from learnapp.security import branch_ids_under
+
+# Measure -> the step that counts for it.
+MEASURES = {
+    "developed": "committee_approval_admission",
+    "activists_filed": "activist_filed",
+    "targets_filed": "target_filed",
+    "full_members": "committee_approval_full",
+    "extended": "probation_extended",
+}
+MEASURE_LABELS = {
+    "developed": _l("Admitted as probationary members"),
+    "activists_filed": _l("Activists filed"),
+    "targets_filed": _l("Development targets filed"),
+    "full_members": _l("Full memberships approved"),
+    "extended": _l("Probations extended"),
+}
+
+
+@dataclass
+class Counted:
+    person: User
+    on: date  # the day of the step that counts
+
+
+@dataclass
+class Row:
+    """One branch's subtree: the plan in force (own, or the sum of its sub-branches' plans) and the counts."""
+
+    branch: Branch
+    planned: int | None = None
+    targets: dict[str, int] = field(default_factory=dict)
+    own_plan: bool = False
+    counts: dict[str, int] = field(default_factory=dict)
+    composition: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def developed(self) -> int:
+        return self.counts.get("developed", 0)
+
+    @property
+    def rate(self) -> float | None:
+        """执行率 in percent, one decimal; None without a plan or with a plan of 0."""
+        return round(100 * self.developed / self.planned, 1) if self.planned else None
+
+    def share(self, code: str) -> float | None:
+        return round(100 * self.composition.get(code, 0) / self.developed, 1) if self.developed else None
+
+    def target_share(self, code: str) -> float | None:
+        target = self.targets.get(code)
+        return round(100 * target / self.planned, 1) if target is not None and self.planned else None
+
+
+def counted(branch: Branch, year: int) -> dict[str, list[Counted]]:
+    """measure -> the people counted in the branch's subtree for the year, by date."""
+    first = func.min(DevelopmentStep.done_on).label("on")
+    stmt = (select(DevelopmentStep.user_id, DevelopmentStep.code, first)
+            .join(User, User.id == DevelopmentStep.user_id)
+            .where(DevelopmentStep.code.in_(tuple(MEASURES.values())), DevelopmentStep.status.in_(DONE),
+                   DevelopmentStep.done_on >= date(year, 1, 1), DevelopmentStep.done_on <= date(year, 12, 31),
+                   User.branch_id.in_(branch_ids_under([branch.path])))
+            .group_by(DevelopmentStep.user_id, DevelopmentStep.code))
+    rows = db.session.execute(stmt).all()
+    people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({r.user_id for r in rows})))} if rows else {}
+    by_code = {code: measure for measure, code in MEASURES.items()}
+    found: dict[str, list[Counted]] = {m: [] for m in MEASURES}
+    for user_id, code, on in rows:
+        found[by_code[code]].append(Counted(people[user_id], on))
+    for items in found.values():
+        items.sort(key=lambda c: (c.on, c.person.name, c.person.id))
+    return found
+
+
+def in_category(items: list[Counted], category: Category) -> list[Counted]:
+    return [c for c in items if category.matches(c.person, c.on)]
+
+
+def _plan_sums(tree: list[Branch], plans: dict) -> dict[int, tuple[int | None, dict, bool]]:
+    """branch id -> (planned, targets, own): a branch's own plan, else the sum of its children's."""
+    children = defaultdict(list)
+    for b in tree:
+        children[b.parent_id].append(b)
+    result: dict[int, tuple[int | None, dict, bool]] = {}
+
+    def visit(b: Branch):
+        for child in children.get(b.id, ()):
+            visit(child)
+        if b.id in plans:
+            result[b.id] = (plans[b.id].planned, dict(plans[b.id].targets or {}), True)
+            return
+        subs = [result[c.id] for c in children.get(b.id, ()) if result[c.id][0] is not None]
+        if not subs:
+            result[b.id] = (None, {}, False)
+            return
+        targets: dict[str, int] = defaultdict(int)
+        for _planned, t, _own in subs:
+            for code, n in t.items():
+                targets[code] += n
+        result[b.id] = (sum(s[0] for s in subs), dict(targets), False)
+
+    roots = [b for b in tree if b.parent_id not in {x.id for x in tree}]
+    for root in roots:
+        visit(root)
+    return result
+
+
+def rows_for(branch: Branch, year: int) -> tuple[Row, list[Row], dict[str, list[Counted]]]:
+    """The branch's subtree total, one row per direct sub-branch, and the people counted."""
+    tree = list(db.session.scalars(select(Branch).where(Branch.path.startswith(branch.path, autoescape=True))))
+    plans = _plan_sums(tree, plans_in_force([b.id for b in tree], year))
+    found = counted(branch, year)
+    cats = categories()
+    shown = [branch] + sorted((b for b in tree if b.parent_id == branch.id), key=lambda b: (b.sort_order, b.id))
+    rows = []
+    for b in shown:
+        planned, targets, own = plans[b.id]
+        row = Row(b, planned, targets, own)
+        inside = {m: [c for c in items if c.person.branch.path.startswith(b.path)] for m, items in found.items()}
+        row.counts = {m: len(items) for m, items in inside.items()}
+        row.composition = {c.code: len(in_category(inside["developed"], c)) for c in cats}
+        rows.append(row)
+    return rows[0], rows[1:], found

@@ -88,7 +88,9 @@ def english_words(html: str, vocabulary: set[str], allowed: set[str], snippets: 
     for part in parser.parts:
         text = _IDENTIFIER.sub(" ", _URLISH.sub(" ", part))
         for word in _WORD.findall(text):
-            if word.lower() in PROPER or word in allowed or word.lower() not in vocabulary:
+            # Capitals only: an acronym or a random code (check-in and verification codes such as
+            # "K7ON-TOAD"), never a sentence of a msgid.
+            if word.isupper() or word.lower() in PROPER or word in allowed or word.lower() not in vocabulary:
                 continue
             found.append(word)
             if snippets is not None and len(snippets) < 3 and part.strip()[:80] not in snippets:
@@ -151,4 +153,5 @@ def test_the_english_check_catches_an_untranslated_label():
     html = '<p>最高分</p><select><option>Highest attempt</option></select><script>var Score=1</script>'
     assert english_words(html, vocabulary, set()) == ["Highest", "attempt"]
     assert english_words('<a href="/x">GIFT 文件 cadmin learner_a</a>', vocabulary | {"gift", "learner"}, {"cadmin"}) == []
+    assert english_words("<p>验证码 9T89-ON7J-SCORE</p>", vocabulary | {"on"}, set()) == []
     assert english_words("<td>quiz.score</td><td><code>quiz.score</code></td>", vocabulary, set()) == ["score"]

@@ -8,6 +8,7 @@ Code that reads choices back gets SelectChoice objects: use `.value` and `.label
 
 from __future__ import annotations
 
+from flask_babel import ngettext
 from wtforms import fields
 from wtforms.fields.choices import SelectChoice
 
@@ -34,8 +35,17 @@ class SelectField(_PairChoices, fields.SelectField):
     """wtforms.SelectField with (value, label) pairs."""
 
 
+def _not_among_the_choices(count: int) -> str:
+    # WTForms' own Chinese for this message is marked fuzzy and not compiled, so the site would
+    # say it in English; WTForms puts the offending values in %(value)s afterwards.
+    return ngettext("'%%(value)s' is not one of the choices.", "'%%(value)s' are not among the choices.", count)
+
+
 class SelectMultipleField(_PairChoices, fields.SelectMultipleField):
-    """wtforms.SelectMultipleField with (value, label) pairs."""
+    """wtforms.SelectMultipleField with (value, label) pairs, and its error in the catalogs."""
+
+    def __init__(self, *args, invalid_choice_message=_not_among_the_choices, **kwargs):
+        super().__init__(*args, invalid_choice_message=invalid_choice_message, **kwargs)
 
 
 class RadioField(_PairChoices, fields.RadioField):

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, literal, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, literal, or_, select, true
 
-from learnapp.accounts.models import RoleGrant, Stage, User
+from learnapp.accounts.models import Role, RoleGrant, Stage, User
 from learnapp.assessments.models import Assessment
 from learnapp.assessments.status import Minimums, Status, days_elapsed, days_in_year, year_is_over
 from learnapp.db import db
 from learnapp.ledger.models import LedgerYearTotal, TrainingYear
-from learnapp.ledger.rules import YearRules, rules_for_year
+from learnapp.ledger.rules import NON_TRAINING_ROLES, YearRules, rules_for_year
 
 
 def requirement_roles(rules: YearRules) -> list[tuple[str, int]]:
@@ -58,6 +58,16 @@ def requirement_sql(rules: YearRules, roles=None) -> ColumnElement[int]:
     return case(*whens, else_=by_stage)
 
 
+def in_training_sql(rules: YearRules) -> ColumnElement[bool]:
+    """The `User` row in scope owes the year's study hours: YearRules.owes_hours() in SQL."""
+    exempt = select(RoleGrant.user_id).where(RoleGrant.role.in_([Role(r) for r in sorted(NON_TRAINING_ROLES)]))
+    condition = User.id.not_in(exempt)
+    owing = [Role(r) for r in sorted(rules.requirement_by_role) if r in Role.__members__]
+    if owing:
+        condition = or_(condition, User.id.in_(select(RoleGrant.user_id).where(RoleGrant.role.in_(owing))))
+    return condition
+
+
 def minimums(rules: YearRules) -> Minimums:
     return Minimums(online=rules.min_online, offline=rules.min_offline)
 
@@ -68,7 +78,7 @@ def is_closed(year: int) -> bool:
 
 def person_rows(year: int, user_filter: ColumnElement[bool] | None = None, *, stage: Stage | str | None = None,
                 rules: YearRules | None = None) -> Select:
-    """select() of active people with user_id, branch_id, stage, name, login_id, email, total, online,
+    """select() of the active people in training (see in_training_sql) with user_id, branch_id, stage, name, login_id, email, total, online,
     offline and requirement (hundredths) for the year. `user_filter` is a condition on User.
 
     The figures are the stored per-person totals (ledger_year_totals, kept by triggers), joined on
@@ -87,7 +97,7 @@ def person_rows(year: int, user_filter: ColumnElement[bool] | None = None, *, st
             requirement_sql(rules, roles).label("requirement"),
         )
         .outerjoin(t, and_(t.user_id == User.id, t.year == year))
-        .where(User.active, condition)
+        .where(User.active, in_training_sql(rules), condition)
     )
     if roles is not None:
         stmt = stmt.outerjoin(roles, roles.c.user_id == User.id)

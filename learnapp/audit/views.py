@@ -17,6 +17,7 @@ from learnapp.accounts.models import User
 from learnapp.audit import queries
 from learnapp.audit.chain import verify_chain
 from learnapp.audit.exports import record_export
+from learnapp.audit.labels import action_label, target_label
 from learnapp.audit.models import AuditEntry
 from learnapp.db import db
 from learnapp.form_fields import SelectField
@@ -33,48 +34,6 @@ from learnapp.security import (
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 PER_PAGE = 50
 EXPORT_LIMIT = 50_000
-
-ACTION_LABELS = {
-    "user.create": _l("Person added"),
-    "user.update": _l("Person's details changed"),
-    "user.stage": _l("Stage recorded"),
-    "user.activate": _l("Person reactivated"),
-    "user.deactivate": _l("Person deactivated"),
-    "user.password_reset": _l("Password reset by an admin"),
-    "user.password_change": _l("Password changed by the person"),
-    "role.grant": _l("Role granted"),
-    "role.revoke": _l("Role revoked"),
-    "contact.assign": _l("Training contact assigned"),
-    "contact.end": _l("Training contact ended"),
-    "branch.create": _l("Branch created"),
-    "branch.rename": _l("Branch renamed"),
-    "branch.move": _l("Branch moved"),
-    "branch.activate": _l("Branch reactivated"),
-    "branch.deactivate": _l("Branch deactivated"),
-    "branch.delete": _l("Branch deleted"),
-    "roster.import": _l("Roster imported"),
-    "export.people": _l("People list exported"),
-    "export.roster_template": _l("Roster template downloaded"),
-    "export.initial_passwords": _l("Initial passwords downloaded"),
-    "export.audit": _l("Audit log exported"),
-    "export.ledger": _l("Study-hour ledger exported"),
-    "export.reading_progress": _l("Reading-list progress exported"),
-    "export.questions": _l("Questions exported"),
-    "export.question_template": _l("Question import template downloaded"),
-    "export.sign_in_sheet": _l("Sign-in sheet downloaded"),
-    "export.quiz_report": _l("Quiz report exported"),
-}
-TARGET_LABELS = {"users": _l("Personnel"), "branches": _l("Branches"), "roster": _l("Roster file"), "system": _l("System"),
-                 "audit_entries": _l("Audit log")}
-
-
-def action_label(action: str) -> str:
-    return str(ACTION_LABELS.get(action, action))
-
-
-def target_label(target_type: str) -> str:
-    return str(TARGET_LABELS.get(target_type, target_type))
-
 
 class AuditFilterForm(FlaskForm):
     class Meta:

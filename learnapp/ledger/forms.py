@@ -10,7 +10,7 @@ from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import DateField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from learnapp.accounts.models import Stage
+from learnapp.accounts.models import STAGE_LABELS, Stage
 from learnapp.form_fields import SelectField, SelectMultipleField
 from learnapp.ledger.models import OFFLINE_CATEGORIES
 
@@ -91,7 +91,7 @@ class ActivityForm(ScheduleFields, FlaskForm):
                                    validators=[DataRequired(message=_l("Choose at least one branch."))],
                                    description=_l("Everyone in these branches and the branches under them is invited."))
     stages = SelectMultipleField(_l("Only these stages (none chosen: everyone)"),
-                                 choices=[(s.value, s.label) for s in Stage], validators=[Optional()])
+                                 choices=[(s.value, STAGE_LABELS[s]) for s in Stage], validators=[Optional()])
 
 
 class RosterForm(FlaskForm):

@@ -64,6 +64,12 @@ class Conversion:
 DEFAULT_BANDS = (Band(30, 100), Band(15, 50), Band(0, 25))
 
 
+# Roles that run or inspect the training rather than take part in it: the committee's
+# administrators and the auditors from the level above. An account holding one of them owes no
+# study hours unless the year's rules name one of its roles under `requirement.by_role`.
+NON_TRAINING_ROLES = frozenset({"committee_admin", "auditor"})
+
+
 @dataclass(frozen=True)
 class YearRules:
     """The rules of one training year. All credits in hundredths of a 学时."""
@@ -91,6 +97,15 @@ class YearRules:
     def test_pass_credit(self) -> int:
         conversion = self.conversions.get(Category.test_passed)
         return conversion.credit if conversion and conversion.kind == "fixed" else 50
+
+    def owes_hours(self, roles: Iterable[str]) -> bool:
+        """Whether the year's requirement applies to a person holding `roles` (who is "in
+        training"). Every stage owes hours (the requirement's default covers all of them), but an
+        account that administers or audits (NON_TRAINING_ROLES) does not, unless the rules give one
+        of its roles a requirement of its own. assessments.queries.in_training_sql() is the same
+        rule in SQL, for totals, dashboards, reminders and exports."""
+        roles = {str(r) for r in roles}
+        return not (roles & NON_TRAINING_ROLES) or bool(roles & set(self.requirement_by_role))
 
     def requirement_for(self, user, roles: Iterable[str] | None = None) -> int:
         """The person's annual requirement: by role if one applies (the highest), else by stage.

@@ -171,6 +171,16 @@ class MaterialVersion(db.Model):
 
     edited_by: Mapped[User | None] = relationship()
 
+    # The snapshot keeps the kind and status as text; shown by their names (a value no longer
+    # known stays as it was stored).
+    @property
+    def kind_label(self) -> str:
+        return MaterialKind(self.kind).label if self.kind in set(MaterialKind) else self.kind
+
+    @property
+    def status_label(self) -> str:
+        return MaterialStatus(self.status).label if self.status in set(MaterialStatus) else self.status
+
 
 class Attachment(CreatedAtMixin, db.Model):
     """A PDF, video or audio file of a material, stored under UPLOAD_FOLDER/materials/."""

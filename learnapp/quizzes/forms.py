@@ -19,9 +19,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from learnapp import clock
-from learnapp.accounts.models import Stage
+from learnapp.accounts.models import STAGE_LABELS, Stage
 from learnapp.form_fields import SelectField, SelectMultipleField
-from learnapp.quizzes.models import ChoiceScoring, GradingMethod, QuizKind, ReviewItem
+from learnapp.quizzes.models import LABELS, ChoiceScoring, GradingMethod, QuizKind, ReviewItem
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -47,7 +47,7 @@ class QuizForm(FlaskForm):
                                 description=_l("Shown to learners before they start. Markdown is allowed."))
     branch_id = SelectField(_l("Owning branch"), coerce=int,
                             description=_l("Admins of this branch manage the quiz; its people are the default audience."))
-    kind = SelectField(_l("Kind"), choices=[(k.value, k.label) for k in QuizKind], default=QuizKind.assessment.value,
+    kind = SelectField(_l("Kind"), choices=[(k.value, LABELS[k]) for k in QuizKind], default=QuizKind.assessment.value,
                        description=_l("Practice: unlimited attempts, results seen only by the learner. Assessment: counts in the assessment record."))
     opens_at = DateTimeLocalField(_l("Opens at"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     closes_at = DateTimeLocalField(_l("Closes at"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
@@ -55,16 +55,16 @@ class QuizForm(FlaskForm):
                                       description=_l("Empty: no limit. The deadline never runs past the close time."))
     max_attempts = IntegerField(_l("Attempts allowed"), validators=[Optional(), NumberRange(min=1, max=100, message=_l("Between 1 and 100."))],
                                 description=_l("Empty: unlimited."))
-    grading_method = SelectField(_l("Result over attempts"), choices=[(g.value, g.label) for g in GradingMethod])
+    grading_method = SelectField(_l("Result over attempts"), choices=[(g.value, LABELS[g]) for g in GradingMethod])
     pass_percent = IntegerField(_l("Pass mark (%)"), default=60,
                                 validators=[InputRequired(message=_l("Enter the pass mark.")), NumberRange(min=0, max=100, message=_l("Between 0 and 100."))])
-    choice_scoring = SelectField(_l("Multiple choice and several blanks"), choices=[(c.value, c.label) for c in ChoiceScoring])
+    choice_scoring = SelectField(_l("Multiple choice and several blanks"), choices=[(c.value, LABELS[c]) for c in ChoiceScoring])
     shuffle_questions = BooleanField(_l("Shuffle questions for each attempt"), default=True)
     shuffle_options = BooleanField(_l("Shuffle the options of choice questions"), default=True)
     review_after_submit = MultiCheckboxField(_l("Right after submitting, the learner sees"),
-                                             choices=[(r.value, r.label) for r in ReviewItem])
+                                             choices=[(r.value, LABELS[r]) for r in ReviewItem])
     review_after_close = MultiCheckboxField(_l("After the quiz closes, the learner sees"),
-                                            choices=[(r.value, r.label) for r in ReviewItem])
+                                            choices=[(r.value, LABELS[r]) for r in ReviewItem])
     credit_on_pass = BooleanField(_l("Passing credits study hours (once, by the year's rules)"), default=True)
 
     def validate_closes_at(self, field):
@@ -98,7 +98,7 @@ class QuizForm(FlaskForm):
 
 class AudienceForm(FlaskForm):
     branches = MultiCheckboxField(_l("Branches (with the branches under them)"), coerce=int)
-    stages = MultiCheckboxField(_l("Stages"), choices=[(s.value, s.label) for s in Stage],
+    stages = MultiCheckboxField(_l("Stages"), choices=[(s.value, STAGE_LABELS[s]) for s in Stage],
                                 description=_l("None ticked: every stage in the chosen branches."))
     people = TextAreaField(_l("Named people"), validators=[Optional(), Length(max=20000)],
                            description=_l("Login IDs, separated by spaces, commas or new lines. They take the quiz whatever their branch or stage."))

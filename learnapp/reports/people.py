@@ -8,9 +8,10 @@ from datetime import date
 from sqlalchemy import ColumnElement, func, select
 
 from learnapp.accounts.models import Stage, User
-from learnapp.assessments.queries import with_status
+from learnapp.assessments.queries import in_training_sql, with_status
 from learnapp.assessments.status import Status
 from learnapp.db import db
+from learnapp.ledger.rules import rules_for_year
 from learnapp.paging import PageInfo
 
 PAGE_SIZE = 50
@@ -34,7 +35,7 @@ def people_page(user_filter: ColumnElement[bool], year: int, today: date, *, sta
     stmt, people = with_status(year, user_filter, today, stage=stage, status=status)
     if status is None:
         # Counting people needs no ledger sums; only a status filter does.
-        count = select(func.count(User.id)).where(User.active, user_filter)
+        count = select(func.count(User.id)).where(User.active, in_training_sql(rules_for_year(year)), user_filter)
         if stage is not None:
             count = count.where(User.stage == stage)
     else:

@@ -87,3 +87,20 @@ def test_printable_page_and_issue_view(app, clock, org, client, login):
     login(org.contact_a)
     assert client.get(f"/reports/certificates/{cert.id}").status_code == 200
     assert client.post(f"/reports/people/{org.learner_a.id}/certificates", data={"year": "2026"}).status_code == 403
+
+
+def test_printed_labels_read_once_in_the_page_language(app, clock, org, client, login):
+    """Each label of the printed record says its word once: "姓名", not "姓名 · 姓名"; in English, English."""
+    import re
+
+    cert = _issue(org)
+    login(org.learner_a)
+    chinese = client.get(f"/reports/certificates/{cert.id}").get_data(as_text=True)
+    labels = re.findall(r"<dt>(.*?)</dt>", chinese)
+    assert labels[:5] == ["姓名", "支部", "发展阶段", "要求学时", "已获学时"]
+    assert "·" not in "".join(labels)
+    assert "2026 年度学时证明" in chinese and "出具时间" in chinese and "合计" in chinese
+    client.post("/language", data={"locale": "en", "next": "/"})
+    english = client.get(f"/reports/certificates/{cert.id}").get_data(as_text=True)
+    assert re.findall(r"<dt>(.*?)</dt>", english)[:2] == ["Name", "Branch"]
+    assert "姓名" not in english and "Annual study record 2026" in english

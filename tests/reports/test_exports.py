@@ -43,11 +43,15 @@ def test_xlsx_summary_and_one_sheet_per_branch(app, clock, org, client, login):
     assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
     wb = load_workbook(io.BytesIO(response.data))
     assert wb.sheetnames[0] == "汇总"
-    assert {"甲支部", "乙支部", "丙支部", "测试党委", "第一党总支"} <= set(wb.sheetnames)
+    assert {"甲支部", "乙支部", "丙支部", "第一党总支"} <= set(wb.sheetnames)
+    # The committee's own people are its admin and the auditor: they owe no hours, so no sheet.
+    assert "测试党委" not in wb.sheetnames
     summary = list(wb["汇总"].iter_rows(values_only=True))
     assert list(summary[1]) == SUMMARY_HEADERS
     committee_row = summary[2]
-    assert committee_row[0] == "测试党委" and committee_row[1] == 8  # every active person of the tree
+    assert committee_row[0] == "测试党委" and committee_row[1] == 6  # every active person in training
+    everyone = {row[2] for ws in wb.worksheets[1:] for row in ws.iter_rows(min_row=2, values_only=True)}
+    assert "learner_a" in everyone and not {"cadmin", "auditor"} & everyone
     a = _rows_by_name(wb["甲支部"])
     row = a[org.learner_a.name]
     assert row[0] == "第一党总支/甲支部" and row[2] == "learner_a" and row[3] == "入党积极分子"

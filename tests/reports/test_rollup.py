@@ -73,7 +73,10 @@ def test_rollup_totals_equal_ledger_sums(app, clock, org, entries, with_rules):
         rules, today = rules_for_year(2026), app_clock.today()
         f = rollup.Filters(year=2026, today=today)
         nodes = flatten(rollup.dashboard(org.committee_admin, f))
-        active = list(db.session.scalars(select(User).where(User.active)))
+        # Counted: the active people the year's rules say owe hours: not the auditor, nor the
+        # committee admin unless the rules give committee_admin a requirement (RULES does).
+        active = [u for u in db.session.scalars(select(User).where(User.active)) if rules.owes_hours(g.role for g in u.grants)]
+        assert org.auditor not in active and org.admin_a in active and (org.committee_admin in active) == with_rules
         for node in nodes:
             members = [u for u in active if u.branch_id in _subtree_ids(node.branch)]
             assert node.total.people == len(members)

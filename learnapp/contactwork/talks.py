@@ -84,7 +84,7 @@ def record_talk(actor, person: User, data: TalkInput) -> Talk:
     db.session.add(talk)
     db.session.flush()
     audit.record(actor, "talk.create", talk, branch=person.branch,
-                 summary=f"{person.name} · {talk.held_on.isoformat()} · {talk.kind.value}", after=talk.snapshot())
+                 summary=f"{person.name} · {talk.held_on.isoformat()} · {talk.kind.label}", after=talk.snapshot())
     if talk.kind == TalkKind.after_application and not any(
             step.code == "application_talk" for step in person.development_steps):
         # The talk after the application is step 2 of the development file. Recorded as it happened,

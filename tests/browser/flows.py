@@ -218,7 +218,7 @@ def submit_claim(learner, folder: Path, size: str) -> PendingClaim:
     assert match, learner.text()[:800]
     image = page.locator("main .evidence-grid img").first
     image.wait_for()
-    assert page.evaluate("img => img.complete && img.naturalWidth > 0", image.element_handle()), "the photo does not show"
+    assert photo_shows(image), "the photo does not show"
     # The last fact of a pending claim is the credit the year's rules give it.
     expected = re.search(r"\d+(?:\.\d+)?", page.locator("main .facts dd").last.inner_text())
     assert expected, page.locator("main .facts").inner_text()
@@ -233,3 +233,14 @@ def claim_for(size: str, learner, server, folder: Path) -> PendingClaim:
             learner.login(login_id)
         _CLAIMS[size] = submit_claim(learner, folder, size)
     return _CLAIMS[size]
+
+
+# Waits for the image to finish loading (or fail), however busy the server is: never a timing guess.
+_LOADED = ("img => img.complete ? img.naturalWidth > 0 : new Promise(done => {"
+           " img.addEventListener('load', () => done(img.naturalWidth > 0));"
+           " img.addEventListener('error', () => done(false)); })")
+
+
+def photo_shows(image) -> bool:
+    """True once the image (a Playwright locator) has loaded with real pixels."""
+    return bool(image.evaluate(_LOADED))

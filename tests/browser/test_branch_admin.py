@@ -25,7 +25,7 @@ def test_branch_admin_approves_claim(journey, make_journey, server, tmp_path):
     journey.click("#site-nav a[href$='/ledger/queue']", step="queue")
     item = journey.page.locator("article.queue-item").filter(has_text=claim.title)
     assert item.count() == 1, journey.text()[:800]
-    assert item.locator("img").first.evaluate("img => img.complete && img.naturalWidth > 0"), "the photo does not show"
+    assert flows.photo_shows(item.locator("img").first), "the photo does not show"
     journey.click(item.locator(f"a[href$='/ledger/claims/{claim.claim_id}']").first, step="claim")
     journey.page.fill("#note", "照片与说明一致，同意。")
     journey.click(journey.page.locator(f"form[action$='/claims/{claim.claim_id}/approve'] button"), step="approved")

@@ -59,6 +59,8 @@ def _is_docx(data: bytes) -> bool:
             # The declared size may lie: read at most 1 MB of the member whatever it says.
             with archive.open("[Content_Types].xml") as member:
                 types = member.read(1024 * 1024)
+        # zipfile raises NotImplementedError for a compression method it does not know, RuntimeError
+        # for an encrypted member: a file we cannot read is not a DOCX we accept.
         except (zipfile.BadZipFile, RuntimeError, OSError, EOFError, NotImplementedError):
             return False
     return b"wordprocessingml.document.main" in types

@@ -182,39 +182,56 @@ def _relative_values(data: RelativeInput) -> dict:
     return values
 
 
-def add_relative(actor, person: User, data: RelativeInput) -> ReviewRelative:
+def _add_part(actor, person: User, model, values, kind: str, label):
+    """Add a relative or a letter to the person's dossier (open, and kept by the actor); audited."""
     review = _keeper(actor, person)
     _unconcluded(review)
-    relative = ReviewRelative(review=review, **_relative_values(data))
-    db.session.add(relative)
+    part = model(review=review, **values())
+    db.session.add(part)
     db.session.flush()
-    audit.record(actor, "political_review.relative_add", review, branch=person.branch,
-                 summary=f"{person.name} · {relative.relation}", after=relative.snapshot())
-    return relative
+    audit.record(actor, f"political_review.{kind}_add", review, branch=person.branch,
+                 summary=f"{person.name} · {label(part)}", after=part.snapshot())
+    return part
+
+
+def _update_part(actor, part, values, kind: str, label):
+    person = part.review.user
+    _keeper(actor, person)
+    _unconcluded(part.review)
+    before = part.snapshot()
+    for name, value in values().items():
+        setattr(part, name, value)
+    if part.snapshot() != before:
+        db.session.flush()
+        audit.record(actor, f"political_review.{kind}_update", part.review, branch=person.branch,
+                     summary=f"{person.name} · {label(part)}", before=before, after=part.snapshot())
+    return part
+
+
+def _delete_part(actor, part, parts: str, kind: str, label) -> None:
+    review, person = part.review, part.review.user
+    _keeper(actor, person)
+    _unconcluded(review)
+    audit.record(actor, f"political_review.{kind}_delete", review, branch=person.branch,
+                 summary=f"{person.name} · {label(part)}", before=part.snapshot())
+    getattr(review, parts).remove(part)
+    db.session.flush()
+
+
+def _relation(relative: ReviewRelative) -> str:
+    return relative.relation
+
+
+def add_relative(actor, person: User, data: RelativeInput) -> ReviewRelative:
+    return _add_part(actor, person, ReviewRelative, lambda: _relative_values(data), "relative", _relation)
 
 
 def update_relative(actor, relative: ReviewRelative, data: RelativeInput) -> ReviewRelative:
-    person = relative.review.user
-    _keeper(actor, person)
-    _unconcluded(relative.review)
-    before = relative.snapshot()
-    for name, value in _relative_values(data).items():
-        setattr(relative, name, value)
-    if relative.snapshot() != before:
-        db.session.flush()
-        audit.record(actor, "political_review.relative_update", relative.review, branch=person.branch,
-                     summary=f"{person.name} · {relative.relation}", before=before, after=relative.snapshot())
-    return relative
+    return _update_part(actor, relative, lambda: _relative_values(data), "relative", _relation)
 
 
 def delete_relative(actor, relative: ReviewRelative) -> None:
-    review, person = relative.review, relative.review.user
-    _keeper(actor, person)
-    _unconcluded(review)
-    audit.record(actor, "political_review.relative_delete", review, branch=person.branch,
-                 summary=f"{person.name} · {relative.relation}", before=relative.snapshot())
-    review.relatives.remove(relative)
-    db.session.flush()
+    _delete_part(actor, relative, "relatives", "relative", _relation)
 
 
 @dataclass
@@ -249,36 +266,17 @@ def _letter_values(data: LetterInput) -> dict:
     return values
 
 
+def _addressee(letter: InquiryLetter) -> str:
+    return letter.addressee
+
+
 def add_letter(actor, person: User, data: LetterInput) -> InquiryLetter:
-    review = _keeper(actor, person)
-    _unconcluded(review)
-    letter = InquiryLetter(review=review, **_letter_values(data))
-    db.session.add(letter)
-    db.session.flush()
-    audit.record(actor, "political_review.letter_add", review, branch=person.branch,
-                 summary=f"{person.name} · {letter.addressee}", after=letter.snapshot())
-    return letter
+    return _add_part(actor, person, InquiryLetter, lambda: _letter_values(data), "letter", _addressee)
 
 
 def update_letter(actor, letter: InquiryLetter, data: LetterInput) -> InquiryLetter:
-    person = letter.review.user
-    _keeper(actor, person)
-    _unconcluded(letter.review)
-    before = letter.snapshot()
-    for name, value in _letter_values(data).items():
-        setattr(letter, name, value)
-    if letter.snapshot() != before:
-        db.session.flush()
-        audit.record(actor, "political_review.letter_update", letter.review, branch=person.branch,
-                     summary=f"{person.name} · {letter.addressee}", before=before, after=letter.snapshot())
-    return letter
+    return _update_part(actor, letter, lambda: _letter_values(data), "letter", _addressee)
 
 
 def delete_letter(actor, letter: InquiryLetter) -> None:
-    review, person = letter.review, letter.review.user
-    _keeper(actor, person)
-    _unconcluded(review)
-    audit.record(actor, "political_review.letter_delete", review, branch=person.branch,
-                 summary=f"{person.name} · {letter.addressee}", before=letter.snapshot())
-    review.letters.remove(letter)
-    db.session.flush()
+    _delete_part(actor, letter, "letters", "letter", _addressee)

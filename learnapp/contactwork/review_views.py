@@ -108,19 +108,20 @@ def relative_new(user_id: int):
         (400 if form.errors or form.form_errors else 200)
 
 
-def _relative_or_404(relative_id: int) -> ReviewRelative:
-    relative = db.session.get(ReviewRelative, relative_id)
-    if relative is None:
+def _part_or_404(model, part_id: int):
+    """A relative or letter of a dossier the signed-in person keeps, or 404."""
+    part = db.session.get(model, part_id)
+    if part is None:
         abort(404)
-    _keeper_or_404(relative.review.user_id)
-    return relative
+    _keeper_or_404(part.review.user_id)
+    return part
 
 
 @bp.route("/political-review/relatives/<int:relative_id>/edit", methods=["GET", "POST"])
 @writes_on_get
 @login_required
 def relative_edit(relative_id: int):
-    relative = _relative_or_404(relative_id)
+    relative = _part_or_404(ReviewRelative, relative_id)
     user = relative.review.user
     if request.method == "POST":
         form = RelativeForm()
@@ -136,7 +137,7 @@ def relative_edit(relative_id: int):
 @bp.post("/political-review/relatives/<int:relative_id>/delete")
 @login_required
 def relative_delete(relative_id: int):
-    relative = _relative_or_404(relative_id)
+    relative = _part_or_404(ReviewRelative, relative_id)
     user_id = relative.review.user_id
     save_action(lambda: review.delete_relative(current_user, relative), success=_("Relative removed."))
     return redirect(url_for("contactwork.review_page", user_id=user_id))
@@ -159,19 +160,11 @@ def letter_new(user_id: int):
         (400 if form.errors or form.form_errors else 200)
 
 
-def _letter_or_404(letter_id: int) -> InquiryLetter:
-    letter = db.session.get(InquiryLetter, letter_id)
-    if letter is None:
-        abort(404)
-    _keeper_or_404(letter.review.user_id)
-    return letter
-
-
 @bp.route("/political-review/letters/<int:letter_id>/edit", methods=["GET", "POST"])
 @writes_on_get
 @login_required
 def letter_edit(letter_id: int):
-    letter = _letter_or_404(letter_id)
+    letter = _part_or_404(InquiryLetter, letter_id)
     user = letter.review.user
     if request.method == "POST":
         form = LetterForm()
@@ -186,7 +179,7 @@ def letter_edit(letter_id: int):
 @bp.post("/political-review/letters/<int:letter_id>/delete")
 @login_required
 def letter_delete(letter_id: int):
-    letter = _letter_or_404(letter_id)
+    letter = _part_or_404(InquiryLetter, letter_id)
     user_id = letter.review.user_id
     save_action(lambda: review.delete_letter(current_user, letter), success=_("Letter of inquiry removed."))
     return redirect(url_for("contactwork.review_page", user_id=user_id))

@@ -10,14 +10,13 @@ import os
 from datetime import UTC, datetime
 
 import pytest
-from flask import g, has_app_context
-from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from learnapp import create_app
 from learnapp.clock import FrozenClock
 from learnapp.db import db as _db
-from tests import factories
+from tests.helpers import factories
+from tests.helpers.client import FreshRequestClient
 
 # 10:00 in Shanghai on a weekday in the middle of the 2026 training year.
 DEFAULT_NOW = datetime(2026, 6, 15, 2, 0, tzinfo=UTC)
@@ -91,20 +90,6 @@ def _has_sqlite_sequence() -> bool:
 def app_config(base_config) -> dict:
     """Override in a test module to change settings for its app."""
     return {}
-
-
-class FreshRequestClient(FlaskClient):
-    """Test client whose requests start with an empty `g`, as in production.
-
-    The test's app context stays pushed (so tests can call services directly) and Flask reuses it
-    for requests; without this, Flask-Login's cached user would leak from one client to another.
-    """
-
-    def open(self, *args, **kwargs):
-        if has_app_context():
-            for key in list(g):
-                g.pop(key)
-        return super().open(*args, **kwargs)
 
 
 @pytest.fixture

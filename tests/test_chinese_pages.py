@@ -13,9 +13,8 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 from learnapp import i18n_catalogs
-from tests import factories
-from tests.matrix import ROLES
-from tests.test_permission_matrix import _domain_modules
+from tests.helpers import factories
+from tests.helpers.matrix import ROLES, domain_modules
 
 # Words that are the same in the Chinese site: file formats, product names, the switch to English.
 PROPER = {w.lower() for w in {"GIFT", "XLSX", "CSV", "PDF", "DOCX", "Moodle", "Aiken", "English", "YAML", "SMTP", "URL", "ID", "HTTP",
@@ -109,7 +108,7 @@ def _posts_to_itself(html: str, url: str) -> bool:
 
 def test_every_page_and_form_error_reads_in_chinese(app, client, clock, login, db):
     org = factories.make_org()
-    pages = [page for module in _domain_modules() for page in module.pages(org)]
+    pages = [page for module in domain_modules() for page in module.pages(org)]
     db.session.commit()
     # Login IDs are shown as they are.
     allowed = {u.login_id for u in org.roles.values() if u is not None}

@@ -10,7 +10,7 @@ import pytest
 from learnapp import create_app
 from learnapp.ledger import activities
 from learnapp.reports import certificates
-from tests.ledger.helpers import sched
+from tests.helpers.ledger import sched
 
 
 @pytest.fixture

@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 import importlib
-import pkgutil
-from pathlib import Path
 
 import pytest
 
-from tests import factories
-from tests.matrix import ROLES
+from tests.helpers import factories
+from tests.helpers.matrix import ROLES, domain_modules
 
-TESTS = Path(__file__).parent
 # Endpoints that need no permission entry: static files and the public pages listed here.
 UNLISTED_OK = {"static"}
 
 
-def _domain_modules():
-    for info in pkgutil.iter_modules([str(TESTS)]):
-        if info.ispkg and (TESTS / info.name / "matrix_pages.py").exists():
-            yield importlib.import_module(f"tests.{info.name}.matrix_pages")
-
-
 def _page_ids() -> list[str]:
-    return [m.__name__ for m in _domain_modules()]
+    return [m.__name__ for m in domain_modules()]
 
 
 @pytest.mark.parametrize("module_name", _page_ids())
@@ -62,7 +53,7 @@ def test_every_endpoint_is_in_the_matrix(app, clock):
     """A new page cannot slip in without its row in the permission matrix."""
     org = factories.make_org()
     listed = set()
-    for module in _domain_modules():
+    for module in domain_modules():
         listed.update(page.endpoint for page in module.pages(org))
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()} - UNLISTED_OK
     missing = sorted(endpoints - listed)

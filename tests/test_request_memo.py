@@ -6,8 +6,8 @@ from learnapp import request_memo, security
 from learnapp.accounts.models import Role, RoleGrant
 from learnapp.ledger import services as ledger_services
 from learnapp.ledger.rules import rules_for_year
-from tests.materials.helpers import rules_text
-from tests.query_counter import count_queries
+from tests.helpers.materials import rules_text
+from tests.helpers.query_counter import count_queries
 
 
 def test_role_checks_query_once_per_request(app, org, db):
@@ -71,26 +71,6 @@ def test_forget_drops_one_memo_or_all(app):
         request_memo.forget()
         assert request_memo.remember("x", 1, lambda: calls.append(1) or "d") == "d"
         assert len(calls) == 3
-
-
-def test_which_rules_are_in_force_this_year_is_read_with_the_signed_in_person(app, client, login, org, clock, db):
-    ledger_services.save_rules(None, rules_text(clock.now().year, daily_online="3"), source_name="rules.yaml")
-    db.session.commit()
-    login(org.learner_a)
-    assert client.get("/ledger/").status_code == 200  # the rules' text parsed once for the process
-    with count_queries() as counted:
-        page = client.get("/ledger/")
-    assert page.status_code == 200
-    rule_statements = [s for s in counted.statements if "credit_rule_sets" in s]
-    assert len(rule_statements) == 1 and "FROM users" in rule_statements[0], counted.report()
-    # And the rules used are the ones saved: a new version is seen at the next request.
-    assert "47.5" not in page.get_data(as_text=True)
-    ledger_services.save_rules(None, rules_text(clock.now().year).replace("default: 50", "default: 47.5"),
-                               source_name="rules.yaml")
-    db.session.commit()
-    with count_queries() as counted:
-        page = client.get("/ledger/")
-    assert "47.5" in page.get_data(as_text=True)
 
 
 def test_rules_saved_in_the_request_replace_those_read_with_the_person(app, client, login, org, clock, db):

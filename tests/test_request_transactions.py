@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select, text
 
 from learnapp.accounts.models import User
-from tests.engine_events import listening
+from tests.helpers.engine_events import listening
 
 
 @contextmanager
@@ -80,32 +80,3 @@ def test_postgresql_keeps_prepared_statements_from_page_to_page(app, db, org):
         db.session.remove()  # as at the end of each request's app context
     prepared = db.session.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar()
     assert prepared > 0
-
-
-def _in_a_block_per_statement(engine):
-    """For each statement run while listening: True when it ran inside a transaction block."""
-    from psycopg.pq import TransactionStatus
-
-    seen: list[bool] = []
-
-    def after(conn, cursor, statement, parameters, context, executemany):
-        seen.append(conn.connection.dbapi_connection.info.transaction_status != TransactionStatus.IDLE)
-
-    return seen, listening(engine, after_cursor_execute=after)
-
-
-def test_the_most_visited_pages_read_without_a_transaction_block(client, login, db, org):
-    """PostgreSQL: the pages marked `autocommit_until_needed` send no BEGIN and COMMIT around their
-    reads; other pages still read in one transaction."""
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("PostgreSQL only")
-    from tests.materials.helpers import make_material
-
-    pages = (("/ledger/", True), (f"/materials/{make_material(minutes=10).slug}", True), ("/reading/", False))
-    login(org.learner_a)
-    db.session.commit()  # the test's own session (the requests share it) holds no transaction
-    for path, marked in pages:
-        seen, listener = _in_a_block_per_statement(db.engine)
-        with listener:
-            assert client.get(path).status_code == 200, path
-        assert seen and all(not in_block for in_block in seen) if marked else all(seen), (path, seen)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from learnapp.accounts import passwords, services
 from learnapp.db import db
-from tests.factories import copy_of_browser
+from tests.helpers.factories import copy_of_browser
 
 
 def test_logout_ends_a_copied_cookie(app, client, org, login):
@@ -81,14 +81,3 @@ def test_the_cookie_is_sent_again_only_when_the_session_changes(client, org, log
     clock.advance(seconds=20)
     assert "session=" in client.get("/account").headers["Set-Cookie"]
     assert "Set-Cookie" not in client.get("/account").headers
-
-
-def test_the_signed_in_person_roles_and_branch_come_in_one_statement(app, client, org, login):
-    from tests.query_counter import count_queries
-
-    login(org.admin_a)
-    with count_queries() as counted:
-        page = client.get("/account").get_data(as_text=True)
-    assert org.branch_a.name in page
-    reads = [s for s in counted.statements if "role_grants" in s or "FROM branches" in s or "FROM users" in s]
-    assert len(reads) == 1 and "role_grants" in reads[0] and "branches" in reads[0], counted.report()

@@ -1,15 +1,14 @@
-"""SQLite writers: the write gate queues them, and a writing request reads the signed-in person
-before it takes the write lock (learnapp/sqlite_gate.py, db.reading_first)."""
+"""SQLite writers: the write gate queues them (learnapp/sqlite_gate.py). That a writing request
+reads the signed-in person before it takes the write lock is traced in
+tests/perf/test_sqlite_write_lock.py."""
 
 from __future__ import annotations
 
 import threading
-from contextlib import contextmanager
 
 import pytest
 
 from learnapp.sqlite_gate import GatedConnection
-from tests.engine_events import listening
 
 
 @pytest.fixture
@@ -75,57 +74,3 @@ def test_a_gate_not_obtained_in_time_leaves_the_wait_to_sqlite(tmp_path):
     assert first._gate_held and not second._gate_held
     first.close()
     second.close()
-
-
-@contextmanager
-def sqlite_trace(engine):
-    """Every statement SQLite itself runs while the block runs, BEGINs included (they go to the
-    driver directly, past SQLAlchemy's statement events), in order."""
-    seen: list[str] = []
-
-    def on_checkout(dbapi_connection, record, proxy):
-        dbapi_connection.set_trace_callback(lambda sql: seen.append(" ".join(sql.split())))
-
-    def on_checkin(dbapi_connection, record):
-        dbapi_connection.set_trace_callback(None)
-
-    with listening(engine, checkout=on_checkout, checkin=on_checkin):
-        yield seen
-
-
-def test_a_writing_request_reads_the_person_before_taking_the_write_lock(app, db, client, login, org, sqlite_only):
-    login(org.learner_a)
-    with sqlite_trace(db.engine) as statements:
-        assert client.post("/language", data={"locale": "en"}).status_code == 302
-    person = next(i for i, s in enumerate(statements) if "FROM users" in s)
-    assert not any(s.startswith("BEGIN") for s in statements[:person]), statements  # read in autocommit
-    begin = statements.index("BEGIN IMMEDIATE")
-    write = next(i for i, s in enumerate(statements) if s.startswith("UPDATE users"))
-    assert person < begin < write, statements
-    assert statements.count("BEGIN IMMEDIATE") == 1 and not any(s == "BEGIN" for s in statements), statements
-
-
-def test_a_reading_request_reads_in_one_deferred_transaction(app, db, client, login, org, sqlite_only):
-    login(org.learner_a)
-    with sqlite_trace(db.engine) as statements:
-        assert client.get("/quizzes/").status_code == 200  # the person, then the quizzes open to them
-    begins = [s for s in statements if s.startswith("BEGIN")]
-    assert begins == ["BEGIN"], statements
-    assert next(i for i, s in enumerate(statements) if "FROM users" in s) < statements.index("BEGIN"), statements
-
-
-def test_the_write_lock_waits_for_the_requests_next_statement(app, db, org, sqlite_only):
-    """After reading_first() nothing is locked: BEGIN IMMEDIATE goes right before the request's
-    next statement, so the write lock is not held through the work between the two."""
-    from sqlalchemy import select
-
-    from learnapp.accounts.models import User
-    from learnapp.db import reading_first
-
-    with app.test_request_context("/anything", method="POST"), sqlite_trace(db.engine) as statements:
-        with reading_first():
-            db.session.execute(select(User.__table__.c.id).limit(1)).all()
-        assert statements and not any(s.startswith("BEGIN") for s in statements), statements
-        db.session.execute(select(User.__table__.c.name).limit(1)).all()
-        assert statements[-2] == "BEGIN IMMEDIATE" and statements[-1].startswith("SELECT users.name"), statements
-        db.session.rollback()

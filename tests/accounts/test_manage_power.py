@@ -16,7 +16,7 @@ from learnapp.accounts import services as accounts
 from learnapp.accounts.models import Role, RoleGrant, Stage, User
 from learnapp.errors import DomainError
 from learnapp.security import can_manage_user, managed_users
-from tests import factories
+from tests.helpers import factories
 
 ACTORS = ["learner", "contact", "branch_admin", "general_admin", "committee_admin", "auditor"]
 SUBJECT_ROLES = [None, "branch_admin", "committee_admin", "auditor"]

@@ -12,8 +12,8 @@ from learnapp.accounts import passwords, services
 from learnapp.accounts.models import Stage, User
 from learnapp.accounts.roster import import_roster_file
 from learnapp.errors import DomainError
-from tests import factories
-from tests.accounts.roster_helpers import csv_bytes
+from tests.helpers import factories
+from tests.helpers.roster_files import csv_bytes
 
 GOOD = "a walk by the river"
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from learnapp.accounts.models import Stage, User
 from learnapp.audit.models import AuditEntry
-from tests import factories
+from tests.helpers import factories
 
 
 def _text(response) -> str:

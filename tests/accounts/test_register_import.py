@@ -11,8 +11,8 @@ from learnapp.accounts import register_history
 from learnapp.accounts.models import ContactAssignment, Stage, User
 from learnapp.accounts.roster import RosterError, import_roster_file
 from learnapp.audit.models import AuditEntry
-from tests import factories
-from tests.accounts.register_helpers import (
+from tests.helpers import factories
+from tests.helpers.register_files import (
     GOOD_REGISTER,
     REGISTER_HEADER,
     d,

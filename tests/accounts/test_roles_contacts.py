@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from learnapp.accounts.models import ContactAssignment, Role, RoleGrant, Stage
 from learnapp.audit.models import AuditEntry
-from tests import factories
+from tests.helpers import factories
 
 
 def _grants(db, user):

@@ -11,8 +11,8 @@ from learnapp.accounts.models import Stage, User
 from learnapp.accounts.roster import RosterError, import_roster_file
 from learnapp.audit.models import AuditEntry
 from learnapp.org.models import BranchKind
-from tests import factories
-from tests.accounts.roster_helpers import HEADER, csv_bytes, xlsx_bytes
+from tests.helpers import factories
+from tests.helpers.roster_files import HEADER, csv_bytes, xlsx_bytes
 
 GOOD = [["张三", "1001", "甲支部", "入党积极分子", "13800138000", "zs@example.cn"],
         ["李四", "1002", "第一党总支/乙支部", "development_target", "", ""]]

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from learnapp.accounts.models import User
 from learnapp.accounts.roster_files import XLSX_MIMETYPE
-from tests.accounts.roster_helpers import csv_bytes, xlsx_bytes
+from tests.helpers.roster_files import csv_bytes, xlsx_bytes
 
 ROWS = [["张三", "1001", "甲支部", "入党积极分子", "13800138000", ""], ["李四", "1002", "甲支部", "入党申请人", "", ""]]
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from learnapp.accounts import sign_in
 from learnapp.audit.models import AuditEntry
 from learnapp.db import db
-from tests import factories
+from tests.helpers import factories
 
 
 class TestEqualWork:

@@ -12,8 +12,8 @@ from learnapp import create_app
 from learnapp.accounts.devices import COOKIE_NAME
 from learnapp.audit.models import AuditEntry
 from learnapp.db import db
-from tests import factories
-from tests.conftest import FreshRequestClient
+from tests.helpers import factories
+from tests.helpers.client import FreshRequestClient
 
 LIMITS = {"RATELIMIT_ENABLED": True, "LOGIN_LIMIT_PER_ACCOUNT": "3 per minute", "LOGIN_LIMIT_PER_ADDRESS": "6 per minute"}
 RIGHT = factories.PASSWORD

@@ -15,7 +15,7 @@ from learnapp.audit.models import AuditEntry
 from learnapp.db import db
 from learnapp.errors import DomainError
 from learnapp.ledger.models import Category, TrainingYear
-from tests.reports.helpers import add_claim, add_entry, add_quiz_result
+from tests.helpers.reports import add_claim, add_entry, add_quiz_result
 
 
 def test_roles_decide_who_assesses(app, clock, org):

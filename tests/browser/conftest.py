@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.server import LiveServer
+from tests.helpers.browser.server import LiveServer
 
 HERE = Path(__file__).resolve().parent
 CHROMIUM = Path(os.environ.get("LEARNAPP_CHROMIUM", "/usr/bin/chromium"))
@@ -79,7 +79,7 @@ def size(request) -> str:
 @pytest.fixture
 def new_context(browser, server, size):
     """Make browser contexts (separate cookie jars) at the test's size; closed after the test."""
-    from tests.browser.journey import SIZES
+    from tests.helpers.browser.journey import SIZES
 
     contexts = []
 
@@ -102,7 +102,7 @@ def new_context(browser, server, size):
 @pytest.fixture
 def journey(request, new_context, server, size):
     """A Journey (see journey.py) in a fresh browser context; fails on any error it saw."""
-    from tests.browser.journey import Journey
+    from tests.helpers.browser.journey import Journey
 
     name = request.node.originalname.removeprefix("test_")
     trip = Journey(new_context(), server, size, name)
@@ -114,7 +114,7 @@ def journey(request, new_context, server, size):
 @pytest.fixture
 def make_journey(new_context, server, size, request):
     """More journeys in the same test, each in its own context (another person, another device)."""
-    from tests.browser.journey import Journey
+    from tests.helpers.browser.journey import Journey
 
     trips = []
 

@@ -8,8 +8,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from tests.browser import flows
-from tests.browser.test_learner import ledger_total
+from tests.helpers.browser import flows
 
 pytestmark = pytest.mark.browser
 
@@ -18,7 +17,7 @@ def test_branch_admin_approves_claim(journey, make_journey, server, tmp_path):
     """The secretary opens the queue, sees the photo, approves; the learner's study hours grow by the credit."""
     learner = make_journey("learner")
     claim = flows.claim_for(journey.size, learner, server, tmp_path)
-    before = ledger_total(learner)
+    before = flows.ledger_total(learner)
 
     journey.login(server.login_for("branch admin", journey.index))
     journey.open_menu()
@@ -31,7 +30,7 @@ def test_branch_admin_approves_claim(journey, make_journey, server, tmp_path):
     journey.click(journey.page.locator(f"form[action$='/claims/{claim.claim_id}/approve'] button"), step="approved")
     assert journey.page.locator(".flash-success").count() == 1, journey.text()[:800]
 
-    after = ledger_total(learner)
+    after = flows.ledger_total(learner)
     learner.shot("my-hours-after-approval")
     assert round(after - before, 2) == float(claim.expected), (before, after, claim.expected)
 

@@ -7,7 +7,7 @@ import io
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from tests.browser import flows
+from tests.helpers.browser import flows
 
 pytestmark = pytest.mark.browser
 

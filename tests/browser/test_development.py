@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 
 def _two_people(server, branch: str, prefix: str) -> list[dict]:
-    done = server._run([sys.executable, "-m", "tests.browser.development_setup", branch, prefix])
+    done = server._run([sys.executable, "-m", "tests.helpers.browser.development_setup", branch, prefix])
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 

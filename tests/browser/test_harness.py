@@ -10,7 +10,7 @@ import pytest
 
 pytest.importorskip("playwright", reason="browser journeys need the playwright package (pip install -e '.[test]')")
 
-from tests.browser.journey import SIZES, Journey, JourneyError  # noqa: E402  (needs playwright)
+from tests.helpers.browser.journey import SIZES, Journey, JourneyError  # noqa: E402  (needs playwright)
 
 pytestmark = pytest.mark.browser
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import flows
-from tests.browser.server import DEMO_PASSWORD
+from tests.helpers.browser import flows
+from tests.helpers.browser.server import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 

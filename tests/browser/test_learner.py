@@ -7,21 +7,14 @@ fraction of a second and the server sees 30 s pass between two of them.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from tests.browser import flows
+from tests.helpers.browser import flows
 
 pytestmark = pytest.mark.browser
 
 HEARTBEAT_S = 30
 MAX_BEATS = 80  # a 30-minute material reaches its first 0.25 学时 step after 15 beats
-
-
-def _credit(text: str) -> float:
-    match = re.search(r"-?\d+(?:\.\d+)?", text)
-    return float(match.group()) if match else 0.0
 
 
 def open_unfinished_required_reading(journey) -> str:
@@ -46,7 +39,7 @@ def read_until_credit(journey, server) -> dict:
     """Let heartbeats run (30 s each, on both clocks) until the page shows more credit than before."""
     page = journey.page
     credit_node = page.locator("[data-reading-credit]")
-    before = _credit(credit_node.inner_text())
+    before = flows.credit_number(credit_node.inner_text())
     last = {}
     for beat in range(MAX_BEATS):
         server.clock.advance(seconds=HEARTBEAT_S)
@@ -67,7 +60,7 @@ def read_until_credit(journey, server) -> dict:
 def test_learner_reads_until_credit_appears(journey, server):
     """Open the reading list, read a required material until its credit shows, see the list move."""
     journey.login(server.login_for("learner", journey.index), step="home")
-    total_before = ledger_total(journey)
+    total_before = flows.ledger_total(journey)
     path = open_unfinished_required_reading(journey)
     journey.shot("reading-start")
     result = read_until_credit(journey, server)
@@ -80,8 +73,8 @@ def test_learner_reads_until_credit_appears(journey, server):
     row = journey.page.locator("main table tbody tr").filter(has=journey.page.locator(f"a[href='{path}']")).first
     cells = row.locator("td")
     credit_cell = cells.nth(cells.count() - 1).inner_text()
-    assert _credit(credit_cell) == result["granted_hundredths"] / 100, credit_cell
-    assert ledger_total(journey) > total_before, "the reading credit should reach 'My study hours'"
+    assert flows.credit_number(credit_cell) == result["granted_hundredths"] / 100, credit_cell
+    assert flows.ledger_total(journey) > total_before, "the reading credit should reach 'My study hours'"
     journey.shot("my-hours-after-reading")
 
 
@@ -94,7 +87,7 @@ def test_learner_takes_timed_quiz_and_reloads_midway(journey, make_journey, serv
     built = flows.quiz_for(journey.size, make_journey("admin"), server, tmp_path)
     page = journey.page
     journey.login(built.learner)
-    total_before = ledger_total(journey)
+    total_before = flows.ledger_total(journey)
     journey.open_menu()
     journey.click("#site-nav a[href='/quizzes/']", step="quizzes")
     journey.click(page.locator(f"a.quiz-link[href='/quizzes/{built.quiz_id}']"), step="quiz-info")
@@ -134,14 +127,8 @@ def test_learner_takes_timed_quiz_and_reloads_midway(journey, make_journey, serv
     journey.goto("/quizzes/", step="quizzes-after")
     card = page.locator("li.card").filter(has=page.locator(f"a.quiz-link[href='/quizzes/{built.quiz_id}']"))
     assert "100" in card.inner_text() and card.locator(".badge.ok").count() == 1
-    assert ledger_total(journey) > total_before, "passing the quiz should credit study hours"
+    assert flows.ledger_total(journey) > total_before, "passing the quiz should credit study hours"
     journey.shot("my-hours-after-quiz")
-
-
-def ledger_total(journey) -> float:
-    """The year's total on 'My study hours' (the progress page)."""
-    journey.goto("/ledger/")
-    return _credit(journey.page.locator(".ledger-big strong").first.inner_text())
 
 
 def test_learner_claims_offline_study_with_photo(journey, server, tmp_path):

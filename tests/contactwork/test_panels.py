@@ -11,7 +11,7 @@ from learnapp.assessments import services as assessments
 from learnapp.assessments.models import Grade, Period
 from learnapp.contactwork import queries, talks
 from learnapp.db import db
-from tests.contactwork.helpers import reporting_since, submitted, talk_input
+from tests.helpers.contactwork import reporting_since, submitted, talk_input
 
 
 def _assigned_on(org, day: date) -> None:

@@ -11,8 +11,8 @@ from learnapp.audit.models import AuditEntry
 from learnapp.contactwork import reminders
 from learnapp.db import db
 from learnapp.errors import DomainError
-from tests.contactwork.helpers import reporting_since, submitted
-from tests.reports.smtp_sink import SMTPSink
+from tests.helpers.contactwork import reporting_since, submitted
+from tests.helpers.smtp_sink import SMTPSink
 
 
 @pytest.fixture

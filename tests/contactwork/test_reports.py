@@ -16,8 +16,8 @@ from learnapp.contactwork import queries, report_files, reports
 from learnapp.contactwork.models import ReportStatus, ThoughtReport
 from learnapp.db import db
 from learnapp.errors import DomainError
-from tests.contactwork.helpers import PDF, reporting_since, submitted
-from tests.factories import make_user
+from tests.helpers.contactwork import PDF, reporting_since, submitted
+from tests.helpers.factories import make_user
 
 
 def test_draft_then_submit_one_report_per_quarter(app, clock, org):

@@ -13,7 +13,7 @@ from learnapp.contactwork.review import LetterInput, ReviewInput
 from learnapp.db import db
 from learnapp.development.history import record_history
 from learnapp.errors import DomainError
-from tests.contactwork.helpers import dossier
+from tests.helpers.contactwork import dossier
 
 
 def _reads() -> list[AuditEntry]:

@@ -12,7 +12,7 @@ from learnapp.contactwork import talks
 from learnapp.contactwork.models import Talk, TalkKind
 from learnapp.db import db
 from learnapp.errors import DomainError
-from tests.contactwork.helpers import talk_input
+from tests.helpers.contactwork import talk_input
 
 
 def test_contact_and_branch_record_talks_others_may_not(app, clock, org):
@@ -78,7 +78,7 @@ def test_the_talk_after_the_application_is_the_development_files_step_once(app, 
     """Step 2 of the file, dated by the talk; a second such talk adds no second step. A late one is
     recorded as it happened (the development check lists it) rather than refused."""
     from learnapp.accounts.models import Stage
-    from tests import factories
+    from tests.helpers import factories
 
     applicant = factories.make_user(org.branch_a, Stage.applicant)
     talks.record_talk(org.admin_a, applicant, talk_input(kind=TalkKind.after_application, held_on=date(2026, 6, 1)))

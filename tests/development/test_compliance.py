@@ -12,8 +12,8 @@ from learnapp.accounts.models import ContactAssignment
 from learnapp.audit.models import AuditEntry
 from learnapp.development.history import record_history
 from learnapp.development.services import record_step
-from tests.development.helpers import person_up_to
-from tests.development.page_helpers import person_with_history
+from tests.helpers.development import person_up_to
+from tests.helpers.development_pages import person_with_history
 
 REASON = "原单位已培养考察两年，组织关系转入"
 

@@ -12,8 +12,8 @@ from learnapp.development.guards import unmet_requirements
 from learnapp.development.history import record_history
 from learnapp.development.services import StepRefused, record_step
 from learnapp.errors import DomainError
-from tests import factories
-from tests.development.helpers import VOTE, ledger_training, path_date, person_up_to
+from tests.helpers import factories
+from tests.helpers.development import VOTE, ledger_training, path_date, person_up_to
 
 
 def test_a_development_target_needs_twelve_months_as_activist(org, db):

@@ -12,7 +12,7 @@ from learnapp.audit.models import AuditEntry
 from learnapp.development import check
 from learnapp.development.history import derive_stage, migrate_stage_changes, record_history
 from learnapp.development.models import DevelopmentStep, StepStatus
-from tests.development.helpers import person_up_to
+from tests.helpers.development import person_up_to
 
 
 def test_history_is_recorded_as_it_happened_and_then_listed_by_the_check(org, db, clock):

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from learnapp.accounts.models import Role, RoleGrant
 from learnapp.development import services
 from learnapp.development.models import DevelopmentStep, StepStatus
-from tests.development.page_helpers import person_with_history, png_bytes
+from tests.helpers.development_pages import person_with_history, png_bytes
 
 
 def _text(response) -> str:

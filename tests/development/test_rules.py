@@ -13,7 +13,7 @@ from learnapp.development.rules import current_rules, default_path, save_paramet
 from learnapp.development.rules_file import STEP_CODES, parse_rules
 from learnapp.errors import DomainError
 from learnapp.rules_yaml import RulesError
-from tests.development.helpers import person_up_to
+from tests.helpers.development import person_up_to
 
 
 def _shipped() -> str:

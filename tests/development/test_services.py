@@ -14,8 +14,8 @@ from learnapp.development import check, services
 from learnapp.development.models import StepStatus
 from learnapp.development.services import StepRefused, decide_step, record_step, submit_filing
 from learnapp.errors import DomainError
-from tests import factories
-from tests.development.helpers import path_date, person_up_to
+from tests.helpers import factories
+from tests.helpers.development import path_date, person_up_to
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 

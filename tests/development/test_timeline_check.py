@@ -8,7 +8,7 @@ from learnapp.development import check
 from learnapp.development.history import record_history
 from learnapp.development.services import record_step
 from learnapp.development.timeline import timeline
-from tests.development.helpers import VOTE, ledger_training, person_up_to
+from tests.helpers.development import VOTE, ledger_training, person_up_to
 
 
 def _next(person, today):

@@ -38,7 +38,7 @@ def test_committee_admin_and_auditor_shortcuts(client, org, login):
 def test_ended_training_relations_are_not_shown(client, org, login, db):
     from learnapp.accounts import services
     from learnapp.accounts.models import ContactAssignment, Stage
-    from tests import factories
+    from tests.helpers import factories
 
     former = factories.make_user(org.branch_a, Stage.full_member, name="前联系人")
     factories.assign_contact(former, org.learner_a)

@@ -13,8 +13,8 @@ from learnapp.errors import DomainError
 from learnapp.ledger import activities, checkin, queries, sheets
 from learnapp.ledger.models import LedgerEntry
 from learnapp.ledger.offline_models import Attendance
-from tests.factories import make_user
-from tests.ledger.helpers import sched
+from tests.helpers.factories import make_user
+from tests.helpers.ledger import sched
 
 LECTURE_DAY = date(2026, 6, 15)
 

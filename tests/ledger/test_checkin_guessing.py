@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from learnapp.audit.models import AuditEntry
 from learnapp.ledger import activities, checkin, queries
 from learnapp.ledger.offline_models import Attendance, AttendanceMethod
-from tests.factories import make_user
-from tests.ledger.helpers import sched
+from tests.helpers.factories import make_user
+from tests.helpers.ledger import sched
 
 NINE_LOCAL = datetime(2026, 6, 15, 1, 0, tzinfo=UTC)
 

@@ -12,7 +12,7 @@ from learnapp.errors import DomainError
 from learnapp.ledger import claims, evidence, queries
 from learnapp.ledger.models import LedgerEntry, TrainingYear
 from learnapp.ledger.offline_models import ClaimStatus
-from tests.ledger.helpers import sched, submit
+from tests.helpers.ledger import sched, submit
 
 
 def test_museum_visit_approved_credits_by_rules(org, db):

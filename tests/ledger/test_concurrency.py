@@ -12,7 +12,7 @@ from learnapp.db import db as _db
 from learnapp.ledger import claims, queries, services
 from learnapp.ledger.models import Category, LedgerEntry
 from learnapp.ledger.offline_models import ClaimStatus
-from tests.ledger.helpers import submit
+from tests.helpers.ledger import submit
 
 
 def _race(app, workers):

@@ -92,7 +92,7 @@ def test_lines_name_their_claim_and_activity(org, db):
 
     from learnapp.ledger import activities, claims, progress
     from learnapp.ledger.schedule import make_schedule
-    from tests.ledger.helpers import png_bytes
+    from tests.helpers.ledger import png_bytes
 
     claim = claims.submit_claim(org.learner_a, category="red_education_visit", title="参观纪念馆",
                                 schedule=make_schedule(date(2026, 3, 1), time(9, 0), time(11, 0), None),

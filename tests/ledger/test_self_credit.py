@@ -14,7 +14,7 @@ from sqlalchemy import select
 from learnapp.audit.models import AuditEntry
 from learnapp.errors import DomainError
 from learnapp.ledger import activities, checkin, claims, queries, services, sheets
-from tests.ledger.helpers import sched, submit
+from tests.helpers.ledger import sched, submit
 
 
 @pytest.fixture

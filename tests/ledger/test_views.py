@@ -9,7 +9,7 @@ from learnapp.ledger import queries, services
 from learnapp.ledger.models import Category, CreditRuleSet, LedgerEntry
 from learnapp.ledger.offline_models import Activity, Claim, ClaimStatus
 from learnapp.ledger.rules import template_text
-from tests.ledger.helpers import png_bytes, submit
+from tests.helpers.ledger import png_bytes, submit
 
 
 def _claim_form(**over):

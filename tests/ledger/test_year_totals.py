@@ -22,7 +22,7 @@ from learnapp.ledger.models import (
     LedgerEntry,
     LedgerYearTotal,
 )
-from tests.ledger.helpers import submit
+from tests.helpers.ledger import submit
 
 YEARS = (2024, 2025, 2026)
 CREATED = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)

@@ -14,7 +14,7 @@ from learnapp.materials.cli import content_cli
 from learnapp.materials.content import ContentError, sync
 from learnapp.materials.models import Material, MaterialStatus, MaterialVersion, ReadingList
 from learnapp.materials.rendering import count_characters
-from tests.factories import make_branch
+from tests.helpers.factories import make_branch
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 

@@ -13,7 +13,7 @@ from learnapp.ledger.models import Category, LedgerEntry, TrainingYear
 from learnapp.materials import crediting
 from learnapp.materials.crediting import HeartbeatRefused
 from learnapp.materials.models import MaterialKind, MaterialStatus, ReadingProgress
-from tests.materials.helpers import make_material, rules_text
+from tests.helpers.materials import make_material, rules_text
 
 
 def entries(user):

@@ -1,12 +1,11 @@
-"""A heartbeat reads without locks (on SQLite before it takes the database's write lock) and a beat
-whose session moved between its read and its write runs again (crediting.heartbeat,
-reading_rows.record_beat, db.reads_before_write_lock)."""
+"""A heartbeat reads without locks, so a beat whose session moved between its read and its write
+runs again (crediting.heartbeat, reading_rows.record_beat, db.reads_before_write_lock). Where
+SQLite's write lock is taken is traced in tests/perf/test_sqlite_write_lock.py."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from learnapp.clock import to_local
@@ -14,23 +13,7 @@ from learnapp.ledger import queries as ledger_queries
 from learnapp.ledger import services as ledger_services
 from learnapp.materials import reading_rows
 from learnapp.materials.models import ReadingProgress, ReadingSession
-from tests.materials.helpers import heartbeat, make_material, rules_text, start_reading
-from tests.test_sqlite_gate import sqlite_trace
-
-
-@pytest.fixture
-def sqlite_only(db):
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite only: its write lock is one for the whole database")
-
-
-def _reading(client, org, login, clock, db):
-    material, session_id = start_reading(client, login, org.learner_a)
-    clock.advance(seconds=30)
-    assert heartbeat(client, session_id, 1).status_code == 200
-    db.session.commit()
-    clock.advance(seconds=30)
-    return material, session_id
+from tests.helpers.materials import heartbeat, make_material, reading_after_a_beat, rules_text
 
 
 def _as_another_worker(db, sql: str, *params) -> None:
@@ -59,28 +42,8 @@ def _another_worker_after_the_first_read(monkeypatch, db, sql: str, *params) -> 
     monkeypatch.setattr(reading_rows, "beat_row", read_then_another_worker_writes)
 
 
-def test_the_write_lock_is_taken_at_the_beats_first_write(app, client, org, login, clock, db, sqlite_only):
-    _material, session_id = _reading(client, org, login, clock, db)
-    with sqlite_trace(db.engine) as statements:
-        assert heartbeat(client, session_id, 2).status_code == 200
-    begin = statements.index("BEGIN IMMEDIATE")
-    beat_read = next(i for i, s in enumerate(statements) if s.startswith("SELECT reading_sessions."))
-    assert beat_read < begin, statements
-    assert statements[begin + 1].startswith("UPDATE reading_sessions"), statements
-    assert not any(s.startswith("SELECT credit_rule_sets") for s in statements[begin:]), "rules are read before"
-    assert statements.count("BEGIN IMMEDIATE") == 1 and "BEGIN" not in statements, statements
-
-
-def test_a_refused_beat_never_takes_the_write_lock(app, client, org, login, clock, db, sqlite_only):
-    _material, session_id = _reading(client, org, login, clock, db)
-    with sqlite_trace(db.engine) as statements:
-        response = heartbeat(client, session_id, 1)  # already received
-    assert response.status_code == 409 and response.get_json()["error"] == "replayed"
-    assert not any(s.startswith("BEGIN") for s in statements), statements
-
-
 def test_a_beat_whose_session_moved_after_its_read_is_done_again(app, client, org, login, clock, db, monkeypatch):
-    material, session_id = _reading(client, org, login, clock, db)
+    material, session_id = reading_after_a_beat(client, org, login, clock, db)
     before = db.session.scalar(select(ReadingProgress.active_seconds).where(ReadingProgress.material_id == material.id))
     db.session.commit()  # outside a request the test's own reads take the write lock
     # The same beat (seq 2), sent twice, accepted by another worker right after this one's read.
@@ -97,7 +60,7 @@ def test_a_beat_whose_session_moved_after_its_read_is_done_again(app, client, or
 
 
 def test_a_beat_of_a_session_closed_after_its_read_credits_nothing(app, client, org, login, clock, db, monkeypatch):
-    material, session_id = _reading(client, org, login, clock, db)
+    material, session_id = reading_after_a_beat(client, org, login, clock, db)
     # A new tab of the same person, opened right after this beat's read.
     _another_worker_after_the_first_read(
         monkeypatch, db, "UPDATE reading_sessions SET closed_at = '2026-01-01 00:00:00', close_reason = 'superseded' "
@@ -110,7 +73,7 @@ def test_a_beat_of_a_session_closed_after_its_read_credits_nothing(app, client, 
 
 def test_a_session_moved_at_every_read_gets_the_answer_to_a_beat_too_soon(app, client, org, login, clock, db,
                                                                           monkeypatch):
-    material, session_id = _reading(client, org, login, clock, db)
+    material, session_id = reading_after_a_beat(client, org, login, clock, db)
     db.session.commit()
     read_beat = reading_rows.beat_row
 

@@ -1,5 +1,6 @@
-"""The heartbeat's hot path: few statements, one transaction, only changed columns written, and
-plain-row reads and writes that agree with the ORM and the ledger."""
+"""The heartbeat's plain-row reads and writes agree with the ORM and the ledger, also when another
+request changes the rows between them. What the hot path costs in statements:
+tests/perf/test_heartbeat_statements.py."""
 
 from __future__ import annotations
 
@@ -13,66 +14,7 @@ from learnapp.ledger import services as ledger_services
 from learnapp.ledger.models import Category
 from learnapp.materials import crediting
 from learnapp.materials.models import ReadingProgress, ReadingSession
-from tests.materials.helpers import heartbeat, make_material, rules_text
-from tests.query_counter import count_queries
-
-# A heartbeat's own statements (one that grants nothing): the session with its material, progress
-# and the day's online credit, then the UPDATEs of the session and the progress, which PostgreSQL
-# makes in one statement (the year's rules in force come with the signed-in person).
-OWN_STATEMENTS = {"sqlite": 3, "postgresql": 2}
-
-
-def _stored_progress(db, user, material):
-    db.session.expire_all()
-    return db.session.scalar(select(ReadingProgress).where(ReadingProgress.user_id == user.id,
-                                                           ReadingProgress.material_id == material.id))
-
-
-def test_a_heartbeat_is_one_short_transaction_of_few_statements(app, client, org, login, clock, db):
-    ledger_services.save_rules(None, rules_text(daily_online="2"), source_name="test.yaml")
-    material = make_material(minutes=30, body="很长的正文。" * 2000)
-    db.session.commit()
-    login(org.learner_a)
-    session_id = client.post("/api/reading/sessions", json={"material_id": material.id}).get_json()["session"]
-    clock.advance(seconds=30)
-    assert heartbeat(client, session_id, 1).status_code == 200  # creates the progress row
-    with app.app_context(), count_queries() as signed_in_only:  # the same request, refused before crediting
-        assert client.post(f"/api/reading/sessions/{session_id}/heartbeat", json={"seq": "x"}).status_code == 400
-    clock.advance(seconds=30)
-    with app.app_context(), count_queries() as counted:
-        response = heartbeat(client, session_id, 2)
-    assert response.status_code == 200
-    statements = [" ".join(s.split()) for s in counted.statements]
-    # One writing transaction: the answer is taken before the commit, so nothing is read again
-    # after it. (On SQLite the signed-in person is read first in a plain BEGIN of its own.)
-    assert sum(1 for s in statements if s.startswith("BEGIN IMMEDIATE")) <= 1, counted.report()
-    assert counted.count - signed_in_only.count <= OWN_STATEMENTS[db.engine.dialect.name], counted.report()
-    assert not any("materials.body" in s for s in statements), "the material's text is not needed to credit time"
-    [progress_update] = [s[s.index("UPDATE reading_progress"):] for s in statements if "UPDATE reading_progress" in s]
-    # Only what a beat without a grant changes is written.
-    assert "granted_hundredths" not in progress_update and "first_read_at" not in progress_update
-    assert "active_seconds" in progress_update and "last_read_at" in progress_update
-
-
-def test_the_first_beat_of_a_material_writes_its_progress_row_with_the_beat(app, client, org, login, clock, db):
-    material = make_material(minutes=30)
-    db.session.commit()
-    login(org.learner_a)
-    session_id = client.post("/api/reading/sessions", json={"material_id": material.id}).get_json()["session"]
-    db.session.commit()  # the test's session read the answer's row again: end that transaction
-    with app.app_context(), count_queries() as signed_in_only:
-        assert client.post(f"/api/reading/sessions/{session_id}/heartbeat", json={"seq": "x"}).status_code == 400
-    clock.advance(seconds=30)
-    with app.app_context(), count_queries() as counted:
-        assert heartbeat(client, session_id, 1).status_code == 200
-    statements = [" ".join(s.split()) for s in counted.statements]
-    assert counted.count - signed_in_only.count <= OWN_STATEMENTS[db.engine.dialect.name], counted.report()
-    # The row is inserted with its values, not inserted empty and then updated.
-    assert sum(1 for s in statements if "INSERT INTO reading_progress" in s) == 1, counted.report()
-    assert not any("UPDATE reading_progress" in s for s in statements), counted.report()
-    stored = _stored_progress(db, org.learner_a, material)
-    assert (stored.year, stored.active_seconds, stored.counted_seconds, stored.first_read_at) == (
-        2026, 30, 30, clock.now())
+from tests.helpers.materials import heartbeat, make_material, stored_progress
 
 
 def test_a_progress_row_that_appears_after_the_beat_read_it_missing_gets_the_time(client, org, login, clock, db,
@@ -125,7 +67,7 @@ def test_the_answer_is_what_was_stored(client, org, login, clock, db):
     for seq in range(1, 11):
         clock.advance(seconds=30)
         answer = heartbeat(client, session_id, seq).get_json()
-        stored = _stored_progress(db, org.learner_a, material)
+        stored = stored_progress(db, org.learner_a, material)
         assert (answer["active_seconds"], answer["counted_seconds"], answer["granted_hundredths"],
                 answer["target_hundredths"], answer["completed"]) == (
             stored.active_seconds, stored.counted_seconds, stored.granted_hundredths, stored.target_hundredths,

@@ -7,9 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from learnapp.materials.models import MaterialStatus, ReadingProgress, ReadingSession
-from tests.factories import copy_of_browser
-from tests.materials.helpers import heartbeat, start_reading
-from tests.query_counter import count_queries
+from tests.helpers.factories import copy_of_browser
+from tests.helpers.materials import heartbeat, start_reading
 
 
 def _reading(client, org, login, clock):
@@ -72,14 +71,3 @@ def test_a_withdrawn_material_is_refused_as_the_persons_roles_decide(app, client
     db.session.commit()
     _refused(heartbeat(client, session_id, 1), 404, "material_unavailable")
     _nothing_credited(db, session_id)
-
-
-def test_the_usual_beat_does_not_read_the_person_on_its_own(app, client, org, login, clock, db):
-    material, session_id = _reading(client, org, login, clock)
-    db.session.commit()  # the requests share the test's session: end what it read
-    with app.app_context(), count_queries() as counted:
-        answer = heartbeat(client, session_id, 1)
-    assert answer.status_code == 200 and answer.get_json()["active_seconds"] == 30
-    reads = [" ".join(s.split()) for s in counted.statements if s.lstrip().upper().startswith("SELECT")]
-    # One read: the session with its material, progress and the person's sign-in, joined.
-    assert len(reads) == 1 and "JOIN users ON users.id = reading_sessions.user_id" in reads[0], counted.report()

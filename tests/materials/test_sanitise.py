@@ -9,7 +9,7 @@ import pytest
 
 from learnapp.materials.models import MaterialStatus
 from learnapp.materials.rendering import count_characters, plain_text, render_markdown
-from tests.materials.helpers import make_material
+from tests.helpers.materials import make_material
 
 XSS_PAYLOADS = [
     "<script>alert(1)</script>",

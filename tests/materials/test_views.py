@@ -20,7 +20,7 @@ from learnapp.materials.models import (
     MaterialVersion,
     ReadingList,
 )
-from tests.materials.helpers import make_material
+from tests.helpers.materials import make_material
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n"
 

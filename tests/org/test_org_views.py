@@ -9,7 +9,7 @@ from learnapp.audit.models import AuditEntry
 from learnapp.org import queries
 from learnapp.org.models import Branch
 from learnapp.security import visible_branches
-from tests import factories
+from tests.helpers import factories
 
 
 def _text(response) -> str:

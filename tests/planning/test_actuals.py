@@ -8,8 +8,8 @@ from learnapp.db import db
 from learnapp.development.history import record_history
 from learnapp.development.models import StepStatus
 from learnapp.planning import actuals, services
-from tests.development.helpers import person_up_to
-from tests.planning.helpers import admitted
+from tests.helpers.development import person_up_to
+from tests.helpers.planning import admitted
 
 
 def _people(org):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from learnapp.planning import forecast
-from tests.development.helpers import person_up_to
-from tests.planning.helpers import admitted
+from tests.helpers.development import person_up_to
+from tests.helpers.planning import admitted
 
 
 def test_development_targets_on_course_this_year(org, db, clock):

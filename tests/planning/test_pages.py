@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from learnapp.planning import services
 from learnapp.planning.models import DevelopmentPlan, PlanStatus
-from tests.development.helpers import person_up_to
-from tests.planning.helpers import admitted
+from tests.helpers.development import person_up_to
+from tests.helpers.planning import admitted
 
 
 def test_branch_admin_sees_only_their_subtree(org, db, client, login, clock):

@@ -12,7 +12,7 @@ from learnapp.errors import DomainError
 from learnapp.ledger.models import Category, LedgerEntry
 from learnapp.quizzes import attempts, results, services
 from learnapp.quizzes.models import Attempt, AttemptState, GradingMethod, QuizKind, QuizParticipant
-from tests.quizzes.helpers import Bank, form_for, make_quiz, right_answers
+from tests.helpers.quizzes import Bank, form_for, make_quiz, right_answers
 
 
 @pytest.fixture
@@ -196,7 +196,7 @@ def test_new_pass_mark_recounts_results(org, bank, db):
 
 
 def test_later_edit_of_a_question_never_changes_a_past_score(org, bank, db):
-    from tests.quizzes.helpers import add_version, opts
+    from tests.helpers.quizzes import add_version, opts
 
     quiz = make_quiz(org.committee_admin, org.branch_a, [bank.single])
     attempt = attempts.start_attempt(org.learner_a, quiz)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from learnapp.audit.models import AuditEntry
 from learnapp.quizzes import attempts
 from learnapp.quizzes.models import Quiz, QuizStatus, SlotKind
-from tests.quizzes.helpers import Bank, form_for, make_quiz
+from tests.helpers.quizzes import Bank, form_for, make_quiz
 
 
 @pytest.fixture

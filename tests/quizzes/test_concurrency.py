@@ -15,8 +15,8 @@ from learnapp.accounts.models import Stage
 from learnapp.ledger.models import Category, LedgerEntry
 from learnapp.quizzes import attempts
 from learnapp.quizzes.models import Attempt, AttemptState, Quiz, QuizParticipant
-from tests.factories import make_user
-from tests.quizzes.helpers import Bank, form_for, make_quiz, right_answers
+from tests.helpers.factories import make_user
+from tests.helpers.quizzes import Bank, form_for, make_quiz, right_answers
 
 
 def _run_together(app, count: int, work) -> list:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from learnapp.db import db
 from learnapp.quizzes import attempts, draw, services
 from learnapp.quizzes.models import Attempt, QuizKind, QuizStatus
-from tests.quizzes.helpers import make_category, make_question, make_quiz, opts
+from tests.helpers.quizzes import make_category, make_question, make_quiz, opts
 
 
 def _bank():
@@ -79,7 +79,7 @@ def test_retired_questions_are_never_drawn(org):
 def test_each_start_draws_the_bank_as_it_is_then(org):
     """Nothing about the bank is kept from one start to the next: an edit or a retirement counts
     from the next attempt on (and never changes an attempt already started)."""
-    from tests.quizzes.helpers import add_version
+    from tests.helpers.quizzes import add_version
 
     root, dangzhang, other, in_subtree, tagged, _untagged = _bank()
     quiz = make_quiz(org.committee_admin, org.branch_a, in_subtree[:3], kind=QuizKind.practice, max_attempts=None)

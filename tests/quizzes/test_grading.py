@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from learnapp.quizzes import grading
-from tests.quizzes.helpers import opts
+from tests.helpers.quizzes import opts
 
 SINGLE = opts(("A", "实现共产主义", 100), ("B", "小康", 0), ("C", "部分正确", 50))
 MULTI = opts(("A", "甲", 50), ("B", "乙", 50), ("C", "丙", 0), ("D", "丁", 0))

@@ -12,8 +12,8 @@ from learnapp.db import db
 from learnapp.quizzes import analysis, attempts
 from learnapp.quizzes.queries import counted_results
 from learnapp.security import visible_users
-from tests.factories import make_user
-from tests.quizzes.helpers import Bank, form_for, make_quiz, right_answers
+from tests.helpers.factories import make_user
+from tests.helpers.quizzes import Bank, form_for, make_quiz, right_answers
 
 
 def _take(user, quiz, answers):

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from learnapp.quizzes.models import Attempt, AttemptState, QuizKind
-from tests.quizzes.helpers import ALL_REVIEW, Bank, make_quiz
+from tests.helpers.quizzes import ALL_REVIEW, Bank, make_quiz
 
 
 @pytest.fixture

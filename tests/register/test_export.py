@@ -13,8 +13,8 @@ from learnapp.accounts import profile, register_history
 from learnapp.accounts.models import ContactAssignment, Stage, User
 from learnapp.accounts.roster import import_roster_file
 from learnapp.audit.models import AuditEntry
-from tests import factories
-from tests.accounts.register_helpers import GOOD_REGISTER, d, register_xlsx, sheet_rows
+from tests.helpers import factories
+from tests.helpers.register_files import GOOD_REGISTER, d, register_xlsx, sheet_rows
 
 pytestmark = pytest.mark.usefixtures("clock")
 

@@ -13,8 +13,8 @@ from learnapp.audit.models import AuditEntry
 from learnapp.development.history import record_history
 from learnapp.development.models import DevelopmentStep, StepStatus
 from learnapp.development.services import submit_filing
-from tests import factories
-from tests.accounts.register_helpers import register_xlsx, sheet_rows
+from tests.helpers import factories
+from tests.helpers.register_files import register_xlsx, sheet_rows
 
 pytestmark = pytest.mark.usefixtures("clock")
 

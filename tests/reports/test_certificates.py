@@ -12,7 +12,7 @@ from learnapp.audit.models import AuditEntry
 from learnapp.db import db
 from learnapp.reports import certificates
 from learnapp.reports.models import StudyCertificate
-from tests.reports.helpers import add_claim, add_entry
+from tests.helpers.reports import add_claim, add_entry
 
 
 def _issue(org):

@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 from learnapp.db import db
 from learnapp.ledger.models import Category
 from learnapp.reports.exports import PERSON_HEADERS, SUMMARY_HEADERS, sheet_title
-from tests import factories
-from tests.reports.helpers import add_entry, add_quiz_result
+from tests.helpers import factories
+from tests.helpers.reports import add_entry, add_quiz_result
 
 
 def _data(org):

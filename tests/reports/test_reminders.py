@@ -13,8 +13,8 @@ from learnapp.errors import DomainError
 from learnapp.reports import reminders
 from learnapp.reports.models import ReminderSent
 from learnapp.reports.scope import managed_people
-from tests.reports.helpers import add_entry
-from tests.reports.smtp_sink import SMTPSink
+from tests.helpers.reports import add_entry
+from tests.helpers.smtp_sink import SMTPSink
 
 
 @pytest.fixture

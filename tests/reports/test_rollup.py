@@ -21,8 +21,8 @@ from learnapp.ledger.services import save_rules
 from learnapp.org.queries import flatten
 from learnapp.reports import rollup
 from learnapp.reports.scope import readable_people
-from tests import factories
-from tests.reports.helpers import add_claim, add_entry, add_quiz_result
+from tests.helpers import factories
+from tests.helpers.reports import add_claim, add_entry, add_quiz_result
 
 RULES = """\
 year: 2026

@@ -1,32 +1,14 @@
-"""Report pages: what they show, scoping by URL and parameter, and a fixed number of queries."""
+"""Report pages: what they show and scoping by URL and parameter (their statement counts:
+tests/perf/test_report_statements.py)."""
 
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from datetime import date
-
-from sqlalchemy import event
 
 from learnapp.db import db
 from learnapp.ledger.offline_models import ClaimStatus
-from tests import factories
-from tests.reports.helpers import add_claim, add_entry, add_quiz_result
-
-
-@contextmanager
-def count_queries():
-    counter = {"n": 0}
-
-    def before(*_args, **_kwargs):
-        counter["n"] += 1
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield counter
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
+from tests.helpers.reports import add_claim, add_entry, add_quiz_result
 
 
 def _data(org):
@@ -115,26 +97,3 @@ def test_bad_filter_values(app, clock, org, client, login):
     assert client.get("/reports/?status=winning").status_code == 400
     assert client.get("/reports/?year=abc").status_code == 200
     assert client.get("/reports/export.pdf").status_code == 404
-
-
-def test_query_count_does_not_grow_with_people(app, clock, org, client, login):
-    """Dashboard, drill-down and export take a fixed number of queries, not one per person."""
-    login(org.committee_admin)
-
-    def measure() -> list[int]:
-        counts = []
-        for url in ("/reports/?year=2026", f"/reports/branches/{org.branch_a.id}?year=2026",
-                    "/reports/export.csv?year=2026", "/reports/reminders?year=2026"):
-            with count_queries() as counter:
-                assert client.get(url).status_code == 200
-            counts.append(counter["n"])
-        return counts
-
-    before = measure()
-    for i in range(30):
-        person = factories.make_user(org.branch_a if i % 2 else org.branch_c)
-        add_entry(person, 100 * i)
-        add_claim(person, decided_by=org.committee_admin)
-        add_quiz_result(person, None, 5000 + i * 100)
-    db.session.commit()
-    assert measure() == before

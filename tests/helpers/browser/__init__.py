@@ -1,0 +1,1 @@
+"""The browser journeys' live server, journey driver and shared flows (tests/browser/)."""

@@ -1,0 +1,107 @@
+"""Every endpoint of the materials blueprint, for the permission matrix (tests/test_permission_matrix.py)."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+from learnapp import clock
+from learnapp.accounts.models import Stage
+from learnapp.db import db
+from learnapp.materials import lists, uploads
+from learnapp.materials.lists import ListData
+from learnapp.materials.models import MaterialStatus, ReadingSession
+from tests.helpers.materials import make_material
+from tests.helpers.matrix import ADMINS, COMMITTEE, READERS, SIGNED_IN, Page
+
+PDF = b"%PDF-1.4\n% test\n"
+CA_AUD = frozenset({"committee_admin", "auditor"})
+NOBODY = frozenset()
+
+
+def pages(org) -> list[Page]:
+    published = make_material("matrix-published", minutes=5)
+    draft = make_material("matrix-draft", status=MaterialStatus.draft)
+    shown = uploads.add_attachment(None, published, io.BytesIO(PDF), "讲义.pdf")
+    removable = uploads.add_attachment(None, published, io.BytesIO(PDF), "旧讲义.pdf")
+    hidden = uploads.add_attachment(None, draft, io.BytesIO(PDF), "草稿.pdf")
+    committee_list = lists.create_list(None, "matrix-committee", ListData("全体必读", 2026), None)
+    lists.add_assignment(None, committee_list, None, None)
+    lists.set_item(None, committee_list, published)
+    own = lists.create_list(None, "matrix-branch-a", ListData("甲支部篇目", 2026), org.branch_a)
+    own_item = lists.set_item(None, own, published)
+    own_assignment = lists.add_assignment(None, own, org.branch_a, Stage.activist)
+    other = lists.create_list(None, "matrix-branch-c", ListData("丙支部篇目", 2026), org.branch_c)
+    other_item = lists.set_item(None, other, published)
+    other_assignment = lists.add_assignment(None, other, org.branch_c, None)
+    earlier = clock.now() - timedelta(minutes=1)
+    mine = ReadingSession(user_id=org.learner_a.id, material_id=published.id, started_at=earlier, last_beat_at=earlier)
+    theirs = ReadingSession(user_id=org.learner_c.id, material_id=published.id, started_at=earlier, last_beat_at=earlier)
+    db.session.add_all([mine, theirs])
+    db.session.flush()
+    learner_self = SIGNED_IN  # herself, her training contact, the admins above her branch, auditors
+
+    m, d = published.id, draft.id
+    material_form = {"title": "新标题", "summary": "", "body": "正文", "kind": "article", "source": "党章",
+                     "estimated_minutes": "10", "status": "published", "tags": "", "knowledge_points": "",
+                     "external_url": "", "note": ""}
+    return [
+        # Learner pages
+        Page("materials.library", "/materials/", SIGNED_IN),
+        Page("materials.library", "/materials/?q=资料&kind=article", SIGNED_IN, note="search"),
+        Page("materials.read", "/materials/matrix-published", SIGNED_IN),
+        Page("materials.read", "/materials/matrix-draft", CA_AUD, note="draft"),
+        Page("materials.attachment", f"/materials/files/{shown.id}", SIGNED_IN),
+        Page("materials.attachment", f"/materials/files/{hidden.id}", CA_AUD, note="draft's file"),
+        Page("materials.my_reading", "/reading/", SIGNED_IN),
+        Page("materials.person_reading", f"/reading/people/{org.learner_a.id}", learner_self),
+        Page("materials.person_reading", f"/reading/people/{org.learner_c.id}", CA_AUD, note="out of scope"),
+        # Heartbeat API (before the start below, which closes the learner's other sessions)
+        Page("materials.api_heartbeat", f"/api/reading/sessions/{mine.id}/heartbeat", {"learner"}, "POST", {"seq": "1"}),
+        Page("materials.api_heartbeat", f"/api/reading/sessions/{theirs.id}/heartbeat", NOBODY, "POST", {"seq": "1"},
+             note="another person's session"),
+        Page("materials.api_close", f"/api/reading/sessions/{mine.id}/close", {"learner"}, "POST"),
+        Page("materials.api_close", f"/api/reading/sessions/{theirs.id}/close", NOBODY, "POST", note="another person's"),
+        Page("materials.api_start", "/api/reading/sessions", SIGNED_IN, "POST", {"material_id": str(m)}),
+        Page("materials.api_start", "/api/reading/sessions", NOBODY, "POST", {"material_id": str(d)}, note="draft"),
+        # Content administration
+        Page("materials.manage", "/materials/manage/", CA_AUD),
+        Page("materials.create", "/materials/manage/new", COMMITTEE),
+        Page("materials.create", "/materials/manage/new", COMMITTEE, "POST", {"slug": "x"}, note="incomplete"),
+        Page("materials.edit", f"/materials/manage/{m}/edit", COMMITTEE),
+        Page("materials.edit", f"/materials/manage/{m}/edit", COMMITTEE, "POST", material_form),
+        Page("materials.set_status", f"/materials/manage/{d}/status", COMMITTEE, "POST", {"status": "published"}),
+        Page("materials.history", f"/materials/manage/{m}/history", CA_AUD),
+        Page("materials.version", f"/materials/manage/{m}/versions/1", CA_AUD),
+        Page("materials.restore", f"/materials/manage/{m}/versions/1/restore", COMMITTEE, "POST"),
+        Page("materials.upload", f"/materials/manage/{m}/attachments", COMMITTEE, "POST", note="no file"),
+        Page("materials.remove_attachment", f"/materials/manage/attachments/{removable.id}/remove", COMMITTEE, "POST"),
+        # Reading lists
+        Page("materials.lists", "/reading/lists/", READERS),
+        Page("materials.list_create", "/reading/lists/new", ADMINS),
+        Page("materials.list_create", "/reading/lists/new", ADMINS, "POST", {"slug": "x"}, note="incomplete"),
+        Page("materials.list_detail", f"/reading/lists/{committee_list.id}", READERS, note="committee"),
+        Page("materials.list_detail", f"/reading/lists/{own.id}", READERS, note="branch a"),
+        Page("materials.list_detail", f"/reading/lists/{other.id}", CA_AUD, note="branch c"),
+        Page("materials.list_progress_csv", f"/reading/lists/{own.id}/progress.csv", READERS),
+        Page("materials.list_progress_csv", f"/reading/lists/{other.id}/progress.csv", CA_AUD, note="branch c"),
+        Page("materials.list_edit", f"/reading/lists/{committee_list.id}/edit", COMMITTEE, note="committee"),
+        Page("materials.list_edit", f"/reading/lists/{own.id}/edit", ADMINS, note="branch a"),
+        Page("materials.list_edit", f"/reading/lists/{other.id}/edit", COMMITTEE, note="branch c"),
+        Page("materials.list_edit", f"/reading/lists/{own.id}/edit", ADMINS, "POST",
+             {"title": "甲支部篇目", "year": "2026", "description": "", "active": "y"}, note="branch a"),
+        Page("materials.list_item_add", f"/reading/lists/{own.id}/items", ADMINS, "POST",
+             {"material": "matrix-published", "required": "y"}),
+        Page("materials.list_item_add", f"/reading/lists/{other.id}/items", COMMITTEE, "POST",
+             {"material": "matrix-published"}, note="branch c"),
+        Page("materials.list_assign", f"/reading/lists/{own.id}/assignments", ADMINS, "POST",
+             {"branch_id": str(org.branch_a.id), "stage": ""}),
+        Page("materials.list_assign", f"/reading/lists/{other.id}/assignments", COMMITTEE, "POST",
+             {"branch_id": str(org.branch_c.id), "stage": ""}, note="branch c"),
+        Page("materials.list_item_remove", f"/reading/lists/{other.id}/items/{other_item.id}/remove", COMMITTEE, "POST",
+             note="branch c"),
+        Page("materials.list_item_remove", f"/reading/lists/{own.id}/items/{own_item.id}/remove", ADMINS, "POST"),
+        Page("materials.list_unassign", f"/reading/lists/{other.id}/assignments/{other_assignment.id}/remove", COMMITTEE,
+             "POST", note="branch c"),
+        Page("materials.list_unassign", f"/reading/lists/{own.id}/assignments/{own_assignment.id}/remove", ADMINS, "POST"),
+    ]

@@ -1,4 +1,4 @@
-"""Every page and form of the ledger blueprint, with who may use it (see tests/matrix.py)."""
+"""Every page and form of the ledger blueprint, with who may use it (see tests/helpers/matrix.py)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""content: the source of materials and questions cited in full (citation)
+"""content: the source of materials and questions cited in full (citation); practice quizzes that avoid
+the assessment quizzes' questions
 
 Revision ID: cite_k2m9x4
 Revises: plan_d4p7q2
@@ -23,9 +24,14 @@ def upgrade():
         batch_op.add_column(sa.Column('citation', sa.String(length=300), server_default='', nullable=False))
     with op.batch_alter_table('question_versions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('citation', sa.String(length=300), nullable=True))
+    with op.batch_alter_table('quizzes', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('avoids_assessment_questions', sa.Boolean(), server_default=sa.false(),
+                                      nullable=False))
 
 
 def downgrade():
+    with op.batch_alter_table('quizzes', schema=None) as batch_op:
+        batch_op.drop_column('avoids_assessment_questions')
     with op.batch_alter_table('question_versions', schema=None) as batch_op:
         batch_op.drop_column('citation')
     with op.batch_alter_table('material_versions', schema=None) as batch_op:

@@ -44,8 +44,9 @@ class QuestionForm(FlaskForm):
                                           "Matching ignores full-/half-width, spaces, punctuation and case."))
     reference_answer = TextAreaField(_l("Reference answer for the grader"), validators=[Optional(), Length(max=20000)])
     explanation = TextAreaField(_l("Explanation"), validators=[Optional(), Length(max=20000)])
-    source = StringField(_l("Source document"), validators=[Optional(), Length(max=120)],
-                         description=_l("For example 党章, 发展党员工作细则, 党史, 纪律处分条例, 准则."))
+    source = StringField(_l("Source document"), validators=[Optional(), Length(max=300)],
+                         description=_l("The document and, where it applies, chapter and article, e.g. "
+                                        "《中国共产党章程》第一章第七条 or 党章第七条; or just 党章, 准则, 党史."))
     knowledge_points = StringField(_l("Knowledge points"), validators=[Optional(), Length(max=1000)],
                                    description=_l("Separate several with ； or 、"))
     tags = StringField(_l("Tags"), validators=[Optional(), Length(max=1000)], description=_l("Separate several with ； or 、"))
@@ -64,7 +65,7 @@ class QuestionForm(FlaskForm):
         self.stem.data = version.stem
         self.explanation.data = version.explanation
         self.reference_answer.data = version.reference_answer
-        self.source.data = version.source or ""
+        self.source.data = version.citation or version.source or ""
         self.knowledge_points.data = "；".join(version.knowledge_points or [])
         self.tags.data = "；".join(version.tags or [])
         self.difficulty.data = version.difficulty or 0

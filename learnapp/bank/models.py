@@ -165,6 +165,8 @@ class QuestionVersion(CreatedAtMixin, db.Model):
     explanation: Mapped[str] = mapped_column(Text, nullable=False, default="")
     reference_answer: Mapped[str] = mapped_column(Text, nullable=False, default="")
     source: Mapped[str | None] = mapped_column(String(120), index=True)
+    # The source in full, e.g. 《中国共产党章程》第一章第七条 (learnapp.citations).
+    citation: Mapped[str | None] = mapped_column(String(300))
     knowledge_points: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
     tags: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
     difficulty: Mapped[int | None] = mapped_column(Integer)

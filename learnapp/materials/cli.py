@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 
 from learnapp.db import db
 from learnapp.materials.content import ContentError, sync
+from learnapp.materials.content_check import check
 
 content_cli = click.Group("content", help="Study materials and reading lists kept as files (content/).")
 
@@ -35,3 +36,23 @@ def sync_command(path: str | None) -> None:
     )
     for warning in report.warnings:
         click.echo(f"  warning: {warning}")
+
+
+@content_cli.command("check")
+@click.option("--path", "path", type=click.Path(file_okay=False), default=None,
+              help="Folder holding materials/, reading-lists/, question-banks/ and credit-rules/ (default: content/).")
+@with_appcontext
+def check_command(path: str | None) -> None:
+    """Check the content files: sources cited, knowledge points taught, answers balanced, no
+    duplicate questions; state the online 学时 each year's reading lists are worth. Exit 1 on any problem."""
+    report = check(path)
+    click.echo(f"{report.materials} materials, {report.questions} questions.")
+    for year, (count, hundredths) in report.reading_credit.items():
+        click.echo(f"{year}: reading the {count} timed materials on the year's lists earns "
+                   f"{hundredths / 100:.2f} online 学时.")
+    for finding in report.findings:
+        click.echo(f"  {finding}", err=True)
+    if report.findings:
+        click.echo(f"{len(report.findings)} problem(s).", err=True)
+        sys.exit(1)
+    click.echo("No problems found.")

@@ -87,7 +87,8 @@ def default_root() -> Path:
     return Path(current_app.root_path).parent / "content"
 
 
-def _rel(path: Path, root: Path) -> str:
+def relative_path(path: Path, root: Path) -> str:
+    """How problems name a file: from the content folder's own name (content/materials/x.md)."""
     try:
         return str(path.relative_to(root.parent))
     except ValueError:
@@ -118,7 +119,7 @@ def _as_list(value, path: str, name: str, problems: list[Problem]) -> list[str]:
 
 
 def parse_material(path: Path, root: Path, problems: list[Problem]) -> MaterialFile | None:
-    rel = _rel(path, root)
+    rel = relative_path(path, root)
     try:
         raw = path.read_bytes()
         text = raw.decode("utf-8")
@@ -176,7 +177,7 @@ def _parse_date(value, rel: str, name: str, problems: list[Problem]) -> date | N
 
 
 def parse_list(path: Path, root: Path, problems: list[Problem]) -> ListFile | None:
-    rel = _rel(path, root)
+    rel = relative_path(path, root)
     try:
         raw = path.read_bytes()
         meta = yaml.safe_load(raw.decode("utf-8"))

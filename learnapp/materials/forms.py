@@ -29,8 +29,9 @@ class MaterialForm(FlaskForm):
     body = TextAreaField(_l("Text (Markdown)"), validators=[Optional(), Length(max=200_000)],
                          description=_l("Markdown: # headings, **bold**, lists, > quotes, tables. Scripts and unsafe HTML are removed."))
     kind = SelectField(_l("Kind"), validators=[DataRequired()])
-    source = StringField(_l("Source document"), validators=[Optional(), Length(max=80)],
-                         description=_l("E.g. 党章, 准则, 纪律处分条例, 发展党员工作细则, 党史, 报告."))
+    source = StringField(_l("Source document"), validators=[Optional(), Length(max=300)],
+                         description=_l("The document and, where it applies, chapter and article, e.g. "
+                                        "《中国共产党章程》第一章第七条 or 党章第七条; or just 党章, 准则, 党史."))
     estimated_minutes = IntegerField(_l("Estimated length (minutes)"), validators=[DataRequired(), NumberRange(min=1, max=600)])
     external_url = StringField(_l("Web address (external links only)"), validators=[Optional(), Length(max=500)])
     tags = StringField(_l("Tags"), validators=[Optional(), Length(max=500)], description=_l("Separated by commas."))

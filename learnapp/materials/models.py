@@ -89,6 +89,8 @@ class Material(CreatedAtMixin, db.Model):
     body: Mapped[str] = mapped_column(Text, nullable=False, default="")  # Markdown, rendered + sanitised on display
     kind: Mapped[MaterialKind] = mapped_column(_enum(MaterialKind), nullable=False, default=MaterialKind.article)
     source: Mapped[str] = mapped_column(String(80), nullable=False, default="", index=True)  # 党章, 准则 …
+    # The source in full, e.g. 《中国共产党章程》第一章第七条 (learnapp.citations); "" when none is known.
+    citation: Mapped[str] = mapped_column(String(300), nullable=False, default="", server_default="")
     external_url: Mapped[str | None] = mapped_column(String(500))
     estimated_minutes: Mapped[int] = mapped_column(Integer, nullable=False, default=10)
     status: Mapped[MaterialStatus] = mapped_column(_enum(MaterialStatus), nullable=False, default=MaterialStatus.draft)
@@ -160,6 +162,7 @@ class MaterialVersion(db.Model):
     body: Mapped[str] = mapped_column(Text, nullable=False)
     kind: Mapped[str] = mapped_column(String(20), nullable=False)
     source: Mapped[str] = mapped_column(String(80), nullable=False)
+    citation: Mapped[str] = mapped_column(String(300), nullable=False, default="", server_default="")
     external_url: Mapped[str | None] = mapped_column(String(500))
     estimated_minutes: Mapped[int] = mapped_column(Integer, nullable=False)
     status: Mapped[str] = mapped_column(String(20), nullable=False)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 
 from learnapp import audit, clock
+from learnapp.citations import MAX_CITATION, canonical, split_source
 from learnapp.db import db
 from learnapp.errors import DomainError
 from learnapp.materials.models import (
@@ -87,8 +88,8 @@ def validate(data: MaterialData, *, slug: str | None = None) -> list[tuple[str, 
     if not isinstance(data.estimated_minutes, int) or isinstance(data.estimated_minutes, bool) \
             or not 1 <= data.estimated_minutes <= MAX_MINUTES:
         problems.append(("estimated_minutes", _("Give the estimated length in whole minutes, 1 to %(max)d.", max=MAX_MINUTES)))
-    if len(data.source or "") > 80:
-        problems.append(("source", _("At most 80 characters.")))
+    if len(data.source or "") > MAX_CITATION:
+        problems.append(("source", _("At most %(max)d characters.", max=MAX_CITATION)))
     if data.external_url:
         if not URL_RE.match(data.external_url) or len(data.external_url) > 500:
             problems.append(("external_url", _("Give a web address starting with http:// or https://.")))
@@ -107,7 +108,7 @@ def _labels_of(material: Material) -> dict:
 def _state(material: Material) -> dict:
     return {
         "title": material.title, "summary": material.summary, "body": material.body, "kind": str(material.kind),
-        "source": material.source, "estimated_minutes": material.estimated_minutes,
+        "source": material.citation or material.source, "estimated_minutes": material.estimated_minutes,
         "external_url": material.external_url, "status": str(material.status), **_labels_of(material),
     }
 
@@ -117,7 +118,7 @@ def _apply(material: Material, data: MaterialData) -> None:
     material.summary = (data.summary or "").strip()
     material.body = data.body or ""
     material.kind = MaterialKind(data.kind)
-    material.source = (data.source or "").strip()
+    material.source, material.citation = split_source(data.source)
     material.estimated_minutes = data.estimated_minutes
     material.external_url = (data.external_url or "").strip() or None
     status = MaterialStatus(data.status)
@@ -140,7 +141,8 @@ def _apply(material: Material, data: MaterialData) -> None:
 def _snapshot(material: Material, actor, origin: str, note: str | None) -> MaterialVersion:
     version = MaterialVersion(
         material_id=material.id, version=material.version, title=material.title, summary=material.summary,
-        body=material.body, kind=str(material.kind), source=material.source, external_url=material.external_url,
+        body=material.body, kind=str(material.kind), source=material.source, citation=material.citation,
+        external_url=material.external_url,
         estimated_minutes=material.estimated_minutes, status=str(material.status), labels=_labels_of(material),
         origin=origin, note=note, edited_by_id=getattr(actor, "id", None), created_at=clock.now(),
     )
@@ -181,7 +183,7 @@ def update_material(actor, material: Material, data: MaterialData, *, origin: st
         raise DomainError(problems)
     before = _state(material)
     normalised = {**data.snapshot(), "title": data.title.strip(), "summary": (data.summary or "").strip(),
-                  "source": (data.source or "").strip(), "external_url": (data.external_url or "").strip() or None,
+                  "source": canonical(data.source), "external_url": (data.external_url or "").strip() or None,
                   "tags": split_labels(data.tags), "knowledge_points": split_labels(data.knowledge_points)}
     if normalised == before:
         return False
@@ -210,7 +212,7 @@ def restore_version(actor, material: Material, version: MaterialVersion) -> bool
         raise DomainError(_("This version belongs to another material."))
     labels = version.labels or {}
     data = MaterialData(title=version.title, summary=version.summary, body=version.body, kind=version.kind,
-                        source=version.source, estimated_minutes=version.estimated_minutes,
+                        source=version.citation or version.source, estimated_minutes=version.estimated_minutes,
                         external_url=version.external_url, status=material.status,
                         tags=list(labels.get("tags", [])), knowledge_points=list(labels.get("knowledge_points", [])))
     return update_material(actor, material, data, note=_("Restored version %(n)d", n=version.version))

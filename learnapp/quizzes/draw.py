@@ -16,12 +16,12 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, literal, select
+from sqlalchemy import and_, bindparam, literal, or_, select, union
 from sqlalchemy.orm import aliased
 
 from learnapp.bank.models import Question, QuestionCategory, QuestionKind, QuestionVersion
 from learnapp.db import db
-from learnapp.quizzes.models import Quiz, QuizSlot, SlotKind
+from learnapp.quizzes.models import Attempt, AttemptItem, Quiz, QuizKind, QuizSlot, QuizStatus, SlotKind
 
 SHUFFLED_KINDS = (QuestionKind.single, QuestionKind.multiple)
 
@@ -102,11 +102,36 @@ def _versions(ids: set[int]) -> dict[int, Version]:
     return {row.id: _version(*row) for row in rows}
 
 
+def _overlapping_assessments(quiz: Quiz):
+    """The assessment quizzes (not drafts) open at some moment while `quiz` is: a quiz without an
+    opening or closing time is open from or until any time."""
+    assessment = aliased(Quiz)
+    conditions = [assessment.kind == QuizKind.assessment, assessment.status != QuizStatus.draft, assessment.id != quiz.id]
+    if quiz.closes_at is not None:
+        conditions.append(or_(assessment.opens_at.is_(None), assessment.opens_at < quiz.closes_at))
+    if quiz.opens_at is not None:
+        conditions.append(or_(assessment.closes_at.is_(None), assessment.closes_at > quiz.opens_at))
+    return select(assessment.id).where(and_(*conditions))
+
+
+def assessment_questions(quiz: Quiz) -> set[int]:
+    """Questions a practice quiz that avoids them must not draw: those fixed in an assessment quiz
+    of the same period and those already drawn into its attempts."""
+    if quiz.kind != QuizKind.practice or not quiz.avoids_assessment_questions:
+        return set()
+    assessments = _overlapping_assessments(quiz)
+    fixed = select(QuizSlot.question_id).where(QuizSlot.quiz_id.in_(assessments), QuizSlot.question_id.is_not(None))
+    drawn = (select(AttemptItem.question_id).join(Attempt, Attempt.id == AttemptItem.attempt_id)
+             .where(Attempt.quiz_id.in_(assessments)))
+    return set(db.session.scalars(union(fixed, drawn)))
+
+
 def plan(quiz: Quiz, seed: int) -> list[PlannedItem]:
     """The questions (shuffled when the quiz says so) and each one's option order for `seed`."""
     rng = random.Random(seed)
     slots = _slot_rows(quiz)
     taken: set[int] = {s.question_id for s in slots if s.kind == SlotKind.fixed and s.question_id}
+    taken |= assessment_questions(quiz)
     # (slot, question id, version or version id, points); random picks get their versions below.
     picked: list[tuple[Any, int, Version | int]] = []
     for slot in slots:
@@ -137,10 +162,12 @@ def plan(quiz: Quiz, seed: int) -> list[PlannedItem]:
 
 
 def slot_shortfall(slot: QuizSlot) -> int:
-    """How many questions a random slot lacks in the bank today (0 when it can be filled)."""
+    """How many questions a random slot lacks in the bank today (0 when it can be filled), the
+    questions a practice quiz avoids left out."""
     if slot.kind != SlotKind.random:
         return 0
-    return max(0, slot.count - len(candidates(slot)))
+    avoided = assessment_questions(slot.quiz)
+    return max(0, slot.count - sum(1 for qid, _vid in candidates(slot) if qid not in avoided))
 
 
 def _points(slot, version: Version) -> int:

@@ -66,6 +66,10 @@ class QuizForm(FlaskForm):
     review_after_close = MultiCheckboxField(_l("After the quiz closes, the learner sees"),
                                             choices=[(r.value, LABELS[r]) for r in ReviewItem])
     credit_on_pass = BooleanField(_l("Passing credits study hours (once, by the year's rules)"), default=True)
+    avoids_assessment_questions = BooleanField(
+        _l("Practice only: draw no question that an assessment quiz of the same period uses"), default=False,
+        description=_l("Questions fixed in an assessment quiz open at the same time, or already drawn into its attempts, "
+                       "are left out of this practice quiz's random draws."))
 
     def validate_closes_at(self, field):
         if field.data and self.opens_at.data and field.data <= self.opens_at.data:
@@ -81,11 +85,12 @@ class QuizForm(FlaskForm):
             "choice_scoring": ChoiceScoring(self.choice_scoring.data), "shuffle_questions": self.shuffle_questions.data,
             "shuffle_options": self.shuffle_options.data, "review_after_submit": list(self.review_after_submit.data or []),
             "review_after_close": list(self.review_after_close.data or []), "credit_on_pass": self.credit_on_pass.data,
+            "avoids_assessment_questions": self.avoids_assessment_questions.data,
         }
 
     def fill_from(self, quiz) -> None:
         for name in ("title", "description", "time_limit_minutes", "max_attempts", "shuffle_questions", "shuffle_options",
-                     "review_after_submit", "review_after_close", "credit_on_pass"):
+                     "review_after_submit", "review_after_close", "credit_on_pass", "avoids_assessment_questions"):
             getattr(self, name).data = getattr(quiz, name)
         self.kind.data = quiz.kind.value
         self.grading_method.data = quiz.grading_method.value

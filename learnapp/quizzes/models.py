@@ -27,6 +27,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -169,6 +170,10 @@ class Quiz(CreatedAtMixin, db.Model):
     review_after_submit: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
     review_after_close: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
     credit_on_pass: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    # A practice quiz that draws no question an assessment quiz of the same period uses, so
+    # practising does not hand out the answers of the real test (draw.assessment_questions).
+    avoids_assessment_questions: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
+                                                              server_default=false())
     # Audience by stage: [] means every stage (within the audience branches).
     audience_stages: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

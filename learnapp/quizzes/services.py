@@ -36,7 +36,7 @@ from learnapp.security import can_manage_branch, can_manage_user
 SETTINGS = (
     "title", "description", "kind", "opens_at", "closes_at", "time_limit_minutes", "max_attempts", "grading_method",
     "pass_bp", "shuffle_questions", "shuffle_options", "choice_scoring", "review_after_submit", "review_after_close",
-    "credit_on_pass",
+    "credit_on_pass", "avoids_assessment_questions",
 )
 # Settings that change how the attempts already made were drawn or scored.
 FROZEN_ONCE_TAKEN = ("kind", "choice_scoring")

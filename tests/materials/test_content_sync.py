@@ -164,15 +164,16 @@ def test_cli_sync_commits(app, clock, db, root):
 
 
 def test_project_content_loads_on_an_empty_database(app, clock, db, tmp_path):
-    """The committee's own content/ folder: valid, at least 12 materials of 300–800 characters."""
+    """The committee's own content/ folder: valid, at least 12 materials of at least 300 characters,
+    each citing its document."""
     shutil.copytree(CONTENT / "materials", tmp_path / "materials")
     shutil.copytree(CONTENT / "reading-lists", tmp_path / "reading-lists")
     report = sync(tmp_path)
     assert len(report.created) >= 12 and len(report.lists_created) >= 2
     materials = db.session.scalars(select(Material).where(Material.kind != "link")).all()
     for material in materials:
-        assert 300 <= count_characters(material.body) <= 800, (material.slug, count_characters(material.body))
-        assert material.source in {"党章", "发展党员工作细则", "党史", "纪律处分条例", "准则", "报告"}
+        assert count_characters(material.body) >= 300, (material.slug, count_characters(material.body))
+        assert material.citation.startswith("《") and material.source, material.slug
         assert material.knowledge_points and material.status == MaterialStatus.published
     required = db.session.scalar(select(ReadingList).where(ReadingList.slug == "2026-committee-required"))
     assert required.year == 2026 and [(a.branch_id, a.stage) for a in required.assignments] == [(None, None)]

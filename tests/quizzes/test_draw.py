@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from learnapp import clock
 from learnapp.db import db
 from learnapp.quizzes import attempts, draw, services
 from learnapp.quizzes.models import Attempt, QuizKind, QuizStatus
@@ -103,3 +106,48 @@ def test_each_start_draws_the_bank_as_it_is_then(org):
     assert second.max_score_hundredths == (3 + 1 + 1) * 100
     db.session.expire_all()
     assert {i.question_id: i.question_version_id for i in db.session.get(Attempt, first.id).items} == given
+
+
+def _practice_and_exam(org, dangzhang, in_subtree, *, avoid: bool, exam_opens=None, exam_closes=None):
+    exam = make_quiz(org.committee_admin, org.branch_a, in_subtree[:4], title="正式测试",
+                     opens_at=exam_opens, closes_at=exam_closes or clock.now() + timedelta(days=7))
+    practice = make_quiz(org.committee_admin, org.branch_a, [], publish=False, kind=QuizKind.practice,
+                         title="练习", avoids_assessment_questions=avoid)
+    services.add_draw_rule(org.committee_admin, practice, count=8, category=dangzhang)
+    return exam, practice
+
+
+def test_a_practice_quiz_can_avoid_the_questions_of_an_assessment_of_the_same_period(org):
+    root, dangzhang, other, in_subtree, *_ = _bank()
+    exam, practice = _practice_and_exam(org, dangzhang, in_subtree, avoid=True)
+    for seed in range(20):
+        assert not {p.question_id for p in draw.plan(practice, seed)} & {q.id for q in in_subtree[:4]}
+    # 12 in the subtree, 4 avoided: a draw of 8 can be filled, one of 9 lacks one.
+    assert draw.slot_shortfall(practice.slots[0]) == 0
+    practice.slots[0].count = 9
+    assert draw.slot_shortfall(practice.slots[0]) == 1
+
+
+def test_without_the_setting_or_outside_the_period_the_practice_draws_everything(org):
+    root, dangzhang, other, in_subtree, *_ = _bank()
+    exam, practice = _practice_and_exam(org, dangzhang, in_subtree, avoid=False)
+    assert draw.assessment_questions(practice) == set()
+    practice.avoids_assessment_questions = True
+    assert draw.assessment_questions(practice) == {q.id for q in in_subtree[:4]}
+    # An exam that closed before the practice opens is past: its questions may be practised.
+    exam.opens_at, exam.closes_at = clock.now() - timedelta(days=30), clock.now() - timedelta(days=20)
+    practice.opens_at = clock.now() - timedelta(days=1)
+    db.session.flush()
+    assert draw.assessment_questions(practice) == set()
+
+
+def test_questions_drawn_into_an_assessments_attempts_are_avoided_too(org):
+    root, dangzhang, other, in_subtree, *_ = _bank()
+    exam = make_quiz(org.committee_admin, org.branch_a, [], publish=False, title="随机正式测试")
+    services.add_draw_rule(org.committee_admin, exam, count=3, category=dangzhang)
+    services.set_status(org.committee_admin, exam, QuizStatus.published)
+    attempt = attempts.start_attempt(org.learner_a, exam)
+    db.session.flush()
+    practice = make_quiz(org.committee_admin, org.branch_a, [], publish=False, kind=QuizKind.practice,
+                         avoids_assessment_questions=True)
+    assert draw.assessment_questions(practice) == {item.question_id for item in attempt.items}

@@ -14,6 +14,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from learnapp.bank.models import QuestionKind
+from learnapp.citations import MAX_CITATION, split_source
 from learnapp.bank.normalise import count_blanks, fingerprint
 
 OPTION_KEYS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -49,7 +50,7 @@ class ParsedQuestion:
         return {
             "kind": QuestionKind(self.kind), "title": self.title or None, "stem": self.stem,
             "options": self.options, "answer": self.answer, "explanation": self.explanation or "",
-            "reference_answer": self.reference_answer or "", "source": self.source or None,
+            "reference_answer": self.reference_answer or "", **_source_columns(self.source),
             "knowledge_points": list(self.knowledge_points), "tags": list(self.tags),
             "difficulty": self.difficulty, "default_points": self.default_points,
         }
@@ -61,10 +62,16 @@ class ParsedQuestion:
             kind=QuestionKind(version.kind), stem=version.stem, title=version.title,
             options=[dict(o) for o in version.options or []], answer=version.answer,
             explanation=version.explanation or "", reference_answer=version.reference_answer or "",
-            source=version.source, knowledge_points=list(version.knowledge_points or []),
+            source=version.citation or version.source, knowledge_points=list(version.knowledge_points or []),
             tags=list(version.tags or []), difficulty=version.difficulty,
             default_points=version.default_points, category=list(category or []),
         )
+
+
+def _source_columns(text: str | None) -> dict[str, str | None]:
+    """The document's short name (what banks are filtered by) and the citation in full."""
+    found = split_source(text)
+    return {"source": found.short_name or None, "citation": found.citation or None}
 
 
 @dataclass
@@ -189,8 +196,8 @@ def check_question(q: ParsedQuestion) -> list[tuple[str, str]]:
         problems.append(("default_points", _("Points must be a whole number from 0 to 1000.")))
     if q.title and len(q.title) > 255:
         problems.append(("title", _("The title is longer than 255 characters.")))
-    if q.source and len(q.source) > 120:
-        problems.append(("source", _("The source is longer than 120 characters.")))
+    if q.source and len(q.source) > MAX_CITATION:
+        problems.append(("source", _("The source is longer than %(max)d characters.", max=MAX_CITATION)))
     return problems
 
 

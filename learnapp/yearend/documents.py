@@ -78,12 +78,12 @@ def _training(f: YearEnd) -> Table:
 def _activities(f: YearEnd) -> Table:
     rows = [[a.category.label, a.held, a.attendances, a.attendees] for a in f.activities]
     rows.append([_("Total"), f.activities_held, f.attendances, None])
-    return Table("activities", _("Activities"), [_("Kind"), _("Held"), _("Attendances"), _("Different people")], rows)
+    return Table("activities", _("Activities"), [_("Kind of activity"), _("Held"), _("Attendances"), _("Different people")], rows)
 
 
 def _training_class(f: YearEnd) -> Table:
     c = f.training_class
-    return Table("training_class", _("Development-target training class"), [_("Figure"), _("Number")], [
+    return Table("training_class", _("Development-target training class"), [_("Figure"), _("Value")], [
         [_("Completed the training class in the year"), c.completed],
         [_("Development targets today"), c.targets],
         [_("of whom completed the training class"), c.targets_trained],
@@ -93,7 +93,7 @@ def _training_class(f: YearEnd) -> Table:
 
 def _tests(f: YearEnd) -> Table:
     t = f.tests
-    return Table("tests", _("Knowledge tests"), [_("Figure"), _("Number")], [
+    return Table("tests", _("Knowledge tests"), [_("Figure"), _("Value")], [
         [_("People in training"), t.in_training],
         [_("Took a test"), t.participants],
         [_("Participation (%)"), t.participation],
@@ -115,7 +115,7 @@ def _assessments(f: YearEnd) -> Table:
 def _compliance(f: YearEnd) -> Table:
     rows = [[str(label), f.findings.get(kind, 0)] for kind, label in compliance.KIND_LABELS.items()]
     rows.append([_("Total"), f.findings_total])
-    return Table("compliance", _("Compliance findings"), [_("Finding"), _("Number")], rows)
+    return Table("compliance", _("Compliance findings"), [_("Finding"), _("Number of findings")], rows)
 
 
 def tables(f: YearEnd) -> list[Table]:
@@ -130,7 +130,7 @@ def _sheet_name(text: str) -> str:
 
 def xlsx_bytes(f: YearEnd) -> bytes:
     book = Workbook(write_only=True)
-    summary = book.create_sheet(_sheet_name(_("Summary")))
+    summary = book.create_sheet(_sheet_name(_("Summary sentences")))
     append_row(summary, [title(f)])
     for sentence in sentences(f):
         append_row(summary, [sentence])

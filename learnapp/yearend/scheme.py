@@ -121,24 +121,28 @@ def _item(p: _Parser, code: str, node: Node) -> Item | None:
     entries = p.mapping(node, key, ITEM_KEYS)
     if not isinstance(node, MappingNode):
         return None
-    missing = [name for name in ("label", "measure", "weight", "full_at", "zero_at") if name not in entries]
-    for name in missing:
-        p.fail(node, f"{key}.{name}", _("is required"))
-    if missing:
-        return None
-    label = p.mapping(entries["label"][1], f"{key}.label", ("zh", "en"))
-    zh = p.text(label["zh"][1], f"{key}.label.zh") if "zh" in label else None
-    en = p.text(label["en"][1], f"{key}.label.en") if "en" in label else None
-    if isinstance(entries["label"][1], MappingNode) and ("zh" not in label or "en" not in label):
-        p.fail(entries["label"][1], f"{key}.label", _("give zh and en"))
-    measure = p.text(entries["measure"][1], f"{key}.measure")
-    if measure is not None and measure not in MEASURES:
-        p.fail(entries["measure"][1], f"{key}.measure", _("unknown measure (the measures are: %(codes)s)",
-                                                          codes=", ".join(MEASURES)))
-        measure = None
-    weight = p.integer(entries["weight"][1], f"{key}.weight", 1, 100)
-    full_at = p.threshold(entries["full_at"][1], f"{key}.full_at")
-    zero_at = p.threshold(entries["zero_at"][1], f"{key}.zero_at")
+    for name in ("label", "measure", "weight", "full_at", "zero_at"):
+        if name not in entries:
+            p.fail(node, f"{key}.{name}", _("is required"))
+    zh = en = measure = weight = full_at = zero_at = None
+    if "label" in entries:
+        label = p.mapping(entries["label"][1], f"{key}.label", ("zh", "en"))
+        zh = p.text(label["zh"][1], f"{key}.label.zh") if "zh" in label else None
+        en = p.text(label["en"][1], f"{key}.label.en") if "en" in label else None
+        if isinstance(entries["label"][1], MappingNode) and ("zh" not in label or "en" not in label):
+            p.fail(entries["label"][1], f"{key}.label", _("give zh and en"))
+    if "measure" in entries:
+        measure = p.text(entries["measure"][1], f"{key}.measure")
+        if measure is not None and measure not in MEASURES:
+            p.fail(entries["measure"][1], f"{key}.measure", _("unknown measure (the measures are: %(codes)s)",
+                                                              codes=", ".join(MEASURES)))
+            measure = None
+    if "weight" in entries:
+        weight = p.integer(entries["weight"][1], f"{key}.weight", 1, 100)
+    if "full_at" in entries:
+        full_at = p.threshold(entries["full_at"][1], f"{key}.full_at")
+    if "zero_at" in entries:
+        zero_at = p.threshold(entries["zero_at"][1], f"{key}.zero_at")
     if full_at is not None and zero_at is not None and full_at == zero_at:
         p.fail(entries["zero_at"][1], f"{key}.zero_at", _("must differ from full_at"))
         return None

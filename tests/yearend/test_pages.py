@@ -74,3 +74,12 @@ def test_english_reader_gets_english(org, db, client, login, clock):
     login(org.committee_admin)
     page = client.get("/yearend/?year=2026").get_data(as_text=True)
     assert "This year the plan was to admit 3 people as probationary members and 2 were admitted: 66.7% of the plan." in page
+
+
+def test_the_secretary_review_page_shows_the_development_figures(org, db, client, login, clock):
+    a_year(org)
+    db.session.commit()
+    login(org.admin_a)
+    page = client.get(f"/reports/branches/{org.branch_a.id}/summary?year=2026").get_data(as_text=True)
+    assert "发展党员工作" in page and "计划发展人数" in page and "50.0%" in page
+    assert f"/yearend/?branch={org.branch_a.id}&amp;year=2026" in page

@@ -193,7 +193,7 @@ def parse_scheme(text: str, *, expected_year: int | None = None, source: str = "
         if isinstance(node, MappingNode) and not entries:
             p.fail(node, "items", _("give at least one item"))
         elif not p.problems and sum(i.weight for i in items) != 100:
-            p.fail(node, "items", _("the weights add up to %(sum)d, not 100", sum=sum(i.weight for i in items)))
+            p.fail(node, "", _("the weights add up to %(sum)d, not 100", sum=sum(i.weight for i in items)))
     if p.problems:
         raise RulesError(sorted(p.problems, key=lambda x: x.line), source)
     return Scheme(year=year, items=tuple(items))

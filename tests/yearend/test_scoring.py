@@ -52,7 +52,7 @@ def test_errors_name_their_lines(app):
     assert _problems(bad) == [(5, "items.hours.measure"), (8, "items.hours.colour"), (13, "items.findings.weight"),
                               (15, "items.findings.zero_at")]
     assert _problems(SCHEME.replace("full_at: 0\n", "full_at: 10\n")) == [(14, "items.findings.zero_at")]
-    assert _problems(SCHEME.replace("weight: 40", "weight: 30")) == [(3, "items")]
+    assert _problems(SCHEME.replace("weight: 40", "weight: 30")) == [(3, "")]
     assert _problems("year: 2026\nitems: [1, 2]\n") == [(2, "items")]
     assert _problems("year: 2026\nitems:\n  a: {measure: [\n") [0][0] == 4
     assert _problems(SCHEME.replace("    label: {zh: 规范性, en: Compliance}\n", "")) == [(10, "items.findings.label")]

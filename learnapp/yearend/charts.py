@@ -34,3 +34,29 @@ def plan_bars(f: YearEnd) -> Markup:
     title = _("Plan against actual: %(branch)s", branch=f.branch.name)
     return Markup(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="chart chart-bars" '
                   f'role="img" preserveAspectRatio="xMidYMid meet"><title>{escape(title)}</title>' + "".join(body) + "</svg>")
+
+
+def composition_bars(f: YearEnd) -> Markup:
+    """One bar per category: its share of those admitted (red) with the target share as a mark (grey)."""
+    lines = f.plan.composition
+    width, row_h, top = 320, 34, 22
+    bar_w = width - 48
+    body = [f'<rect x="0" y="4" width="10" height="10" fill="{DEVELOPED}"/>',
+            f'<text x="14" y="13" class="chart-legend">{escape(_("Share (%)"))}</text>',
+            f'<rect x="110" y="4" width="3" height="10" fill="{PLANNED}"/>',
+            f'<text x="118" y="13" class="chart-legend">{escape(_("Target share (%)"))}</text>']
+    for i, line in enumerate(lines):
+        y = top + i * row_h
+        body.append(f'<text x="0" y="{y + 11}" class="chart-label">{escape(str(line.label))}</text>')
+        body.append(f'<rect x="0" y="{y + 15}" width="{bar_w}" height="11" fill="#eee"/>')
+        w = round(bar_w * min(100, line.share or 0) / 100, 1)
+        body.append(f'<rect x="0" y="{y + 15}" width="{w}" height="11" fill="{DEVELOPED}"/>')
+        if line.target_share is not None:
+            x = round(bar_w * min(100, line.target_share) / 100, 1)
+            body.append(f'<rect x="{max(0, x - 1.5)}" y="{y + 12}" width="3" height="17" fill="{PLANNED}"/>')
+        label = "—" if line.share is None else f"{line.share:.1f}%"
+        body.append(f'<text x="{bar_w + 4}" y="{y + 24}" class="chart-value">{escape(label)}</text>')
+    height = top + row_h * max(1, len(lines))
+    title = _("Composition of those admitted")
+    return Markup(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="chart chart-bars" '
+                  f'role="img" preserveAspectRatio="xMidYMid meet"><title>{escape(title)}</title>' + "".join(body) + "</svg>")

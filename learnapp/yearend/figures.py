@@ -240,7 +240,7 @@ def activity_figures(branch: Branch, year: int) -> list[ActivityLine]:
             if counts.get(c) or present.get(c)]
 
 
-def training_class_figures(branch: Branch, people, year: int) -> TrainingClass:
+def training_class_figures(people, year: int, activities: list[ActivityLine]) -> TrainingClass:
     step = select(DevelopmentStep.user_id).where(DevelopmentStep.code == TRAINING_CLASS, DevelopmentStep.status.in_(DONE))
     completed = db.session.scalar(
         select(func.count(distinct(DevelopmentStep.user_id))).join(User, User.id == DevelopmentStep.user_id)
@@ -249,7 +249,7 @@ def training_class_figures(branch: Branch, people, year: int) -> TrainingClass:
     targets, trained = db.session.execute(
         select(func.count(), func.coalesce(func.sum(case((User.id.in_(step), 1), else_=0)), 0))
         .where(people, User.active, User.stage == Stage.development_target)).one()
-    classes = next((a.held for a in activity_figures(branch, year) if a.category == Category.training_class), 0)
+    classes = next((a.held for a in activities if a.category == Category.training_class), 0)
     return TrainingClass(int(completed), int(targets), int(trained), classes)
 
 
@@ -292,7 +292,8 @@ def findings_by_subtree(branches: list[Branch], people, year: int, today: date) 
 def year_end(branch: Branch, year: int, today: date, *, findings: Counter | None = None) -> YearEnd:
     """Every figure of the year for the branch's subtree (`findings`: counted already, for many branches)."""
     people = in_subtree(branch)
+    activities = activity_figures(branch, year)
     return YearEnd(branch=branch, year=year, today=today, plan=plan_figures(branch, year),
-                   training=training_figures(people, year, today), activities=activity_figures(branch, year),
-                   training_class=training_class_figures(branch, people, year), tests=test_figures(people, year),
+                   training=training_figures(people, year, today), activities=activities,
+                   training_class=training_class_figures(people, year, activities), tests=test_figures(people, year),
                    assessments=assessment_figures(people, year), findings=findings if findings is not None else finding_counts(people, year, today))

@@ -72,6 +72,7 @@ def index():
     figures = year_end(branch, year, clock.today())
     return render_template("yearend/index.html", f=figures, sentences=sentences(figures),
                            tables=documents.tables(figures), chart=charts.plan_bars(figures),
+                           composition_chart=charts.composition_bars(figures),
                            so_far=year >= clock.today().year, **_common(branch, year))
 
 

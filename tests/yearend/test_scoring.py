@@ -115,3 +115,26 @@ def test_scheme_upload_page(app, org, db, client, login, clock):
     assert saved.status_code == 302
     assert client.get("/yearend/scheme/2026").status_code == 200
     assert [v.note for v in scoring.versions(2026)] == ["初版"]
+
+
+def test_scheme_file_upload(app, org, db, client, login, clock):
+    import io
+
+    login(org.committee_admin)
+    wrong = client.post("/yearend/scheme/2026/edit", data={"upload": (io.BytesIO(b"x"), "scheme.txt")},
+                        content_type="multipart/form-data")
+    assert wrong.status_code == 400 and scoring.versions(2026) == []
+    saved = client.post("/yearend/scheme/2026/edit", data={"upload": (io.BytesIO(SCHEME.encode()), "2026.yaml")},
+                        content_type="multipart/form-data")
+    assert saved.status_code == 302 and scoring.scheme_for_year(2026).items[0].measure == "hours_completion"
+
+
+def test_a_branch_without_a_plan_is_said_so(app, org, db, clock):
+    from flask_babel import force_locale
+
+    from learnapp.yearend.figures import year_end
+    from learnapp.yearend.sentences import plan_sentence
+
+    with app.test_request_context(), force_locale("zh_CN"):
+        assert plan_sentence(year_end(org.branch_b, 2026, date(2026, 6, 15))) == \
+            "2026年未制定发展计划，实际发展预备党员0人。"

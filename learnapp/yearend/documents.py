@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from docx import Document
+from docx.oxml.ns import qn
 from docx.shared import Pt
 from flask_babel import gettext as _
 from openpyxl import Workbook
@@ -27,6 +28,7 @@ from learnapp.yearend.sentences import sentences
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+EAST_ASIAN_FONT = "宋体"  # SimSun: on every Chinese Windows, and what official documents are set in
 
 
 def hours(hundredths: int | None) -> Decimal | None:
@@ -155,7 +157,10 @@ def _cell_text(value) -> str:
 def docx_bytes(f: YearEnd) -> bytes:
     """Headings, the sentences to paste, then one table per section."""
     doc = Document()
-    doc.styles["Normal"].font.size = Pt(11)
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(11)
+    # Word takes Chinese text from the East Asian font of the style, not from font.name.
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), EAST_ASIAN_FONT)
     doc.add_heading(title(f), level=1)
     for sentence in sentences(f):
         doc.add_paragraph(sentence)

@@ -31,6 +31,7 @@ run: install translations instance
 	$(FLASK) db upgrade
 	$(FLASK) rules load
 	$(FLASK) development rules load
+	$(FLASK) scoring load
 	$(FLASK) demo load
 	$(FLASK) content sync
 	@echo ""

@@ -17,6 +17,8 @@ CLI_GROUPS = [
     ("learnapp.quizzes.cli", "quizzes_cli"),
     ("learnapp.reports.cli", "report_cli"),
     ("learnapp.development.cli", "development_cli"),
+    # Adds `report year-end` to report_cli as well.
+    ("learnapp.yearend.cli", "scoring_cli"),
 ]
 
 

@@ -20,7 +20,7 @@ from learnapp.db import db
 # Known to anyone who reads the README: demo data only, set past the strength rules on purpose.
 DEMO_PASSWORD = "demo2026"
 DOMAIN_DEMOS = ["learnapp.ledger.demo", "learnapp.materials.demo", "learnapp.bank.demo", "learnapp.quizzes.demo", "learnapp.assessments.demo",
-                "learnapp.development.demo", "learnapp.contactwork.demo"]
+                "learnapp.development.demo", "learnapp.contactwork.demo", "learnapp.planning.demo", "learnapp.yearend.demo"]
 
 TREE = [
     ("第一党总支", [("办公室党支部", "sec1"), ("政策法规处党支部", "sec2")]),

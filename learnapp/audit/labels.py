@@ -123,6 +123,9 @@ ACTION_LABELS = {
     "export.compliance": _l("Compliance report exported"),
     "export.register": _l("Personnel register exported"),
     "export.filings": _l("Filings register exported"),
+    "export.year_end": _l("Year-end figures exported"),
+    "export.development_plan": _l("Development plan exported"),
+    "scoring.save": _l("Scoring scheme saved"),
 }
 TARGET_LABELS = {
     "users": _l("Personnel"), "branches": _l("Branches"), "roster": _l("Roster file"), "system": _l("System"),
@@ -135,6 +138,7 @@ TARGET_LABELS = {
     "materials": _l("Materials"), "material_attachments": _l("Material attachments"),
     "reading_lists": _l("Reading lists"), "reading_list_items": _l("Reading-list items"),
     "reading_list_assignments": _l("Reading-list assignments"),
+    "scoring_schemes": _l("Scoring schemes"), "development_plans": _l("Development plans"),
     "development_steps": _l("Development steps"), "development_rule_sets": _l("Development rules"),
     "talks": _l("Talks"), "thought_reports": _l("Thought reports"), "political_reviews": _l("Political reviews"),
     "inquiry_letters": _l("Inquiry letters"), "review_relatives": _l("Relatives"), "role_grants": _l("Roles"),

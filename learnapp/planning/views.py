@@ -6,17 +6,21 @@ admins propose the plan of a branch they administer, the committee sets and appr
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+import io
+from urllib.parse import quote
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from learnapp import clock, nav
+from learnapp.audit.exports import record_export
 from learnapp.db import db
 from learnapp.errors import FAILED, save_action, save_form
 from learnapp.org.models import Branch
 from learnapp.org.queries import branch_choices, full_names
-from learnapp.planning import actuals, forecast, services
+from learnapp.planning import actuals, exports, forecast, services
 from learnapp.planning.blueprint import bp
 from learnapp.planning.categories import categories
 from learnapp.planning.forms import ApproveForm, plan_form
@@ -64,6 +68,23 @@ def index():
     return render_template("planning/index.html", total=total, rows=rows, proposals=proposals,
                            so_far=year == clock.today().year, can_plan=can_manage_branch(current_user, branch),
                            **_common(branch, year))
+
+
+@bp.get("/export.xlsx")
+@require_role(can_read_reports)
+def export():
+    """Plan against actual of the branch's subtree as XLSX (audited)."""
+    branch, year = _branch(), _year()
+    total, rows, _found = actuals.rows_for(branch, year)
+    label = full_names().get(branch.id) or branch.name
+    data = exports.plan_xlsx(total, rows, year, _("Development plan %(year)d: %(branch)s", year=year, branch=label))
+    name = f"发展计划-{year}-{branch.name}.xlsx"
+    record_export(current_user, "development_plan", ("branches", branch.id), branch=branch, summary=name, year=year,
+                  branch_id=branch.id, rows=len(rows) + 1)
+    response = send_file(io.BytesIO(data), mimetype=exports.XLSX_MEDIA_TYPE)
+    response.headers.set("Content-Disposition", "attachment", filename=f"development-plan-{year}.xlsx",
+                         **{"filename*": "UTF-8''" + quote(name, safe="!#$&+-.^_`|~")})
+    return response
 
 
 @bp.get("/people")

@@ -16,6 +16,8 @@ from learnapp.assessments.status import Status
 from learnapp.db import db
 from learnapp.errors import DomainError
 from learnapp.org.queries import flatten, full_names
+from learnapp.planning import actuals
+from learnapp.planning.categories import categories
 from learnapp.quizzes.models import Quiz
 from learnapp.quizzes.queries import counted_results
 from learnapp.reports import charts, reminders, rollup, spotcheck
@@ -100,7 +102,11 @@ def summary(branch_id: int):
     """The branch secretary's year-end summary (述职评议) against the previous year."""
     p = params(current_user, branch_id=branch_id)
     this_year, last_year = year_summary(p.branch, p.year)
-    return render_template("reports/summary.html", now=this_year, before=last_year, branch=p.branch, **_common(p))
+    plan_now, _rows, _found = actuals.rows_for(p.branch, p.year)
+    plan_before, _rows, _found = actuals.rows_for(p.branch, p.year - 1)
+    return render_template("reports/summary.html", now=this_year, before=last_year, branch=p.branch,
+                           plan_now=plan_now, plan_before=plan_before, measures=actuals.MEASURE_LABELS,
+                           categories=categories(), **_common(p))
 
 
 @bp.get("/spot-check")

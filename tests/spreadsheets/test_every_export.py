@@ -69,6 +69,9 @@ EXPORTS = {
     # The hostile people are activists without a training contact: findings that carry their names.
     "compliance": Export("development.compliance_export", "/development/compliance.xlsx", "xlsx",
                          "export.compliance"),
+    # The committee's and branch_a's names are the hostile text (the default branch is the committee).
+    "year_end": Export("yearend.export", "/yearend/export.xlsx?year=2026", "xlsx", "export.year_end"),
+    "development_plan": Export("planning.export", "/planning/export.xlsx?year=2026", "xlsx", "export.development_plan"),
 }
 
 

@@ -1,7 +1,7 @@
 """Prepare the browser tests' database with the project's own CLI commands, in one interpreter.
 
 Run as `python -m tests.helpers.browser.prepare_server` with the server's LEARNAPP_* environment. It runs
-`db upgrade` when migrations/versions holds a revision (else `db.create_all()`), then `rules load`,
+`db upgrade` when migrations/versions holds a revision (else `db.create_all()`), then `rules load`, `scoring load`,
 `content sync` and `demo load` when those commands exist, exactly as `make run` does, but in one
 process (each `flask` start costs about two seconds of imports). Prints one JSON line: the commands
 found, each command's output, and the routes.
@@ -17,7 +17,7 @@ from learnapp import create_app
 from learnapp.db import db
 
 ROOT = Path(__file__).resolve().parents[3]
-STEPS = [("rules", "load"), ("content", "sync"), ("demo", "load")]
+STEPS = [("rules", "load"), ("scoring", "load"), ("content", "sync"), ("demo", "load")]
 
 
 def main() -> int:

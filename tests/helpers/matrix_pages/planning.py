@@ -20,6 +20,8 @@ def pages(org) -> list[Page]:
         Page("planning.index", "/planning/", READERS),
         Page("planning.index", f"/planning/?branch={a}&year={year}", READERS, note="a"),
         Page("planning.index", f"/planning/?branch={c}", COMMITTEE_READERS, note="c"),
+        Page("planning.export", f"/planning/export.xlsx?branch={a}&year={year}", READERS, note="a"),
+        Page("planning.export", f"/planning/export.xlsx?branch={c}&year={year}", COMMITTEE_READERS, note="c"),
         Page("planning.people", f"/planning/people?branch={a}&measure=developed&category=women", READERS, note="a"),
         Page("planning.people", f"/planning/people?branch={c}&measure=full_members", COMMITTEE_READERS, note="c"),
         Page("planning.forecast_page", f"/planning/forecast?branch={a}", READERS, note="a"),

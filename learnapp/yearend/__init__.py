@@ -1,0 +1,13 @@
+"""The year-end figures (年度工作总结数据) and the branches' assessment scores (绩效考核).
+
+    figures.py    every figure of a year for a branch's subtree: plan and actual, composition,
+                  training, activities, the training class, tests, assessments, compliance
+    sentences.py  short sentences an organiser pastes into the report, built from catalog strings
+    documents.py  the figures as XLSX (one sheet per section) and as a Word document (python-docx)
+    scheme.py     the scoring scheme file (YAML, line-numbered errors) and its measures
+    scoring.py    saved scheme versions, the scheme in force, and each branch's score with its breakdown
+    views.py      /yearend/: the figures page and its exports, the scores, the scheme (view, upload)
+    cli.py        `flask report year-end …` and `flask scoring load|show`
+
+The page, the exports and the command line all read figures.year_end(); nothing else computes a figure.
+"""

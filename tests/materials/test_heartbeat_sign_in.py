@@ -1,4 +1,4 @@
-"""The heartbeat checks the session cookie's claim in its own read (checks_sign_in_itself): it
+"""The heartbeat checks the session cookie's claim in its own read (accounts.caller.with_caller): it
 must refuse exactly what the person's usual check refuses, and credit nothing when it does."""
 
 from __future__ import annotations

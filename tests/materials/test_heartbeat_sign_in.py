@@ -83,3 +83,43 @@ def test_the_usual_beat_does_not_read_the_person_on_its_own(app, client, org, lo
     reads = [" ".join(s.split()) for s in counted.statements if s.lstrip().upper().startswith("SELECT")]
     # One read: the session with its material, progress and the person's sign-in, joined.
     assert len(reads) == 1 and "JOIN users ON users.id = reading_sessions.user_id" in reads[0], counted.report()
+
+
+def test_a_withdrawn_material_read_by_an_editor_is_refused_for_what_it_is(app, client, org, login, clock, db):
+    material, session_id = start_reading(client, login, org.committee_admin)
+    clock.advance(seconds=30)
+    material.status = MaterialStatus.draft
+    db.session.commit()
+    # The claimant's visibility check needs the person's roles: read, then refused as a draft.
+    _refused(heartbeat(client, session_id, 1), 403, "material_unavailable")
+    _nothing_credited(db, session_id)
+
+
+@pytest.mark.parametrize("body", [{"seq": 1}, {"seq": "x"}, {"seq": 1, "at": "yesterday"}])
+def test_every_way_out_of_the_heartbeat_checks_the_sign_in(app, client, org, login, clock, db, body):
+    _material, session_id = _reading(client, org, login, clock)
+    copy = copy_of_browser(client, app)
+    client.post("/logout")
+    response = copy.post(f"/api/reading/sessions/{session_id}/heartbeat", json=body)
+    _refused(response, 401, "login_required")
+    _nothing_credited(db, session_id)
+
+
+def test_a_bad_heartbeat_of_a_signed_in_person_is_a_bad_request(app, client, org, login, clock, db):
+    _material, session_id = _reading(client, org, login, clock)
+    db.session.commit()
+    with app.app_context(), count_queries() as counted:
+        response = client.post(f"/api/reading/sessions/{session_id}/heartbeat", json={"seq": 0})
+    _refused(response, 400, "bad_request")
+    assert counted.count == 1, counted.report()  # the person, read as on any page
+
+
+def test_starting_and_closing_check_the_sign_in(app, client, org, login, clock, db):
+    material, session_id = _reading(client, org, login, clock)
+    users = org.learner_a.__table__
+    db.session.execute(users.update().where(users.c.id == org.learner_a.id).values(active=False))
+    db.session.commit()
+    _refused(client.post("/api/reading/sessions", json={"material_id": material.id}), 401, "login_required")
+    _refused(client.post(f"/api/reading/sessions/{session_id}/close"), 401, "login_required")
+    db.session.expire_all()
+    assert db.session.get(ReadingSession, session_id).closed_at is None

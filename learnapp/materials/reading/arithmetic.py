@@ -158,8 +158,9 @@ def credit_day(before: Counted, seconds: int, *, full: int, need: int, remaining
     capped = remaining is not None and to_grant > remaining
     if capped:
         to_grant = remaining
-        # Only the time that the granted credit stands for counts; the rest is cut by the cap.
-        counted = min(counted, _ceil_div((before.granted_hundredths + to_grant) * need, full))
+        # Of this day's time, only what the granted credit stands for counts; the rest is cut by
+        # the cap (time counted before stays counted).
+        counted = max(before.counted_seconds, min(counted, _ceil_div((before.granted_hundredths + to_grant) * need, full)))
     total = before.granted_hundredths + to_grant
     # Cumulative rounding, so the entries' minutes add up to the counted time.
     minutes = max(0, counted // 60 - before.granted_seconds // 60)

@@ -125,7 +125,7 @@ def test_days_add_up(end, seconds, tz):
     assert all(part > 0 for _day, part in parts)
     days = [day for day, _part in parts]
     assert days == sorted(set(days))
-    assert all(b - a == timedelta(days=1) for a, b in zip(days, days[1:]))
+    assert all(b - a == timedelta(days=1) for a, b in zip(days, days[1:], strict=False))
     if parts:
         assert days[-1] in ((end - timedelta(microseconds=1)).astimezone(tz).date(), end.astimezone(tz).date())
         assert days[0] == (end - timedelta(seconds=seconds)).astimezone(tz).date()

@@ -178,3 +178,30 @@ def test_a_progress_row_created_twice_is_the_same_row(app, org, db):
     second = rows.create_progress(org.learner_a.id, material.id, 2026)
     assert second.id == first.id and second.active_seconds == 45
     assert rows.create_progress(org.learner_a.id, material.id, 2027).id != first.id
+
+
+# Starting a reading session: the person (with the facts read with them), the material, the
+# person's open sessions (locked), the new session, and its id read back for the answer; closing:
+# the person, the session (locked) and its UPDATE.
+START_STATEMENTS, CLOSE_STATEMENTS = 6, 3
+
+
+def test_starting_and_closing_a_session_cost_few_statements(app, client, org, login, clock, db):
+    material = make_material(minutes=30)
+    db.session.commit()
+    material_id = material.id
+    login(org.learner_a)
+
+    def counted(path, **json):
+        db.session.commit()  # the requests share the test's session: end what it read
+        with app.app_context(), count_queries() as statements:
+            response = client.post(path, json=json)
+            answer = response.get_json()
+        assert response.status_code in (200, 201), answer
+        return statements, answer
+
+    counted("/api/reading/sessions", material_id=material_id)  # warms the caches; an open session to close
+    start, answer = counted("/api/reading/sessions", material_id=material_id)
+    assert start.count <= START_STATEMENTS, start.report()
+    close, _answer = counted(f"/api/reading/sessions/{answer['session']}/close")
+    assert close.count <= CLOSE_STATEMENTS, close.report()

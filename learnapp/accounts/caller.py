@@ -57,6 +57,8 @@ class Claimant:
         self.id = user_id
 
     def __getattr__(self, name: str):
+        if name.startswith("__"):  # protocols probed by libraries (copy, templates): not the person
+            raise AttributeError(name)
         raise PersonNeeded(name)
 
 

@@ -173,3 +173,13 @@ def save_or_raise(action):
         raise
     db.session.commit()
     return result
+
+
+class Refused(DomainError):
+    """A refusal of a JSON endpoint with a `code` for the page's script and an HTTP `status`; the
+    blueprint that serves the endpoint answers it (e.g. materials.api)."""
+
+    def __init__(self, code: str, message: str, status: int = 409):
+        super().__init__(message)
+        self.code = code
+        self.status = status

@@ -100,13 +100,11 @@ def claimed_sign_in() -> Claim | None:
 
 
 def checks_sign_in_itself(view):
-    """Mark a view that checks the session cookie's claim in its own statement instead of through
-    `current_user` (`sign_in_columns`), so that its usual request does not spend a round trip on
-    the person's statement: for the hottest request, the reading heartbeat, whose usual work needs
-    nothing of the person but the id. The session's idle and absolute limits still apply before
-    the view, and the request's connection is opened as the person's statement would have left it
-    (`db.open_reading_first`); the view must call `accept_sign_in` on its row and, when that refuses or the view
-    needs more of the person, fall back to `current_user`, which then reads the person as usual."""
+    """Mark a view whose first statement checks the session cookie's claim instead of `current_user`
+    (set by `accounts.caller.with_caller(claim_checked_by_first_read=True)`, which does the
+    checking), so that its usual request does not spend a round trip on the person's statement.
+    The session's idle and absolute limits still apply before the view, and the request's
+    connection is opened as the person's statement would have left it (`db.open_reading_first`)."""
     view.learnapp_checks_sign_in = True
     return view
 
@@ -117,8 +115,8 @@ def _view_checks_sign_in() -> bool:
 
 
 def sign_in_columns(users) -> list:
-    """Columns for a view's own statement, which joins the users table (`users`) on the person of
-    the claim (`bindparam("claimed_user_id")`): whether the claim holds (active, the same session
+    """Columns for a view's own statement (accounts.caller.ClaimCheckedStatement), which joins the
+    users table (`users`) on the person of the claim (`bindparam("claimed_user_id")`): whether the claim holds (active, the same session
     epoch, no password change pending) and the facts read with every signed-in person."""
     holds = and_(users.c.active, users.c.session_epoch == bindparam("claimed_epoch"),
                  not_(users.c.must_change_password))

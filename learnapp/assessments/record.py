@@ -111,7 +111,7 @@ def _period_rows(periods, year: int, daily: list[tuple[date, int]], assessments:
 
 
 def _reading(user: User, year: int):
-    from learnapp.materials.queries import reading_status
+    from learnapp.materials.list_queries import reading_status
 
     return reading_status(user, year)
 

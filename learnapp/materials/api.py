@@ -10,25 +10,29 @@ from datetime import UTC, datetime
 
 from flask import jsonify, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from learnapp.accounts.sessions import checks_sign_in_itself, claimed_sign_in
+from learnapp.accounts.caller import Caller, with_caller
 from learnapp.db import autocommit_until_needed, db
-from learnapp.materials import crediting
+from learnapp.errors import Refused, save_or_raise
+from learnapp.materials import reading
 from learnapp.materials.blueprint import bp
 from learnapp.materials.models import Material
+from learnapp.materials.reading import HeartbeatRefused
 
 
-def _refuse(code: str, message: str, status: int):
-    return jsonify({"ok": False, "error": code, "message": message}), status
+def _sign_in_messages() -> dict[str, str]:
+    return {
+        "login_required": _("Please log in again; reading time is not being counted."),
+        "password_change_required": _("Please change your password first; reading time is not being counted."),
+    }
 
 
-def _signed_in():
-    if not current_user.is_authenticated:
-        return _refuse("login_required", _("Please log in again; reading time is not being counted."), 401)
-    if current_user.must_change_password:  # the heartbeat checks this itself (checks_sign_in_itself)
-        return _refuse("password_change_required", _("Please change your password first; reading time is not being counted."), 403)
-    return None
+@bp.errorhandler(Refused)
+def _refused(exc: Refused):
+    """Every refusal of the reading API (accounts.caller's sign-in refusals, HeartbeatRefused),
+    raised after its transaction was rolled back (errors.save_or_raise) or before it began."""
+    message = _sign_in_messages().get(exc.code) or exc.messages[0]
+    return jsonify({"ok": False, "error": exc.code, "message": message}), exc.status
 
 
 def _payload() -> dict:
@@ -66,69 +70,41 @@ def _session_json(session) -> dict:
         "session": session.id,
         "heartbeat_url": url_for("materials.api_heartbeat", session_id=session.id),
         "close_url": url_for("materials.api_close", session_id=session.id),
-        "interval": crediting.heartbeat_seconds(),
+        "interval": reading.timing().heartbeat,
     }
 
 
 @bp.post("/api/reading/sessions")
-def api_start():
+@with_caller
+def api_start(caller: Caller):
     """Start counting for one material; any other open session of the person stops earning."""
-    refused = _signed_in()
-    if refused:
-        return refused
     material_id = _int(_payload().get("material_id"))
     material = db.session.get(Material, material_id) if material_id else None
-    try:
-        session = crediting.start_session(current_user, material)
-    except crediting.HeartbeatRefused as exc:
-        db.session.rollback()
-        return _refuse(exc.code, exc.messages[0], exc.status)
-    db.session.commit()
+    session = save_or_raise(lambda: reading.start_session(caller.actor, material))
     return jsonify(_session_json(session)), 201
 
 
 @bp.post("/api/reading/sessions/<int:session_id>/heartbeat")
-@autocommit_until_needed  # a beat's usual write is one statement (crediting._BeatWrite)
-@checks_sign_in_itself  # the beat's read checks the session cookie's claim (crediting.heartbeat_of_claim)
-def api_heartbeat(session_id: int):
-    # Every way out checks the sign-in (`_signed_in`, or the beat's own read of the cookie's claim).
+@autocommit_until_needed  # a beat's usual write is one statement (reading.store.BeatWriter)
+@with_caller(claim_checked_by_first_read=True)  # the beat's first read checks the sign-in
+def api_heartbeat(caller: Caller, session_id: int):
     data = _payload()
     seq = _int(data.get("seq"))
     if seq is None or seq < 1:
-        return _signed_in() or _refuse("bad_request", _("The heartbeat needs a sequence number."), 400)
-    at = None
+        raise HeartbeatRefused("bad_request", _("The heartbeat needs a sequence number."), 400)
+    sent_at = None
     if data.get("at") is not None:
-        at = _moment(data.get("at"))
-        if at is None:
-            return _signed_in() or _refuse("bad_request", _("The heartbeat's time is not readable."), 400)
-        at = at.astimezone(UTC)
-    claim = claimed_sign_in()
-    try:
-        beat = crediting.heartbeat_of_claim(claim, session_id, seq, at) if claim is not None else None
-        if beat is None:  # no claim, or one the beat could not settle: the person is read as usual
-            refused = _signed_in()
-            if refused:
-                return refused
-            beat = crediting.heartbeat(current_user, session_id, seq, at)
-        answer = beat.as_json()
-    except crediting.HeartbeatRefused as exc:
-        db.session.rollback()
-        return _refuse(exc.code, exc.messages[0], exc.status)
+        sent_at = _moment(data.get("at"))
+        if sent_at is None:
+            raise HeartbeatRefused("bad_request", _("The heartbeat's time is not readable."), 400)
+        sent_at = sent_at.astimezone(UTC)
     # The answer is taken before the commit: afterwards every loaded row would be read again
     # (the commit expires them), in a second write transaction on SQLite.
-    db.session.commit()
-    return jsonify(answer)
+    return jsonify(save_or_raise(lambda: reading.heartbeat(caller, session_id, seq, sent_at).as_json()))
 
 
 @bp.post("/api/reading/sessions/<int:session_id>/close")
-def api_close(session_id: int):
-    refused = _signed_in()
-    if refused:
-        return refused
-    try:
-        crediting.close_session(current_user, session_id)
-    except crediting.HeartbeatRefused as exc:
-        db.session.rollback()
-        return _refuse(exc.code, exc.messages[0], exc.status)
-    db.session.commit()
+@with_caller
+def api_close(caller: Caller, session_id: int):
+    save_or_raise(lambda: reading.close_session(caller.actor, session_id))
     return jsonify({"ok": True})

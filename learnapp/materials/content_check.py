@@ -26,9 +26,9 @@ from learnapp.bank.models import QuestionKind
 from learnapp.bank.normalise import fingerprint, normalise_stem
 from learnapp.citations import split_source
 from learnapp.ledger.rules import YearRules, default_rules, parse_rules
-from learnapp.rules_yaml import RulesError
 from learnapp.materials import content
 from learnapp.materials.models import MaterialKind, MaterialStatus
+from learnapp.rules_yaml import RulesError
 
 BANK_SUFFIXES = (".gift", ".txt", ".xml", ".xlsx")
 MAX_BANK_BYTES = 5 * 1024 * 1024

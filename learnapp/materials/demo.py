@@ -13,7 +13,7 @@ from sqlalchemy import select
 from learnapp import clock
 from learnapp.accounts.models import Stage
 from learnapp.db import db
-from learnapp.materials import crediting, queries
+from learnapp.materials import list_queries, reading
 from learnapp.materials.content import default_root, sync
 from learnapp.materials.models import ReadingProgress
 
@@ -23,7 +23,7 @@ def _simulate_reading(user, material, seconds: int, days_ago: int) -> None:
     end = clock.now() - timedelta(days=days_ago)
     if end.year != clock.now().year:
         return
-    crediting.book_time(user, material, end, seconds)
+    reading.book_time(user, material, end, seconds)
 
 
 def load_demo(ctx) -> None:
@@ -36,7 +36,7 @@ def load_demo(ctx) -> None:
     for index, person in enumerate(readers):
         if db.session.scalar(select(ReadingProgress.id).where(ReadingProgress.user_id == person.id).limit(1)):
             continue  # already has history: leave it alone
-        items = [item for status in queries.my_lists(person, year) for item in status.required]
+        items = [item for status in list_queries.my_lists(person, year) for item in status.required]
         # Roughly a third read a lot, a third a little, a third not yet: aggregates, not a ranking.
         share = (0, 2, 5)[index % 3]
         for position, item in enumerate(items[:share]):

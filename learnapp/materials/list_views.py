@@ -17,8 +17,8 @@ from learnapp.accounts.models import Stage, User
 from learnapp.audit.exports import record_export
 from learnapp.db import db
 from learnapp.errors import DomainError
+from learnapp.materials import list_queries, queries
 from learnapp.materials import lists as list_services
-from learnapp.materials import queries
 from learnapp.materials.blueprint import bp
 from learnapp.materials.forms import AssignmentForm, ItemForm, ReadingListForm
 from learnapp.materials.models import (
@@ -46,7 +46,7 @@ nav.register("materials.lists", _l("Reading lists"), visible=can_read_reports, o
 
 
 def _readable_or_404(list_id: int) -> ReadingList:
-    rl = db.session.scalar(select(ReadingList).where(ReadingList.id == list_id, queries.readable_lists(current_user)))
+    rl = db.session.scalar(select(ReadingList).where(ReadingList.id == list_id, list_queries.readable_lists(current_user)))
     if rl is None:
         abort(404)
     return rl
@@ -78,7 +78,7 @@ def _branch_choices(rl: ReadingList) -> list[tuple[int, str]]:
 @require_role(can_read_reports)
 def lists():
     year = queries.parse_year(request.args.get("year"))
-    rows = db.session.scalars(select(ReadingList).where(ReadingList.year == year, queries.readable_lists(current_user))
+    rows = db.session.scalars(select(ReadingList).where(ReadingList.year == year, list_queries.readable_lists(current_user))
                               .order_by(ReadingList.owner_branch_id.is_not(None), ReadingList.title)).all()
     years = sorted(set(db.session.scalars(select(ReadingList.year).distinct())) | {clock.today().year}, reverse=True)
     return render_template("materials/lists.html", rows=rows, year=year, years=years,
@@ -133,7 +133,7 @@ def list_edit(list_id: int):
 
 
 def _people_stmt(rl: ReadingList):
-    return queries.people_for_list(rl).where(visible_users(current_user)).order_by(User.branch_id, User.name, User.id)
+    return list_queries.people_for_list(rl).where(visible_users(current_user)).order_by(User.branch_id, User.name, User.id)
 
 
 def _progress_rows(rl: ReadingList, people: list[User]) -> list[dict]:

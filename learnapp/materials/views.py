@@ -15,8 +15,9 @@ from jinja2.utils import htmlsafe_json_dumps
 from learnapp import clock, nav
 from learnapp.db import autocommit_until_needed, db
 from learnapp.i18n import per_catalog
-from learnapp.materials import admin_views, api, crediting, list_views, queries
+from learnapp.materials import admin_views, api, list_queries, list_views, queries, reading
 from learnapp.materials.blueprint import bp
+from learnapp.materials.credit import material_credit
 from learnapp.materials.models import Attachment, Material, MaterialKind
 from learnapp.materials.rendering import render_markdown
 from learnapp.materials.uploads import path_of
@@ -34,10 +35,10 @@ nav.register("materials.my_reading", _l("My reading list"), order=21)
 def _reading_panel(user):
     if user is None or not user.is_authenticated:
         return None
-    lists, status = queries.reading_of(user, clock.today().year)
+    lists, status = list_queries.reading_of(user, clock.today().year)
     if status.required_total == 0 and status.optional_total == 0:
         return None
-    return {"template": "materials/_panel.html", "reading": status, "due": queries.due_soon(user, lists=lists)[:5]}
+    return {"template": "materials/_panel.html", "reading": status, "due": list_queries.due_soon(user, lists=lists)[:5]}
 
 
 nav.register_panel(_reading_panel, order=20)
@@ -55,7 +56,7 @@ def library():
                                     status=None if queries.sees_drafts(current_user) else "published")
     results = db.paginate(stmt, page=max(1, page), per_page=PER_PAGE, error_out=False)
     year = clock.today().year
-    progress = queries.progress_map(current_user.id, year, [m.id for m in results.items])
+    progress = list_queries.progress_map(current_user.id, year, [m.id for m in results.items])
     return render_template(
         "materials/library.html", results=results, q=q, source=source, tag=tag, kind=kind,
         sources=queries.facet_sources(current_user), tags=queries.facet_tags(current_user),
@@ -91,15 +92,16 @@ def _reading_messages():
 def read(slug: str):
     material = _visible_material_or_404(slug)
     year = clock.today().year
-    progress = queries.progress_map(current_user.id, year, [material.id]).get(material.id)
+    progress = list_queries.progress_map(current_user.id, year, [material.id]).get(material.id)
     # The person's lists that include this material, with the item's required flag and due date.
-    memberships = queries.memberships(current_user, year, material)
+    memberships = list_queries.memberships(current_user, year, material)
     points, tags = queries.labels_of(material.id)
+    timing = reading.timing()
     return render_template(
         "materials/read.html", material=material, body=render_markdown(material.body), progress=progress,
         attachments=queries.attachments_of(material.id), points=points, tags=tags,
-        target=crediting.material_credit(year, material.estimated_minutes, material.kind), memberships=memberships,
-        interval=crediting.heartbeat_seconds(), idle=crediting.idle_seconds(), server_now=clock.now(),
+        target=material_credit(year, material.estimated_minutes, material.kind), memberships=memberships,
+        interval=timing.heartbeat, idle=timing.idle, server_now=clock.now(),
         timed=material.is_published and material.kind.is_timed, messages=_reading_messages(),
     )
 
@@ -124,7 +126,7 @@ def attachment(attachment_id: int):
 @login_required
 def my_reading():
     year = queries.parse_year(request.args.get("year"))
-    lists, status = queries.reading_of(current_user, year)
+    lists, status = list_queries.reading_of(current_user, year)
     return render_template("materials/my_reading.html", person=current_user, year=year, lists=lists, status=status,
                            recent=queries.recent_reading(current_user), own=True)
 
@@ -135,7 +137,7 @@ def person_reading(user_id: int):
     """A person's reading list and progress, for the person, their training contact, admins and auditors."""
     person = get_visible_user_or_404(current_user, user_id)
     year = queries.parse_year(request.args.get("year"))
-    lists, status = queries.reading_of(person, year)
+    lists, status = list_queries.reading_of(person, year)
     return render_template("materials/my_reading.html", person=person, year=year, lists=lists, status=status,
                            recent=queries.recent_reading(person),
                            own=person.id == current_user.id)

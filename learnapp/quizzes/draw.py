@@ -21,7 +21,15 @@ from sqlalchemy.orm import aliased
 
 from learnapp.bank.models import Question, QuestionCategory, QuestionKind, QuestionVersion
 from learnapp.db import db
-from learnapp.quizzes.models import Attempt, AttemptItem, Quiz, QuizKind, QuizSlot, QuizStatus, SlotKind
+from learnapp.quizzes.models import (
+    Attempt,
+    AttemptItem,
+    Quiz,
+    QuizKind,
+    QuizSlot,
+    QuizStatus,
+    SlotKind,
+)
 
 SHUFFLED_KINDS = (QuestionKind.single, QuestionKind.multiple)
 

@@ -7,12 +7,13 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from learnapp.accounts.caller import Caller
 from learnapp.db import db
 from learnapp.ledger import services as ledger_services
 from learnapp.ledger.models import Category, LedgerEntry, TrainingYear
-from learnapp.materials import crediting
-from learnapp.materials.crediting import HeartbeatRefused
+from learnapp.materials import reading
 from learnapp.materials.models import MaterialKind, MaterialStatus, ReadingProgress
+from learnapp.materials.reading import HeartbeatRefused
 from tests.helpers.materials import make_material, rules_text
 
 
@@ -31,13 +32,13 @@ class Reader:
 
     def __init__(self, clock, user, material):
         self.clock, self.user, self.material = clock, user, material
-        self.session = crediting.start_session(user, material)
+        self.session = reading.start_session(user, material)
         self.seq = 0
 
     def beat(self, after: float = 30, **kwargs):
         self.clock.advance(seconds=after)
         self.seq += 1
-        return crediting.heartbeat(self.user, self.session.id, self.seq, kwargs.get("at", self.clock.now()))
+        return reading.heartbeat(Caller.person(self.user), self.session.id, self.seq, kwargs.get("at", self.clock.now()))
 
     def read(self, seconds: int, every: int = 30):
         results = []
@@ -133,7 +134,7 @@ def test_ten_tabs_earn_no_more_than_one(org, clock):
     for tab in tabs:
         tab.seq += 1
         try:
-            earned += crediting.heartbeat(org.learner_a, tab.session.id, tab.seq, clock.now()).credited_seconds
+            earned += reading.heartbeat(Caller.person(org.learner_a), tab.session.id, tab.seq, clock.now()).credited_seconds
         except HeartbeatRefused as exc:
             assert exc.code == "superseded"
     assert earned == 30
@@ -148,7 +149,7 @@ def test_other_people_read_independently(org, clock):
     clock.advance(seconds=30)
     for reader in (a, b):
         reader.seq += 1
-        assert crediting.heartbeat(reader.user, reader.session.id, reader.seq).credited_seconds == 30
+        assert reading.heartbeat(Caller.person(reader.user), reader.session.id, reader.seq).credited_seconds == 30
 
 
 def test_refusals(org, clock):
@@ -158,20 +159,20 @@ def test_refusals(org, clock):
     # A replayed sequence number.
     clock.advance(seconds=30)
     with pytest.raises(HeartbeatRefused) as exc:
-        crediting.heartbeat(org.learner_a, reader.session.id, reader.seq)
+        reading.heartbeat(Caller.person(org.learner_a), reader.session.id, reader.seq)
     assert exc.value.code == "replayed"
     # A timestamp in the future.
     with pytest.raises(HeartbeatRefused) as exc:
-        crediting.heartbeat(org.learner_a, reader.session.id, reader.seq + 1, clock.now() + timedelta(minutes=5))
+        reading.heartbeat(Caller.person(org.learner_a), reader.session.id, reader.seq + 1, clock.now() + timedelta(minutes=5))
     assert exc.value.code == "future_timestamp"
     # Another person's session looks like no session at all.
     with pytest.raises(HeartbeatRefused) as exc:
-        crediting.heartbeat(org.learner_b, reader.session.id, 99)
+        reading.heartbeat(Caller.person(org.learner_b), reader.session.id, 99)
     assert (exc.value.code, exc.value.status) == ("unknown_session", 404)
     # A closed session.
-    crediting.close_session(org.learner_a, reader.session.id)
+    reading.close_session(org.learner_a, reader.session.id)
     with pytest.raises(HeartbeatRefused) as exc:
-        crediting.heartbeat(org.learner_a, reader.session.id, reader.seq + 5)
+        reading.heartbeat(Caller.person(org.learner_a), reader.session.id, reader.seq + 5)
     assert exc.value.code == "closed"
     assert progress_of(org.learner_a, material).active_seconds == 30
 
@@ -181,11 +182,11 @@ def test_drafts_unknown_and_untimed_materials_are_refused(org, clock):
     link = make_material("link", kind=MaterialKind.link, external_url="https://www.12371.cn/")
     for material, code in ((draft, "material_unavailable"), (None, "material_unavailable"), (link, "not_timed")):
         with pytest.raises(HeartbeatRefused) as exc:
-            crediting.start_session(org.learner_a, material)
+            reading.start_session(org.learner_a, material)
         assert exc.value.code == code
     # Even a committee admin's preview of a draft earns nothing.
     with pytest.raises(HeartbeatRefused):
-        crediting.start_session(org.committee_admin, draft)
+        reading.start_session(org.committee_admin, draft)
 
 
 def test_material_withdrawn_while_reading_stops_earning(org, clock):

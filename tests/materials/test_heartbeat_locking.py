@@ -1,6 +1,7 @@
-"""A heartbeat reads without locks, so a beat whose session moved between its read and its write
-runs again (crediting.heartbeat, reading_rows.record_beat, db.reads_before_write_lock). Where
-SQLite's write lock is taken is traced in tests/perf/test_sqlite_write_lock.py."""
+"""A heartbeat reads without locks (on SQLite before it takes the database's write lock) and a beat
+whose session moved between its read and its write runs again (reading.heartbeat,
+reading.store.BeatWriter, db.reads_before_write_lock). Where SQLite's write lock is taken is traced in
+tests/perf/test_sqlite_write_lock.py."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from sqlalchemy import select
 from learnapp.clock import to_local
 from learnapp.ledger import queries as ledger_queries
 from learnapp.ledger import services as ledger_services
-from learnapp.materials import reading_rows
 from learnapp.materials.models import ReadingProgress, ReadingSession
+from learnapp.materials.reading import store
 from tests.helpers.materials import heartbeat, make_material, reading_after_a_beat, rules_text
 
 
@@ -30,16 +31,16 @@ def _as_another_worker(db, sql: str, *params) -> None:
 
 def _another_worker_after_the_first_read(monkeypatch, db, sql: str, *params) -> None:
     """Right after the beat's first read of its session (and only then), another worker runs `sql`."""
-    read_beat, done = reading_rows.beat_row, []
+    read_beat, done = store.beat_row, []
 
-    def read_then_another_worker_writes(session_id, day, *claim):
-        row = read_beat(session_id, day, *claim)
+    def read_then_another_worker_writes(caller, session_id, day):
+        row = read_beat(caller, session_id, day)
         if not done:
             _as_another_worker(db, sql, *params)
             done.append(session_id)
         return row
 
-    monkeypatch.setattr(reading_rows, "beat_row", read_then_another_worker_writes)
+    monkeypatch.setattr(store, "beat_row", read_then_another_worker_writes)
 
 
 def test_a_beat_whose_session_moved_after_its_read_is_done_again(app, client, org, login, clock, db, monkeypatch):
@@ -75,16 +76,16 @@ def test_a_session_moved_at_every_read_gets_the_answer_to_a_beat_too_soon(app, c
                                                                           monkeypatch):
     material, session_id = reading_after_a_beat(client, org, login, clock, db)
     db.session.commit()
-    read_beat = reading_rows.beat_row
+    read_beat = store.beat_row
 
-    def read_then_another_beat_lands(sid, year, *claim):
-        row = read_beat(sid, year, *claim)
+    def read_then_another_beat_lands(caller, sid, day):
+        row = read_beat(caller, sid, day)
         if db.engine.dialect.name == "sqlite" and row.last_seq > 1:
             return row  # SQLite's second run reads under the write lock: nothing can land
         _as_another_worker(db, "UPDATE reading_sessions SET last_seq = last_seq + 1 WHERE id = ?", sid)
         return row
 
-    monkeypatch.setattr(reading_rows, "beat_row", read_then_another_beat_lands)
+    monkeypatch.setattr(store, "beat_row", read_then_another_beat_lands)
     response = heartbeat(client, session_id, 9)
     if db.engine.dialect.name == "sqlite":
         assert response.status_code == 200  # the second run, under the lock, counts

@@ -9,10 +9,11 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from learnapp.accounts.caller import Caller
 from learnapp.ledger import queries as ledger_queries
 from learnapp.ledger import services as ledger_services
 from learnapp.ledger.models import Category
-from learnapp.materials import crediting
+from learnapp.materials import reading
 from learnapp.materials.models import ReadingProgress, ReadingSession
 from tests.helpers.materials import heartbeat, make_material, stored_progress
 
@@ -21,13 +22,13 @@ def test_a_progress_row_that_appears_after_the_beat_read_it_missing_gets_the_tim
                                                                                    monkeypatch):
     """Another request creates the person's progress row between the beat's read and its write:
     the beat writes nothing, reads again and adds its time to that row (no second row, no error)."""
-    from learnapp.materials import reading_rows
+    from learnapp.materials.reading import store
 
     material = make_material(minutes=30)
     db.session.commit()
     login(org.learner_a)
     session_id = client.post("/api/reading/sessions", json={"material_id": material.id}).get_json()["session"]
-    read_beat, reads = reading_rows.beat_row, []
+    read_beat, reads = store.beat_row, []
 
     engine, row = db.engine, {"user_id": org.learner_a.id, "material_id": material.id}
 
@@ -47,7 +48,7 @@ def test_a_progress_row_that_appears_after_the_beat_read_it_missing_gets_the_tim
         reads.append(beat.progress)
         return beat
 
-    monkeypatch.setattr(reading_rows, "beat_row", row_created_meanwhile)
+    monkeypatch.setattr(store, "beat_row", row_created_meanwhile)
     db.session.commit()  # the test's session read the answer's row again: end that transaction
     clock.advance(seconds=30)
     answer = heartbeat(client, session_id, 1).get_json()
@@ -79,13 +80,13 @@ def test_the_answer_is_what_was_stored(client, org, login, clock, db):
 
 def test_rows_already_loaded_in_the_session_see_the_beat(org, clock, db):
     material = make_material(minutes=30)
-    session = crediting.start_session(org.learner_a, material)
+    session = reading.start_session(org.learner_a, material)
     clock.advance(seconds=30)
-    crediting.heartbeat(org.learner_a, session.id, 1)
+    reading.heartbeat(Caller.person(org.learner_a), session.id, 1)
     progress = db.session.scalar(select(ReadingProgress).where(ReadingProgress.material_id == material.id))
     assert (progress.active_seconds, session.last_seq, session.beats) == (30, 1, 1)
     clock.advance(seconds=30)
-    crediting.heartbeat(org.learner_a, session.id, 2)
+    reading.heartbeat(Caller.person(org.learner_a), session.id, 2)
     assert (progress.active_seconds, progress.counted_seconds) == (60, 60)
     assert (session.last_seq, session.beats, session.active_seconds, session.last_beat_at) == (2, 2, 60, clock.now())
 
@@ -109,13 +110,13 @@ def test_the_daily_online_credit_is_the_ledgers(org, clock, db):
 def test_a_progress_row_created_twice_is_the_same_row(app, org, db):
     """Two requests of one person creating the same progress row: the second gets the first's
     row (INSERT … ON CONFLICT DO NOTHING, then a read), with its values, not an error."""
-    from learnapp.materials import reading_rows
+    from learnapp.materials.reading import rows
 
     material = make_material(minutes=30)
     db.session.commit()
-    first = reading_rows.create_progress(org.learner_a.id, material.id, 2026)
+    first = rows.create_progress(org.learner_a.id, material.id, 2026)
     first.active_seconds = 45
     first.save()
-    second = reading_rows.create_progress(org.learner_a.id, material.id, 2026)
+    second = rows.create_progress(org.learner_a.id, material.id, 2026)
     assert second.id == first.id and second.active_seconds == 45
-    assert reading_rows.create_progress(org.learner_a.id, material.id, 2027).id != first.id
+    assert rows.create_progress(org.learner_a.id, material.id, 2027).id != first.id

@@ -1,4 +1,4 @@
-"""The heartbeat checks the session cookie's claim in its own read (checks_sign_in_itself): it
+"""The heartbeat checks the session cookie's claim in its own read (accounts.caller.with_caller): it
 must refuse exactly what the person's usual check refuses, and credit nothing when it does."""
 
 from __future__ import annotations
@@ -71,3 +71,35 @@ def test_a_withdrawn_material_is_refused_as_the_persons_roles_decide(app, client
     db.session.commit()
     _refused(heartbeat(client, session_id, 1), 404, "material_unavailable")
     _nothing_credited(db, session_id)
+
+
+def test_a_withdrawn_material_read_by_an_editor_is_refused_for_what_it_is(app, client, org, login, clock, db):
+    material, session_id = start_reading(client, login, org.committee_admin)
+    clock.advance(seconds=30)
+    material.status = MaterialStatus.draft
+    db.session.commit()
+    # The claimant's visibility check needs the person's roles: read, then refused as a draft.
+    _refused(heartbeat(client, session_id, 1), 403, "material_unavailable")
+    _nothing_credited(db, session_id)
+
+
+@pytest.mark.parametrize("body", [{"seq": 1}, {"seq": "x"}, {"seq": 1, "at": "yesterday"}])
+def test_every_way_out_of_the_heartbeat_checks_the_sign_in(app, client, org, login, clock, db, body):
+    _material, session_id = _reading(client, org, login, clock)
+    copy = copy_of_browser(client, app)
+    client.post("/logout")
+    response = copy.post(f"/api/reading/sessions/{session_id}/heartbeat", json=body)
+    _refused(response, 401, "login_required")
+    _nothing_credited(db, session_id)
+
+
+
+def test_starting_and_closing_check_the_sign_in(app, client, org, login, clock, db):
+    material, session_id = _reading(client, org, login, clock)
+    users = org.learner_a.__table__
+    db.session.execute(users.update().where(users.c.id == org.learner_a.id).values(active=False))
+    db.session.commit()
+    _refused(client.post("/api/reading/sessions", json={"material_id": material.id}), 401, "login_required")
+    _refused(client.post(f"/api/reading/sessions/{session_id}/close"), 401, "login_required")
+    db.session.expire_all()
+    assert db.session.get(ReadingSession, session_id).closed_at is None

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from learnapp.accounts.models import Stage
 from learnapp.ledger.models import LedgerEntry
-from learnapp.materials import lists, queries, uploads
+from learnapp.materials import list_queries, lists, queries, uploads
 from learnapp.materials.lists import ListData
 from learnapp.materials.models import (
     Attachment,
@@ -60,7 +60,7 @@ def test_demo_journey_read_a_required_article_and_see_the_credit(client, org, lo
     assert "1 / 1" in page and "0.25" in page
     home = client.get("/").get_data(as_text=True)
     assert "0.25" in home  # the reading panel on the home page
-    assert queries.reading_status(org.learner_a, 2026).required_done == 1
+    assert list_queries.reading_status(org.learner_a, 2026).required_done == 1
 
 
 def test_api_refusals_are_json_with_reasons(client, org, login, clock, db):
@@ -243,8 +243,8 @@ def test_branch_admin_makes_a_list_for_their_branch_only(client, org, login, db,
     db.session.refresh(rl)
     assert [i.material.slug for i in rl.items] == [material.slug]
     assert [(a.branch_id, a.stage) for a in rl.assignments] == [(org.branch_a.id, Stage.activist)]
-    assert [r.slug for r in queries.lists_for_user(org.learner_a, 2026)] == ["a-2026"]
-    assert queries.lists_for_user(org.learner_b, 2026) == [] and queries.lists_for_user(org.learner_c, 2026) == []
+    assert [r.slug for r in list_queries.lists_for_user(org.learner_a, 2026)] == ["a-2026"]
+    assert list_queries.lists_for_user(org.learner_b, 2026) == [] and list_queries.lists_for_user(org.learner_c, 2026) == []
     detail = client.get(f"/reading/lists/{rl.id}").get_data(as_text=True)
     assert org.learner_a.name in detail
     csv_text = client.get(f"/reading/lists/{rl.id}/progress.csv").get_data(as_text=True)
@@ -257,12 +257,12 @@ def test_reading_lists_by_stage_and_subtree(app, org, db):
     lists.set_item(None, rl, material)
     lists.add_assignment(None, rl, org.general1, Stage.activist)
     db.session.commit()
-    assert [r.slug for r in queries.lists_for_user(org.learner_a, 2026)] == ["g1-activists"]  # branch_a under general1
-    assert [r.slug for r in queries.lists_for_user(org.learner_b, 2026)] == ["g1-activists"]
-    assert queries.lists_for_user(org.learner_c, 2026) == []  # general2
-    assert queries.lists_for_user(org.contact_a, 2026) == []  # a full member, not an activist
-    assert queries.lists_for_user(org.learner_a, 2025) == []
-    status = queries.reading_status(org.learner_a, 2026)
+    assert [r.slug for r in list_queries.lists_for_user(org.learner_a, 2026)] == ["g1-activists"]  # branch_a under general1
+    assert [r.slug for r in list_queries.lists_for_user(org.learner_b, 2026)] == ["g1-activists"]
+    assert list_queries.lists_for_user(org.learner_c, 2026) == []  # general2
+    assert list_queries.lists_for_user(org.contact_a, 2026) == []  # a full member, not an activist
+    assert list_queries.lists_for_user(org.learner_a, 2025) == []
+    status = list_queries.reading_status(org.learner_a, 2026)
     assert (status.required_total, status.required_done) == (1, 0)
 
 

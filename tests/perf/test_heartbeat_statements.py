@@ -10,6 +10,10 @@ from tests.helpers.query_counter import count_queries
 # and the day's online credit, then the UPDATEs of the session and the progress, which PostgreSQL
 # makes in one statement (the year's rules in force come with the signed-in person).
 OWN_STATEMENTS = {"sqlite": 3, "postgresql": 2}
+# Starting a reading session: the person (with the facts read with them), the material, the
+# person's open sessions (locked), the new session, and its id read back for the answer; closing:
+# the person, the session (locked) and its UPDATE.
+START_STATEMENTS, CLOSE_STATEMENTS = 6, 3
 
 
 def test_a_heartbeat_is_one_short_transaction_of_few_statements(app, client, org, login, clock, db):
@@ -57,3 +61,24 @@ def test_the_first_beat_of_a_material_writes_its_progress_row_with_the_beat(app,
     stored = stored_progress(db, org.learner_a, material)
     assert (stored.year, stored.active_seconds, stored.counted_seconds, stored.first_read_at) == (
         2026, 30, 30, clock.now())
+
+
+def test_starting_and_closing_a_session_cost_few_statements(app, client, org, login, clock, db):
+    material = make_material(minutes=30)
+    db.session.commit()
+    material_id = material.id
+    login(org.learner_a)
+
+    def counted(path, **json):
+        db.session.commit()  # the requests share the test's session: end what it read
+        with app.app_context(), count_queries() as statements:
+            response = client.post(path, json=json)
+            answer = response.get_json()
+        assert response.status_code in (200, 201), answer
+        return statements, answer
+
+    counted("/api/reading/sessions", material_id=material_id)  # warms the caches; an open session to close
+    start, answer = counted("/api/reading/sessions", material_id=material_id)
+    assert start.count <= START_STATEMENTS, start.report()
+    close, _answer = counted(f"/api/reading/sessions/{answer['session']}/close")
+    assert close.count <= CLOSE_STATEMENTS, close.report()

@@ -53,3 +53,12 @@ def test_the_usual_beat_does_not_read_the_person_on_its_own(app, client, org, lo
     reads = [" ".join(s.split()) for s in counted.statements if s.lstrip().upper().startswith("SELECT")]
     # One read: the session with its material, progress and the person's sign-in, joined.
     assert len(reads) == 1 and "JOIN users ON users.id = reading_sessions.user_id" in reads[0], counted.report()
+
+
+def test_a_bad_heartbeat_of_a_signed_in_person_is_a_bad_request(app, client, org, login, clock, db):
+    _material, session_id = _reading(client, org, login, clock)
+    db.session.commit()
+    with app.app_context(), count_queries() as counted:
+        response = client.post(f"/api/reading/sessions/{session_id}/heartbeat", json={"seq": 0})
+    assert (response.status_code, response.get_json()["error"]) == (400, "bad_request")
+    assert counted.count == 1, counted.report()  # the person, read as on any page

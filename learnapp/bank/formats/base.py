@@ -14,8 +14,8 @@ from typing import Any
 from flask_babel import gettext as _
 
 from learnapp.bank.models import QuestionKind
-from learnapp.citations import MAX_CITATION, split_source
 from learnapp.bank.normalise import count_blanks, fingerprint
+from learnapp.citations import MAX_CITATION, split_source
 
 OPTION_KEYS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 MAX_OPTIONS = 26

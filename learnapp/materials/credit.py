@@ -1,0 +1,21 @@
+"""What a material is worth: its credit in a year by the year's rules, and its ledger category."""
+
+from __future__ import annotations
+
+from learnapp.ledger.models import Category
+from learnapp.ledger.rules import YearRules, rules_for_year
+from learnapp.materials.models import MaterialKind
+
+
+def material_credit(year: int, minutes: int, kind: MaterialKind | str, *, rules: YearRules | None = None) -> int:
+    """Hundredths of a 学时 a material of this length earns in the year (0 when it is not timed).
+    `rules`: the year's rules when the caller has them already (e.g. for a whole list)."""
+    kind = MaterialKind(kind)
+    if not kind.is_timed:
+        return 0
+    return int((rules or rules_for_year(year)).item_credit(int(minutes), category_for(kind)))
+
+
+def category_for(kind: MaterialKind) -> Category:
+    """Video and audio count as online video, everything else as online reading."""
+    return Category.online_video if kind.is_media else Category.online_reading

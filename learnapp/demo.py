@@ -6,7 +6,6 @@ Each domain adds its own demo content through a `load_demo(ctx)` function in its
 
 from __future__ import annotations
 
-import importlib
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -19,8 +18,6 @@ from learnapp.db import db
 
 # Known to anyone who reads the README: demo data only, set past the strength rules on purpose.
 DEMO_PASSWORD = "demo2026"
-DOMAIN_DEMOS = ["learnapp.ledger.demo", "learnapp.materials.demo", "learnapp.bank.demo", "learnapp.quizzes.demo", "learnapp.assessments.demo",
-                "learnapp.development.demo", "learnapp.contactwork.demo"]
 
 TREE = [
     ("第一党总支", [("办公室党支部", "sec1"), ("政策法规处党支部", "sec2")]),
@@ -157,16 +154,18 @@ def load_core(today: date) -> DemoContext:
 def load_all(today: date | None = None) -> DemoContext:
     """Load the core demo and every domain's demo content, in one transaction."""
     from learnapp import clock
+    from learnapp.assessments import demo as assessments_demo
+    from learnapp.bank import demo as bank_demo
+    from learnapp.contactwork import demo as contactwork_demo
+    from learnapp.development import demo as development_demo
+    from learnapp.ledger import demo as ledger_demo
+    from learnapp.materials import demo as materials_demo
+    from learnapp.quizzes import demo as quizzes_demo
 
     ctx = load_core(today or clock.today())
-    for module_name in DOMAIN_DEMOS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        module.load_demo(ctx)
+    for domain_demo in (ledger_demo, materials_demo, bank_demo, quizzes_demo, assessments_demo, development_demo,
+                        contactwork_demo):
+        domain_demo.load_demo(ctx)
         db.session.flush()
     return ctx
 

@@ -51,6 +51,11 @@ def roles_of(user) -> set[Role]:
     return {role for role, _path in _role_paths(user)}
 
 
+def holds_a_role(user) -> bool:
+    """Whether the person holds any role (the administration menu is drawn for them only)."""
+    return bool(_role_paths(user))
+
+
 def _paths(actor, *roles: Role) -> list[str]:
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.active:
         return []

@@ -12,10 +12,9 @@ import io
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from learnapp import clock, nav
+from learnapp import clock
 from learnapp.accounts import (
     passwords,
     people_roles_views,
@@ -272,6 +271,3 @@ def reset_password(user_id: int):
         return redirect(url_for("people.detail", user_id=person.id))
     db.session.commit()
     return render_template("people/password.html", person=person, password=password, created=False)
-
-
-nav.register("people.index", _l("Personnel"), visible=can_read_reports, order=10, section="admin")

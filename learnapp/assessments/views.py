@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from learnapp import clock, nav
+from learnapp import clock
 from learnapp.accounts.models import ContactAssignment, User
 from learnapp.assessments import record as records
 from learnapp.assessments import services
@@ -25,8 +24,6 @@ from learnapp.reports.evidence import evidence_url
 from learnapp.security import can_manage_user, can_read_reports, get_visible_user_or_404, is_contact
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
-
-nav.register("assessments.index", _l("My record"), order=60)
 
 
 @bp.get("/")

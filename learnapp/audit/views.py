@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, StringField
 from wtforms.validators import Length, Optional
 
-from learnapp import clock, nav, spreadsheets
+from learnapp import clock, spreadsheets
 from learnapp.accounts.models import User
 from learnapp.audit import queries
 from learnapp.audit.chain import verify_chain
@@ -145,6 +145,3 @@ def verify():
     """Walk the whole hash chain now (read-only: a GET, so SQLite does not take the write lock)."""
     report = verify_chain()
     return render_template("audit/verify.html", report=report, checked_at=clock.now())
-
-
-nav.register("audit.index", _l("Audit log"), visible=can_read_reports, order=90, section="admin")

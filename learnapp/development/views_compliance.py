@@ -10,10 +10,9 @@ from __future__ import annotations
 import io
 
 from flask import abort, render_template, request, send_file
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from learnapp import clock, nav
+from learnapp import clock
 from learnapp.accounts.models import User
 from learnapp.accounts.roster_files import XLSX_MIMETYPE
 from learnapp.audit.exports import record_export
@@ -81,6 +80,3 @@ def compliance_export():
                   summary=name, branch_id=branch.id if branch else None, kind=kind, year=year,
                   rows=len(found.findings))
     return send_file(io.BytesIO(data), mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=name)
-
-
-nav.register("development.compliance_report", _l("Compliance check"), can_read_reports, order=14, section="admin")

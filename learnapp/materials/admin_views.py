@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from learnapp import nav
 from learnapp.db import db
 from learnapp.errors import FAILED, DomainError, save_form
 from learnapp.materials import queries, services, uploads
@@ -26,8 +24,6 @@ from learnapp.materials.rendering import count_characters, render_markdown
 from learnapp.security import is_committee_admin, require_role
 
 PER_PAGE = 30
-
-nav.register("materials.manage", _l("Materials"), visible=queries.sees_drafts, order=40, section="admin")
 
 
 def _material_or_404(material_id: int) -> Material:

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from learnapp import clock, nav, spreadsheets
+from learnapp import clock, spreadsheets
 from learnapp.accounts.models import Stage, User
 from learnapp.audit.exports import record_export
 from learnapp.db import db
@@ -41,8 +41,6 @@ from learnapp.web import format_credit
 
 PER_PAGE = 50
 EXPORT_LIMIT = 20_000
-
-nav.register("materials.lists", _l("Reading lists"), visible=can_read_reports, order=41, section="admin")
 
 
 def _readable_or_404(list_id: int) -> ReadingList:
@@ -269,4 +267,3 @@ def list_unassign(list_id: int, assignment_id: int):
     db.session.commit()
     flash(_("Assignment removed."), "success")
     return redirect(url_for("materials.list_detail", list_id=rl.id))
-

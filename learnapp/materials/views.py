@@ -8,39 +8,29 @@ from __future__ import annotations
 
 from flask import abort, render_template, request, send_file
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from jinja2.utils import htmlsafe_json_dumps
 
-from learnapp import clock, nav
+from learnapp import clock
 from learnapp.db import autocommit_until_needed, db
 from learnapp.i18n import per_catalog
-from learnapp.materials import admin_views, api, crediting, list_views, queries
+from learnapp.materials import crediting, queries
 from learnapp.materials.blueprint import bp
 from learnapp.materials.models import Attachment, Material, MaterialKind
 from learnapp.materials.rendering import render_markdown
 from learnapp.materials.uploads import path_of
 from learnapp.security import get_visible_user_or_404
 
-__all__ = ["bp"]
-# Modules whose routes live on `bp` (imported for their registrations).
-ROUTE_MODULES = (admin_views, api, list_views)
 PER_PAGE = 20
 
-nav.register("materials.library", _l("Study materials"), order=20)
-nav.register("materials.my_reading", _l("My reading list"), order=21)
 
-
-def _reading_panel(user):
+def reading_panel(user):
     if user is None or not user.is_authenticated:
         return None
     lists, status = queries.reading_of(user, clock.today().year)
     if status.required_total == 0 and status.optional_total == 0:
         return None
     return {"template": "materials/_panel.html", "reading": status, "due": queries.due_soon(user, lists=lists)[:5]}
-
-
-nav.register_panel(_reading_panel, order=20)
 
 
 @bp.get("/materials/")

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select, true
 
-from learnapp import nav
 from learnapp.accounts.forms import EmptyForm
 from learnapp.accounts.models import RoleGrant, Stage
 from learnapp.db import db
@@ -137,6 +135,3 @@ def reactivate(branch_id: int):
 @require_role(is_committee_admin)
 def delete(branch_id: int):
     return _post_action(branch_id, lambda b: services.delete_branch(current_user, b), _("%(name)s was deleted."))
-
-
-nav.register("org.tree", _l("Organisation"), visible=can_read_reports, order=20, section="admin")

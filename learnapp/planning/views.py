@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from learnapp import clock, nav
+from learnapp import clock
 from learnapp.db import db
 from learnapp.errors import FAILED, save_action, save_form
 from learnapp.org.models import Branch
@@ -152,6 +151,3 @@ def approve(plan_id: int):
         abort(400)
     save_action(lambda: services.approve_plan(current_user, item, form.note.data), success=_("Plan approved."))
     return redirect(url_for("planning.plan", branch_id=item.branch_id, year=item.year))
-
-
-nav.register("planning.index", _l("Development plan"), can_read_reports, order=13, section="admin")

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import case, func, select
 
-from learnapp import clock, nav
+from learnapp import clock
 from learnapp.accounts.models import Stage, User
 from learnapp.assessments.queries import years_choice
 from learnapp.assessments.status import Status
@@ -25,8 +24,6 @@ from learnapp.reports.people import people_page
 from learnapp.reports.scope import managed_people, readable_people
 from learnapp.reports.summary import year_summary
 from learnapp.security import can_read_reports, is_branch_admin, require_role
-
-nav.register("reports.dashboard", _l("Reports"), visible=can_read_reports, order=30, section="admin")
 
 
 def _common(p) -> dict:

@@ -15,6 +15,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from learnapp.db import db
+from learnapp.security import SYSTEM
 
 # Known to anyone who reads the README: demo data only, set past the strength rules on purpose.
 DEMO_PASSWORD = "demo2026"
@@ -89,14 +90,14 @@ def load_core(today: date) -> DemoContext:
         db.session.add(root)
         db.session.flush()
         root.path = f"/{root.id}/"
-        audit.record(None, "branch.create", root, branch=root, summary=root.name, after={"name": root.name})
+        audit.record(SYSTEM, "branch.create", root, branch=root, summary=root.name, after={"name": root.name})
     admin = db.session.scalar(select(User).where(User.login_id == "admin"))
     if admin is None:
-        admin, _pw = services.create_user(None, login_id="admin", name="组织员 高建国", branch=root, stage=Stage.full_member,
+        admin, _pw = services.create_user(SYSTEM, login_id="admin", name="组织员 高建国", branch=root, stage=Stage.full_member,
                                           password=DEMO_PASSWORD, stage_since=date(2005, 7, 1), known_password=True)
         admin.must_change_password = False
         db.session.add(RoleGrant(user=admin, role=Role.committee_admin, branch=root))
-        audit.record(None, "role.grant", admin, branch=root, summary="admin: committee_admin", after={"role": "committee_admin"})
+        audit.record(SYSTEM, "role.grant", admin, branch=root, summary="admin: committee_admin", after={"role": "committee_admin"})
         db.session.flush()
         db.session.refresh(admin)
     ctx = DemoContext(admin=admin, committee=root)

@@ -16,8 +16,11 @@ from sqlalchemy import ColumnElement, and_, bindparam, false, or_, select, true
 
 from learnapp import request_memo
 from learnapp.accounts.models import ContactAssignment, Role, RoleGrant, User
+from learnapp.actors import SYSTEM, SystemActor, is_system, require_actor
 from learnapp.db import db
 from learnapp.org.models import Branch
+
+__all__ = ["SYSTEM", "SystemActor", "is_system", "require_actor"]  # and the checks below
 
 # The actor's grants as (role, branch path), looked up once per request for every check and menu
 # item, and again as soon as a grant or a branch changes.

@@ -6,6 +6,7 @@ from learnapp import request_memo, security
 from learnapp.accounts.models import Role, RoleGrant
 from learnapp.ledger import services as ledger_services
 from learnapp.ledger.rules import rules_for_year
+from learnapp.security import SYSTEM
 from tests.materials.helpers import rules_text
 from tests.query_counter import count_queries
 
@@ -57,7 +58,7 @@ def test_rules_of_the_year_once_per_request_and_fresh_after_saving(app, org, db)
                 assert rules_for_year(2026) is first
         assert len([s for s in counted.statements if "credit_rule_sets" in s]) == 1
         assert first.version is None  # the built-in defaults
-        ledger_services.save_rules(None, rules_text(2026), source_name="rules.yaml")
+        ledger_services.save_rules(SYSTEM, rules_text(2026), source_name="rules.yaml")
         assert rules_for_year(2026).version == 1
 
 
@@ -74,7 +75,7 @@ def test_forget_drops_one_memo_or_all(app):
 
 
 def test_which_rules_are_in_force_this_year_is_read_with_the_signed_in_person(app, client, login, org, clock, db):
-    ledger_services.save_rules(None, rules_text(clock.now().year, daily_online="3"), source_name="rules.yaml")
+    ledger_services.save_rules(SYSTEM, rules_text(clock.now().year, daily_online="3"), source_name="rules.yaml")
     db.session.commit()
     login(org.learner_a)
     assert client.get("/ledger/").status_code == 200  # the rules' text parsed once for the process
@@ -85,7 +86,7 @@ def test_which_rules_are_in_force_this_year_is_read_with_the_signed_in_person(ap
     assert len(rule_statements) == 1 and "FROM users" in rule_statements[0], counted.report()
     # And the rules used are the ones saved: a new version is seen at the next request.
     assert "47.5" not in page.get_data(as_text=True)
-    ledger_services.save_rules(None, rules_text(clock.now().year).replace("default: 50", "default: 47.5"),
+    ledger_services.save_rules(SYSTEM, rules_text(clock.now().year).replace("default: 50", "default: 47.5"),
                                source_name="rules.yaml")
     db.session.commit()
     with count_queries() as counted:
@@ -97,7 +98,7 @@ def test_rules_saved_in_the_request_replace_those_read_with_the_person(app, clie
     from flask_login import login_user
 
     year = clock.now().year
-    ledger_services.save_rules(None, rules_text(year, daily_online="3"), source_name="rules.yaml")
+    ledger_services.save_rules(SYSTEM, rules_text(year, daily_online="3"), source_name="rules.yaml")
     db.session.commit()
     with app.test_request_context("/"):
         login_user(org.learner_a)
@@ -105,5 +106,5 @@ def test_rules_saved_in_the_request_replace_those_read_with_the_person(app, clie
 
         keep_latest_stamp(year, None)  # as read with the person: none loaded
         assert rules_for_year(year).version is None
-        ledger_services.save_rules(None, rules_text(year, daily_online="4"), source_name="rules.yaml")
+        ledger_services.save_rules(SYSTEM, rules_text(year, daily_online="4"), source_name="rules.yaml")
         assert rules_for_year(year).daily_online_cap == 400

@@ -16,7 +16,7 @@ from learnapp.accounts.models import STAGE_CHINESE, ContactAssignment, Role, Rol
 from learnapp.db import db
 from learnapp.errors import DomainError
 from learnapp.org.models import Branch
-from learnapp.security import can_manage_branch, can_manage_user, is_committee_admin
+from learnapp.security import can_manage_branch, can_manage_user, is_committee_admin, is_system
 
 PHONE_RE = re.compile(r"^(?:\+?86[- ]?)?1[3-9]\d{9}$")
 LOGIN_ID_RE = re.compile(r"^[A-Za-z0-9_.\-]{2,64}$")
@@ -65,7 +65,7 @@ def _snapshot(user: User) -> dict:
 
 
 def _require_manage(actor, branch: Branch) -> None:
-    if actor is not None and not can_manage_branch(actor, branch):
+    if not is_system(actor) and not can_manage_branch(actor, branch):
         raise DomainError(_("You may not manage people of this branch."), "branch_id")
 
 

@@ -28,7 +28,7 @@ from learnapp.development.rules_file import (
 from learnapp.errors import DomainError
 from learnapp.org import services as org_services
 from learnapp.rules_yaml import RulesError
-from learnapp.security import is_committee_admin
+from learnapp.security import is_committee_admin, is_system
 
 __all__ = ["DevelopmentRules", "StepRule", "current_rules", "save_rules", "save_parameters", "PARAMETERS"]
 
@@ -101,10 +101,10 @@ request_memo.depends_on("development_rules", DevelopmentRuleSet)
 def save_rules(actor, source_text: str, *, source_name: str, note: str | None = None) -> DevelopmentRuleSet | None:
     """Store a new version of the rules; None when the text equals the version in force.
 
-    Raises DomainError (field "source_text") naming the line of each problem. `actor` None: the
-    system (CLI); otherwise a committee admin. Steps already recorded keep the version they were
+    Raises DomainError (field "source_text") naming the line of each problem. `actor` SYSTEM: the
+    site itself (CLI); otherwise a committee admin. Steps already recorded keep the version they were
     checked against."""
-    if actor is not None and not is_committee_admin(actor):
+    if not is_system(actor) and not is_committee_admin(actor):
         raise DomainError(_("Only committee admins change the development rules."))
     source_text = source_text.replace("\r\n", "\n")
     try:

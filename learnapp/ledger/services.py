@@ -30,7 +30,7 @@ from learnapp.ledger.models import (
 )
 from learnapp.ledger.rules import RulesError, parse_rules, rules_for_year, text_digest
 from learnapp.org import services as org_services
-from learnapp.security import can_manage_user, is_committee_admin
+from learnapp.security import can_manage_user, is_committee_admin, is_system
 
 # Names the PostgreSQL advisory lock that serialises cap checks of one person's grants.
 _CAP_LOCK_KEY = 7_150_301
@@ -78,7 +78,10 @@ def grant(actor, user, *, category, credit_hundredths: int, occurred_on: date, s
     The year is the year of `occurred_on` (a local date). Raises DomainError when that year is
     closed or the date is in the future. Positive credit is cut to the year's caps (per category
     per year, online per day); the entry then keeps the asked-for credit in `requested_hundredths`.
-    `actor` may be None (the system). Safe under concurrency: the unique dedupe_key is inserted in
+    `actor`: the person who grants, or SYSTEM (automatic crediting). grant checks no permission (its
+    callers do); None is still accepted, as SYSTEM, only because the heartbeat
+    (materials/crediting.py) passes it: once that call passes SYSTEM, grant must call
+    `require_actor(actor)` like every service. Safe under concurrency: the unique dedupe_key is inserted in
     a savepoint, so a second concurrent grant fails there and returns None.
     """
     category = Category(category)
@@ -144,7 +147,7 @@ def reverse_entry(actor, entry: LedgerEntry, reason: str) -> LedgerEntry:
     user = db.session.get(User, entry.user_id)
     if not can_manage_user(actor, user):
         raise DomainError(_("You may not change this person's record."))
-    if actor is not None and actor.id == user.id:
+    if not is_system(actor) and actor.id == user.id:
         raise DomainError(_("You cannot correct your own record; ask another administrator."))
     reversal = reverse(actor, entry, reason)
     audit.record(actor, "ledger.reverse", reversal, branch=user.branch,
@@ -157,7 +160,7 @@ def adjust(actor, user: User, *, credit_hundredths: int, occurred_on: date, reas
     """A manual adjustment by an administrator of the person's branch: reason required, audited."""
     if not can_manage_user(actor, user):
         raise DomainError(_("You may not change this person's record."))
-    if actor is not None and actor.id == user.id:
+    if not is_system(actor) and actor.id == user.id:
         raise DomainError(_("You cannot correct your own record; ask another administrator."))
     reason = (reason or "").strip()
     reasons = []
@@ -204,7 +207,7 @@ def save_rules(actor, source_text: str, *, source_name: str, note: str | None = 
     Raises DomainError (field "source_text") listing each problem with its line. Changing rules
     never touches entries already granted: they keep the credit they were given.
     """
-    if actor is not None and not is_committee_admin(actor):
+    if not is_system(actor) and not is_committee_admin(actor):
         raise DomainError(_("Only committee admins change the credit rules."))
     source_text = source_text.replace("\r\n", "\n")
     try:

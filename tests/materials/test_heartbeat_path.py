@@ -13,6 +13,7 @@ from learnapp.ledger import services as ledger_services
 from learnapp.ledger.models import Category
 from learnapp.materials import crediting
 from learnapp.materials.models import ReadingProgress, ReadingSession
+from learnapp.security import SYSTEM
 from tests.materials.helpers import heartbeat, make_material, rules_text
 from tests.query_counter import count_queries
 
@@ -29,7 +30,7 @@ def _stored_progress(db, user, material):
 
 
 def test_a_heartbeat_is_one_short_transaction_of_few_statements(app, client, org, login, clock, db):
-    ledger_services.save_rules(None, rules_text(daily_online="2"), source_name="test.yaml")
+    ledger_services.save_rules(SYSTEM, rules_text(daily_online="2"), source_name="test.yaml")
     material = make_material(minutes=30, body="很长的正文。" * 2000)
     db.session.commit()
     login(org.learner_a)
@@ -154,9 +155,9 @@ def test_the_daily_online_credit_is_the_ledgers(org, clock, db):
                                  (Category.test_passed, 50, day), (Category.online_reading, 25, day - timedelta(days=1)),
                                  (Category.lecture, 200, day)):
         source = {Category.test_passed: "quiz", Category.lecture: "activity"}.get(category, "material")
-        ledger_services.grant(None, org.learner_a, category=category, credit_hundredths=credit, occurred_on=on,
+        ledger_services.grant(SYSTEM, org.learner_a, category=category, credit_hundredths=credit, occurred_on=on,
                               source_type=source, source_id="1", apply_caps=False)
-    ledger_services.grant(None, org.learner_b, category=Category.online_reading, credit_hundredths=75, occurred_on=day,
+    ledger_services.grant(SYSTEM, org.learner_b, category=Category.online_reading, credit_hundredths=75, occurred_on=day,
                           source_type="material", source_id="1", apply_caps=False)
     db.session.flush()
     for user, on, expected in ((org.learner_a, day, 125), (org.learner_a, day - timedelta(days=1), 25),

@@ -2,13 +2,15 @@
 
 A role is granted on a branch and applies to its whole subtree. Committee admins and auditors hold
 their role on the root. Objects outside the actor's scope answer 404 (their existence is not
-revealed); pages outside the actor's role answer 403.
+revealed); pages outside the actor's role answer 403. The actor is a person or SYSTEM, the site
+itself (learnapp.actors, re-exported here); None is refused.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import TypeVar
 
 from flask import abort
 from flask_login import current_user
@@ -16,11 +18,14 @@ from sqlalchemy import ColumnElement, and_, bindparam, false, or_, select, true
 
 from learnapp import request_memo
 from learnapp.accounts.models import ContactAssignment, Role, RoleGrant, User
-from learnapp.actors import SYSTEM, SystemActor, is_system, require_actor
+from learnapp.actors import SYSTEM as SYSTEM
+from learnapp.actors import SystemActor as SystemActor
+from learnapp.actors import is_system as is_system
+from learnapp.actors import require_actor as require_actor
 from learnapp.db import db
 from learnapp.org.models import Branch
 
-__all__ = ["SYSTEM", "SystemActor", "is_system", "require_actor"]  # and the checks below
+T = TypeVar("T")
 
 # The actor's grants as (role, branch path), looked up once per request for every check and menu
 # item, and again as soon as a grant or a branch changes.
@@ -230,30 +235,28 @@ def require_role(check: Callable[[object], bool]):
     return decorator
 
 
-def get_visible_user_or_404(actor, user_id: int) -> User:
-    """Load a person the actor may see, or answer 404 (no hint that the person exists)."""
-    user = db.session.get(User, user_id)
-    if user is None or not can_view_user(actor, user):
+def get_or_404(model: type[T], ident, check: Callable[[T], bool] | None = None) -> T:
+    """The `model` row with primary key `ident`, or 404 when there is none or `check(row)` is
+    false: an object outside the actor's scope is not found (no hint that it exists), e.g.
+    `get_or_404(Claim, claim_id, lambda c: can_view_user(current_user, c.user))`."""
+    found = db.session.get(model, ident)
+    if found is None or check is not None and not check(found):
         abort(404)
-    return user
+    return found
+
+
+def get_visible_user_or_404(actor, user_id: int) -> User:
+    """A person the actor may see, or 404."""
+    return get_or_404(User, user_id, lambda user: can_view_user(actor, user))
 
 
 def get_managed_user_or_404(actor, user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None or not can_manage_user(actor, user):
-        abort(404)
-    return user
+    return get_or_404(User, user_id, lambda user: can_manage_user(actor, user))
 
 
 def get_managed_branch_or_404(actor, branch_id: int) -> Branch:
-    branch = db.session.get(Branch, branch_id)
-    if branch is None or not can_manage_branch(actor, branch):
-        abort(404)
-    return branch
+    return get_or_404(Branch, branch_id, lambda branch: can_manage_branch(actor, branch))
 
 
 def get_visible_branch_or_404(actor, branch_id: int) -> Branch:
-    branch = db.session.get(Branch, branch_id)
-    if branch is None or not can_view_branch(actor, branch):
-        abort(404)
-    return branch
+    return get_or_404(Branch, branch_id, lambda branch: can_view_branch(actor, branch))

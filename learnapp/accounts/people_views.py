@@ -48,6 +48,8 @@ from learnapp.security import (
     can_read_reports,
     can_view_branch,
     get_managed_user_or_404,
+    get_or_404,
+    get_visible_branch_or_404,
     is_branch_admin,
     managed_branches,
     require_role,
@@ -60,10 +62,7 @@ PER_PAGE = 50
 
 def get_person_or_404(user_id: int) -> User:
     """A person of a branch the actor administers or audits, or 404."""
-    user = db.session.get(User, user_id)
-    if user is None or not can_view_branch(current_user, user.branch):
-        abort(404)
-    return user
+    return get_or_404(User, user_id, lambda user: can_view_branch(current_user, user.branch))
 
 
 def _filters() -> tuple[PeopleFilterForm, queries.PeopleFilter]:
@@ -73,9 +72,7 @@ def _filters() -> tuple[PeopleFilterForm, queries.PeopleFilter]:
     filters = queries.PeopleFilter(q=(form.q.data or "").strip()[:80])
     branch_id = request.args.get("branch", type=int)
     if branch_id:
-        branch = db.session.get(Branch, branch_id)
-        if branch is None or not can_view_branch(current_user, branch):
-            abort(404)
+        branch = get_visible_branch_or_404(current_user, branch_id)
         filters.branch = branch
     if form.stage.data in {s.value for s in Stage}:
         filters.stage = Stage(form.stage.data)

@@ -11,7 +11,6 @@ from flask_login import current_user, login_required
 
 from learnapp import clock
 from learnapp.accounts.models import Stage
-from learnapp.db import db
 from learnapp.development.blueprint import bp
 from learnapp.development.models import StepAttachment
 from learnapp.development.rules import current_rules
@@ -20,7 +19,7 @@ from learnapp.development.views_access import access_to, visible_person_or_404
 from learnapp.development.views_present import OWN_STEPS, present
 from learnapp.errors import DomainError
 from learnapp.ledger import evidence
-from learnapp.security import can_view_user
+from learnapp.security import can_view_user, get_or_404
 
 
 def file_of(person, access):
@@ -70,9 +69,7 @@ def mine():
 @login_required
 def attachment(attachment_id: int):
     """A step's file: for those who read the whole file, and the person for their own application."""
-    item = db.session.get(StepAttachment, attachment_id)
-    if item is None:
-        abort(404)
+    item = get_or_404(StepAttachment, attachment_id)
     step = item.step
     who = step.user
     if not can_view_user(current_user, who):

@@ -21,16 +21,13 @@ from learnapp.materials.models import (
     MaterialVersion,
 )
 from learnapp.materials.rendering import count_characters, render_markdown
-from learnapp.security import is_committee_admin, require_role
+from learnapp.security import get_or_404, is_committee_admin, require_role
 
 PER_PAGE = 30
 
 
 def _material_or_404(material_id: int) -> Material:
-    material = db.session.get(Material, material_id)
-    if material is None:
-        abort(404)
-    return material
+    return get_or_404(Material, material_id)
 
 
 def _data_from(form: MaterialForm) -> services.MaterialData:
@@ -193,9 +190,7 @@ def upload(material_id: int):
 @bp.post("/materials/manage/attachments/<int:attachment_id>/remove")
 @require_role(is_committee_admin)
 def remove_attachment(attachment_id: int):
-    attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None:
-        abort(404)
+    attachment = get_or_404(Attachment, attachment_id)
     uploads.remove_attachment(current_user, attachment)
     db.session.commit()
     flash(_("Attachment removed."), "success")

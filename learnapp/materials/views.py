@@ -19,7 +19,7 @@ from learnapp.materials.blueprint import bp
 from learnapp.materials.models import Attachment, Material, MaterialKind
 from learnapp.materials.rendering import render_markdown
 from learnapp.materials.uploads import path_of
-from learnapp.security import get_visible_user_or_404
+from learnapp.security import get_or_404, get_visible_user_or_404
 
 PER_PAGE = 20
 
@@ -98,9 +98,8 @@ def read(slug: str):
 @login_required
 def attachment(attachment_id: int):
     """Serve an attachment to a signed-in person who may see its material (Range requests work)."""
-    item = db.session.get(Attachment, attachment_id)
-    if item is None or item.removed_at is not None or not queries.can_see_material(current_user, item.material):
-        abort(404)
+    item = get_or_404(Attachment, attachment_id,
+                      lambda a: a.removed_at is None and queries.can_see_material(current_user, a.material))
     path = path_of(item)
     if not path.is_file():
         abort(404)

@@ -25,6 +25,7 @@ from learnapp.security import (
     can_manage_branch,
     can_read_reports,
     can_view_branch,
+    get_or_404,
     get_visible_branch_or_404,
     is_committee_admin,
     read_paths,
@@ -143,9 +144,7 @@ def edit(branch_id: int, year: int):
 @bp.post("/plans/<int:plan_id>/approve")
 @require_role(is_committee_admin)
 def approve(plan_id: int):
-    item = db.session.get(DevelopmentPlan, plan_id)
-    if item is None or not can_view_branch(current_user, item.branch):
-        abort(404)
+    item = get_or_404(DevelopmentPlan, plan_id, lambda p: can_view_branch(current_user, p.branch))
     form = ApproveForm()
     if not form.validate_on_submit():
         abort(400)

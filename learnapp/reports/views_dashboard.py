@@ -8,18 +8,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import case, func, select
 
-from learnapp import clock
+from learnapp import charts, clock
 from learnapp.accounts.models import Stage, User
 from learnapp.assessments.queries import years_choice
 from learnapp.assessments.status import Status
 from learnapp.db import db
 from learnapp.errors import DomainError
+from learnapp.ledger.evidence import evidence_url
 from learnapp.org.queries import flatten, full_names
 from learnapp.quizzes.models import Quiz
 from learnapp.quizzes.queries import counted_results
-from learnapp.reports import charts, reminders, rollup, spotcheck
+from learnapp.reports import reminders, rollup, spotcheck
 from learnapp.reports.blueprint import bp, params
-from learnapp.reports.evidence import evidence_url
 from learnapp.reports.people import people_page
 from learnapp.reports.scope import managed_people, readable_people
 from learnapp.reports.summary import year_summary

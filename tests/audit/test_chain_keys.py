@@ -71,7 +71,7 @@ def test_editing_and_rehashing_the_old_way_is_found(org):
 def test_rehashing_the_whole_chain_as_unkeyed_is_found_by_a_checkpoint(org):
     """Passing every entry off as one from before the chain was keyed: the checkpoint's head differs."""
     _entries(3, org)
-    audit.write_checkpoint(None)
+    audit.write_checkpoint(SYSTEM)
     db.session.commit()
     db.session.execute(update(AuditEntry).where(AuditEntry.seq == 2).values(summary="改过的"))
     _rehash_unkeyed_from(1, scheme=UNKEYED)
@@ -93,7 +93,7 @@ def test_exported_checkpoint_finds_entries_and_checkpoints_removed(org, tmp_path
 
 def test_forged_or_foreign_checkpoints_are_refused(app, org):
     _entries(2, org)
-    checkpoint = audit.write_checkpoint(None)
+    checkpoint = audit.write_checkpoint(SYSTEM)
     db.session.commit()
     forged = load_checkpoint(export_checkpoint(checkpoint).replace(f'"entries": {checkpoint.entries}', '"entries": 1'))
     report = audit.verify_chain([forged])

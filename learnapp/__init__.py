@@ -51,6 +51,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         accounts,
         assessments,
         audit,
+        auditlog,
         bank,
         contactwork,
         demo,
@@ -65,7 +66,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         reports,
     )
 
-    for domain in (home, accounts, org, audit, ledger, materials, bank, quizzes, assessments, reports, development,
+    for domain in (home, accounts, org, audit, auditlog, ledger, materials, bank, quizzes, assessments, reports, development,
                    contactwork, register, planning):
         domain.init_app(app)
     app.cli.add_command(demo.demo_cli)

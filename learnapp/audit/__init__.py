@@ -1,6 +1,7 @@
 """Append-only audit log, chained by a keyed hash, with signed checkpoints. Services call
 `record()` in the transaction of the change; views call `record_read()` when they show a
-confidential record."""
+confidential record. Every domain writes here, so this package imports none of them: the pages
+that read the log (scoped by permissions, naming people and branches) are learnapp.auditlog."""
 
 from __future__ import annotations
 
@@ -11,13 +12,7 @@ __all__ = ["record", "record_read", "verify_chain", "write_checkpoint"]
 
 
 def init_app(app) -> None:
-    """The audit log pages, their menu entry and `flask audit`."""
-    from flask_babel import lazy_gettext as _l
+    """`flask audit`: verify the chain, write a checkpoint."""
+    from learnapp.audit import cli
 
-    from learnapp import blueprints, nav
-    from learnapp.audit import cli, views
-    from learnapp.security import can_read_reports
-
-    blueprints.register(app, views.bp, views)
-    nav.register(app, "audit.index", _l("Audit log"), visible=can_read_reports, order=90, section="admin")
     app.cli.add_command(cli.audit_cli)

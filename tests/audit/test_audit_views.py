@@ -6,7 +6,7 @@ from sqlalchemy import update
 
 from learnapp import audit
 from learnapp.audit.models import AuditEntry
-from learnapp.audit.queries import diff
+from learnapp.auditlog.queries import diff
 from learnapp.security import SYSTEM
 
 

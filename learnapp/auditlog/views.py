@@ -14,11 +14,11 @@ from wtforms.validators import Length, Optional
 
 from learnapp import clock, spreadsheets
 from learnapp.accounts.models import User
-from learnapp.audit import queries
 from learnapp.audit.chain import verify_chain
 from learnapp.audit.exports import record_export
 from learnapp.audit.labels import action_label, target_label
 from learnapp.audit.models import AuditEntry
+from learnapp.auditlog import queries
 from learnapp.db import db
 from learnapp.form_fields import SelectField
 from learnapp.org.models import Branch

@@ -59,14 +59,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         home,
         ledger,
         materials,
-        org,
+        org_admin,
         planning,
         quizzes,
         register,
         reports,
     )
 
-    for domain in (home, accounts, org, audit, auditlog, ledger, materials, bank, quizzes, assessments, reports, development,
+    for domain in (home, accounts, org_admin, audit, auditlog, ledger, materials, bank, quizzes, assessments, reports, development,
                    contactwork, register, planning):
         domain.init_app(app)
     app.cli.add_command(demo.demo_cli)

@@ -80,11 +80,12 @@ def load_core(today: date) -> DemoContext:
     from learnapp import audit
     from learnapp.accounts import services
     from learnapp.accounts.models import Role, RoleGrant, Stage, User
-    from learnapp.org import services as org_services
+    from learnapp.org import queries as org_queries
     from learnapp.org.models import Branch, BranchKind
+    from learnapp.org_admin import services as org_services
 
     rng = random.Random(2026)
-    root = org_services.committee()
+    root = org_queries.committee()
     if root is None:
         root = Branch(name="市某局党委", kind=BranchKind.committee, path="")
         db.session.add(root)

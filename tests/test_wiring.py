@@ -17,8 +17,8 @@ from learnapp.audit.models import AuditEntry
 from learnapp.errors import DomainError
 from learnapp.ledger import services as ledger_services
 from learnapp.ledger.rules import template_text
-from learnapp.org import services as org_services
 from learnapp.org.models import Branch
+from learnapp.org_admin import services as org_services
 from learnapp.security import (
     SYSTEM,
     can_manage_user,

@@ -26,11 +26,11 @@ def create_admin(login_id: str, name: str, password: str, committee_name: str | 
     from learnapp import audit
     from learnapp.accounts import services
     from learnapp.accounts.models import Role, RoleGrant, Stage
-    from learnapp.org import services as org_services
+    from learnapp.org import queries as org_queries
     from learnapp.org.models import Branch, BranchKind
 
     try:
-        root = org_services.committee()
+        root = org_queries.committee()
         if root is None:
             root = Branch(name=committee_name or "党委", kind=BranchKind.committee, path="")
             db.session.add(root)

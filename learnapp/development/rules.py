@@ -26,7 +26,7 @@ from learnapp.development.rules_file import (
     with_parameters,
 )
 from learnapp.errors import DomainError
-from learnapp.org import services as org_services
+from learnapp.org import queries as org_queries
 from learnapp.rules_yaml import RulesError
 from learnapp.security import is_committee_admin, is_system
 
@@ -121,7 +121,7 @@ def save_rules(actor, source_text: str, *, source_name: str, note: str | None = 
     db.session.add(rule_set)
     db.session.flush()
     before = _parse_cached(current.source_text).parameters if current is not None else None
-    audit.record(actor, "development.rules_save", rule_set, branch=org_services.committee(),
+    audit.record(actor, "development.rules_save", rule_set, branch=org_queries.committee(),
                  summary=f"v{version} ({source_name})",
                  before={"version": current.version if current else None, "sha256": current.sha256 if current else None,
                          "parameters": before},

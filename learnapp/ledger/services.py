@@ -29,7 +29,7 @@ from learnapp.ledger.models import (
     TrainingYear,
 )
 from learnapp.ledger.rules import RulesError, parse_rules, rules_for_year, text_digest
-from learnapp.org import services as org_services
+from learnapp.org import queries as org_queries
 from learnapp.security import can_manage_user, is_committee_admin, is_system
 
 # Names the PostgreSQL advisory lock that serialises cap checks of one person's grants.
@@ -191,7 +191,7 @@ def rebuild_year_totals(actor, year: int | None = None) -> int:
     for statement in statements:
         db.session.execute(text(statement))
     audit.record(actor, "ledger.totals.rebuild", ("ledger_year_totals", year if year is not None else "all"),
-                 branch=org_services.committee(), summary=f"{year or 'all years'}: {len(wrong)} row(s) corrected",
+                 branch=org_queries.committee(), summary=f"{year or 'all years'}: {len(wrong)} row(s) corrected",
                  before={"wrong": [{"login_id": r.login_id, "year": r.year, "total": r.stored_total,
                                     "entries": r.stored_entries} for r in wrong[:100]]},
                  after={"year": year, "corrected": len(wrong)})
@@ -225,7 +225,7 @@ def save_rules(actor, source_text: str, *, source_name: str, note: str | None = 
                              created_at=clock.now())
     db.session.add(rule_set)
     db.session.flush()
-    audit.record(actor, "rules.save", rule_set, branch=org_services.committee(),
+    audit.record(actor, "rules.save", rule_set, branch=org_queries.committee(),
                  summary=f"{parsed.year} v{version} ({source_name})",
                  before={"version": current.version if current else None, "sha256": current.sha256 if current else None},
                  after={"version": version, "sha256": digest, "note": note})

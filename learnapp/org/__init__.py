@@ -1,15 +1,3 @@
-"""The organisation tree: committee → general branches → branches."""
-
-from __future__ import annotations
-
-
-def init_app(app) -> None:
-    """The organisation pages and their menu entry (the tree has no commands)."""
-    from flask_babel import lazy_gettext as _l
-
-    from learnapp import blueprints, nav
-    from learnapp.org import views
-    from learnapp.security import can_read_reports
-
-    blueprints.register(app, views.bp, views)
-    nav.register(app, "org.tree", _l("Organisation"), visible=can_read_reports, order=20, section="admin")
+"""The organisation tree: committee → general branches → branches (the Branch model and reads on
+the tree). It imports no other domain: people belong to branches (accounts), and the tree's
+administration, which checks permissions and counts people, is learnapp.org_admin."""

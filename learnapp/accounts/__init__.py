@@ -17,7 +17,7 @@ def init_app(app) -> None:
         roster_views,
         views,
     )
-    from learnapp.security import can_read_reports
+    from learnapp.accounts.permissions import can_read_reports
 
     blueprints.register(app, views.bp, views)
     blueprints.register(app, people_blueprint.bp, people_views, people_roles_views, roster_views)

@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from learnapp.accounts.permissions import SYSTEM
 from learnapp.db import db
 from learnapp.errors import DomainError
-from learnapp.security import SYSTEM
 
 users_cli = click.Group("users", help="People and accounts.")
 

@@ -10,11 +10,7 @@ from learnapp.accounts import queries, services
 from learnapp.accounts.forms import ContactForm, EmptyForm, GrantForm
 from learnapp.accounts.models import ContactAssignment, Role, RoleGrant
 from learnapp.accounts.people_blueprint import bp
-from learnapp.db import db
-from learnapp.errors import FAILED, DomainError, save_form
-from learnapp.org.models import Branch
-from learnapp.org.queries import branch_choices, full_names
-from learnapp.security import (
+from learnapp.accounts.permissions import (
     get_managed_user_or_404,
     get_or_404,
     is_branch_admin,
@@ -22,6 +18,10 @@ from learnapp.security import (
     managed_branches,
     require_role,
 )
+from learnapp.db import db
+from learnapp.errors import FAILED, DomainError, save_form
+from learnapp.org.models import Branch
+from learnapp.org.queries import branch_choices, full_names
 
 
 def _role_choices() -> list[tuple[str, str]]:

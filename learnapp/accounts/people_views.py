@@ -34,16 +34,7 @@ from learnapp.accounts.forms import (
 )
 from learnapp.accounts.models import STAGE_CHINESE, Stage, User
 from learnapp.accounts.people_blueprint import bp
-from learnapp.accounts.person_fields import birth_date_text, ethnicities
-from learnapp.accounts.person_links import links_for, panels_for
-from learnapp.accounts.roster_files import XLSX_MIMETYPE, people_xlsx
-from learnapp.audit.exports import record_export
-from learnapp.db import db
-from learnapp.errors import FAILED, DomainError, save_form
-from learnapp.extensions import remote_address
-from learnapp.org.models import Branch
-from learnapp.org.queries import branch_choices, full_names
-from learnapp.security import (
+from learnapp.accounts.permissions import (
     can_manage_user,
     can_read_reports,
     can_view_branch,
@@ -55,6 +46,15 @@ from learnapp.security import (
     require_role,
     visible_branches,
 )
+from learnapp.accounts.person_fields import birth_date_text, ethnicities
+from learnapp.accounts.person_links import links_for, panels_for
+from learnapp.accounts.roster_files import XLSX_MIMETYPE, people_xlsx
+from learnapp.audit.exports import record_export
+from learnapp.db import db
+from learnapp.errors import FAILED, DomainError, save_form
+from learnapp.extensions import remote_address
+from learnapp.org.models import Branch
+from learnapp.org.queries import branch_choices, full_names
 
 __all__ = ["bp", "people_roles_views", "roster_views"]
 PER_PAGE = 50

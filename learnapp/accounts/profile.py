@@ -13,9 +13,9 @@ from flask_babel import gettext as _
 from learnapp import audit
 from learnapp.accounts import person_fields
 from learnapp.accounts.models import User
+from learnapp.accounts.permissions import can_manage_user, is_system
 from learnapp.db import db
 from learnapp.errors import DomainError
-from learnapp.security import can_manage_user, is_system
 
 PROFILE_FIELDS = ("gender", "ethnicity", "birth_date", "education", "job_category", "department")
 

@@ -25,6 +25,7 @@ from flask_babel import gettext as _
 from learnapp import audit, clock
 from learnapp.accounts import register_history, roster_register, services, stage_history
 from learnapp.accounts.models import Stage, User
+from learnapp.accounts.permissions import SYSTEM, is_system
 from learnapp.accounts.roster_checks import (
     BranchIndex,
     Cells,
@@ -41,7 +42,6 @@ from learnapp.db import db
 from learnapp.errors import DomainError
 from learnapp.org.models import Branch
 from learnapp.org.queries import common_ancestor, full_names
-from learnapp.security import SYSTEM, is_system
 
 MAX_BYTES = 5 * 1024 * 1024
 

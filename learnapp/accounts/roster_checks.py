@@ -17,12 +17,12 @@ from sqlalchemy import func, select
 
 from learnapp.accounts import person_fields, roster_register, services
 from learnapp.accounts.models import STAGE_CHINESE, Stage, User
+from learnapp.accounts.permissions import can_manage_branch, can_manage_user, is_system
 from learnapp.accounts.roster_sheet import cell_text, field_of
 from learnapp.db import db
 from learnapp.errors import DomainError
 from learnapp.org.models import Branch
 from learnapp.org.queries import full_names
-from learnapp.security import can_manage_branch, can_manage_user, is_system
 
 FOOTER_RE = re.compile(r"^(填表人|制表人|审核人|负责人|经办人|联系人|填表日期|制表日期|注|说明)\s*[：:]")
 

@@ -20,11 +20,11 @@ from sqlalchemy import select
 from learnapp import audit
 from learnapp.accounts import person_fields, profile, register_history, services
 from learnapp.accounts.models import ContactAssignment, Stage, User
+from learnapp.accounts.permissions import can_view_user, is_system
 from learnapp.accounts.person_fields import RegisterDate
 from learnapp.db import db
 from learnapp.org.models import Branch
 from learnapp.org.queries import full_names
-from learnapp.security import can_view_user, is_system
 
 NAME_SEPARATORS = re.compile(r"[、,，;；/／\s]+")
 MAX_CONTACTS = 2

@@ -63,7 +63,7 @@ def _apply(people, op, n: int) -> None:
             select(LedgerEntry).where(LedgerEntry.source_type != "reversal", LedgerEntry.id.not_in(reversed_ids))
             .order_by(LedgerEntry.id)))
         if standing:
-            services.reverse(None, standing[who % len(standing)], "更正")
+            services.reverse(SYSTEM, standing[who % len(standing)], "更正")
         return
     day = date(year, 1 + n % 12, 1 + n % 28)
     user = people[who]

@@ -13,14 +13,13 @@ from learnapp.errors import DomainError
 from learnapp.ledger import activities, checkin, queries, sheets
 from learnapp.ledger.models import LedgerEntry
 from learnapp.ledger.offline_models import Attendance
-from learnapp.security import SYSTEM
 from tests.factories import make_user
 from tests.ledger.helpers import sched
 
 LECTURE_DAY = date(2026, 6, 15)
 
 
-def lecture(org, actor=SYSTEM, branch=None, **kw):
+def lecture(org, actor=None, branch=None, **kw):
     return activities.create_activity(actor or org.admin_a, branch=branch or org.branch_a, category="lecture",
                                       title="党课：学习贯彻党的二十大精神", schedule=sched(LECTURE_DAY, time(9, 0), time(11, 30)),
                                       place="三楼会议室", organiser="市委党校 王教授", **kw)

@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
-
-# Modules that hold a blueprint named `bp`, one or more per domain package.
-BLUEPRINT_MODULES = [
-    "home.views", "accounts.views", "accounts.people_views", "org.views", "audit.views", "ledger.views",
-    "materials.views", "bank.views", "quizzes.views", "assessments.views", "reports.views",
-    "development.views", "contactwork.views", "register.views", "planning.views", "yearend.views",
-]
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -28,7 +20,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", ";".join(catalog_dirs()))
     check_secret_key(app)
 
-    from learnapp import i18n, web
+    from learnapp import i18n, nav, security, web
     from learnapp.accounts import sessions
     from learnapp.db import db, init_request_hooks
     from learnapp.errors import register_error_handlers
@@ -52,19 +44,31 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     register_error_handlers(app)
 
-    for name in BLUEPRINT_MODULES:
-        views = importlib.import_module(f"learnapp.{name}")
-        app.register_blueprint(views.bp)
+    nav.init_app(app, shows_admin=security.holds_a_role)
 
-    # Domains that plug into others (the development procedure records the stages of accounts).
-    from learnapp import development
+    # Each domain plugs in its pages, menu entries, panels, commands and hooks into other domains.
+    from learnapp import (
+        accounts,
+        assessments,
+        audit,
+        auditlog,
+        bank,
+        contactwork,
+        demo,
+        development,
+        home,
+        ledger,
+        materials,
+        org_admin,
+        planning,
+        quizzes,
+        register,
+        reports,
+        yearend,
+    )
 
-    development.init_app(app)
-    from learnapp import register
-
-    register.init_app(app)
-
-    from learnapp.cli import register_cli
-
-    register_cli(app)
+    for domain in (home, accounts, org_admin, audit, auditlog, ledger, materials, bank, quizzes, assessments, reports, development,
+                   contactwork, register, planning, yearend):
+        domain.init_app(app)
+    app.cli.add_command(demo.demo_cli)
     return app

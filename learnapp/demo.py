@@ -6,7 +6,6 @@ Each domain adds its own demo content through a `load_demo(ctx)` function in its
 
 from __future__ import annotations
 
-import importlib
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -16,11 +15,10 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from learnapp.db import db
+from learnapp.security import SYSTEM
 
 # Known to anyone who reads the README: demo data only, set past the strength rules on purpose.
 DEMO_PASSWORD = "demo2026"
-DOMAIN_DEMOS = ["learnapp.ledger.demo", "learnapp.materials.demo", "learnapp.bank.demo", "learnapp.quizzes.demo", "learnapp.assessments.demo",
-                "learnapp.development.demo", "learnapp.contactwork.demo", "learnapp.planning.demo", "learnapp.yearend.demo"]
 
 TREE = [
     ("第一党总支", [("办公室党支部", "sec1"), ("政策法规处党支部", "sec2")]),
@@ -82,24 +80,25 @@ def load_core(today: date) -> DemoContext:
     from learnapp import audit
     from learnapp.accounts import services
     from learnapp.accounts.models import Role, RoleGrant, Stage, User
-    from learnapp.org import services as org_services
+    from learnapp.org import queries as org_queries
     from learnapp.org.models import Branch, BranchKind
+    from learnapp.org_admin import services as org_services
 
     rng = random.Random(2026)
-    root = org_services.committee()
+    root = org_queries.committee()
     if root is None:
         root = Branch(name="市某局党委", kind=BranchKind.committee, path="")
         db.session.add(root)
         db.session.flush()
         root.path = f"/{root.id}/"
-        audit.record(None, "branch.create", root, branch=root, summary=root.name, after={"name": root.name})
+        audit.record(SYSTEM, "branch.create", root, branch=root, summary=root.name, after={"name": root.name})
     admin = db.session.scalar(select(User).where(User.login_id == "admin"))
     if admin is None:
-        admin, _pw = services.create_user(None, login_id="admin", name="组织员 高建国", branch=root, stage=Stage.full_member,
+        admin, _pw = services.create_user(SYSTEM, login_id="admin", name="组织员 高建国", branch=root, stage=Stage.full_member,
                                           password=DEMO_PASSWORD, stage_since=date(2005, 7, 1), known_password=True)
         admin.must_change_password = False
         db.session.add(RoleGrant(user=admin, role=Role.committee_admin, branch=root))
-        audit.record(None, "role.grant", admin, branch=root, summary="admin: committee_admin", after={"role": "committee_admin"})
+        audit.record(SYSTEM, "role.grant", admin, branch=root, summary="admin: committee_admin", after={"role": "committee_admin"})
         db.session.flush()
         db.session.refresh(admin)
     ctx = DemoContext(admin=admin, committee=root)
@@ -157,16 +156,20 @@ def load_core(today: date) -> DemoContext:
 def load_all(today: date | None = None) -> DemoContext:
     """Load the core demo and every domain's demo content, in one transaction."""
     from learnapp import clock
+    from learnapp.assessments import demo as assessments_demo
+    from learnapp.bank import demo as bank_demo
+    from learnapp.contactwork import demo as contactwork_demo
+    from learnapp.development import demo as development_demo
+    from learnapp.ledger import demo as ledger_demo
+    from learnapp.materials import demo as materials_demo
+    from learnapp.planning import demo as planning_demo
+    from learnapp.quizzes import demo as quizzes_demo
+    from learnapp.yearend import demo as yearend_demo
 
     ctx = load_core(today or clock.today())
-    for module_name in DOMAIN_DEMOS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        module.load_demo(ctx)
+    for domain_demo in (ledger_demo, materials_demo, bank_demo, quizzes_demo, assessments_demo, development_demo,
+                        contactwork_demo, planning_demo, yearend_demo):
+        domain_demo.load_demo(ctx)
         db.session.flush()
     return ctx
 

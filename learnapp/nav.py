@@ -1,4 +1,10 @@
-"""Navigation registry: each domain's views register their menu items, shown by role."""
+"""Navigation registry: each domain's init_app adds its menu items and home-page panels to the
+application's menu; the pages show the items by role.
+
+The menu belongs to one application (`app.extensions["learnapp.nav"]`), so two applications in
+one process (the tests make many) each have their own, filled once by create_app. This module
+imports no domain: who counts as an administrator is given to `init_app`.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from flask import current_app, request, url_for
+from flask import Flask, current_app, request, url_for
 
-from learnapp import security
 from learnapp.i18n import per_catalog
+
+_EXTENSION = "learnapp.nav"
+SECTIONS = ("main", "admin")
 
 
 @dataclass(frozen=True)
@@ -21,27 +29,65 @@ class NavItem:
     section: str = "main"  # "main" (learner) or "admin"
 
 
-_items: list[NavItem] = []
-# Every page draws the menu: the items of each section in order, sorted once after the last
-# registration, and each item's URL built once per application and script root.
-_sections: dict[str, tuple[NavItem, ...]] = {}
+PanelProvider = Callable[[object], dict | None]
 
 
-def register(endpoint: str, label, visible: Callable[[object], bool] = lambda user: True, *, order: int = 100, section: str = "main") -> None:
-    """Add a menu item (called at import of a domain's views). Items of the "admin" section are
-    shown only to people who hold a role, whatever their `visible` says."""
-    if any(item.endpoint == endpoint for item in _items):
-        return
-    _items.append(NavItem(endpoint, label, visible, order, section))
-    _sections.clear()
+class Menu:
+    """One application's menu items and home-page panel providers."""
+
+    def __init__(self, shows_admin: Callable[[object], bool]) -> None:
+        self.shows_admin = shows_admin
+        self.items: dict[str, NavItem] = {}
+        self.panels: list[tuple[int, PanelProvider]] = []
+        # Every page draws the menu: each section's items in order, sorted once.
+        self._sections: dict[str, tuple[NavItem, ...]] = {}
+
+    def add(self, item: NavItem) -> None:
+        if item.section not in SECTIONS:
+            raise ValueError(f"{item.endpoint}: unknown menu section {item.section!r}")
+        if item.endpoint in self.items:
+            raise ValueError(f"{item.endpoint}: menu item registered twice")
+        self.items[item.endpoint] = item
+        self._sections.clear()
+
+    def add_panel(self, provider: PanelProvider, order: int) -> None:
+        if any(p is provider for _o, p in self.panels):
+            raise ValueError(f"{provider!r}: home panel registered twice")
+        self.panels.append((order, provider))
+        self.panels.sort(key=lambda x: x[0])
+
+    def in_section(self, section: str) -> tuple[NavItem, ...]:
+        items = self._sections.get(section)
+        if items is None:
+            items = self._sections[section] = tuple(sorted(
+                (i for i in self.items.values() if i.section == section), key=lambda i: (i.order, i.endpoint)))
+        return items
 
 
-def _in_section(section: str) -> tuple[NavItem, ...]:
-    items = _sections.get(section)
-    if items is None:
-        items = _sections[section] = tuple(sorted((i for i in _items if i.section == section),
-                                                  key=lambda i: (i.order, i.endpoint)))
-    return items
+def init_app(app: Flask, *, shows_admin: Callable[[object], bool]) -> Menu:
+    """Give the application an empty menu. `shows_admin(user)` says whether the "admin" section is
+    drawn for that person at all (its items' own checks are asked only then)."""
+    if _EXTENSION in app.extensions:
+        raise RuntimeError("the menu of this application is set up already")
+    menu = app.extensions[_EXTENSION] = Menu(shows_admin)
+    return menu
+
+
+def menu_of(app: Flask | None = None) -> Menu:
+    return (app or current_app).extensions[_EXTENSION]
+
+
+def register(app: Flask, endpoint: str, label, visible: Callable[[object], bool] = lambda user: True, *,
+             order: int = 100, section: str = "main") -> None:
+    """Add a menu item (from a domain's init_app). Items of the "admin" section are shown only to
+    people `shows_admin` lets in, whatever their `visible` says."""
+    menu_of(app).add(NavItem(endpoint, label, visible, order, section))
+
+
+def register_panel(app: Flask, provider: PanelProvider, *, order: int = 100) -> None:
+    """Add a home-page panel provider (from a domain's init_app): provider(user) returns a dict with
+    "template" (and the template's context) or None."""
+    menu_of(app).add_panel(provider, order)
 
 
 def _url(endpoint: str) -> str:
@@ -65,36 +111,21 @@ def items_for(user, section: str) -> list[MenuEntry]:
         return []
     # The visibility checks read the user many times: unwrap current_user's proxy once.
     user = user._get_current_object() if hasattr(user, "_get_current_object") else user
-    if section == "admin" and not security.roles_of(user):
+    menu = menu_of()
+    if section == "admin" and not menu.shows_admin(user):
         # Administration is for people who hold a role: a learner's pages, the most visited,
         # skip the items' checks (each reads the person's grants).
         return []
-    labels = _labels()
+    labels = per_catalog("nav.labels", lambda: {item.endpoint: str(item.label) for item in menu.items.values()})
     return [MenuEntry(_url(item.endpoint), labels[item.endpoint], item.endpoint)
-            for item in _in_section(section) if item.visible(user)]
-
-
-def _labels() -> dict[str, str]:
-    """Endpoint → menu label in the request's catalog, translated once per catalog."""
-    return per_catalog("nav.labels", lambda: {item.endpoint: str(item.label) for item in _items})
-
-
-# Home-page panels: each provider takes the user and returns a dict with "template" (and the
-# template's context) or None. Domains register them next to their nav items.
-_panels: list[tuple[int, Callable[[object], dict | None]]] = []
-
-
-def register_panel(provider: Callable[[object], dict | None], *, order: int = 100) -> None:
-    """Add a home-page panel provider (called at import of a domain's views)."""
-    if all(p is not provider for _o, p in _panels):
-        _panels.append((order, provider))
+            for item in menu.in_section(section) if item.visible(user)]
 
 
 def panels_for(user) -> list[dict]:
     """The panels to show this user on the home page, in order."""
     user = user._get_current_object() if hasattr(user, "_get_current_object") else user
     result = []
-    for _order, provider in sorted(_panels, key=lambda x: x[0]):
+    for _order, provider in menu_of().panels:
         panel = provider(user)
         if panel:
             result.append(panel)

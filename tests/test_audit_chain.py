@@ -9,12 +9,13 @@ from sqlalchemy import delete, select, update
 from learnapp import audit
 from learnapp.audit.models import AuditEntry
 from learnapp.db import db
+from learnapp.security import SYSTEM
 
 
 def _three_entries(org):
     audit.record(org.committee_admin, "test.one", ("thing", 1), branch=org.branch_a, before={"x": 1}, after={"x": 2})
     audit.record(org.committee_admin, "test.two", ("thing", 2), summary="第二条")
-    audit.record(None, "test.three", None)
+    audit.record(SYSTEM, "test.three", None)
     db.session.commit()
 
 
@@ -78,7 +79,7 @@ def test_concurrent_writers_keep_one_chain(app, org):
         # Each thread has its own app context, hence its own session and connection.
         try:
             with app.app_context():
-                audit.record(None, f"test.concurrent.{n}", ("thing", n))
+                audit.record(SYSTEM, f"test.concurrent.{n}", ("thing", n))
                 db.session.commit()
                 db.session.remove()
         except Exception as exc:  # collected and asserted below

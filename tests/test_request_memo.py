@@ -6,6 +6,7 @@ from learnapp import request_memo, security
 from learnapp.accounts.models import Role, RoleGrant
 from learnapp.ledger import services as ledger_services
 from learnapp.ledger.rules import rules_for_year
+from learnapp.security import SYSTEM
 from tests.helpers.materials import rules_text
 from tests.helpers.query_counter import count_queries
 
@@ -57,7 +58,7 @@ def test_rules_of_the_year_once_per_request_and_fresh_after_saving(app, org, db)
                 assert rules_for_year(2026) is first
         assert len([s for s in counted.statements if "credit_rule_sets" in s]) == 1
         assert first.version is None  # the built-in defaults
-        ledger_services.save_rules(None, rules_text(2026), source_name="rules.yaml")
+        ledger_services.save_rules(SYSTEM, rules_text(2026), source_name="rules.yaml")
         assert rules_for_year(2026).version == 1
 
 
@@ -77,7 +78,7 @@ def test_rules_saved_in_the_request_replace_those_read_with_the_person(app, clie
     from flask_login import login_user
 
     year = clock.now().year
-    ledger_services.save_rules(None, rules_text(year, daily_online="3"), source_name="rules.yaml")
+    ledger_services.save_rules(SYSTEM, rules_text(year, daily_online="3"), source_name="rules.yaml")
     db.session.commit()
     with app.test_request_context("/"):
         login_user(org.learner_a)
@@ -85,5 +86,5 @@ def test_rules_saved_in_the_request_replace_those_read_with_the_person(app, clie
 
         keep_latest_stamp(year, None)  # as read with the person: none loaded
         assert rules_for_year(year).version is None
-        ledger_services.save_rules(None, rules_text(year, daily_online="4"), source_name="rules.yaml")
+        ledger_services.save_rules(SYSTEM, rules_text(year, daily_online="4"), source_name="rules.yaml")
         assert rules_for_year(year).daily_online_cap == 400

@@ -114,8 +114,9 @@ def test_administration_is_for_people_who_hold_a_role(app, org, monkeypatch):
     from learnapp import nav
 
     asked = []
-    everyone = nav.NavItem("audit.index", "everyone", lambda user: asked.append(user) or True, 1, "admin")
-    monkeypatch.setattr(nav, "_sections", {"admin": (everyone,)})
+    menu = nav.Menu(nav.menu_of(app).shows_admin)
+    menu.add(nav.NavItem("audit.index", "everyone", lambda user: asked.append(user) or True, 1, "admin"))
+    monkeypatch.setitem(app.extensions, "learnapp.nav", menu)
     with app.test_request_context("/"):
         for person in (org.learner_a, org.contact_a):
             assert nav.items_for(person, "admin") == []

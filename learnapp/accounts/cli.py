@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from learnapp.accounts.permissions import SYSTEM
 from learnapp.db import db
 from learnapp.errors import DomainError
 
@@ -25,22 +26,22 @@ def create_admin(login_id: str, name: str, password: str, committee_name: str | 
     from learnapp import audit
     from learnapp.accounts import services
     from learnapp.accounts.models import Role, RoleGrant, Stage
-    from learnapp.org import services as org_services
+    from learnapp.org import queries as org_queries
     from learnapp.org.models import Branch, BranchKind
 
     try:
-        root = org_services.committee()
+        root = org_queries.committee()
         if root is None:
             root = Branch(name=committee_name or "党委", kind=BranchKind.committee, path="")
             db.session.add(root)
             db.session.flush()
             root.path = f"/{root.id}/"
-            audit.record(None, "branch.create", root, branch=root, summary=root.name, after={"name": root.name})
-        user, _generated = services.create_user(None, login_id=login_id, name=name, branch=root,
+            audit.record(SYSTEM, "branch.create", root, branch=root, summary=root.name, after={"name": root.name})
+        user, _generated = services.create_user(SYSTEM, login_id=login_id, name=name, branch=root,
                                                  stage=Stage.full_member, password=password)
         user.must_change_password = False
         db.session.add(RoleGrant(user=user, role=Role.committee_admin, branch=root))
-        audit.record(None, "role.grant", user, branch=root, summary=f"{name}: committee_admin", after={"role": "committee_admin"})
+        audit.record(SYSTEM, "role.grant", user, branch=root, summary=f"{name}: committee_admin", after={"role": "committee_admin"})
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()
@@ -63,7 +64,7 @@ def import_roster(file: Path, update_existing: bool, actor_login: str | None, ch
     from learnapp.accounts.models import User
     from learnapp.accounts.roster import RosterError, import_roster_file
 
-    actor = None
+    actor = SYSTEM
     if actor_login:
         actor = db.session.scalar(select(User).where(User.login_id == actor_login))
         if actor is None:

@@ -28,9 +28,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from learnapp import audit, clock
 from learnapp.accounts.models import User
+from learnapp.accounts.permissions import can_manage_user
 from learnapp.db import db
 from learnapp.errors import DomainError
-from learnapp.security import can_manage_user
 
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
 # A stored initial password of a roster import: the keyed HMAC of the password (see above).

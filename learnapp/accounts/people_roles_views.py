@@ -10,17 +10,18 @@ from learnapp.accounts import queries, services
 from learnapp.accounts.forms import ContactForm, EmptyForm, GrantForm
 from learnapp.accounts.models import ContactAssignment, Role, RoleGrant
 from learnapp.accounts.people_blueprint import bp
-from learnapp.db import db
-from learnapp.errors import FAILED, DomainError, save_form
-from learnapp.org.models import Branch
-from learnapp.org.queries import branch_choices, full_names
-from learnapp.security import (
+from learnapp.accounts.permissions import (
     get_managed_user_or_404,
+    get_or_404,
     is_branch_admin,
     is_committee_admin,
     managed_branches,
     require_role,
 )
+from learnapp.db import db
+from learnapp.errors import FAILED, DomainError, save_form
+from learnapp.org.models import Branch
+from learnapp.org.queries import branch_choices, full_names
 
 
 def _role_choices() -> list[tuple[str, str]]:
@@ -55,9 +56,7 @@ def roles(user_id: int):
 @require_role(is_branch_admin)
 def revoke_role(user_id: int, grant_id: int):
     person = get_managed_user_or_404(current_user, user_id)
-    grant = db.session.get(RoleGrant, grant_id)
-    if grant is None or grant.user_id != person.id:
-        abort(404)
+    grant = get_or_404(RoleGrant, grant_id, lambda g: g.user_id == person.id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     label, branch_name = grant.role.label, grant.branch.name
@@ -101,9 +100,7 @@ def contacts(user_id: int):
 @require_role(is_branch_admin)
 def end_contact(user_id: int, assignment_id: int):
     person = get_managed_user_or_404(current_user, user_id)
-    assignment = db.session.get(ContactAssignment, assignment_id)
-    if assignment is None or assignment.learner_id != person.id:
-        abort(404)
+    assignment = get_or_404(ContactAssignment, assignment_id, lambda a: a.learner_id == person.id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     contact_name = assignment.contact.name

@@ -12,10 +12,9 @@ import io
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from learnapp import clock, nav
+from learnapp import clock
 from learnapp.accounts import (
     passwords,
     people_roles_views,
@@ -35,6 +34,18 @@ from learnapp.accounts.forms import (
 )
 from learnapp.accounts.models import STAGE_CHINESE, Stage, User
 from learnapp.accounts.people_blueprint import bp
+from learnapp.accounts.permissions import (
+    can_manage_user,
+    can_read_reports,
+    can_view_branch,
+    get_managed_user_or_404,
+    get_or_404,
+    get_visible_branch_or_404,
+    is_branch_admin,
+    managed_branches,
+    require_role,
+    visible_branches,
+)
 from learnapp.accounts.person_fields import birth_date_text, ethnicities
 from learnapp.accounts.person_links import links_for, panels_for
 from learnapp.accounts.roster_files import XLSX_MIMETYPE, people_xlsx
@@ -44,16 +55,6 @@ from learnapp.errors import FAILED, DomainError, save_form
 from learnapp.extensions import remote_address
 from learnapp.org.models import Branch
 from learnapp.org.queries import branch_choices, full_names
-from learnapp.security import (
-    can_manage_user,
-    can_read_reports,
-    can_view_branch,
-    get_managed_user_or_404,
-    is_branch_admin,
-    managed_branches,
-    require_role,
-    visible_branches,
-)
 
 __all__ = ["bp", "people_roles_views", "roster_views"]
 PER_PAGE = 50
@@ -61,10 +62,7 @@ PER_PAGE = 50
 
 def get_person_or_404(user_id: int) -> User:
     """A person of a branch the actor administers or audits, or 404."""
-    user = db.session.get(User, user_id)
-    if user is None or not can_view_branch(current_user, user.branch):
-        abort(404)
-    return user
+    return get_or_404(User, user_id, lambda user: can_view_branch(current_user, user.branch))
 
 
 def _filters() -> tuple[PeopleFilterForm, queries.PeopleFilter]:
@@ -74,9 +72,7 @@ def _filters() -> tuple[PeopleFilterForm, queries.PeopleFilter]:
     filters = queries.PeopleFilter(q=(form.q.data or "").strip()[:80])
     branch_id = request.args.get("branch", type=int)
     if branch_id:
-        branch = db.session.get(Branch, branch_id)
-        if branch is None or not can_view_branch(current_user, branch):
-            abort(404)
+        branch = get_visible_branch_or_404(current_user, branch_id)
         filters.branch = branch
     if form.stage.data in {s.value for s in Stage}:
         filters.stage = Stage(form.stage.data)
@@ -272,6 +268,3 @@ def reset_password(user_id: int):
         return redirect(url_for("people.detail", user_id=person.id))
     db.session.commit()
     return render_template("people/password.html", person=person, password=password, created=False)
-
-
-nav.register("people.index", _l("Personnel"), visible=can_read_reports, order=10, section="admin")

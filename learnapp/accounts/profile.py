@@ -13,9 +13,9 @@ from flask_babel import gettext as _
 from learnapp import audit
 from learnapp.accounts import person_fields
 from learnapp.accounts.models import User
+from learnapp.accounts.permissions import can_manage_user, is_system
 from learnapp.db import db
 from learnapp.errors import DomainError
-from learnapp.security import can_manage_user
 
 PROFILE_FIELDS = ("gender", "ethnicity", "birth_date", "education", "job_category", "department")
 
@@ -66,7 +66,7 @@ def apply_profile(user: User, clean: dict) -> None:
 
 def update_profile(actor, user: User, **values) -> bool:
     """Set the given register facts (empty clears one); audited when anything changed."""
-    if actor is not None and not can_manage_user(actor, user):
+    if not is_system(actor) and not can_manage_user(actor, user):
         raise DomainError(_("You may not manage this person."))
     unknown = set(values) - set(PROFILE_FIELDS)
     if unknown:

@@ -10,9 +10,9 @@ from sqlalchemy import ColumnElement, Select, bindparam, false, func, or_, selec
 from sqlalchemy.orm import aliased, joinedload
 
 from learnapp.accounts.models import ContactAssignment, RoleGrant, Stage, User
+from learnapp.accounts.permissions import branch_ids_under, managed_users, read_paths
 from learnapp.db import db
 from learnapp.org.models import Branch
-from learnapp.security import branch_ids_under, managed_users, read_paths
 
 
 def administered_people(actor) -> ColumnElement[bool]:

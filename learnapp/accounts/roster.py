@@ -25,6 +25,7 @@ from flask_babel import gettext as _
 from learnapp import audit, clock
 from learnapp.accounts import register_history, roster_register, services, stage_history
 from learnapp.accounts.models import Stage, User
+from learnapp.accounts.permissions import SYSTEM, is_system
 from learnapp.accounts.roster_checks import (
     BranchIndex,
     Cells,
@@ -145,7 +146,7 @@ def _update(actor, row: _Row, filename: str) -> bool:
     phone = row.phone if row.phone is not None else user.phone
     email = row.email if row.email is not None else user.email
     if (row.name, row.branch.id, phone, email) != (user.name, user.branch_id, user.phone, user.email):
-        if actor is not None:
+        if not is_system(actor):
             services.update_user(actor, user, name=row.name, branch=row.branch, phone=phone, email=email)
         else:
             _system_update(user, row, phone, email)
@@ -161,10 +162,10 @@ def _update(actor, row: _Row, filename: str) -> bool:
 
 
 def _system_update(user: User, row: _Row, phone: str | None, email: str | None) -> None:
-    # The CLI imports as the system: no actor to check, but the change is still audited.
+    # The CLI imports as the system: no person's permission to check, but the change is audited.
     before = {"name": user.name, "branch": user.branch.name, "phone": user.phone, "email": user.email}
     user.name, user.branch, user.phone, user.email = row.name, row.branch, phone, email
-    audit.record(None, "user.update", user, branch=row.branch, summary=user.name, before=before,
+    audit.record(SYSTEM, "user.update", user, branch=row.branch, summary=user.name, before=before,
                  after={"name": user.name, "branch": row.branch.name, "phone": phone, "email": email})
 
 

@@ -17,12 +17,12 @@ from sqlalchemy import func, select
 
 from learnapp.accounts import person_fields, roster_register, services
 from learnapp.accounts.models import STAGE_CHINESE, Stage, User
+from learnapp.accounts.permissions import can_manage_branch, can_manage_user, is_system
 from learnapp.accounts.roster_sheet import cell_text, field_of
 from learnapp.db import db
 from learnapp.errors import DomainError
 from learnapp.org.models import Branch
 from learnapp.org.queries import full_names
-from learnapp.security import can_manage_branch, can_manage_user
 
 FOOTER_RE = re.compile(r"^(填表人|制表人|审核人|负责人|经办人|联系人|填表日期|制表日期|注|说明)\s*[：:]")
 
@@ -118,7 +118,7 @@ class Context:
         """A row naming the importer themselves (an exported list re-imported): nobody changes their
         own account through an import, so the row is left out rather than refused."""
         login_id = cells.text("login_id")
-        return bool(self.update_existing and self.actor is not None and login_id
+        return bool(self.update_existing and not is_system(self.actor) and login_id
                     and login_id.lower() == (getattr(self.actor, "login_id", "") or "").lower())
 
 
@@ -150,10 +150,10 @@ def find_existing(ctx: Context, cells: Cells, problem) -> tuple[str, User | None
     existing = db.session.scalar(select(User).where(func.lower(User.login_id) == login_id.lower()))
     if existing is not None and not ctx.update_existing:
         problem("login_id", _("The login ID %(login_id)s is already used by %(name)s.", login_id=login_id, name=existing.name)
-                if actor is None or can_manage_user(actor, existing)
+                if is_system(actor) or can_manage_user(actor, existing)
                 else _("The login ID %(login_id)s is already used.", login_id=login_id))
         return login_id, None
-    if existing is not None and actor is not None and not can_manage_user(actor, existing):
+    if existing is not None and not is_system(actor) and not can_manage_user(actor, existing):
         problem("login_id", _("The login ID %(login_id)s belongs to a person outside the branches you administer.", login_id=login_id))
         return login_id, None
     return login_id, existing
@@ -172,7 +172,7 @@ def find_branch(ctx: Context, cells: Cells, problem) -> Branch | None:
         if message:
             problem("branch", message)
             return None
-    if ctx.actor is not None and not can_manage_branch(ctx.actor, branch):
+    if not is_system(ctx.actor) and not can_manage_branch(ctx.actor, branch):
         problem("branch", _("The branch %(branch)s is outside the branches you administer.", branch=branch_text))
         return None
     if not branch.active:

@@ -20,11 +20,11 @@ from sqlalchemy import select
 from learnapp import audit
 from learnapp.accounts import person_fields, profile, register_history, services
 from learnapp.accounts.models import ContactAssignment, Stage, User
+from learnapp.accounts.permissions import can_view_user, is_system
 from learnapp.accounts.person_fields import RegisterDate
 from learnapp.db import db
 from learnapp.org.models import Branch
 from learnapp.org.queries import full_names
-from learnapp.security import can_view_user
 
 NAME_SEPARATORS = re.compile(r"[、,，;；/／\s]+")
 MAX_CONTACTS = 2
@@ -58,7 +58,7 @@ class NameIndex:
         candidates = self.cache[name]
         here = [u for u in candidates if u.branch_id == branch.id]
         if not here:
-            here = [u for u in candidates if self.actor is None or can_view_user(self.actor, u)]
+            here = [u for u in candidates if is_system(self.actor) or can_view_user(self.actor, u)]
         if len(here) == 1:
             return here[0], None
         if not here:
@@ -193,15 +193,15 @@ def _assign_contact(actor, contact: User, learner: User) -> bool:
         ContactAssignment.learner_id == learner.id, ContactAssignment.contact_id == contact.id))
     if current is not None and current.active:
         return False
-    if actor is not None:
+    if not is_system(actor):
         services.assign_contact(actor, contact, learner)
         return True
-    # The CLI imports as the system: the same assignment, audited without an actor.
+    # The CLI imports as the system: the same assignment, audited as the system.
     if current is not None:
         current.active = True
     else:
         db.session.add(ContactAssignment(contact=contact, learner=learner, active=True))
-    audit.record(None, "contact.assign", learner, branch=learner.branch, summary=f"{contact.name} → {learner.name}",
+    audit.record(actor, "contact.assign", learner, branch=learner.branch, summary=f"{contact.name} → {learner.name}",
                  after={"contact": contact.login_id})
     db.session.flush()
     return True

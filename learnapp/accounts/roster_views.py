@@ -17,6 +17,7 @@ from flask_login import current_user
 from learnapp import clock
 from learnapp.accounts.forms import RosterImportForm
 from learnapp.accounts.people_blueprint import bp
+from learnapp.accounts.permissions import is_branch_admin, managed_branches, require_role
 from learnapp.accounts.roster import MAX_BYTES, RosterError, import_roster_file
 from learnapp.accounts.roster_files import (
     XLSX_MIMETYPE,
@@ -27,7 +28,6 @@ from learnapp.accounts.roster_files import (
 from learnapp.audit.exports import record_export
 from learnapp.db import db
 from learnapp.org.queries import branches_where, full_names
-from learnapp.security import is_branch_admin, managed_branches, require_role
 
 # Problems shown on the page; the count above the table says how many there are in all.
 MAX_PROBLEMS_SHOWN = 500

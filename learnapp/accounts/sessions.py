@@ -18,7 +18,8 @@ from flask_login import current_user, logout_user
 from sqlalchemy import and_, bindparam, not_, select
 from sqlalchemy.orm.attributes import set_committed_value
 
-from learnapp import clock, security
+from learnapp import clock
+from learnapp.accounts import permissions
 from learnapp.db import attach_row, db, open_reading_first, reading_first
 
 
@@ -202,7 +203,7 @@ def _signed_in_person(rows):
 
     user, branch = attach_row(rows[0], User, Branch)
     set_committed_value(user, "branch", branch)
-    security.remember_role_paths(user.id, [(r.grant_role, r.grant_path) for r in rows if r.grant_role is not None])
+    permissions.remember_role_paths(user.id, [(r.grant_role, r.grant_path) for r in rows if r.grant_role is not None])
     return user
 
 

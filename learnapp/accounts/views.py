@@ -15,10 +15,8 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from learnapp import nav
 from learnapp.accounts import passwords, services
 from learnapp.accounts.devices import device_of_request, remember_device
 from learnapp.accounts.forms import ChangePasswordForm, LoginForm
@@ -112,6 +110,3 @@ def set_language():
 @login_required
 def my_account():
     return render_template("auth/account.html", user=current_user)
-
-
-nav.register("accounts.my_account", _l("My account"), order=900)

@@ -1,21 +1,25 @@
-"""What other domains show beside a quarterly assessment being written (e.g. the quarter's talks and
-thought report). Providers register at import of their views; the assessments domain does not
-depend on them."""
+"""What other domains show on the assessments pages: beside a quarterly assessment being written
+(e.g. the quarter's talks and thought report) and on a person's annual record (e.g. the study
+record certificates). Providers register from their domain's init_app; the assessments domain does
+not depend on them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from flask import Flask
+
+from learnapp import hooks
 from learnapp.accounts.models import User
 from learnapp.assessments.models import Period
 
-_providers: list[Callable[[object, User, int, Period], dict | None]] = []
+QUARTER_EXTRAS = "assessments.quarter_extras"
+RECORD_SECTIONS = "assessments.record_sections"
 
 
-def register_quarter_extra(provider: Callable[[object, User, int, Period], dict | None]) -> None:
+def register_quarter_extra(app: Flask, provider: Callable[[object, User, int, Period], dict | None]) -> None:
     """provider(actor, person, year, period) → {"template": ..., ...} or None."""
-    if all(p is not provider for p in _providers):
-        _providers.append(provider)
+    hooks.add(app, QUARTER_EXTRAS, provider)
 
 
 def quarter_extras(actor, person: User, year: int, period: Period | str | None) -> list[dict]:
@@ -25,4 +29,14 @@ def quarter_extras(actor, person: User, year: int, period: Period | str | None) 
         return []
     if not period.is_quarter:
         return []
-    return [extra for provider in _providers if (extra := provider(actor, person, year, period))]
+    return [extra for provider in hooks.providers(QUARTER_EXTRAS) if (extra := provider(actor, person, year, period))]
+
+
+def register_record_section(app: Flask, provider: Callable[[object, User, int], dict | None], *,
+                            order: int = 100) -> None:
+    """provider(actor, person, year) → {"template": ..., ...} or None: a section of the annual record."""
+    hooks.add(app, RECORD_SECTIONS, provider, order=order)
+
+
+def record_sections(actor, person: User, year: int) -> list[dict]:
+    return [section for provider in hooks.providers(RECORD_SECTIONS) if (section := provider(actor, person, year))]

@@ -10,7 +10,7 @@ from learnapp.assessments.models import QUARTERS, Assessment, AssessorRole, Grad
 from learnapp.assessments.queries import is_closed
 from learnapp.db import db
 from learnapp.errors import DomainError
-from learnapp.security import can_manage_user, is_contact_of
+from learnapp.security import can_manage_user, is_contact_of, is_system
 
 MAX_COMMENT = 2000
 
@@ -22,7 +22,7 @@ class NotAllowed(Exception):
 def assessor_role(actor, user: User) -> AssessorRole | None:
     """As what the actor may assess the person: the branch (an admin of their subtree), their
     training contact, or not at all. Nobody assesses themselves."""
-    if actor is None or actor.id == user.id:
+    if is_system(actor) or actor.id == user.id:
         return None
     if can_manage_user(actor, user):
         return AssessorRole.branch
@@ -38,7 +38,7 @@ def periods_for(role: AssessorRole) -> list[Period]:
 
 def can_change(actor, assessment: Assessment) -> bool:
     """The assessor themselves, or an administrator of the person's branch."""
-    if actor is None:
+    if is_system(actor):
         return False
     if can_manage_user(actor, assessment.user):
         return True

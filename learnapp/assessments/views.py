@@ -4,29 +4,29 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from learnapp import clock, nav
+from learnapp import charts, clock
 from learnapp.accounts.models import ContactAssignment, User
 from learnapp.assessments import record as records
 from learnapp.assessments import services
-from learnapp.assessments.extras import quarter_extras
+from learnapp.assessments.extras import quarter_extras, record_sections
 from learnapp.assessments.forms import AssessmentForm, DeleteAssessmentForm, EditAssessmentForm
 from learnapp.assessments.models import Assessment, Period
 from learnapp.assessments.queries import parse_year, with_status, years_choice
 from learnapp.assessments.status import Status
 from learnapp.db import db
 from learnapp.errors import FAILED, save_form
-from learnapp.reports import charts
-from learnapp.reports.certificates import certificates_of
-from learnapp.reports.evidence import evidence_url
-from learnapp.security import can_manage_user, can_read_reports, get_visible_user_or_404, is_contact
+from learnapp.ledger.evidence import evidence_url
+from learnapp.security import (
+    can_read_reports,
+    get_or_404,
+    get_visible_user_or_404,
+    is_contact,
+)
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
-
-nav.register("assessments.index", _l("My record"), order=60)
 
 
 @bp.get("/")
@@ -60,8 +60,7 @@ def record(user_id: int):
     return render_template("assessments/record.html", rec=rec, user=user, year=year,
                            years=years_choice(clock.today().year), can_assess=role is not None,
                            can_change=lambda a: services.can_change(current_user, a), chart=chart,
-                           evidence_url=evidence_url, certificates=certificates_of(user.id),
-                           can_issue=user.id == current_user.id or can_manage_user(current_user, user))
+                           evidence_url=evidence_url, sections=record_sections(current_user, user, year))
 
 
 @bp.route("/people/<int:user_id>/new", methods=["GET", "POST"])
@@ -95,9 +94,7 @@ def _default_period(periods: list[Period], year: int) -> Period:
 
 
 def _assessment_or_404(assessment_id: int) -> Assessment:
-    assessment = db.session.get(Assessment, assessment_id)
-    if assessment is None:
-        abort(404)
+    assessment = get_or_404(Assessment, assessment_id)
     get_visible_user_or_404(current_user, assessment.user_id)
     if not services.can_change(current_user, assessment):
         abort(403)

@@ -43,10 +43,11 @@ def verify(checkpoint_files: tuple[Path, ...]) -> None:
 @with_appcontext
 def checkpoint(export_to: str | None, reason: str) -> None:
     """Sign the chain's length and head hash now (run it daily from cron, with --export)."""
+    from learnapp.actors import SYSTEM
     from learnapp.audit.chain import export_checkpoint, write_checkpoint
     from learnapp.db import db
 
-    written = write_checkpoint(None, reason=reason)
+    written = write_checkpoint(SYSTEM, reason=reason)
     db.session.commit()
     text = export_checkpoint(written)
     if export_to == "-":

@@ -12,6 +12,7 @@ from typing import Any
 from flask import has_request_context, request
 from sqlalchemy import select, text
 
+from learnapp.actors import require_actor
 from learnapp.audit import keys
 from learnapp.audit.models import AuditEntry
 from learnapp.db import db, holds_write_lock, is_postgres, separate_write_session, utcnow
@@ -135,8 +136,10 @@ def record(actor, action: str, target: Any = None, *, branch=None, summary: str 
     """Append an audit entry in the current transaction.
 
     `target` is a model instance or a (type, id) pair; `branch` scopes who may read the entry;
-    `details` usually holds `before` and `after` dicts.
+    `details` usually holds `before` and `after` dicts. `actor` is a person or security.SYSTEM
+    (recorded as "system"); None is refused.
     """
+    require_actor(actor)
     return _record_in(db.session(), actor, action, target, branch=branch, summary=summary, details=details)
 
 
@@ -150,6 +153,7 @@ def record_read(actor, action: str, target: Any = None, *, branch=None, summary:
     afterwards. Example: `audit.record_read(current_user, "political_review.read", review,
     branch=person.branch, summary=person.name)`.
     """
+    require_actor(actor)
     session = db.session()
     if (not (has_request_context() and request.method in ("GET", "HEAD")) or _holds_chain_lock(session)
             or holds_write_lock(session)):

@@ -16,8 +16,13 @@ from flask import abort
 from sqlalchemy import ColumnElement, false, or_, select, true
 
 from learnapp.bank.models import Question, QuestionCategory
-from learnapp.db import db
-from learnapp.security import admin_paths, branch_ids_under, is_auditor, is_committee_admin
+from learnapp.security import (
+    admin_paths,
+    branch_ids_under,
+    get_or_404,
+    is_auditor,
+    is_committee_admin,
+)
 
 
 def can_open_bank(actor) -> bool:
@@ -94,9 +99,7 @@ def can_create_root(actor) -> bool:
 
 def get_category_or_404(actor, category_id: int, *, edit: bool = False) -> QuestionCategory:
     """A category the actor may see (404 otherwise); with edit=True also one they may change (403)."""
-    category = db.session.get(QuestionCategory, category_id)
-    if category is None or not can_view_category(actor, category):
-        abort(404)
+    category = get_or_404(QuestionCategory, category_id, lambda c: can_view_category(actor, c))
     if edit and not can_edit_category(actor, category):
         abort(403)
     return category
@@ -104,9 +107,7 @@ def get_category_or_404(actor, category_id: int, *, edit: bool = False) -> Quest
 
 def get_question_or_404(actor, question_id: int, *, edit: bool = False) -> Question:
     """A question the actor may see (404 otherwise); with edit=True also one they may change (403)."""
-    question = db.session.get(Question, question_id)
-    if question is None or not can_view_question(actor, question):
-        abort(404)
+    question = get_or_404(Question, question_id, lambda q: can_view_question(actor, q))
     if edit and not can_edit_question(actor, question):
         abort(403)
     return question

@@ -17,13 +17,14 @@ from learnapp.bank import formats, importing, queries, services
 from learnapp.bank.models import QuestionCategory, QuestionKind
 from learnapp.db import db
 from learnapp.errors import DomainError
+from learnapp.security import SYSTEM
 
 questions_cli = click.Group("questions", help="Question bank: import and export question files.")
 
 
 def _actor(login_id: str | None):
     if not login_id:
-        return None
+        return SYSTEM
     from learnapp.accounts.models import User
 
     user = db.session.scalar(select(User).where(User.login_id == login_id))
@@ -137,6 +138,6 @@ def export_command(category_path: str, fmt: str, output: Path | None, include_re
 @with_appcontext
 def tree_command() -> None:
     """Print the whole category tree with question counts (active questions in each subtree)."""
-    for node in queries.category_tree(None, everything=True):
+    for node in queries.category_tree(SYSTEM, everything=True):
         owner = f" [{node.category.branch.name}]" if node.category.branch_id else ""
         click.echo(f"{'  ' * node.depth}{node.category.name}{owner} ({node.total})")

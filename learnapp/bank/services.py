@@ -18,7 +18,7 @@ from learnapp.bank.normalise import fingerprint
 from learnapp.clock import now
 from learnapp.db import db
 from learnapp.errors import DomainError
-from learnapp.security import can_manage_branch, is_committee_admin
+from learnapp.security import can_manage_branch, is_committee_admin, is_system
 
 MAX_DEPTH = 8
 
@@ -26,7 +26,7 @@ MAX_DEPTH = 8
 # --- categories -----------------------------------------------------------------------------
 
 def _require_edit(actor, category: QuestionCategory) -> None:
-    if actor is not None and not can_edit_category(actor, category):
+    if not is_system(actor) and not can_edit_category(actor, category):
         raise DomainError(_("You may not change this part of the question bank."))
 
 
@@ -62,7 +62,7 @@ def create_category(actor, name: str, parent: QuestionCategory | None = None, *,
             raise DomainError(_("Categories may be nested at most %(n)d levels deep.", n=MAX_DEPTH), "parent_id")
         branch_id = parent.branch_id
     else:
-        if actor is not None:
+        if not is_system(actor):
             if branch is None and not is_committee_admin(actor):
                 raise DomainError(_("Only committee admins add to the committee's bank."), "branch_id")
             if branch is not None and not (can_create_root(actor) and can_manage_branch(actor, branch)):
@@ -249,7 +249,7 @@ def move_question(actor, question: Question, category: QuestionCategory) -> None
     """Put a question in another category (no new version: its content is unchanged)."""
     _require_edit(actor, question.category)
     _require_edit(actor, category)
-    if category.branch_id != question.category.branch_id and actor is not None and not is_committee_admin(actor):
+    if category.branch_id != question.category.branch_id and not is_system(actor) and not is_committee_admin(actor):
         raise DomainError(_("Only committee admins move questions between banks."), "category_id")
     before = question.category
     question.category = category

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from learnapp import nav
-from learnapp.bank import access, import_views, queries, services  # noqa: F401  (import_views adds routes to bp)
+from learnapp.bank import access, queries, services
 from learnapp.bank.blueprint import bp
 from learnapp.bank.forms import CategoryForm, QuestionForm
 from learnapp.bank.models import KIND_LABELS, Question, QuestionKind, QuestionVersion
@@ -24,8 +22,6 @@ from learnapp.org.models import Branch
 from learnapp.security import is_committee_admin, managed_branches, require, require_role
 
 PER_PAGE = 30
-
-nav.register("bank.index", _l("Question bank"), visible=access.can_open_bank, order=55, section="admin")
 
 
 @bp.app_template_global("bank_render")

@@ -15,7 +15,6 @@ from learnapp.contactwork.access import REPORTING_STAGES
 from learnapp.contactwork.queries import FIRST_QUARTER_GRACE_DAYS, missing_reports_stmt
 from learnapp.contactwork.reports import quarter_bounds, quarter_label
 from learnapp.db import db
-from learnapp.development import compliance
 from learnapp.development.check import Finding
 from learnapp.development.queries import entered_since
 
@@ -51,6 +50,3 @@ def missing_work(condition: ColumnElement, quarters: list[tuple[int, int]], toda
     ids = {line[0] for line in lines}
     people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
     return [Finding(people[user_id], kind, None, message, on=on) for user_id, kind, message, on in lines]
-
-
-compliance.register_source(missing_work)

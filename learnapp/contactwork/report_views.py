@@ -14,7 +14,7 @@ from learnapp.contactwork.forms import ReadForm, ReportForm
 from learnapp.contactwork.models import ReportStatus, ThoughtReport
 from learnapp.db import db
 from learnapp.errors import FAILED, save_action, save_form, save_or_raise
-from learnapp.security import can_read_reports, can_view_user, is_contact
+from learnapp.security import can_read_reports, can_view_user, get_or_404, is_contact
 
 
 def _quarter_choices() -> list[tuple[str, str]]:
@@ -90,9 +90,7 @@ def report_draft():
 
 
 def _report_or_404(report_id: int) -> ThoughtReport:
-    report = db.session.get(ThoughtReport, report_id)
-    if report is None or not can_view_user(current_user, report.user):
-        abort(404)
+    report = get_or_404(ThoughtReport, report_id, lambda r: can_view_user(current_user, r.user))
     if report.status == ReportStatus.draft and report.user_id != current_user.id:
         abort(404)  # a draft is the author's alone
     return report

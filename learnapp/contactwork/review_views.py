@@ -16,7 +16,7 @@ from learnapp.contactwork.forms import DeleteForm, LetterForm, RelativeForm, Rev
 from learnapp.contactwork.models import InquiryLetter, PoliticalReview, ReviewRelative
 from learnapp.db import db, writes_on_get
 from learnapp.errors import FAILED, save_action, save_form
-from learnapp.security import can_read_reports, get_visible_user_or_404, visible_users
+from learnapp.security import can_read_reports, get_or_404, get_visible_user_or_404, visible_users
 
 
 def _reader_or_404(user_id: int) -> User:
@@ -110,9 +110,7 @@ def relative_new(user_id: int):
 
 def _part_or_404(model, part_id: int):
     """A relative or letter of a dossier the signed-in person keeps, or 404."""
-    part = db.session.get(model, part_id)
-    if part is None:
-        abort(404)
+    part = get_or_404(model, part_id)
     _keeper_or_404(part.review.user_id)
     return part
 

@@ -11,9 +11,8 @@ from learnapp.contactwork import access, queries, talks
 from learnapp.contactwork.blueprint import bp
 from learnapp.contactwork.forms import DeleteForm, TalkEntryForm
 from learnapp.contactwork.models import Talk
-from learnapp.db import db
 from learnapp.errors import FAILED, save_form
-from learnapp.security import get_visible_user_or_404
+from learnapp.security import get_or_404, get_visible_user_or_404
 
 
 @bp.get("/people/<int:user_id>")
@@ -54,9 +53,7 @@ def talk_new(user_id: int):
 
 
 def _talk_or_404(talk_id: int) -> Talk:
-    talk = db.session.get(Talk, talk_id)
-    if talk is None:
-        abort(404)
+    talk = get_or_404(Talk, talk_id)
     get_visible_user_or_404(current_user, talk.user_id)
     if not talks.can_change_talk(current_user, talk):
         abort(403)

@@ -1,30 +1,19 @@
-"""Views of the contact work: the blueprint, its menu items and home-page panels.
+"""The contact work's home-page panels and what it shows beside a quarterly assessment.
 
 The routes live in talk_views (a person's cultivation page, talks), report_views (thought reports)
-and review_views (the political review dossier).
+and review_views (the political review dossier), all on blueprint.bp.
 """
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from learnapp import clock, nav
+from learnapp import clock
 from learnapp.accounts.models import User
-from learnapp.assessments.extras import register_quarter_extra
-from learnapp.contactwork import access, compliance, queries, report_views, review_views, talk_views
-from learnapp.contactwork.blueprint import bp
+from learnapp.contactwork import access, queries
 from learnapp.contactwork.reports import quarter_bounds, quarter_label, quarter_of, report_for
 from learnapp.db import db
-from learnapp.security import can_read_reports, is_branch_admin, is_contact, managed_users
-
-ROUTE_MODULES = (talk_views, report_views, review_views)
-__all__ = ["bp", "ROUTE_MODULES", "compliance"]  # compliance: registers its findings on import
-
-nav.register("contactwork.my_reports", _l("Thought reports"), access.must_report, order=55)
-nav.register("contactwork.missing", _l("Missing thought reports"),
-             lambda u: is_contact(u) or can_read_reports(u), order=30, section="admin")
-nav.register("contactwork.reviews", _l("Political reviews"), can_read_reports, order=31, section="admin")
+from learnapp.security import is_branch_admin, managed_users
 
 
 def contact_panel(user) -> dict | None:
@@ -60,11 +49,6 @@ def reporter_panel(user) -> dict | None:
             "quarter": f"{year}-{quarter}", "title": quarter_label(year, quarter), "due": quarter_bounds(year, quarter)[1]}
 
 
-nav.register_panel(contact_panel, order=45)
-nav.register_panel(branch_panel, order=46)
-nav.register_panel(reporter_panel, order=47)
-
-
 def assessment_quarter_work(actor, person, year: int, period) -> dict | None:
     """Beside a contact's quarterly assessment: the quarter's talks and thought report."""
     if not access.can_read_talk_notes(actor, person):
@@ -72,6 +56,3 @@ def assessment_quarter_work(actor, person, year: int, period) -> dict | None:
     quarter = int(period.value[1])
     return {"template": "contactwork/_quarter_work.html", "work": queries.quarter_work(person, year, quarter),
             "title": quarter_label(year, quarter), "person": person}
-
-
-register_quarter_extra(assessment_quarter_work)

@@ -18,8 +18,36 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    """Plug the procedure into the app: the accounts domain records stages through its steps."""
-    from learnapp.accounts import stage_history
-    from learnapp.development.history import record_stage, stage_since
+    """The procedure's pages, menu entries, home and person-page panels and `flask development`;
+    and the stage recorder of the accounts domain (a person's stage comes from their steps)."""
+    from flask_babel import lazy_gettext as _l
 
+    from learnapp import blueprints, nav
+    from learnapp.accounts import person_links, stage_history
+    from learnapp.development import (
+        blueprint,
+        cli,
+        rules_views,
+        views_compliance,
+        views_file,
+        views_filing,
+        views_list,
+        views_record,
+    )
+    from learnapp.development.history import record_stage, stage_since
+    from learnapp.security import can_read_reports, is_auditor, is_branch_admin
+
+    blueprints.register(app, blueprint.bp, views_list, views_file, views_record, views_filing, views_compliance,
+                        rules_views)
+    nav.register(app, "development.mine", _l("My way to membership"), views_file.in_development, order=15)
+    nav.register(app, "development.index", _l("Member development"), can_read_reports, order=12, section="admin")
+    nav.register(app, "development.filings", _l("Filings"), lambda u: is_branch_admin(u) or is_auditor(u), order=13,
+                 section="admin")
+    nav.register(app, "development.compliance_report", _l("Compliance check"), can_read_reports, order=14,
+                 section="admin")
+    nav.register(app, "development.rules", _l("Development rules"), visible=rules_views.reads_development_rules,
+                 order=60, section="admin")
+    nav.register_panel(app, views_file.my_development_panel, order=8)
+    person_links.register_panel(app, views_file.person_development_panel, order=5)
+    app.cli.add_command(cli.development_cli)
     stage_history.register(record_stage, stage_since)

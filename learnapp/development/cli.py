@@ -18,6 +18,7 @@ from learnapp.development.rules import current_rules, default_path, save_rules
 from learnapp.development.rules_file import PARAMETERS, parse_rules
 from learnapp.errors import DomainError
 from learnapp.rules_yaml import RulesError
+from learnapp.security import SYSTEM
 
 development_cli = click.Group("development", help="The Party-member development procedure (发展党员).")
 rules_cli = click.Group("rules", help="The procedure's rules (content/development-rules.yaml).")
@@ -40,7 +41,7 @@ def load(file: Path | None, note: str | None) -> None:
         click.echo("Nothing was loaded.", err=True)
         sys.exit(1)
     try:
-        saved = save_rules(None, text, source_name=path.name, note=note)
+        saved = save_rules(SYSTEM, text, source_name=path.name, note=note)
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()

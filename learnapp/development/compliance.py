@@ -15,11 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from flask import Flask
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from sqlalchemy import ColumnElement, exists, select
 
+from learnapp import hooks
 from learnapp.accounts.models import ContactAssignment, Stage, User
 from learnapp.db import db
 from learnapp.development import check
@@ -41,13 +43,12 @@ NEEDS_CONTACT = (Stage.activist, Stage.development_target)
 
 # A source: (condition on User for the scope, the ended quarters looked at, today) -> findings.
 Source = Callable[[ColumnElement, list[tuple[int, int]], date], list[Finding]]
-_sources: list[Source] = []
+SOURCES = "development.compliance_sources"
 
 
-def register_source(source: Source) -> None:
-    """Add findings from another domain (called when that domain's views are imported)."""
-    if source not in _sources:
-        _sources.append(source)
+def register_source(app: Flask, source: Source) -> None:
+    """Add findings from another domain (from that domain's init_app)."""
+    hooks.add(app, SOURCES, source)
 
 
 def quarters_for(year: int | None, today: date) -> list[tuple[int, int]]:
@@ -91,7 +92,7 @@ def report(condition: ColumnElement, today: date, names: dict[int, str], *, year
     found = check.check_all(today, condition)
     found += no_contact_findings(condition, today)
     quarters = quarters_for(year, today)
-    for source in _sources:
+    for source in hooks.providers(SOURCES):
         found += source(condition, quarters, today)
     if year:
         found = [f for f in found if f.on is not None and f.on.year == year]

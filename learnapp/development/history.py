@@ -20,6 +20,7 @@ from learnapp.development.models import SOURCES, DevelopmentStep, StepStatus
 from learnapp.development.rules import current_rules
 from learnapp.development.steps import NO_STAGE, ORDER, SETS_STAGE, STEP_CODES, STEP_FOR_STAGE
 from learnapp.errors import DomainError
+from learnapp.security import SYSTEM
 
 
 def derive_stage(person: User) -> Stage | None:
@@ -108,7 +109,7 @@ def steps_for_stage_change(stage: Stage) -> list[str]:
     return codes
 
 
-def migrate_stage_changes(actor=None) -> int:
+def migrate_stage_changes(actor=SYSTEM) -> int:
     """Steps for stage_changes rows that have none yet (written by old code paths, e.g. bench data);
     idempotent. Returns the number of steps created. The stage is derived again for each person."""
     done = set()

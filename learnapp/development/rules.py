@@ -26,9 +26,9 @@ from learnapp.development.rules_file import (
     with_parameters,
 )
 from learnapp.errors import DomainError
-from learnapp.org import services as org_services
+from learnapp.org import queries as org_queries
 from learnapp.rules_yaml import RulesError
-from learnapp.security import is_committee_admin
+from learnapp.security import is_committee_admin, is_system
 
 __all__ = ["DevelopmentRules", "StepRule", "current_rules", "save_rules", "save_parameters", "PARAMETERS"]
 
@@ -101,10 +101,10 @@ request_memo.depends_on("development_rules", DevelopmentRuleSet)
 def save_rules(actor, source_text: str, *, source_name: str, note: str | None = None) -> DevelopmentRuleSet | None:
     """Store a new version of the rules; None when the text equals the version in force.
 
-    Raises DomainError (field "source_text") naming the line of each problem. `actor` None: the
-    system (CLI); otherwise a committee admin. Steps already recorded keep the version they were
+    Raises DomainError (field "source_text") naming the line of each problem. `actor` SYSTEM: the
+    site itself (CLI); otherwise a committee admin. Steps already recorded keep the version they were
     checked against."""
-    if actor is not None and not is_committee_admin(actor):
+    if not is_system(actor) and not is_committee_admin(actor):
         raise DomainError(_("Only committee admins change the development rules."))
     source_text = source_text.replace("\r\n", "\n")
     try:
@@ -121,7 +121,7 @@ def save_rules(actor, source_text: str, *, source_name: str, note: str | None = 
     db.session.add(rule_set)
     db.session.flush()
     before = _parse_cached(current.source_text).parameters if current is not None else None
-    audit.record(actor, "development.rules_save", rule_set, branch=org_services.committee(),
+    audit.record(actor, "development.rules_save", rule_set, branch=org_queries.committee(),
                  summary=f"v{version} ({source_name})",
                  before={"version": current.version if current else None, "sha256": current.sha256 if current else None,
                          "parameters": before},

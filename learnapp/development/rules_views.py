@@ -11,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from learnapp import nav
 from learnapp.db import db
 from learnapp.development import rules as dev_rules
 from learnapp.development.blueprint import bp
@@ -36,12 +35,12 @@ PARAMETER_LABELS = {
 }
 
 
-def _reader(user) -> bool:
+def reads_development_rules(user) -> bool:
     return is_committee_admin(user) or is_auditor(user)
 
 
 @bp.get("/rules")
-@require_role(_reader)
+@require_role(reads_development_rules)
 def rules():
     versions = db.session.scalars(select(DevelopmentRuleSet).order_by(DevelopmentRuleSet.version.desc())).all()
     shown = versions[0] if versions else None
@@ -76,6 +75,3 @@ def rules_edit():
                 flash(_("The development rules were saved as version %(v)d.", v=saved.version), "success")
             return redirect(url_for("development.rules"))
     return render_template("development/rules_edit.html", form=form, bounds=PARAMETERS, rules=current)
-
-
-nav.register("development.rules", _l("Development rules"), visible=_reader, order=60, section="admin")

@@ -29,7 +29,7 @@ from learnapp.development.rules import StepRule, current_rules
 from learnapp.development.steps import STEP_CODES
 from learnapp.errors import DomainError
 from learnapp.ledger import evidence
-from learnapp.security import can_manage_user, is_committee_admin, is_contact_of
+from learnapp.security import can_manage_user, is_committee_admin, is_contact_of, is_system
 
 __all__ = ["StepRefused", "record_step", "decide_step", "submit_filing", "derive_stage", "may_record", "may_decide"]
 
@@ -48,7 +48,7 @@ def _committee_admin_of(actor, person: User) -> bool:
 
 def may_record(actor, person: User, rule: StepRule) -> bool:
     """Whether the actor may record (or submit) this step for this person."""
-    if actor is None or not getattr(actor, "active", False):
+    if is_system(actor) or not getattr(actor, "active", False):
         return False
     if actor.id == person.id:
         return rule.recorded_by == "person"
@@ -59,7 +59,7 @@ def may_record(actor, person: User, rule: StepRule) -> bool:
 
 def may_decide(actor, step: DevelopmentStep) -> bool:
     """Committee admins decide the committee's steps of people they manage, never their own."""
-    return actor is not None and actor.id != step.user_id and _committee_admin_of(actor, step.user)
+    return not is_system(actor) and actor.id != step.user_id and _committee_admin_of(actor, step.user)
 
 
 def _clean(text: str | None) -> str | None:

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort
-
 from learnapp.accounts.models import Role, RoleGrant, User
 from learnapp.db import db
 from learnapp.development import services
@@ -25,7 +23,7 @@ from learnapp.security import (
     admin_paths,
     can_manage_user,
     can_view_branch,
-    can_view_user,
+    get_visible_user_or_404,
     is_committee_admin,
     is_contact_of,
 )
@@ -82,7 +80,4 @@ def access_to(actor, person: User) -> Access:
 
 def visible_person_or_404(actor, user_id: int) -> User:
     """The person, when the actor may read their file at all (self, contact, subtree, auditors)."""
-    person = db.session.get(User, user_id)
-    if person is None or not can_view_user(actor, person):
-        abort(404)
-    return person
+    return get_visible_user_or_404(actor, user_id)

@@ -9,23 +9,20 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, render_template, request, send_file
-from flask_babel import lazy_gettext as _l
+from flask import render_template, request, send_file
 from flask_login import current_user
 
-from learnapp import clock, nav
+from learnapp import clock
 from learnapp.accounts.models import User
 from learnapp.accounts.roster_files import XLSX_MIMETYPE
 from learnapp.audit.exports import record_export
-from learnapp.db import db
 from learnapp.development import compliance
 from learnapp.development.blueprint import bp
-from learnapp.org.models import Branch
 from learnapp.org.queries import branch_choices, full_names
 from learnapp.security import (
     branch_ids_under,
     can_read_reports,
-    can_view_branch,
+    get_visible_branch_or_404,
     read_paths,
     require_role,
     visible_branches,
@@ -40,9 +37,7 @@ def _filters():
     branch = None
     branch_id = request.args.get("branch", type=int)
     if branch_id:
-        branch = db.session.get(Branch, branch_id)
-        if branch is None or not can_view_branch(current_user, branch):
-            abort(404)
+        branch = get_visible_branch_or_404(current_user, branch_id)
     kind = request.args.get("kind")
     year = request.args.get("year", type=int)
     today = clock.today()
@@ -81,6 +76,3 @@ def compliance_export():
                   summary=name, branch_id=branch.id if branch else None, kind=kind, year=year,
                   rows=len(found.findings))
     return send_file(io.BytesIO(data), mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=name)
-
-
-nav.register("development.compliance_report", _l("Compliance check"), can_read_reports, order=14, section="admin")

@@ -7,13 +7,10 @@ branch's list of people in development in views_list.py. All register on the one
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, send_file, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from learnapp import clock, nav
-from learnapp.accounts import person_links
+from learnapp import clock
 from learnapp.accounts.models import Stage
-from learnapp.db import db
 from learnapp.development.blueprint import bp
 from learnapp.development.models import StepAttachment
 from learnapp.development.rules import current_rules
@@ -22,7 +19,7 @@ from learnapp.development.views_access import access_to, visible_person_or_404
 from learnapp.development.views_present import OWN_STEPS, present
 from learnapp.errors import DomainError
 from learnapp.ledger import evidence
-from learnapp.security import can_read_reports, can_view_user, is_auditor, is_branch_admin
+from learnapp.security import can_view_user, get_or_404
 
 
 def file_of(person, access):
@@ -72,9 +69,7 @@ def mine():
 @login_required
 def attachment(attachment_id: int):
     """A step's file: for those who read the whole file, and the person for their own application."""
-    item = db.session.get(StepAttachment, attachment_id)
-    if item is None:
-        abort(404)
+    item = get_or_404(StepAttachment, attachment_id)
     step = item.step
     who = step.user
     if not can_view_user(current_user, who):
@@ -96,11 +91,11 @@ def attachment(attachment_id: int):
     return response
 
 
-def _in_development(user) -> bool:
+def in_development(user) -> bool:
     return user.stage != Stage.full_member
 
 
-def _person_panel(actor, who) -> dict | None:
+def person_development_panel(actor, who) -> dict | None:
     """The person page (personnel): the stage, the next steps and the way into the file."""
     access = access_to(actor, who)
     if not access.full:
@@ -110,17 +105,9 @@ def _person_panel(actor, who) -> dict | None:
             "today": clock.today()}
 
 
-def _my_panel(user) -> dict | None:
+def my_development_panel(user) -> dict | None:
     """Home page: where I am on the way to membership and what comes next."""
-    if not _in_development(user):
+    if not in_development(user):
         return None
     _done, upcoming = file_of(user, access_to(user, user))
     return {"template": "development/_panel.html", "upcoming": upcoming[:2], "today": clock.today()}
-
-
-nav.register("development.mine", _l("My way to membership"), _in_development, order=15)
-nav.register("development.index", _l("Member development"), can_read_reports, order=12, section="admin")
-nav.register("development.filings", _l("Filings"), lambda u: is_branch_admin(u) or is_auditor(u), order=13,
-             section="admin")
-nav.register_panel(_my_panel, order=8)
-person_links.register_panel(_person_panel, order=5)

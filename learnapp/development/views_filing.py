@@ -33,6 +33,7 @@ from learnapp.org.queries import full_names
 from learnapp.security import (
     branch_ids_under,
     can_view_user,
+    get_or_404,
     is_auditor,
     is_branch_admin,
     is_committee_admin,
@@ -145,10 +146,7 @@ def _of_read_branches():
 
 
 def _waiting_step_or_404(step_id: int) -> DevelopmentStep:
-    step = db.session.get(DevelopmentStep, step_id)
-    if step is None or not can_view_user(current_user, step.user):
-        abort(404)
-    return step
+    return get_or_404(DevelopmentStep, step_id, lambda s: can_view_user(current_user, s.user))
 
 
 @bp.post("/filings/accept")

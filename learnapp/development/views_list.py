@@ -6,7 +6,7 @@ Scoped to the branches the actor administers or audits.
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import render_template, request
 from flask_login import current_user
 from sqlalchemy import case, func, select
 
@@ -17,12 +17,11 @@ from learnapp.development.blueprint import bp
 from learnapp.development.models import DevelopmentStep, StepStatus
 from learnapp.development.rules import current_rules
 from learnapp.development.timeline import timeline
-from learnapp.org.models import Branch
 from learnapp.org.queries import branch_choices, full_names
 from learnapp.security import (
     branch_ids_under,
     can_read_reports,
-    can_view_branch,
+    get_visible_branch_or_404,
     read_paths,
     require_role,
     visible_branches,
@@ -41,9 +40,7 @@ def index():
              User.stage.in_(IN_DEVELOPMENT)]
     branch_id = request.args.get("branch", type=int)
     if branch_id:
-        branch = db.session.get(Branch, branch_id)
-        if branch is None or not can_view_branch(current_user, branch):
-            abort(404)
+        branch = get_visible_branch_or_404(current_user, branch_id)
         scope.append(User.branch_id.in_(branch_ids_under([branch.path])))
     counts = dict(db.session.execute(select(User.stage, func.count()).where(*scope).group_by(User.stage)).all())
     stage = request.args.get("stage")

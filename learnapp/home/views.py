@@ -52,7 +52,3 @@ def my_training(user) -> dict | None:
     if not contacts and not learners:
         return None
     return {"template": "home/_training_panel.html", "contacts": contacts, "learners": learners}
-
-
-nav.register_panel(admin_shortcuts, order=5)
-nav.register_panel(my_training, order=50)

@@ -25,7 +25,7 @@ from learnapp.ledger.offline_models import Activity, Attendance, AttendanceMetho
 from learnapp.ledger.schedule import Schedule
 from learnapp.ledger.services import ensure_year_open, grant, reverse
 from learnapp.org.models import Branch
-from learnapp.security import can_manage_branch, can_manage_user, managed_users
+from learnapp.security import can_manage_branch, can_manage_user, is_system, managed_users
 
 CHECKIN_SLACK_MINUTES = 30
 
@@ -158,7 +158,7 @@ def _credit(actor, activity: Activity, attendance: Attendance) -> int:
 
 
 def _is_self(actor, user: User) -> bool:
-    return actor is not None and getattr(actor, "id", None) == user.id
+    return not is_system(actor) and actor.id == user.id
 
 
 @dataclass

@@ -7,7 +7,6 @@ import io
 import segno
 from flask import (
     Response,
-    abort,
     current_app,
     flash,
     jsonify,
@@ -34,14 +33,17 @@ from learnapp.ledger.offline_credit import compute_credit
 from learnapp.ledger.offline_models import Activity, Attendance
 from learnapp.ledger.schedule import make_schedule
 from learnapp.org.models import Branch
-from learnapp.security import can_manage_branch, is_branch_admin, managed_branches, require_role
+from learnapp.security import (
+    can_manage_branch,
+    get_or_404,
+    is_branch_admin,
+    managed_branches,
+    require_role,
+)
 
 
 def _managed_activity_or_404(activity_id: int) -> Activity:
-    activity = db.session.get(Activity, activity_id)
-    if activity is None or not can_manage_branch(current_user, activity.branch):
-        abort(404)
-    return activity
+    return get_or_404(Activity, activity_id, lambda a: can_manage_branch(current_user, a.branch))
 
 
 def _branch_choices() -> list[tuple[int, str]]:

@@ -17,17 +17,20 @@ from learnapp.ledger.blueprint import bp
 from learnapp.ledger.forms import AdjustmentForm, ApproveForm, ReasonForm, RejectForm
 from learnapp.ledger.models import Category, LedgerEntry
 from learnapp.ledger.offline_models import Claim, ClaimStatus
-from learnapp.security import can_manage_user, is_branch_admin, managed_users, require_role
+from learnapp.security import (
+    can_manage_user,
+    get_or_404,
+    is_branch_admin,
+    managed_users,
+    require_role,
+)
 from learnapp.web import format_credit
 
 QUEUE_LIMIT = 200
 
 
 def _managed_claim_or_404(claim_id: int) -> Claim:
-    claim = db.session.get(Claim, claim_id)
-    if claim is None or not can_manage_user(current_user, claim.user):
-        abort(404)
-    return claim
+    return get_or_404(Claim, claim_id, lambda c: can_manage_user(current_user, c.user))
 
 
 @bp.get("/queue")
@@ -150,9 +153,7 @@ def adjustments():
 @bp.post("/entries/<int:entry_id>/reverse")
 @require_role(is_branch_admin)
 def reverse_entry(entry_id: int):
-    entry = db.session.get(LedgerEntry, entry_id)
-    if entry is None or not can_manage_user(current_user, entry.user):
-        abort(404)
+    entry = get_or_404(LedgerEntry, entry_id, lambda e: can_manage_user(current_user, e.user))
     form = ReasonForm()
     back = url_for("ledger.person", user_id=entry.user_id, year=entry.year)
     if not form.validate_on_submit():

@@ -16,6 +16,7 @@ from learnapp.db import db
 from learnapp.errors import DomainError
 from learnapp.ledger import queries, services, years
 from learnapp.ledger.rules import RulesError, parse_rules, rules_for_year
+from learnapp.security import SYSTEM
 
 rules_cli = click.Group("rules", help="Credit rules per training year (YAML files in content/credit-rules/).")
 ledger_cli = click.Group("ledger", help="The study-hour ledger: totals and their check, year close and reopen.")
@@ -55,7 +56,7 @@ def load(files: tuple[Path, ...]) -> None:
         sys.exit(1)
     try:
         for path, text in texts.items():
-            saved = services.save_rules(None, text, source_name=str(path.name), expected_year=_expected_year(path))
+            saved = services.save_rules(SYSTEM, text, source_name=str(path.name), expected_year=_expected_year(path))
             click.echo(f"{path.name}: " + (f"loaded as {saved.year} version {saved.version}" if saved else "unchanged"))
         db.session.commit()
     except DomainError as exc:
@@ -129,7 +130,7 @@ def verify_totals(year: int | None, repair: bool) -> None:
                      summed_on=_hours(row.summed_online), stored_off=_hours(row.stored_offline),
                      summed_off=_hours(row.summed_offline)), err=True)
     if repair:
-        fixed = services.rebuild_year_totals(None, year)
+        fixed = services.rebuild_year_totals(SYSTEM, year)
         db.session.commit()
         click.echo(_("Stored totals rebuilt from the entries; %(n)d row(s) were wrong.", n=fixed))
         return
@@ -150,7 +151,7 @@ def _hours(hundredths: int) -> str:
 def close(year: int) -> None:
     """Close a training year and carry over by its rules."""
     try:
-        lines = years.close_year(None, year)
+        lines = years.close_year(SYSTEM, year)
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()
@@ -166,7 +167,7 @@ def close(year: int) -> None:
 def reopen(year: int, reason: str) -> None:
     """Reopen a closed year for corrections."""
     try:
-        years.reopen_year(None, year, reason)
+        years.reopen_year(SYSTEM, year, reason)
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()

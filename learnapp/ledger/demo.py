@@ -25,6 +25,7 @@ from learnapp.ledger.models import Category, LedgerEntry
 from learnapp.ledger.offline_models import Activity
 from learnapp.ledger.rules import current_rule_set, rules_for_year
 from learnapp.ledger.schedule import make_schedule
+from learnapp.security import SYSTEM
 
 MARKER_TITLE = "专题党课：学习贯彻党的二十大精神"
 
@@ -55,7 +56,7 @@ def _load_rules() -> None:
     folder = Path(current_app.root_path).parent / "content" / "credit-rules"
     for path in sorted(folder.glob("*.yaml")):
         if path.stem.isdigit() and current_rule_set(int(path.stem)) is None:
-            services.save_rules(None, path.read_text(encoding="utf-8"), source_name=path.name, expected_year=int(path.stem))
+            services.save_rules(SYSTEM, path.read_text(encoding="utf-8"), source_name=path.name, expected_year=int(path.stem))
 
 
 def _reading(user, day: date, credit: int, key: str) -> int:

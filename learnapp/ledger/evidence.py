@@ -1,4 +1,5 @@
-"""Evidence files of claims: checked by their first bytes and size, stored under UPLOAD_FOLDER/evidence/."""
+"""Evidence files of claims: checked by their first bytes and size, stored under UPLOAD_FOLDER/evidence/,
+served by the ledger's permission-checked view (`evidence_url`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import gettext as _
 
 from learnapp.errors import DomainError
@@ -29,6 +30,11 @@ def sniff(head: bytes) -> str | None:
     if head.startswith(b"%PDF-"):
         return "application/pdf"
     return None
+
+
+def evidence_url(evidence) -> str:
+    """The URL of the ledger's view of one evidence file (it checks who may open it)."""
+    return url_for("ledger.evidence", evidence_id=evidence.id)
 
 
 def max_bytes() -> int:

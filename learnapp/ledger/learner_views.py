@@ -19,7 +19,7 @@ from learnapp.ledger.forms import ApproveForm, CheckinForm, ClaimForm, RejectFor
 from learnapp.ledger.offline_models import Claim, ClaimStatus, Evidence
 from learnapp.ledger.schedule import make_schedule
 from learnapp.paging import PageInfo
-from learnapp.security import can_manage_user, can_view_user, get_visible_user_or_404
+from learnapp.security import can_manage_user, can_view_user, get_or_404, get_visible_user_or_404
 from learnapp.web import format_credit
 
 
@@ -108,10 +108,7 @@ def new_claim():
 
 
 def _visible_claim_or_404(claim_id: int) -> Claim:
-    claim = db.session.get(Claim, claim_id)
-    if claim is None or not can_view_user(current_user, claim.user):
-        abort(404)
-    return claim
+    return get_or_404(Claim, claim_id, lambda c: can_view_user(current_user, c.user))
 
 
 @bp.get("/claims/<int:claim_id>")
@@ -148,9 +145,7 @@ def withdraw_claim(claim_id: int):
 @login_required
 def evidence_file(evidence_id: int):
     """Served only to the owner, their contact, admins of their branch subtree and auditors."""
-    item = db.session.get(Evidence, evidence_id)
-    if item is None or not can_view_user(current_user, item.claim.user):
-        abort(404)
+    item = get_or_404(Evidence, evidence_id, lambda e: can_view_user(current_user, e.claim.user))
     try:
         path = evidence.path_of(item.stored_name)
     except DomainError:

@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 import yaml
 from flask_babel import gettext as _
@@ -361,8 +362,15 @@ def keep_latest_stamp(year: int, stamp: str | None) -> None:
 
 
 request_memo.depends_on("rules_stamp", CreditRuleSet)
-sessions.read_with_the_person("rules_stamp", latest_stamp_column, lambda: {"rules_year": clock.today().year},
-                              lambda params, stamp: keep_latest_stamp(params["rules_year"], stamp))
+
+
+@cache
+def read_stamp_with_the_person() -> None:
+    """Have accounts.sessions read this year's rules stamp with every signed-in person (from the
+    ledger's init_app). Its statement is built once per process, so this registers once per
+    process, however many applications the process creates."""
+    sessions.read_with_the_person("rules_stamp", latest_stamp_column, lambda: {"rules_year": clock.today().year},
+                                  lambda params, stamp: keep_latest_stamp(params["rules_year"], stamp))
 
 
 def _latest_stamp(year: int) -> str | None:

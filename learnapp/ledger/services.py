@@ -29,8 +29,8 @@ from learnapp.ledger.models import (
     TrainingYear,
 )
 from learnapp.ledger.rules import RulesError, parse_rules, rules_for_year, text_digest
-from learnapp.org import services as org_services
-from learnapp.security import can_manage_user, is_committee_admin
+from learnapp.org import queries as org_queries
+from learnapp.security import can_manage_user, is_committee_admin, is_system, require_actor
 
 # Names the PostgreSQL advisory lock that serialises cap checks of one person's grants.
 _CAP_LOCK_KEY = 7_150_301
@@ -78,9 +78,11 @@ def grant(actor, user, *, category, credit_hundredths: int, occurred_on: date, s
     The year is the year of `occurred_on` (a local date). Raises DomainError when that year is
     closed or the date is in the future. Positive credit is cut to the year's caps (per category
     per year, online per day); the entry then keeps the asked-for credit in `requested_hundredths`.
-    `actor` may be None (the system). Safe under concurrency: the unique dedupe_key is inserted in
-    a savepoint, so a second concurrent grant fails there and returns None.
+    `actor`: the person who grants, or SYSTEM (automatic crediting); grant checks no permission (its
+    callers do). Safe under concurrency: the unique dedupe_key is inserted in a savepoint, so a
+    second concurrent grant fails there and returns None.
     """
+    require_actor(actor)
     category = Category(category)
     if source_type not in SOURCE_TYPES:
         raise ValueError(f"unknown source_type {source_type!r}")
@@ -144,7 +146,7 @@ def reverse_entry(actor, entry: LedgerEntry, reason: str) -> LedgerEntry:
     user = db.session.get(User, entry.user_id)
     if not can_manage_user(actor, user):
         raise DomainError(_("You may not change this person's record."))
-    if actor is not None and actor.id == user.id:
+    if not is_system(actor) and actor.id == user.id:
         raise DomainError(_("You cannot correct your own record; ask another administrator."))
     reversal = reverse(actor, entry, reason)
     audit.record(actor, "ledger.reverse", reversal, branch=user.branch,
@@ -157,7 +159,7 @@ def adjust(actor, user: User, *, credit_hundredths: int, occurred_on: date, reas
     """A manual adjustment by an administrator of the person's branch: reason required, audited."""
     if not can_manage_user(actor, user):
         raise DomainError(_("You may not change this person's record."))
-    if actor is not None and actor.id == user.id:
+    if not is_system(actor) and actor.id == user.id:
         raise DomainError(_("You cannot correct your own record; ask another administrator."))
     reason = (reason or "").strip()
     reasons = []
@@ -188,7 +190,7 @@ def rebuild_year_totals(actor, year: int | None = None) -> int:
     for statement in statements:
         db.session.execute(text(statement))
     audit.record(actor, "ledger.totals.rebuild", ("ledger_year_totals", year if year is not None else "all"),
-                 branch=org_services.committee(), summary=f"{year or 'all years'}: {len(wrong)} row(s) corrected",
+                 branch=org_queries.committee(), summary=f"{year or 'all years'}: {len(wrong)} row(s) corrected",
                  before={"wrong": [{"login_id": r.login_id, "year": r.year, "total": r.stored_total,
                                     "entries": r.stored_entries} for r in wrong[:100]]},
                  after={"year": year, "corrected": len(wrong)})
@@ -204,7 +206,7 @@ def save_rules(actor, source_text: str, *, source_name: str, note: str | None = 
     Raises DomainError (field "source_text") listing each problem with its line. Changing rules
     never touches entries already granted: they keep the credit they were given.
     """
-    if actor is not None and not is_committee_admin(actor):
+    if not is_system(actor) and not is_committee_admin(actor):
         raise DomainError(_("Only committee admins change the credit rules."))
     source_text = source_text.replace("\r\n", "\n")
     try:
@@ -222,7 +224,7 @@ def save_rules(actor, source_text: str, *, source_name: str, note: str | None = 
                              created_at=clock.now())
     db.session.add(rule_set)
     db.session.flush()
-    audit.record(actor, "rules.save", rule_set, branch=org_services.committee(),
+    audit.record(actor, "rules.save", rule_set, branch=org_queries.committee(),
                  summary=f"{parsed.year} v{version} ({source_name})",
                  before={"version": current.version if current else None, "sha256": current.sha256 if current else None},
                  after={"version": version, "sha256": digest, "note": note})

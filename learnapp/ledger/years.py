@@ -22,8 +22,8 @@ from learnapp.ledger.models import (
 )
 from learnapp.ledger.rules import rules_for_year
 from learnapp.ledger.services import grant, is_year_closed
-from learnapp.org import services as org_services
-from learnapp.security import is_committee_admin
+from learnapp.org import queries as org_queries
+from learnapp.security import is_committee_admin, is_system
 
 
 @dataclass
@@ -40,7 +40,7 @@ class CarryLine:
 
 
 def _require_committee(actor) -> None:
-    if actor is not None and not is_committee_admin(actor):
+    if not is_system(actor) and not is_committee_admin(actor):
         raise DomainError(_("Only committee admins close and reopen training years."))
 
 
@@ -107,7 +107,7 @@ def close_year(actor, year: int) -> list[CarryLine]:
     state.closed_at = clock.now()
     state.closed_by_id = getattr(actor, "id", None)
     db.session.flush()
-    audit.record(actor, "ledger.year_close", ("training_years", year), branch=org_services.committee(),
+    audit.record(actor, "ledger.year_close", ("training_years", year), branch=org_queries.committee(),
                  summary=f"{year}: {len(changes)} carry-over line(s)",
                  after={"year": year, "run": run, "people_carried": len([x for x in lines if x.carry]),
                         "carried_hundredths": sum(x.carry for x in lines)})
@@ -131,7 +131,7 @@ def reopen_year(actor, year: int, reason: str) -> TrainingYear:
     state.reopened_by_id = getattr(actor, "id", None)
     state.reopen_reason = reason
     db.session.flush()
-    audit.record(actor, "ledger.year_reopen", ("training_years", year), branch=org_services.committee(),
+    audit.record(actor, "ledger.year_reopen", ("training_years", year), branch=org_queries.committee(),
                  summary=f"{year}: {reason}", after={"year": year, "reason": reason})
     return state
 

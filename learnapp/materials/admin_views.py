@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from learnapp import nav
 from learnapp.db import db
 from learnapp.errors import FAILED, DomainError, save_form
 from learnapp.materials import queries, services, uploads
@@ -23,18 +21,13 @@ from learnapp.materials.models import (
     MaterialVersion,
 )
 from learnapp.materials.rendering import count_characters, render_markdown
-from learnapp.security import is_committee_admin, require_role
+from learnapp.security import get_or_404, is_committee_admin, require_role
 
 PER_PAGE = 30
 
-nav.register("materials.manage", _l("Materials"), visible=queries.sees_drafts, order=40, section="admin")
-
 
 def _material_or_404(material_id: int) -> Material:
-    material = db.session.get(Material, material_id)
-    if material is None:
-        abort(404)
-    return material
+    return get_or_404(Material, material_id)
 
 
 def _data_from(form: MaterialForm) -> services.MaterialData:
@@ -197,9 +190,7 @@ def upload(material_id: int):
 @bp.post("/materials/manage/attachments/<int:attachment_id>/remove")
 @require_role(is_committee_admin)
 def remove_attachment(attachment_id: int):
-    attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None:
-        abort(404)
+    attachment = get_or_404(Attachment, attachment_id)
     uploads.remove_attachment(current_user, attachment)
     db.session.commit()
     flash(_("Attachment removed."), "success")

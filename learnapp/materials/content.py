@@ -28,6 +28,7 @@ from learnapp.materials import lists as list_services
 from learnapp.materials import services
 from learnapp.materials.models import Material, MaterialKind, MaterialStatus, ReadingList
 from learnapp.org.models import Branch
+from learnapp.security import SYSTEM
 
 MATERIAL_FIELDS = {"slug", "title", "summary", "kind", "source", "estimated_minutes", "status", "tags",
                    "knowledge_points", "external_url"}
@@ -248,7 +249,7 @@ def _branch_by_name(name: str) -> Branch | None:
     return db.session.scalar(select(Branch).where(Branch.name == name, Branch.active).order_by(Branch.id).limit(1))
 
 
-def sync(root: Path | str | None = None, *, actor=None) -> SyncReport:
+def sync(root: Path | str | None = None, *, actor=SYSTEM) -> SyncReport:
     """Load every material and reading list under root (default: the project's content/)."""
     root = Path(root) if root else default_root()
     problems: list[Problem] = []

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from learnapp import clock, nav, spreadsheets
+from learnapp import clock, spreadsheets
 from learnapp.accounts.models import Stage, User
 from learnapp.audit.exports import record_export
 from learnapp.db import db
@@ -31,6 +31,7 @@ from learnapp.materials.models import (
 from learnapp.org.models import Branch
 from learnapp.security import (
     can_read_reports,
+    get_or_404,
     is_branch_admin,
     is_committee_admin,
     managed_branches,
@@ -41,8 +42,6 @@ from learnapp.web import format_credit
 
 PER_PAGE = 50
 EXPORT_LIMIT = 20_000
-
-nav.register("materials.lists", _l("Reading lists"), visible=can_read_reports, order=41, section="admin")
 
 
 def _readable_or_404(list_id: int) -> ReadingList:
@@ -227,9 +226,7 @@ def list_item_add(list_id: int):
 @require_role(is_branch_admin)
 def list_item_remove(list_id: int, item_id: int):
     rl = _manageable_or_404(list_id)
-    item = db.session.get(ReadingListItem, item_id)
-    if item is None or item.reading_list_id != rl.id:
-        abort(404)
+    item = get_or_404(ReadingListItem, item_id, lambda i: i.reading_list_id == rl.id)
     list_services.remove_item(current_user, rl, item)
     db.session.commit()
     flash(_("Item removed."), "success")
@@ -262,11 +259,8 @@ def list_assign(list_id: int):
 @require_role(is_branch_admin)
 def list_unassign(list_id: int, assignment_id: int):
     rl = _manageable_or_404(list_id)
-    assignment = db.session.get(ReadingListAssignment, assignment_id)
-    if assignment is None or assignment.reading_list_id != rl.id:
-        abort(404)
+    assignment = get_or_404(ReadingListAssignment, assignment_id, lambda a: a.reading_list_id == rl.id)
     list_services.remove_assignment(current_user, rl, assignment)
     db.session.commit()
     flash(_("Assignment removed."), "success")
     return redirect(url_for("materials.list_detail", list_id=rl.id))
-

@@ -25,11 +25,11 @@ from learnapp.materials.models import (
 )
 from learnapp.materials.services import SLUG_RE
 from learnapp.org.models import Branch
-from learnapp.security import can_manage_branch, is_committee_admin
+from learnapp.security import can_manage_branch, is_committee_admin, is_system
 
 
 def can_manage_list(actor, reading_list: ReadingList) -> bool:
-    if actor is None:
+    if is_system(actor):
         return True  # the content sync
     if reading_list.owner_branch is None:
         return is_committee_admin(actor)
@@ -73,7 +73,7 @@ def create_list(actor, slug: str, data: ListData, owner_branch: Branch | None) -
     problems = _validate(data, slug)
     if not problems and db.session.scalar(select(ReadingList.id).where(ReadingList.slug == slug)) is not None:
         problems.append(("slug", _("This slug is already used by another reading list.")))
-    if actor is not None:
+    if not is_system(actor):
         if owner_branch is None and not is_committee_admin(actor):
             problems.append(("owner_branch_id", _("Only committee admins make lists for the whole committee.")))
         elif owner_branch is not None and not can_manage_branch(actor, owner_branch):
@@ -149,7 +149,7 @@ def add_assignment(actor, rl: ReadingList, branch: Branch | None, stage: Stage |
     if rl.owner_branch is not None:
         if branch is None or not branch.is_within(rl.owner_branch):
             raise DomainError(_("A branch's list can only be assigned within that branch."), "branch_id")
-    if actor is not None and branch is not None and not can_manage_branch(actor, branch):
+    if not is_system(actor) and branch is not None and not can_manage_branch(actor, branch):
         raise DomainError(_("You do not manage this branch."), "branch_id")
     existing = next((a for a in rl.assignments if a.branch_id == getattr(branch, "id", None) and a.stage == stage), None)
     if existing is not None:

@@ -8,40 +8,30 @@ from __future__ import annotations
 
 from flask import abort, render_template, request, send_file
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from jinja2.utils import htmlsafe_json_dumps
 
-from learnapp import clock, nav
+from learnapp import clock
 from learnapp.db import autocommit_until_needed, db
 from learnapp.i18n import per_catalog
-from learnapp.materials import admin_views, api, list_queries, list_views, queries, reading
+from learnapp.materials import list_queries, queries, reading
 from learnapp.materials.blueprint import bp
 from learnapp.materials.credit import material_credit
 from learnapp.materials.models import Attachment, Material, MaterialKind
 from learnapp.materials.rendering import render_markdown
 from learnapp.materials.uploads import path_of
-from learnapp.security import get_visible_user_or_404
+from learnapp.security import get_or_404, get_visible_user_or_404
 
-__all__ = ["bp"]
-# Modules whose routes live on `bp` (imported for their registrations).
-ROUTE_MODULES = (admin_views, api, list_views)
 PER_PAGE = 20
 
-nav.register("materials.library", _l("Study materials"), order=20)
-nav.register("materials.my_reading", _l("My reading list"), order=21)
 
-
-def _reading_panel(user):
+def reading_panel(user):
     if user is None or not user.is_authenticated:
         return None
     lists, status = list_queries.reading_of(user, clock.today().year)
     if status.required_total == 0 and status.optional_total == 0:
         return None
     return {"template": "materials/_panel.html", "reading": status, "due": list_queries.due_soon(user, lists=lists)[:5]}
-
-
-nav.register_panel(_reading_panel, order=20)
 
 
 @bp.get("/materials/")
@@ -110,9 +100,8 @@ def read(slug: str):
 @login_required
 def attachment(attachment_id: int):
     """Serve an attachment to a signed-in person who may see its material (Range requests work)."""
-    item = db.session.get(Attachment, attachment_id)
-    if item is None or item.removed_at is not None or not queries.can_see_material(current_user, item.material):
-        abort(404)
+    item = get_or_404(Attachment, attachment_id,
+                      lambda a: a.removed_at is None and queries.can_see_material(current_user, a.material))
     path = path_of(item)
     if not path.is_file():
         abort(404)

@@ -1,13 +1,9 @@
-"""Reads on the branch tree: scoped lists, choices for forms, the tree with head counts."""
+"""Reads on the branch tree: scoped lists, choices for forms, names, the root, ancestors."""
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
+from sqlalchemy import ColumnElement, select
 
-from sqlalchemy import ColumnElement, func, select
-
-from learnapp.accounts.models import Stage, User
 from learnapp.db import db
 from learnapp.org.models import Branch
 
@@ -90,66 +86,36 @@ def common_ancestor(branches: list[Branch]) -> Branch | None:
     return db.session.get(Branch, int(shared[-1])) if shared else None
 
 
-@dataclass
-class TreeNode:
-    branch: Branch
-    own: int = 0  # active people directly in the branch
-    total: int = 0  # active people in the whole subtree
-    stages: Counter = field(default_factory=Counter)  # per stage, whole subtree
-    children: list[TreeNode] = field(default_factory=list)
-
-    @property
-    def depth(self) -> int:
-        return self.branch.depth
-
-
-def tree(condition: ColumnElement[bool]) -> list[TreeNode]:
-    """The branches matching `condition` as a forest of nodes with active head counts."""
-    branches = branches_where(condition)
-    nodes = {b.id: TreeNode(b) for b in branches}
-    counts = db.session.execute(
-        select(User.branch_id, User.stage, func.count(User.id))
-        .where(User.active, User.branch_id.in_(list(nodes) or [0]))
-        .group_by(User.branch_id, User.stage)
-    ).all()
-    own_stages: dict[int, Counter] = {}
-    for branch_id, stage, count in counts:
-        nodes[branch_id].own += count
-        own_stages.setdefault(branch_id, Counter())[Stage(stage)] += count
-    roots: list[TreeNode] = []
-    for b in branches:
-        node = nodes[b.id]
-        if b.parent_id in nodes:
-            nodes[b.parent_id].children.append(node)
-        else:
-            roots.append(node)
-
-    def roll_up(node: TreeNode) -> None:
-        node.total = node.own
-        node.stages = Counter(own_stages.get(node.branch.id, Counter()))
-        for child in node.children:
-            roll_up(child)
-            node.total += child.total
-            node.stages.update(child.stages)
-
-    for root in roots:
-        roll_up(root)
-    return roots
-
-
 def flatten(nodes: list) -> list:
     """Depth-first list of tree nodes (anything with `.children`), for a table."""
-    result: list[TreeNode] = []
+    result: list = []
     for node in nodes:
         result.append(node)
         result.extend(flatten(node.children))
     return result
 
 
-def people_count(branch: Branch, *, active_only: bool = True) -> int:
-    """People in the subtree of `branch`."""
-    stmt = (select(func.count(User.id)).join(Branch, User.branch_id == Branch.id)
-            .where(Branch.path.startswith(branch.path, autoescape=True)))
-    if active_only:
-        stmt = stmt.where(User.active)
-    return db.session.scalar(stmt) or 0
+def committee() -> Branch | None:
+    """The root of the tree."""
+    return db.session.scalar(select(Branch).where(Branch.parent_id.is_(None)))
+
+
+def find_branch_by_name_or_path(text: str) -> Branch | None:
+    """A branch by its unique name, or by a path of names separated by '/' (e.g. 机关总支/第一支部)."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    parts = [p.strip() for p in text.split("/") if p.strip()]
+    if len(parts) == 1:
+        found = db.session.scalars(select(Branch).where(Branch.name == parts[0])).all()
+        return found[0] if len(found) == 1 else None
+    candidates = db.session.scalars(select(Branch).where(Branch.name == parts[-1])).all()
+    for candidate in candidates:
+        names, node = [], candidate
+        while node is not None:
+            names.append(node.name)
+            node = node.parent
+        names.reverse()
+        if names[-len(parts):] == parts:
+            return candidate
+    return None

@@ -7,3 +7,17 @@
     forecast.py    development targets on course to be admitted this year (from their timelines)
     views.py       /planning/: plan vs actual, the people counted, the forecast, the plan form
 """
+
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    """The development plan pages and their menu entry."""
+    from flask_babel import lazy_gettext as _l
+
+    from learnapp import blueprints, nav
+    from learnapp.planning import blueprint, views
+    from learnapp.security import can_read_reports
+
+    blueprints.register(app, blueprint.bp, views)
+    nav.register(app, "planning.index", _l("Development plan"), can_read_reports, order=13, section="admin")

@@ -11,10 +11,9 @@ from urllib.parse import quote
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from learnapp import clock, nav
+from learnapp import clock
 from learnapp.audit.exports import record_export
 from learnapp.db import db
 from learnapp.errors import FAILED, save_action, save_form
@@ -30,6 +29,7 @@ from learnapp.security import (
     can_manage_branch,
     can_read_reports,
     can_view_branch,
+    get_or_404,
     get_visible_branch_or_404,
     is_committee_admin,
     read_paths,
@@ -165,14 +165,9 @@ def edit(branch_id: int, year: int):
 @bp.post("/plans/<int:plan_id>/approve")
 @require_role(is_committee_admin)
 def approve(plan_id: int):
-    item = db.session.get(DevelopmentPlan, plan_id)
-    if item is None or not can_view_branch(current_user, item.branch):
-        abort(404)
+    item = get_or_404(DevelopmentPlan, plan_id, lambda p: can_view_branch(current_user, p.branch))
     form = ApproveForm()
     if not form.validate_on_submit():
         abort(400)
     save_action(lambda: services.approve_plan(current_user, item, form.note.data), success=_("Plan approved."))
     return redirect(url_for("planning.plan", branch_id=item.branch_id, year=item.year))
-
-
-nav.register("planning.index", _l("Development plan"), can_read_reports, order=13, section="admin")

@@ -34,6 +34,7 @@ from learnapp.quizzes.models import (
     QuizParticipant,
     QuizStatus,
 )
+from learnapp.security import SYSTEM
 
 MAX_TEXT = 10_000  # characters kept of one typed answer
 
@@ -254,7 +255,7 @@ def _items_under_claim(attempt: Attempt) -> list[AttemptItem]:
 
 # --- submission -------------------------------------------------------------------------------
 
-def submit_attempt(attempt_id: int, *, actor=None, auto: bool = False) -> bool:
+def submit_attempt(attempt_id: int, *, actor=SYSTEM, auto: bool = False) -> bool:
     """Finish the attempt and grade it. True when this call did it; False when it was already done.
 
     The conditional UPDATE is the whole guard: only one transaction can move the row out of
@@ -266,7 +267,7 @@ def submit_attempt(attempt_id: int, *, actor=None, auto: bool = False) -> bool:
     return _submit(attempt, actor=actor, auto=auto)
 
 
-def save_and_submit(user, attempt: Attempt, form, *, actor=None) -> bool:
+def save_and_submit(user, attempt: Attempt, form, *, actor=SYSTEM) -> bool:
     """Save what the form carries, then submit (the web's submit button): the items read under the
     save's claim are the ones graded, without reading them twice."""
     save_responses(user, attempt, form)

@@ -25,7 +25,13 @@ from learnapp.quizzes.models import (
     QuizStatus,
     ReviewItem,
 )
-from learnapp.security import admin_paths, branch_ids_under, can_manage_branch, read_paths
+from learnapp.security import (
+    admin_paths,
+    branch_ids_under,
+    can_manage_branch,
+    get_or_404,
+    read_paths,
+)
 
 
 def counted_results(user_ids, year: int) -> Select:
@@ -72,10 +78,7 @@ def readable_quizzes(actor) -> ColumnElement[bool]:
 
 
 def get_manageable_quiz_or_404(actor, quiz_id: int) -> Quiz:
-    quiz = db.session.get(Quiz, quiz_id)
-    if quiz is None or not can_manage_branch(actor, quiz.branch):
-        abort(404)
-    return quiz
+    return get_or_404(Quiz, quiz_id, lambda quiz: can_manage_branch(actor, quiz.branch))
 
 
 def get_readable_quiz_or_404(actor, quiz_id: int) -> Quiz:
@@ -87,10 +90,7 @@ def get_readable_quiz_or_404(actor, quiz_id: int) -> Quiz:
 
 def get_quiz_for_learner_or_404(user, quiz_id: int) -> Quiz:
     """A published (or archived) quiz meant for this person."""
-    quiz = db.session.get(Quiz, quiz_id)
-    if quiz is None or quiz.status == QuizStatus.draft or not audience.includes(quiz, user):
-        abort(404)
-    return quiz
+    return get_or_404(Quiz, quiz_id, lambda quiz: quiz.status != QuizStatus.draft and audience.includes(quiz, user))
 
 
 def get_own_attempt_or_404(user, attempt_id: int, *, items: bool = True) -> Attempt:
@@ -194,7 +194,4 @@ def grading_queue_count(actor) -> int:
 
 
 def get_gradable_item_or_404(actor, item_id: int) -> AttemptItem:
-    item = db.session.get(AttemptItem, item_id)
-    if item is None or not can_manage_branch(actor, item.attempt.quiz.branch):
-        abort(404)
-    return item
+    return get_or_404(AttemptItem, item_id, lambda item: can_manage_branch(actor, item.attempt.quiz.branch))

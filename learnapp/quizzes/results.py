@@ -25,11 +25,12 @@ from learnapp.quizzes.models import (
     Quiz,
     QuizParticipant,
 )
+from learnapp.security import SYSTEM
 
 log = logging.getLogger(__name__)
 
 
-def grade_attempt(attempt: Attempt, *, actor=None) -> None:
+def grade_attempt(attempt: Attempt, *, actor=SYSTEM) -> None:
     """Grade every automatically gradable item; finish the attempt unless an essay waits for a person."""
     partial = attempt.quiz.choice_scoring == ChoiceScoring.partial
     for item in attempt.items:
@@ -56,7 +57,7 @@ def _set_item_grade(item: AttemptItem, fraction: Fraction) -> None:
     item.needs_manual = False
 
 
-def finish_if_complete(attempt: Attempt, *, actor=None) -> bool:
+def finish_if_complete(attempt: Attempt, *, actor=SYSTEM) -> bool:
     """Total the attempt once no item waits for a person; update the person's result."""
     if attempt.state == AttemptState.in_progress or any(i.score_hundredths is None for i in attempt.items):
         return False
@@ -71,7 +72,7 @@ def finish_if_complete(attempt: Attempt, *, actor=None) -> bool:
     return True
 
 
-def update_result(quiz: Quiz, user: User, *, actor=None) -> QuizParticipant:
+def update_result(quiz: Quiz, user: User, *, actor=SYSTEM) -> QuizParticipant:
     """Recount the person's result for the quiz by its grading method; credit a first pass."""
     stmt = select(QuizParticipant).where(QuizParticipant.quiz_id == quiz.id, QuizParticipant.user_id == user.id)
     if is_postgres():
@@ -101,7 +102,7 @@ def update_result(quiz: Quiz, user: User, *, actor=None) -> QuizParticipant:
     return participant
 
 
-def grant_pass_credit(quiz: Quiz, user: User, *, on: date, actor=None) -> bool:
+def grant_pass_credit(quiz: Quiz, user: User, *, on: date, actor=SYSTEM) -> bool:
     """Credit the year's test-pass 学时 once per quiz and person (the ledger's dedupe key says once).
 
     A closed training year refuses the entry; the pass still stands, only the credit is not

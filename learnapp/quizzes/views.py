@@ -7,22 +7,17 @@ from __future__ import annotations
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from learnapp import clock, nav
+from learnapp import clock
 from learnapp.db import db
 from learnapp.errors import DomainError, wants_json
 from learnapp.materials.queries import materials_for_knowledge_points
 from learnapp.materials.rendering import render_markdown
-from learnapp.quizzes import admin_views, attempts, queries, report_views, review
+from learnapp.quizzes import attempts, queries, review
 from learnapp.quizzes.blueprint import bp
 from learnapp.quizzes.models import AttemptState, QuizKind, QuizStatus, ReviewItem
 from learnapp.quizzes.queries import get_own_attempt_or_404, get_quiz_for_learner_or_404
-from learnapp.security import can_read_reports, is_branch_admin
-
-# The building and report pages register their routes on `bp` when imported.
-VIEW_MODULES = (admin_views, report_views)
 
 
 @bp.get("/")
@@ -179,16 +174,10 @@ def _material_url(material) -> str:
     return url_for("materials.read", slug=material.slug)
 
 
-def _panel(user):
+def quizzes_panel(user):
     """Home panel: quizzes open to the person now, and an attempt to continue."""
     rows = [r for r in queries.my_quizzes(user) if r["state"] == "open" and r["quiz"].status == QuizStatus.published]
     todo = [r for r in rows if r["open_attempt"] or (r["participant"] is None or r["participant"].counted_bp is None)]
     if not todo:
         return None
     return {"template": "quizzes/_panel.html", "quiz_rows": todo[:5], "QuizKind": QuizKind}
-
-
-nav.register("quizzes.index", _l("Knowledge tests"), order=40)
-nav.register("quizzes.manage", _l("Quizzes"), visible=is_branch_admin, order=40, section="admin")
-nav.register("quizzes.reports", _l("Quiz reports"), visible=can_read_reports, order=41, section="admin")
-nav.register_panel(_panel, order=40)

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    """Let the roster import read and record development steps (accounts does not import development)."""
+    """The register pages; and the roster import's reading and recording of development steps
+    (accounts does not import development)."""
+    from learnapp import blueprints
     from learnapp.accounts import register_history
-    from learnapp.register import steps
+    from learnapp.register import steps, views
 
+    blueprints.register(app, views.bp, views)
     register_history.install(steps)

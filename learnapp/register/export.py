@@ -27,8 +27,7 @@ from learnapp.accounts.queries import PeopleFilter, people_statement
 from learnapp.audit import exports
 from learnapp.db import db
 from learnapp.org.models import Branch
-from learnapp.org.queries import full_names
-from learnapp.org.services import committee
+from learnapp.org.queries import committee, full_names
 from learnapp.register import steps
 
 DATE_FORMAT = "yyyy.mm.dd"

@@ -7,20 +7,24 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, render_template, request, send_file
+from flask import Blueprint, render_template, request, send_file
 from flask_login import current_user
 
 from learnapp import clock
 from learnapp.accounts.forms import stage_choices
 from learnapp.accounts.models import Stage
 from learnapp.accounts.roster_files import XLSX_MIMETYPE
-from learnapp.db import db
 from learnapp.errors import FAILED, save_action
 from learnapp.org.models import Branch
 from learnapp.org.queries import branch_choices
 from learnapp.register import export as register_export
 from learnapp.register.forms import FilingListForm, RegisterExportForm
-from learnapp.security import can_read_reports, can_view_branch, require_role, visible_branches
+from learnapp.security import (
+    can_read_reports,
+    get_visible_branch_or_404,
+    require_role,
+    visible_branches,
+)
 
 bp = Blueprint("register", __name__, url_prefix="/people/register")
 
@@ -39,10 +43,7 @@ def _forms() -> tuple[RegisterExportForm, FilingListForm]:
 def _branch(branch_id: int | None) -> Branch | None:
     if not branch_id:
         return None
-    branch = db.session.get(Branch, branch_id)
-    if branch is None or not can_view_branch(current_user, branch):
-        abort(404)
-    return branch
+    return get_visible_branch_or_404(current_user, branch_id)
 
 
 def _page(export, filings, status: int = 200):

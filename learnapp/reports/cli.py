@@ -13,6 +13,7 @@ from learnapp.org.models import Branch
 from learnapp.org.queries import branches_where, full_names
 from learnapp.reports import exports, rollup
 from learnapp.reports.scope import everyone
+from learnapp.security import SYSTEM
 
 report_cli = click.Group("report", help="Reports and exports (read-only).")
 
@@ -60,7 +61,7 @@ def hours(year: int, branch_spec: str | None, fmt: str, output: str) -> None:
         with open(output, "wb") as fh:
             exports.write_xlsx(fh, nodes, rows, title=f"{year} 年度学时台账 · {label}")
     # Written by the system actor: whoever runs the command has the server itself.
-    record_export(None, "ledger", ("branches", branch.id if branch else None), branch=branch,
+    record_export(SYSTEM, "ledger", ("branches", branch.id if branch else None), branch=branch,
                   summary=f"{year} {branch_spec or ''} → {output}".strip(), year=year,
                   branch_id=branch.id if branch else None, format=fmt, rows=rows.count, via="cli")
     click.echo(f"written {output}")

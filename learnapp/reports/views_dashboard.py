@@ -5,30 +5,27 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import case, func, select
 
-from learnapp import clock, nav
+from learnapp import charts, clock
 from learnapp.accounts.models import Stage, User
 from learnapp.assessments.queries import years_choice
 from learnapp.assessments.status import Status
 from learnapp.db import db
 from learnapp.errors import DomainError
+from learnapp.ledger.evidence import evidence_url
 from learnapp.org.queries import flatten, full_names
 from learnapp.planning import actuals
 from learnapp.planning.categories import categories
 from learnapp.quizzes.models import Quiz
 from learnapp.quizzes.queries import counted_results
-from learnapp.reports import charts, reminders, rollup, spotcheck
+from learnapp.reports import reminders, rollup, spotcheck
 from learnapp.reports.blueprint import bp, params
-from learnapp.reports.evidence import evidence_url
 from learnapp.reports.people import people_page
 from learnapp.reports.scope import managed_people, readable_people
 from learnapp.reports.summary import year_summary
 from learnapp.security import can_read_reports, is_branch_admin, require_role
-
-nav.register("reports.dashboard", _l("Reports"), visible=can_read_reports, order=30, section="admin")
 
 
 def _common(p) -> dict:

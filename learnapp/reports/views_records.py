@@ -24,6 +24,7 @@ from learnapp.security import (
     can_manage_user,
     can_read_reports,
     can_view_user,
+    get_or_404,
     get_visible_user_or_404,
     require_role,
 )
@@ -86,9 +87,7 @@ def certificate_issue(user_id: int):
 @login_required
 def certificate(cert_id: int):
     """The printable annual study record (学时证明), drawn from the frozen snapshot."""
-    cert = db.session.get(StudyCertificate, cert_id)
-    if cert is None or not can_view_user(current_user, cert.user):
-        abort(404)
+    cert = get_or_404(StudyCertificate, cert_id, lambda c: can_view_user(current_user, c.user))
     return render_template("reports/certificate.html", cert=cert, content=certificates.content_of(cert),
                            verify_url=external_url("reports.verify", code=cert.code),
                            category_label=_category_label, source_label=lambda v: str(SOURCE_LABELS.get(v, v)))
@@ -114,3 +113,10 @@ def verify():
         else:
             result = certificates.verify(code)
     return render_template("reports/verify.html", raw=raw, result=result, error=error), (400 if error else 200)
+
+
+def record_certificates_section(actor, person, year: int) -> dict:
+    """The annual record's section (assessments): the person's certificates, and the button to
+    issue this year's for the person themselves or an administrator of theirs."""
+    return {"template": "reports/_record_certificates.html", "certificates": certificates.certificates_of(person.id),
+            "can_issue": person.id == actor.id or can_manage_user(actor, person)}

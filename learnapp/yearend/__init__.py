@@ -11,3 +11,18 @@
 
 The page, the exports and the command line all read figures.year_end(); nothing else computes a figure.
 """
+
+
+def init_app(app) -> None:
+    """The year-end pages and their menu entry; `flask scoring` and `flask report year-end`."""
+    from flask_babel import lazy_gettext as _l
+
+    from learnapp import blueprints, nav
+    from learnapp.reports.cli import report_cli
+    from learnapp.security import can_read_reports
+    from learnapp.yearend import cli, views
+
+    blueprints.register(app, views.bp, views)
+    nav.register(app, "yearend.index", _l("Year-end figures"), can_read_reports, order=15, section="admin")
+    app.cli.add_command(cli.scoring_cli)
+    report_cli.add_command(cli.year_end_command)

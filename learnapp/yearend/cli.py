@@ -1,8 +1,8 @@
 """`flask report year-end --year 2026 [--branch ID] --format xlsx|docx -o FILE` and
 `flask scoring load [FILES]` / `flask scoring show YEAR` (the branches' scoring schemes).
 
-The year-end command joins the reports' group (report_cli) from here, so that the reports domain
-does not depend on this one.
+The year-end command joins the reports' group (report_cli) in yearend.init_app, so that the reports
+domain does not depend on this one.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from learnapp import clock
+from learnapp.actors import SYSTEM
 from learnapp.audit.exports import record_export
 from learnapp.db import db
 from learnapp.errors import DomainError
 from learnapp.org.models import Branch
-from learnapp.reports.cli import find_branch, report_cli
+from learnapp.reports.cli import find_branch
 from learnapp.rules_yaml import RulesError
 from learnapp.yearend import documents, scoring
 from learnapp.yearend.figures import year_end
@@ -30,7 +31,7 @@ from learnapp.yearend.scheme import parse_scheme
 scoring_cli = click.Group("scoring", help="The branches' scoring schemes per year (YAML files in content/scoring/).")
 
 
-@report_cli.command("year-end")
+@click.command("year-end")
 @click.option("--year", type=int, required=True, help="The year.")
 @click.option("--branch", "branch_spec", default=None, help="Branch id, path or name path (default: the committee).")
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "docx"]), required=True)
@@ -52,7 +53,7 @@ def year_end_command(year: int, branch_spec: str | None, fmt: str, lang: str, ou
         data = documents.xlsx_bytes(figures) if fmt == "xlsx" else documents.docx_bytes(figures)
     Path(output).write_bytes(data)
     # Written by the system actor: whoever runs the command has the server itself.
-    record_export(None, "year_end", ("branches", branch.id), branch=branch, summary=f"{year} {branch.name} → {output}",
+    record_export(SYSTEM, "year_end", ("branches", branch.id), branch=branch, summary=f"{year} {branch.name} → {output}",
                   year=year, branch_id=branch.id, format=fmt, via="cli")
     click.echo(f"written {output}")
 
@@ -91,7 +92,7 @@ def load(files: tuple[Path, ...]) -> None:
         sys.exit(1)
     try:
         for path, text in texts.items():
-            saved = scoring.save_scheme(None, text, source_name=path.name, expected_year=_expected_year(path))
+            saved = scoring.save_scheme(SYSTEM, text, source_name=path.name, expected_year=_expected_year(path))
             click.echo(f"{path.name}: " + (f"loaded as {saved.year} version {saved.version}" if saved else "unchanged"))
         db.session.commit()
     except DomainError as exc:

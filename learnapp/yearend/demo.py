@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import current_app
 
+from learnapp.actors import SYSTEM
 from learnapp.yearend import scoring
 from learnapp.yearend.scheme import parse_scheme
 
@@ -16,4 +17,4 @@ def load_demo(ctx) -> None:
         text = path.read_text(encoding="utf-8")
         year = parse_scheme(text).year
         if not scoring.versions(year):
-            scoring.save_scheme(None, text, source_name=path.name, expected_year=year)
+            scoring.save_scheme(SYSTEM, text, source_name=path.name, expected_year=year)

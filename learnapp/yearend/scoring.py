@@ -18,10 +18,10 @@ from learnapp import audit, clock
 from learnapp.accounts.models import User
 from learnapp.db import db
 from learnapp.errors import DomainError
-from learnapp.org import services as org_services
+from learnapp.org import queries as org_queries
 from learnapp.org.models import Branch
 from learnapp.rules_yaml import RulesError
-from learnapp.security import branch_ids_under, is_committee_admin
+from learnapp.security import branch_ids_under, is_committee_admin, is_system
 from learnapp.yearend import figures
 from learnapp.yearend.figures import YearEnd, share
 from learnapp.yearend.models import ScoringScheme
@@ -60,7 +60,7 @@ def save_scheme(actor, source_text: str, *, source_name: str, note: str | None =
                 expected_year: int | None = None) -> ScoringScheme | None:
     """Store a new version of a year's scheme; None when the text equals the version in force.
     Raises DomainError (field "source_text") naming the line of each problem."""
-    if actor is not None and not is_committee_admin(actor):
+    if not is_system(actor) and not is_committee_admin(actor):
         raise DomainError(_("Only committee admins change the scoring scheme."))
     source_text = source_text.replace("\r\n", "\n")
     try:
@@ -77,7 +77,7 @@ def save_scheme(actor, source_text: str, *, source_name: str, note: str | None =
                           created_at=clock.now())
     db.session.add(saved)
     db.session.flush()
-    audit.record(actor, "scoring.save", saved, branch=org_services.committee(),
+    audit.record(actor, "scoring.save", saved, branch=org_queries.committee(),
                  summary=f"{parsed.year} v{version} ({source_name})",
                  before={"version": current.version if current else None, "sha256": current.sha256 if current else None},
                  after={"version": version, "sha256": digest, "note": saved.note})

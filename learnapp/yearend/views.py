@@ -14,10 +14,9 @@ from urllib.parse import quote
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from learnapp import clock, nav
+from learnapp import clock
 from learnapp.audit.exports import record_export
 from learnapp.db import db
 from learnapp.errors import FAILED, save_form
@@ -161,4 +160,3 @@ def scheme_edit(year: int):
         (400 if form.errors else 200)
 
 
-nav.register("yearend.index", _l("Year-end figures"), can_read_reports, order=15, section="admin")

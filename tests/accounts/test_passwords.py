@@ -12,6 +12,7 @@ from learnapp.accounts import passwords, services
 from learnapp.accounts.models import Stage, User
 from learnapp.accounts.roster import import_roster_file
 from learnapp.errors import DomainError
+from learnapp.security import SYSTEM
 from tests.helpers import factories
 from tests.helpers.roster_files import csv_bytes
 
@@ -66,8 +67,8 @@ def test_a_weak_new_password_is_refused_on_the_form(client, org, login, db):
 
 def test_the_demo_and_fixtures_path_skips_the_rules_and_nothing_else_does(app, org, db):
     with pytest.raises(DomainError):
-        services.create_user(None, login_id="weak1", name="弱密码", branch=org.branch_a, password="demo2026")
-    user, _generated = services.create_user(None, login_id="demo1", name="演示", branch=org.branch_a,
+        services.create_user(SYSTEM, login_id="weak1", name="弱密码", branch=org.branch_a, password="demo2026")
+    user, _generated = services.create_user(SYSTEM, login_id="demo1", name="演示", branch=org.branch_a,
                                             password="demo2026", known_password=True)
     assert passwords.password_matches(user, "demo2026")
 

@@ -6,7 +6,8 @@ from sqlalchemy import update
 
 from learnapp import audit
 from learnapp.audit.models import AuditEntry
-from learnapp.audit.queries import diff
+from learnapp.auditlog.queries import diff
+from learnapp.security import SYSTEM
 
 
 def _text(response) -> str:
@@ -20,7 +21,7 @@ def _entries(org, db, clock):
     c = audit.record(org.committee_admin, "branch.rename", org.branch_c, branch=org.branch_c, summary="丙的改动",
                      before={"name": "丙"}, after={"name": "丙丙"})
     clock.advance(days=2)
-    s = audit.record(None, "system.check", None, summary="系统的事")
+    s = audit.record(SYSTEM, "system.check", None, summary="系统的事")
     db.session.commit()
     return a, c, s
 

@@ -14,6 +14,7 @@ from learnapp.audit.chain import export_checkpoint, load_checkpoint
 from learnapp.audit.models import AuditCheckpoint, AuditEntry
 from learnapp.audit.services import CHAIN_KEYED_ACTION, GENESIS, UNKEYED, unkeyed_digest
 from learnapp.db import db
+from learnapp.security import SYSTEM
 
 
 def _entries(n: int, org, start: int = 0):
@@ -50,7 +51,7 @@ def test_untouched_log_with_checkpoints_verifies(app, org, tmp_path):
 
 def test_deleting_the_newest_entries_is_found_by_a_checkpoint(org):
     _entries(4, org)
-    audit.write_checkpoint(None, reason="daily")
+    audit.write_checkpoint(SYSTEM, reason="daily")
     db.session.commit()
     db.session.execute(delete(AuditEntry).where(AuditEntry.seq >= 3))
     db.session.commit()
@@ -70,7 +71,7 @@ def test_editing_and_rehashing_the_old_way_is_found(org):
 def test_rehashing_the_whole_chain_as_unkeyed_is_found_by_a_checkpoint(org):
     """Passing every entry off as one from before the chain was keyed: the checkpoint's head differs."""
     _entries(3, org)
-    audit.write_checkpoint(None)
+    audit.write_checkpoint(SYSTEM)
     db.session.commit()
     db.session.execute(update(AuditEntry).where(AuditEntry.seq == 2).values(summary="改过的"))
     _rehash_unkeyed_from(1, scheme=UNKEYED)
@@ -80,7 +81,7 @@ def test_rehashing_the_whole_chain_as_unkeyed_is_found_by_a_checkpoint(org):
 
 def test_exported_checkpoint_finds_entries_and_checkpoints_removed(org, tmp_path):
     _entries(5, org)
-    exported = export_checkpoint(audit.write_checkpoint(None, reason="daily"))
+    exported = export_checkpoint(audit.write_checkpoint(SYSTEM, reason="daily"))
     db.session.commit()
     db.session.execute(delete(AuditEntry).where(AuditEntry.seq >= 4))
     db.session.execute(delete(AuditCheckpoint))
@@ -92,7 +93,7 @@ def test_exported_checkpoint_finds_entries_and_checkpoints_removed(org, tmp_path
 
 def test_forged_or_foreign_checkpoints_are_refused(app, org):
     _entries(2, org)
-    checkpoint = audit.write_checkpoint(None)
+    checkpoint = audit.write_checkpoint(SYSTEM)
     db.session.commit()
     forged = load_checkpoint(export_checkpoint(checkpoint).replace(f'"entries": {checkpoint.entries}', '"entries": 1'))
     report = audit.verify_chain([forged])

@@ -12,6 +12,7 @@ from learnapp.audit.models import AuditEntry
 from learnapp.bank import formats, importing, queries, services
 from learnapp.bank.cli import find_path
 from learnapp.bank.models import Question, QuestionCategory, QuestionKind, QuestionVersion
+from learnapp.security import SYSTEM
 
 FILES = Path(__file__).parent / "files"
 CONTENT = Path(__file__).parents[2] / "content" / "question-banks"
@@ -107,7 +108,7 @@ def test_round_trip(org, db, fmt):
     importing.run(org.committee_admin, formats.parse((FILES / "mixed.gift").read_bytes(), "gift"))
     importing.run(org.committee_admin, formats.parse((FILES / "sample.xml").read_bytes(), "moodle-xml"))
     importing.run(org.committee_admin, formats.parse((FILES / "sample.aiken.txt").read_bytes(), "aiken"),
-                  services.ensure_path(None, ["党章", "纪律"]))
+                  services.ensure_path(SYSTEM, ["党章", "纪律"]))
     db.session.commit()
     for root_name in ("党章", "党史"):
         root = find_path(root_name)
@@ -131,7 +132,7 @@ def test_demo_bank_imports_cleanly(org, db):
     for path in files:
         data = path.read_bytes()
         fmt = formats.detect(path.name, data)
-        report = importing.run(None, formats.parse(data, fmt), filename=path.name, fmt=fmt)
+        report = importing.run(SYSTEM, formats.parse(data, fmt), filename=path.name, fmt=fmt)
         assert report.skipped == [] and report.duplicates_skipped == []
         total += len(report.created)
         kinds |= {k for _l, _id, k in report.created}

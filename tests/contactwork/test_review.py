@@ -13,6 +13,7 @@ from learnapp.contactwork.review import LetterInput, ReviewInput
 from learnapp.db import db
 from learnapp.development.history import record_history
 from learnapp.errors import DomainError
+from learnapp.security import SYSTEM
 from tests.helpers.contactwork import dossier
 
 
@@ -65,7 +66,7 @@ def test_every_read_is_audited_and_the_auditor_only_reads(app, client, clock, or
 
 def _development_target(person) -> None:
     """Political review comes in the 发展对象 stage: the development file's guard wants it first."""
-    record_history(None, person, "target_determined", date(2026, 1, 10), audit_entry=False)
+    record_history(SYSTEM, person, "target_determined", date(2026, 1, 10), audit_entry=False)
 
 
 def _review_steps(person) -> list[dict]:

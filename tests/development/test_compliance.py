@@ -12,6 +12,7 @@ from learnapp.accounts.models import ContactAssignment
 from learnapp.audit.models import AuditEntry
 from learnapp.development.history import record_history
 from learnapp.development.services import record_step
+from learnapp.security import SYSTEM
 from tests.helpers.development import person_up_to
 from tests.helpers.development_pages import person_with_history
 
@@ -27,8 +28,8 @@ def _files(org, db):
     """Three people of branch a, each with one kind of finding, and one of branch c."""
     short = person_up_to(org.branch_a, "activist_examined", login_id="short")
     short.name = "间隔过短"
-    record_history(None, short, "target_contact_opinion", date(2024, 1, 10), audit_entry=False)
-    record_history(None, short, "target_determined", date(2024, 1, 20), audit_entry=False)  # 4 months as activist
+    record_history(SYSTEM, short, "target_contact_opinion", date(2024, 1, 10), audit_entry=False)
+    record_history(SYSTEM, short, "target_determined", date(2024, 1, 20), audit_entry=False)  # 4 months as activist
     excepted = person_up_to(org.branch_a, "target_contact_opinion", login_id="excepted")
     excepted.name = "例外人员"
     record_step(org.committee_admin, excepted, "target_determined", date(2024, 6, 1), exception_reason=REASON)

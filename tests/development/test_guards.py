@@ -12,6 +12,7 @@ from learnapp.development.guards import unmet_requirements
 from learnapp.development.history import record_history
 from learnapp.development.services import StepRefused, record_step
 from learnapp.errors import DomainError
+from learnapp.security import SYSTEM
 from tests.helpers import factories
 from tests.helpers.development import VOTE, ledger_training, path_date, person_up_to
 
@@ -85,9 +86,9 @@ def test_the_political_review_must_be_qualified_before_the_branch_committee_revi
     day = path_date("branch_committee_review")
     assert any("political review" in m.lower() or "政治审查" in m or "政审" in m
                for m in unmet_requirements(person, "branch_committee_review", day))
-    record_history(None, person, "political_review", date(2024, 11, 1), data={"conclusion": "unqualified"}, source="site")
+    record_history(SYSTEM, person, "political_review", date(2024, 11, 1), data={"conclusion": "unqualified"}, source="site")
     assert len(unmet_requirements(person, "branch_committee_review", day)) == 1
-    record_history(None, person, "political_review", date(2024, 11, 25), data={"conclusion": "qualified"}, source="site")
+    record_history(SYSTEM, person, "political_review", date(2024, 11, 25), data={"conclusion": "qualified"}, source="site")
     assert unmet_requirements(person, "branch_committee_review", day) == []
 
 

@@ -12,6 +12,7 @@ from learnapp.audit.models import AuditEntry
 from learnapp.development import check
 from learnapp.development.history import derive_stage, migrate_stage_changes, record_history
 from learnapp.development.models import DevelopmentStep, StepStatus
+from learnapp.security import SYSTEM
 from tests.helpers.development import person_up_to
 
 
@@ -34,15 +35,15 @@ def test_history_is_recorded_as_it_happened_and_then_listed_by_the_check(org, db
 def test_the_stage_is_the_latest_stage_step_by_date(org, db, clock):
     person = person_up_to(org.branch_a, None)
     assert derive_stage(person) is None
-    record_history(None, person, "activist_determined", date(2024, 5, 1))
-    record_history(None, person, "application", date(2023, 1, 1))  # entered later, dated earlier
+    record_history(SYSTEM, person, "activist_determined", date(2024, 5, 1))
+    record_history(SYSTEM, person, "application", date(2023, 1, 1))  # entered later, dated earlier
     assert person.stage == Stage.activist
     # A submitted step does not count until the committee accepts it.
     db.session.add(DevelopmentStep(user=person, code="committee_approval_admission", done_on=date(2025, 5, 1),
                                    status=StepStatus.submitted, data={}))
     db.session.flush()
     assert derive_stage(person) == Stage.activist
-    record_history(None, person, "committee_approval_full", date(2026, 5, 1))
+    record_history(SYSTEM, person, "committee_approval_full", date(2026, 5, 1))
     assert person.stage == Stage.full_member
 
 

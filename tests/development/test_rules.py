@@ -13,6 +13,7 @@ from learnapp.development.rules import current_rules, default_path, save_paramet
 from learnapp.development.rules_file import STEP_CODES, parse_rules
 from learnapp.errors import DomainError
 from learnapp.rules_yaml import RulesError
+from learnapp.security import SYSTEM
 from tests.helpers.development import person_up_to
 
 
@@ -63,7 +64,7 @@ def test_cli_loads_a_version_then_refuses_a_malformed_file_and_changes_nothing(a
 
 
 def test_the_committee_makes_the_numbers_stricter_as_a_new_audited_version(app, org, db, clock):
-    save_rules(None, _shipped(), source_name="development-rules.yaml")
+    save_rules(SYSTEM, _shipped(), source_name="development-rules.yaml")
     person = person_up_to(org.branch_a, "target_contact_opinion")
     assert current_rules().step("target_determined")  # 12 months: 2024-09-10 is enough
     saved = save_parameters(org.committee_admin, {"activist_min_months": 18}, note="局党委要求培养一年半")

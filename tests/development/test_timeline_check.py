@@ -8,6 +8,7 @@ from learnapp.development import check
 from learnapp.development.history import record_history
 from learnapp.development.services import record_step
 from learnapp.development.timeline import timeline
+from learnapp.security import SYSTEM
 from tests.helpers.development import VOTE, ledger_training, person_up_to
 
 
@@ -72,7 +73,7 @@ def test_the_check_finds_missing_talks_overdue_decisions_and_admission_without_t
 def test_a_register_meeting_without_a_majority_is_reported(org, db, clock):
     person = person_up_to(org.branch_a, "application_form")
     ledger_training(org.committee_admin, person)
-    record_history(None, person, "branch_meeting_admission", date(2025, 1, 10), data={**VOTE, "votes_for": 4})
+    record_history(SYSTEM, person, "branch_meeting_admission", date(2025, 1, 10), data={**VOTE, "votes_for": 4})
     findings = check.person_findings(person, date(2025, 2, 1))
     assert [(f.kind, f.code) for f in findings] == [("rule", "branch_meeting_admission")]
 

@@ -7,6 +7,7 @@ from datetime import date
 from learnapp.accounts.models import Stage
 from learnapp.db import db
 from learnapp.development.history import record_history
+from learnapp.security import SYSTEM
 from tests.helpers import factories
 
 VOTE = {"votes_for": 8, "votes_against": 1, "abstentions": 0, "members_present": 9, "members_entitled": 10}
@@ -43,7 +44,7 @@ PATH = [
 ]
 
 
-def person_up_to(branch, last_code: str | None, *, login_id: str = "dev1", actor=None, skip=()):
+def person_up_to(branch, last_code: str | None, *, login_id: str = "dev1", actor=SYSTEM, skip=()):
     """A person whose file holds the PATH steps up to and including `last_code` (recorded as history)."""
     person = factories.make_user(branch, Stage.applicant, login_id=login_id)
     # make_user records the applicant stage today; start from an empty file instead.

@@ -9,6 +9,7 @@ from learnapp.accounts import services as accounts
 from learnapp.accounts.models import Stage
 from learnapp.db import db
 from learnapp.development.history import record_history
+from learnapp.security import SYSTEM
 from tests.helpers.factories import PASSWORD
 
 _serial = itertools.count(1)
@@ -24,12 +25,12 @@ ACTIVIST_HISTORY = [
 def person_with_history(branch, history=ACTIVIST_HISTORY, *, login_id: str | None = None, name: str | None = None):
     """A person who applied on 2025-01-05, with the given steps recorded as history."""
     n = next(_serial)
-    user, _password = accounts.create_user(None, login_id=login_id or f"dev{n}", name=name or f"发展对象{n}",
+    user, _password = accounts.create_user(SYSTEM, login_id=login_id or f"dev{n}", name=name or f"发展对象{n}",
                                            branch=branch, stage=Stage.applicant, stage_since=date(2025, 1, 5),
                                            password=PASSWORD, audit_entry=False, known_password=True)
     user.must_change_password = False
     for code, day, data in history:
-        record_history(None, user, code, day, data=data, audit_entry=False)
+        record_history(SYSTEM, user, code, day, data=data, audit_entry=False)
     db.session.flush()
     return user
 

@@ -9,6 +9,7 @@ from learnapp.accounts import services as accounts
 from learnapp.accounts.models import ContactAssignment, Role, RoleGrant, Stage, User
 from learnapp.db import db
 from learnapp.org.models import Branch, BranchKind
+from learnapp.security import SYSTEM
 
 PASSWORD = "secret123"
 _serial = itertools.count(1)
@@ -26,7 +27,7 @@ def make_branch(name: str, parent: Branch | None = None, kind: BranchKind = Bran
 def make_user(branch: Branch, stage: Stage = Stage.activist, *, login_id: str | None = None, name: str | None = None,
               roles: list[tuple[Role, Branch]] = (), password: str = PASSWORD, active: bool = True) -> User:
     n = next(_serial)
-    user, _ = accounts.create_user(None, login_id=login_id or f"user{n}", name=name or f"测试用户{n}", branch=branch,
+    user, _ = accounts.create_user(SYSTEM, login_id=login_id or f"user{n}", name=name or f"测试用户{n}", branch=branch,
                                    stage=stage, password=password, audit_entry=False,
                                    known_password=True)
     user.must_change_password = False

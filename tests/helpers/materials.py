@@ -7,6 +7,7 @@ from sqlalchemy import select
 from learnapp.db import db
 from learnapp.materials import services
 from learnapp.materials.models import Material, MaterialKind, MaterialStatus, ReadingProgress
+from learnapp.security import SYSTEM
 
 
 def make_material(slug: str = "test-material", *, minutes: int = 30, kind: MaterialKind = MaterialKind.article,
@@ -16,7 +17,7 @@ def make_material(slug: str = "test-material", *, minutes: int = 30, kind: Mater
     data = services.MaterialData(title=title or f"资料 {slug}", summary=summary, body=body, kind=kind, source=source,
                                  estimated_minutes=minutes, status=status, tags=tags or [],
                                  knowledge_points=points or [], external_url=external_url)
-    material = services.create_material(None, slug, data)
+    material = services.create_material(SYSTEM, slug, data)
     db.session.flush()
     return material
 

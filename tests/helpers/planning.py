@@ -6,13 +6,14 @@ from datetime import date
 
 from learnapp.db import db
 from learnapp.development.history import record_history
+from learnapp.security import SYSTEM
 from tests.helpers.development import person_up_to
 
 
 def admitted(branch, on: date, login_id: str, **fields):
     """A person admitted as probationary member on `on` (the file up to the committee's talk, then the approval)."""
     person = person_up_to(branch, "committee_talk", login_id=login_id)
-    record_history(None, person, "committee_approval_admission", on, source="site", audit_entry=False)
+    record_history(SYSTEM, person, "committee_approval_admission", on, source="site", audit_entry=False)
     for name, value in fields.items():
         setattr(person, name, value)
     db.session.flush()

@@ -12,6 +12,7 @@ from learnapp.ledger.models import Category
 from learnapp.ledger.offline_models import Attendance, AttendanceMethod
 from learnapp.ledger.schedule import make_schedule
 from learnapp.planning import services
+from learnapp.security import SYSTEM
 from tests.helpers.development import person_up_to
 from tests.helpers.planning import admitted
 from tests.helpers.reports import add_entry, add_quiz_result
@@ -24,7 +25,7 @@ def a_year(org) -> dict:
     woman = admitted(org.branch_a, date(2026, 3, 1), "ye_woman", gender="女", birth_date=date(1995, 1, 1))
     admitted(org.branch_c, date(2026, 4, 1), "ye_other", gender="男")
     target = person_up_to(org.branch_a, "political_review", login_id="ye_target")
-    record_history(None, target, "training_class", date(2026, 5, 10), source="site", audit_entry=False)
+    record_history(SYSTEM, target, "training_class", date(2026, 5, 10), source="site", audit_entry=False)
     add_entry(org.learner_a, 5000, category=Category.online_reading)
     add_entry(org.learner_a, 1000, category=Category.lecture)
     add_entry(org.learner_b, 1500, category=Category.online_video)

@@ -10,13 +10,14 @@ from learnapp.errors import DomainError
 from learnapp.ledger import queries, services
 from learnapp.ledger.models import Category, LedgerEntry, TrainingYear
 from learnapp.ledger.rules import rules_for_year
+from learnapp.security import SYSTEM
 
 JUNE = date(2026, 6, 15)
 
 
 def _grant(user, credit=100, day=JUNE, category=Category.online_reading, **kw):
     kw.setdefault("source_type", "material")
-    return services.grant(None, user, category=category, credit_hundredths=credit, occurred_on=day, **kw)
+    return services.grant(SYSTEM, user, category=category, credit_hundredths=credit, occurred_on=day, **kw)
 
 
 def test_grant_appends_an_entry_in_the_year_of_the_date(org, db):
@@ -52,7 +53,7 @@ def test_grant_refuses_closed_year_future_dates_and_floats(org, db):
 
 def test_daily_online_cap_cuts_credit(org, db):
     # Built-in defaults have no daily cap; the 2026 template caps online credit at 8 per day.
-    services.save_rules(None, "year: 2026\ncaps:\n  daily_online: 1.5\n", source_name="t")
+    services.save_rules(SYSTEM, "year: 2026\ncaps:\n  daily_online: 1.5\n", source_name="t")
     assert rules_for_year(2026).daily_online_cap == 150
     a = _grant(org.learner_a, 100)
     b = _grant(org.learner_a, 100, category=Category.test_passed, source_type="quiz")
@@ -66,7 +67,7 @@ def test_daily_online_cap_cuts_credit(org, db):
 
 
 def test_category_cap_per_year(org, db):
-    services.save_rules(None, "year: 2026\ncaps:\n  per_category: {self_study: 3}\n", source_name="t")
+    services.save_rules(SYSTEM, "year: 2026\ncaps:\n  per_category: {self_study: 3}\n", source_name="t")
     got = [_grant(org.learner_a, 200, category=Category.self_study, source_type="claim").credit_hundredths
            for _ in range(3)]
     assert got == [200, 100, 0]
@@ -83,7 +84,7 @@ def test_default_rules_and_item_bands(app):
 
 
 def test_requirement_by_stage_and_role(org, db):
-    services.save_rules(None, "year: 2026\nrequirement:\n  default: 50\n  by_stage: {full_member: 32}\n"
+    services.save_rules(SYSTEM, "year: 2026\nrequirement:\n  default: 50\n  by_stage: {full_member: 32}\n"
                               "  by_role: {branch_admin: 56}\n", source_name="t")
     rules = rules_for_year(2026)
     assert rules.requirement_for(org.learner_a) == 5000

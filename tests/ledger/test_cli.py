@@ -7,6 +7,7 @@ from datetime import date
 from learnapp.ledger import services
 from learnapp.ledger.models import Category, CreditRuleSet
 from learnapp.ledger.rules import template_text
+from learnapp.security import SYSTEM
 
 
 def test_rules_load_all_or_nothing(app, org, db, tmp_path):
@@ -35,8 +36,8 @@ def test_default_folder_loads_shipped_files(app, org, db):
 
 
 def test_totals_and_close(app, org, db):
-    services.save_rules(None, template_text(2025), source_name="t")  # carries up to 10
-    services.grant(None, org.learner_a, category=Category.lecture, credit_hundredths=6000, occurred_on=date(2025, 5, 1),
+    services.save_rules(SYSTEM, template_text(2025), source_name="t")  # carries up to 10
+    services.grant(SYSTEM, org.learner_a, category=Category.lecture, credit_hundredths=6000, occurred_on=date(2025, 5, 1),
                    source_type="activity", source_id=1)
     db.session.commit()
     runner = app.test_cli_runner()

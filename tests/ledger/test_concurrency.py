@@ -12,6 +12,7 @@ from learnapp.db import db as _db
 from learnapp.ledger import claims, queries, services
 from learnapp.ledger.models import Category, LedgerEntry
 from learnapp.ledger.offline_models import ClaimStatus
+from learnapp.security import SYSTEM
 from tests.helpers.ledger import submit
 
 
@@ -66,7 +67,7 @@ def test_same_dedupe_key_granted_concurrently_once(app, org, db):
     from datetime import date
 
     def work():
-        services.grant(None, user_id, category=Category.online_reading, credit_hundredths=100,
+        services.grant(SYSTEM, user_id, category=Category.online_reading, credit_hundredths=100,
                        occurred_on=date(2026, 6, 15), source_type="material", source_id=1, dedupe_key="material:1:u")
 
     assert _race(app, [work, work, work]) == ["ok", "ok", "ok"]

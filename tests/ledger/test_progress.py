@@ -7,10 +7,11 @@ from datetime import date
 from learnapp.ledger import services
 from learnapp.ledger.models import Category
 from learnapp.ledger.progress import year_progress
+from learnapp.security import SYSTEM
 
 
 def _grant(user, credit, day, category=Category.lecture):
-    services.grant(None, user, category=category, credit_hundredths=credit, occurred_on=day,
+    services.grant(SYSTEM, user, category=category, credit_hundredths=credit, occurred_on=day,
                    source_type="activity", source_id=1)
 
 
@@ -29,7 +30,7 @@ def test_pace_and_projection(org, db):
 
 
 def test_done_needs_minimums_and_remembers_the_day(org, db):
-    services.save_rules(None, "year: 2026\nrequirement: {default: 10, min_online: 1}\n", source_name="t")
+    services.save_rules(SYSTEM, "year: 2026\nrequirement: {default: 10, min_online: 1}\n", source_name="t")
     _grant(org.learner_a, 1000, date(2026, 5, 1))
     p = year_progress(org.learner_a)
     assert p.total == 1000 and not p.done
@@ -52,7 +53,7 @@ def test_one_statement_gives_the_summary_the_days_and_the_years(org, db):
     _grant(org.learner_a, 300, date(2026, 2, 1))
     _grant(org.learner_a, 50, date(2026, 2, 1), Category.online_reading)
     _grant(org.learner_a, 25, date(2026, 2, 1), Category.online_video)
-    entry = services.grant(None, org.learner_a, category=Category.self_study, credit_hundredths=200,
+    entry = services.grant(SYSTEM, org.learner_a, category=Category.self_study, credit_hundredths=200,
                            occurred_on=date(2026, 3, 5), source_type="adjustment", source_id="7")
     services.reverse_entry(org.admin_a, entry, "录入有误")
     _grant(org.learner_a, 100, date(2025, 12, 31))  # another year: not counted in 2026's figures
@@ -71,7 +72,7 @@ def test_ledger_lines_and_their_sources(client, org, login, db):
     from learnapp.ledger import progress
 
     _grant(org.learner_a, 300, date(2026, 2, 1))  # source: activity 1, which does not exist
-    entry = services.grant(None, org.learner_a, category=Category.self_study, credit_hundredths=200,
+    entry = services.grant(SYSTEM, org.learner_a, category=Category.self_study, credit_hundredths=200,
                            occurred_on=date(2026, 3, 5), source_type="adjustment", source_id="7", reason="补录")
     correction = services.reverse_entry(org.admin_a, entry, "录入有误")
     lines = progress.lines_page(org.learner_a.id, 2026, 1, 2)
@@ -103,7 +104,7 @@ def test_lines_name_their_claim_and_activity(org, db):
     activities.set_attendance(org.admin_a, activity, org.learner_a, True, "roster")
     # Ids that are not a whole number (or too long for one) name nothing, and fail nothing.
     for odd in ("x1", "12345678901", ""):
-        services.grant(None, org.learner_a, category=Category.lecture, credit_hundredths=10,
+        services.grant(SYSTEM, org.learner_a, category=Category.lecture, credit_hundredths=10,
                        occurred_on=date(2026, 1, 2), source_type="activity", source_id=odd)
     lines = progress.lines_page(org.learner_a.id, 2026, 1, 50)
     titles = {(line.source_type, line.source_id): line.source_title for line in lines}

@@ -18,6 +18,7 @@ from learnapp.ledger.rules import (
     template_text,
 )
 from learnapp.ledger.schedule import make_schedule
+from learnapp.security import SYSTEM
 
 CONTENT = Path(__file__).resolve().parents[2] / "content" / "credit-rules"
 
@@ -90,10 +91,10 @@ def test_save_rules_versions_and_audit(org, db):
 
 
 def test_changing_rules_never_rewrites_granted_credit(org, db):
-    services.save_rules(None, template_text(2026), source_name="t")
-    services.grant(None, org.learner_a, category=Category.lecture, credit_hundredths=400, occurred_on=date(2026, 6, 1),
+    services.save_rules(SYSTEM, template_text(2026), source_name="t")
+    services.grant(SYSTEM, org.learner_a, category=Category.lecture, credit_hundredths=400, occurred_on=date(2026, 6, 1),
                    source_type="activity", source_id=1)
-    services.save_rules(None, template_text(2026).replace("per_half_day: 4}", "per_half_day: 2}"), source_name="t")
+    services.save_rules(SYSTEM, template_text(2026).replace("per_half_day: 4}", "per_half_day: 2}"), source_name="t")
     assert queries.year_total(org.learner_a.id, 2026) == 400
 
 
@@ -114,8 +115,8 @@ def test_conversions_per_hour_half_day_day_fixed_bands(app):
 
 
 def test_activity_across_year_end_is_split(org, db):
-    services.save_rules(None, template_text(2025).replace("per_day: 8", "per_day: 6"), source_name="t")
-    services.save_rules(None, template_text(2026), source_name="t")
+    services.save_rules(SYSTEM, template_text(2025).replace("per_day: 8", "per_day: 6"), source_name="t")
+    services.save_rules(SYSTEM, template_text(2026), source_name="t")
     portions = compute_credit(Category.training_class, sched(date(2025, 12, 30), (9, 0), (17, 0), date(2026, 1, 2)))
     assert [(p.year, p.credit, p.minutes) for p in portions] == [(2025, 1200, 960), (2026, 1600, 960)]
     assert portions[1].first_day == date(2026, 1, 1)

@@ -9,6 +9,7 @@ from learnapp.ledger import queries, services
 from learnapp.ledger.models import Category, CreditRuleSet, LedgerEntry
 from learnapp.ledger.offline_models import Activity, Claim, ClaimStatus
 from learnapp.ledger.rules import template_text
+from learnapp.security import SYSTEM
 from tests.helpers.ledger import png_bytes, submit
 
 
@@ -21,7 +22,7 @@ def _claim_form(**over):
 
 
 def test_museum_claim_journey_moves_progress(client, org, login, db):
-    services.save_rules(None, template_text(2026), source_name="t")
+    services.save_rules(SYSTEM, template_text(2026), source_name="t")
     db.session.commit()
     login(org.learner_a)
     page = client.get("/ledger/").get_data(as_text=True)
@@ -163,8 +164,8 @@ def test_rules_editor_shows_line_and_saves_versions(client, org, login, db):
 
 
 def test_year_close_pages(client, org, login, db):
-    services.save_rules(None, template_text(2025), source_name="t")
-    services.grant(None, org.learner_a, category=Category.lecture, credit_hundredths=5800, occurred_on=date(2025, 5, 1),
+    services.save_rules(SYSTEM, template_text(2025), source_name="t")
+    services.grant(SYSTEM, org.learner_a, category=Category.lecture, credit_hundredths=5800, occurred_on=date(2025, 5, 1),
                    source_type="activity", source_id=1)
     db.session.commit()
     login(org.committee_admin)

@@ -22,6 +22,7 @@ from learnapp.ledger.models import (
     LedgerEntry,
     LedgerYearTotal,
 )
+from learnapp.security import SYSTEM
 from tests.helpers.ledger import submit
 
 YEARS = (2024, 2025, 2026)
@@ -62,7 +63,7 @@ def _apply(people, op, n: int) -> None:
             select(LedgerEntry).where(LedgerEntry.source_type != "reversal", LedgerEntry.id.not_in(reversed_ids))
             .order_by(LedgerEntry.id)))
         if standing:
-            services.reverse(None, standing[who % len(standing)], "更正")
+            services.reverse(SYSTEM, standing[who % len(standing)], "更正")
         return
     day = date(year, 1 + n % 12, 1 + n % 28)
     user = people[who]
@@ -73,7 +74,7 @@ def _apply(people, op, n: int) -> None:
              "credit_hundredths": credit + k, "source_type": "adjustment", "created_at": CREATED}
             for k in range(2)])
     else:
-        services.grant(None, user, category=category, credit_hundredths=credit, occurred_on=day,
+        services.grant(SYSTEM, user, category=category, credit_hundredths=credit, occurred_on=day,
                        source_type="adjustment" if kind == "adjust" else "material", source_id=n,
                        apply_caps=False, allow_future=True)
 
@@ -119,7 +120,7 @@ def test_stored_totals_equal_entry_sums(app, clock, org, ops, deletions, updates
 def test_online_split_follows_online_categories(app, org, db):
     """The category list in the triggers is the model's ONLINE_CATEGORIES, category by category."""
     for i, category in enumerate(Category):
-        services.grant(None, org.learner_a, category=category, credit_hundredths=10 ** min(i, 4) + i,
+        services.grant(SYSTEM, org.learner_a, category=category, credit_hundredths=10 ** min(i, 4) + i,
                        occurred_on=date(2026, 3, 1 + i), source_type="adjustment", apply_caps=False)
         stored = db.session.get(LedgerYearTotal, (org.learner_a.id, 2026), populate_existing=True)
         before = _expected()[(org.learner_a.id, 2026)]
@@ -131,9 +132,9 @@ def test_online_split_follows_online_categories(app, org, db):
 
 
 def test_verify_totals_finds_and_repairs_tampering(app, org, db):
-    services.grant(None, org.learner_a, category=Category.lecture, credit_hundredths=400, occurred_on=date(2026, 3, 1),
+    services.grant(SYSTEM, org.learner_a, category=Category.lecture, credit_hundredths=400, occurred_on=date(2026, 3, 1),
                    source_type="activity", source_id=1)
-    services.grant(None, org.learner_b, category=Category.online_reading, credit_hundredths=50,
+    services.grant(SYSTEM, org.learner_b, category=Category.online_reading, credit_hundredths=50,
                    occurred_on=date(2025, 3, 1), source_type="material", source_id=1)
     db.session.commit()
     runner = app.test_cli_runner()
@@ -164,12 +165,12 @@ def test_verify_totals_finds_and_repairs_tampering(app, org, db):
 
 
 def test_rebuild_of_one_year_leaves_other_years(app, org, db):
-    services.grant(None, org.learner_a, category=Category.lecture, credit_hundredths=400, occurred_on=date(2026, 3, 1),
+    services.grant(SYSTEM, org.learner_a, category=Category.lecture, credit_hundredths=400, occurred_on=date(2026, 3, 1),
                    source_type="activity", source_id=1)
-    services.grant(None, org.learner_a, category=Category.lecture, credit_hundredths=300, occurred_on=date(2025, 3, 1),
+    services.grant(SYSTEM, org.learner_a, category=Category.lecture, credit_hundredths=300, occurred_on=date(2025, 3, 1),
                    source_type="activity", source_id=2)
     db.session.execute(text("UPDATE ledger_year_totals SET total_hundredths = 1"))
-    services.rebuild_year_totals(None, 2026)
+    services.rebuild_year_totals(SYSTEM, 2026)
     db.session.expire_all()
     assert queries.year_total(org.learner_a.id, 2026) == 400
     assert queries.year_total(org.learner_a.id, 2025) == 1  # not asked for

@@ -14,6 +14,7 @@ from learnapp.ledger.models import Category, LedgerEntry, TrainingYear
 from learnapp.materials import reading
 from learnapp.materials.models import MaterialKind, MaterialStatus, ReadingProgress
 from learnapp.materials.reading import HeartbeatRefused
+from learnapp.security import SYSTEM
 from tests.helpers.materials import make_material, rules_text
 
 
@@ -208,7 +209,7 @@ def test_video_is_credited_as_online_video(org, clock):
 
 
 def test_daily_cap_stops_credit_and_does_not_carry_over(org, clock):
-    ledger_services.save_rules(None, rules_text(daily_online="0.5"), source_name="test.yaml")
+    ledger_services.save_rules(SYSTEM, rules_text(daily_online="0.5"), source_name="test.yaml")
     material = make_material(minutes=60)  # 1 学时 for the whole material
     reader = Reader(clock, org.learner_a, material)
     results = reader.read(40 * 60)
@@ -226,8 +227,8 @@ def test_daily_cap_stops_credit_and_does_not_carry_over(org, clock):
 
 
 def test_daily_cap_counts_other_online_credit(org, clock):
-    ledger_services.save_rules(None, rules_text(daily_online="0.5"), source_name="test.yaml")
-    ledger_services.grant(None, org.learner_a, category=Category.test_passed, credit_hundredths=50,
+    ledger_services.save_rules(SYSTEM, rules_text(daily_online="0.5"), source_name="test.yaml")
+    ledger_services.grant(SYSTEM, org.learner_a, category=Category.test_passed, credit_hundredths=50,
                           occurred_on=date(2026, 6, 15), source_type="quiz", source_id="1")
     material = make_material(minutes=5)
     result = Reader(clock, org.learner_a, material).read(300)[-1]

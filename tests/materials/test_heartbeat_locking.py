@@ -14,6 +14,7 @@ from learnapp.ledger import queries as ledger_queries
 from learnapp.ledger import services as ledger_services
 from learnapp.materials.models import ReadingProgress, ReadingSession
 from learnapp.materials.reading import store
+from learnapp.security import SYSTEM
 from tests.helpers.materials import heartbeat, make_material, reading_after_a_beat, rules_text
 
 
@@ -96,7 +97,7 @@ def test_a_session_moved_at_every_read_gets_the_answer_to_a_beat_too_soon(app, c
 
 
 def test_a_grant_sees_online_credit_that_came_in_after_the_read(app, client, org, login, clock, db, monkeypatch):
-    ledger_services.save_rules(None, rules_text(clock.now().year, daily_online="1"), source_name="rules.yaml")
+    ledger_services.save_rules(SYSTEM, rules_text(clock.now().year, daily_online="1"), source_name="rules.yaml")
     material = make_material(minutes=5)  # 0.25 学时 once 300 s are counted
     db.session.commit()
     login(org.learner_a)

@@ -15,6 +15,7 @@ from learnapp.ledger import services as ledger_services
 from learnapp.ledger.models import Category
 from learnapp.materials import reading
 from learnapp.materials.models import ReadingProgress, ReadingSession
+from learnapp.security import SYSTEM
 from tests.helpers.materials import heartbeat, make_material, stored_progress
 
 
@@ -97,9 +98,9 @@ def test_the_daily_online_credit_is_the_ledgers(org, clock, db):
                                  (Category.test_passed, 50, day), (Category.online_reading, 25, day - timedelta(days=1)),
                                  (Category.lecture, 200, day)):
         source = {Category.test_passed: "quiz", Category.lecture: "activity"}.get(category, "material")
-        ledger_services.grant(None, org.learner_a, category=category, credit_hundredths=credit, occurred_on=on,
+        ledger_services.grant(SYSTEM, org.learner_a, category=category, credit_hundredths=credit, occurred_on=on,
                               source_type=source, source_id="1", apply_caps=False)
-    ledger_services.grant(None, org.learner_b, category=Category.online_reading, credit_hundredths=75, occurred_on=day,
+    ledger_services.grant(SYSTEM, org.learner_b, category=Category.online_reading, credit_hundredths=75, occurred_on=day,
                           source_type="material", source_id="1", apply_caps=False)
     db.session.flush()
     for user, on, expected in ((org.learner_a, day, 125), (org.learner_a, day - timedelta(days=1), 25),

@@ -20,6 +20,7 @@ from learnapp.materials.models import (
     MaterialVersion,
     ReadingList,
 )
+from learnapp.security import SYSTEM
 from tests.helpers.materials import make_material
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n"
@@ -38,9 +39,9 @@ def beat(client, session_id, seq, at=None):
 
 def test_demo_journey_read_a_required_article_and_see_the_credit(client, org, login, clock, db):
     material = make_material("short-read", minutes=5, title="党员的权利")
-    rl = lists.create_list(None, "y2026", ListData("2026必读", 2026), None)
-    lists.add_assignment(None, rl, None, None)
-    lists.set_item(None, rl, material, due_on=clock.now().date() + timedelta(days=30))
+    rl = lists.create_list(SYSTEM, "y2026", ListData("2026必读", 2026), None)
+    lists.add_assignment(SYSTEM, rl, None, None)
+    lists.set_item(SYSTEM, rl, material, due_on=clock.now().date() + timedelta(days=30))
     db.session.commit()
     login(org.learner_a)
     page = client.get("/reading/").get_data(as_text=True)
@@ -157,7 +158,7 @@ def test_knowledge_point_lookup_for_the_quiz_notebook(app, org, db):
 
 def test_attachments_need_login_and_a_checked_type(client, org, login, db, app):
     material = make_material()
-    pdf = uploads.add_attachment(None, material, io.BytesIO(PDF), "../../讲义.pdf")
+    pdf = uploads.add_attachment(SYSTEM, material, io.BytesIO(PDF), "../../讲义.pdf")
     db.session.commit()
     assert pdf.filename == "讲义.pdf" and pdf.content_type == "application/pdf"
     response = client.get(f"/materials/files/{pdf.id}")
@@ -187,10 +188,10 @@ def test_attachments_need_login_and_a_checked_type(client, org, login, db, app):
 
 def test_reading_page_shows_labels_and_current_attachments(client, org, login, db):
     material = make_material("with-files", points=["党员的义务", "党员的权利"], tags=["党章学习"])
-    uploads.add_attachment(None, material, io.BytesIO(PDF), "讲义.pdf")
-    video = uploads.add_attachment(None, material, io.BytesIO(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64), "课程.mp4")
-    removed = uploads.add_attachment(None, material, io.BytesIO(PDF), "旧讲义.pdf")
-    uploads.remove_attachment(None, removed)
+    uploads.add_attachment(SYSTEM, material, io.BytesIO(PDF), "讲义.pdf")
+    video = uploads.add_attachment(SYSTEM, material, io.BytesIO(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64), "课程.mp4")
+    removed = uploads.add_attachment(SYSTEM, material, io.BytesIO(PDF), "旧讲义.pdf")
+    uploads.remove_attachment(SYSTEM, removed)
     make_material("other", points=["别的知识点"])  # another material's labels stay on its own page
     db.session.commit()
     login(org.learner_a)
@@ -253,9 +254,9 @@ def test_branch_admin_makes_a_list_for_their_branch_only(client, org, login, db,
 
 def test_reading_lists_by_stage_and_subtree(app, org, db):
     material = make_material()
-    rl = lists.create_list(None, "g1-activists", ListData("第一总支积极分子", 2026), None)
-    lists.set_item(None, rl, material)
-    lists.add_assignment(None, rl, org.general1, Stage.activist)
+    rl = lists.create_list(SYSTEM, "g1-activists", ListData("第一总支积极分子", 2026), None)
+    lists.set_item(SYSTEM, rl, material)
+    lists.add_assignment(SYSTEM, rl, org.general1, Stage.activist)
     db.session.commit()
     assert [r.slug for r in list_queries.lists_for_user(org.learner_a, 2026)] == ["g1-activists"]  # branch_a under general1
     assert [r.slug for r in list_queries.lists_for_user(org.learner_b, 2026)] == ["g1-activists"]

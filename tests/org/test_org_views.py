@@ -6,8 +6,9 @@ from sqlalchemy import select
 
 from learnapp.accounts.models import Stage
 from learnapp.audit.models import AuditEntry
-from learnapp.org import queries
+from learnapp.org import queries as tree_queries
 from learnapp.org.models import Branch
+from learnapp.org_admin import queries
 from learnapp.security import visible_branches
 from tests.helpers import factories
 
@@ -18,7 +19,7 @@ def _text(response) -> str:
 
 def test_tree_counts_people_per_branch_and_subtree(org, db):
     factories.make_user(org.branch_b, Stage.applicant, login_id="gone", active=False)
-    nodes = {n.branch.id: n for n in queries.flatten(queries.tree(visible_branches(org.committee_admin)))}
+    nodes = {n.branch.id: n for n in tree_queries.flatten(queries.tree(visible_branches(org.committee_admin)))}
     assert nodes[org.branch_a.id].own == 3  # admin_a, contact_a, learner_a
     assert nodes[org.branch_b.id].own == 1  # the deactivated person does not count
     assert nodes[org.general1.id].own == 1 and nodes[org.general1.id].total == 5
@@ -104,7 +105,7 @@ def test_branch_page_shows_counts_admins_and_links(client, org, login):
 
 
 def test_common_ancestor(org):
-    assert queries.common_ancestor([org.branch_a, org.branch_b]).id == org.general1.id
-    assert queries.common_ancestor([org.branch_a, org.branch_c]).id == org.committee.id
-    assert queries.common_ancestor([org.branch_a]).id == org.branch_a.id
-    assert queries.full_names()[org.branch_a.id] == "第一党总支/甲支部"
+    assert tree_queries.common_ancestor([org.branch_a, org.branch_b]).id == org.general1.id
+    assert tree_queries.common_ancestor([org.branch_a, org.branch_c]).id == org.committee.id
+    assert tree_queries.common_ancestor([org.branch_a]).id == org.branch_a.id
+    assert tree_queries.full_names()[org.branch_a.id] == "第一党总支/甲支部"

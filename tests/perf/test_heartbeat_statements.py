@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from learnapp.ledger import services as ledger_services
+from learnapp.security import SYSTEM
 from tests.helpers.materials import heartbeat, make_material, rules_text, stored_progress
 from tests.helpers.query_counter import count_queries
 
@@ -17,7 +18,7 @@ START_STATEMENTS, CLOSE_STATEMENTS = 6, 3
 
 
 def test_a_heartbeat_is_one_short_transaction_of_few_statements(app, client, org, login, clock, db):
-    ledger_services.save_rules(None, rules_text(daily_online="2"), source_name="test.yaml")
+    ledger_services.save_rules(SYSTEM, rules_text(daily_online="2"), source_name="test.yaml")
     material = make_material(minutes=30, body="很长的正文。" * 2000)
     db.session.commit()
     login(org.learner_a)

@@ -25,6 +25,7 @@ from learnapp.materials.models import MaterialKind, ReadingProgress
 from learnapp.quizzes import attempts
 from learnapp.quizzes import services as quiz_services
 from learnapp.quizzes.models import QuizKind, QuizStatus
+from learnapp.security import SYSTEM
 from tests.helpers import factories
 from tests.helpers.ledger import png_bytes
 from tests.helpers.materials import make_material, rules_text
@@ -47,16 +48,16 @@ _serial = iter(range(1, 100_000))
 
 
 def load_rules() -> None:
-    ledger_services.save_rules(None, rules_text(YEAR), source_name="rules-2026.yaml")
+    ledger_services.save_rules(SYSTEM, rules_text(YEAR), source_name="rules-2026.yaml")
 
 
 def reading_list(slug: str, materials, *, due_in_days: int | None = 7):
     """A list for everyone with the given materials (required, due soon)."""
-    rl = lists.create_list(None, slug, ListData(f"篇目 {slug}", YEAR), None)
-    lists.add_assignment(None, rl, None, None)
+    rl = lists.create_list(SYSTEM, slug, ListData(f"篇目 {slug}", YEAR), None)
+    lists.add_assignment(SYSTEM, rl, None, None)
     for n, material in enumerate(materials):
         due = None if due_in_days is None else clock.today() + timedelta(days=due_in_days + n % 3)
-        lists.set_item(None, rl, material, required=n % 4 != 3, due_on=due)
+        lists.set_item(SYSTEM, rl, material, required=n % 4 != 3, due_on=due)
     return rl
 
 
@@ -87,7 +88,7 @@ def ledger_lines(user, n: int, *, admin=None) -> None:
         day = date(YEAR, 1, 2) + timedelta(days=(i * 3) % 160)
         category = categories[i % len(categories)]
         source = "material" if category.startswith("online") else "adjustment"
-        entries.append(ledger_services.grant(None, user, category=category, credit_hundredths=25 + i % 4 * 25,
+        entries.append(ledger_services.grant(SYSTEM, user, category=category, credit_hundredths=25 + i % 4 * 25,
                                              occurred_on=day, source_type=source, source_id=str(i), minutes=15,
                                              reason=f"第{i}条"))
     if admin is not None:

@@ -5,6 +5,7 @@ only inside its own single read."""
 from __future__ import annotations
 
 from learnapp.ledger import services as ledger_services
+from learnapp.security import SYSTEM
 from tests.helpers.materials import heartbeat, rules_text, start_reading
 from tests.helpers.query_counter import count_queries
 
@@ -25,7 +26,7 @@ def test_the_signed_in_person_roles_and_branch_come_in_one_statement(app, client
 
 
 def test_which_rules_are_in_force_this_year_is_read_with_the_signed_in_person(app, client, login, org, clock, db):
-    ledger_services.save_rules(None, rules_text(clock.now().year, daily_online="3"), source_name="rules.yaml")
+    ledger_services.save_rules(SYSTEM, rules_text(clock.now().year, daily_online="3"), source_name="rules.yaml")
     db.session.commit()
     login(org.learner_a)
     assert client.get("/ledger/").status_code == 200  # the rules' text parsed once for the process
@@ -36,7 +37,7 @@ def test_which_rules_are_in_force_this_year_is_read_with_the_signed_in_person(ap
     assert len(rule_statements) == 1 and "FROM users" in rule_statements[0], counted.report()
     # And the rules used are the ones saved: a new version is seen at the next request.
     assert "47.5" not in page.get_data(as_text=True)
-    ledger_services.save_rules(None, rules_text(clock.now().year).replace("default: 50", "default: 47.5"),
+    ledger_services.save_rules(SYSTEM, rules_text(clock.now().year).replace("default: 50", "default: 47.5"),
                                source_name="rules.yaml")
     db.session.commit()
     with count_queries() as counted:

@@ -8,6 +8,7 @@ from learnapp.db import db
 from learnapp.development.history import record_history
 from learnapp.development.models import StepStatus
 from learnapp.planning import actuals, services
+from learnapp.security import SYSTEM
 from tests.helpers.development import person_up_to
 from tests.helpers.planning import admitted
 
@@ -22,10 +23,10 @@ def _people(org):
     # Full membership of 2026-02-01 by the helper's path: counted as such, not as developed.
     full = person_up_to(org.branch_a, "committee_approval_full", login_id="p_full")
     filed = person_up_to(org.branch_b, "activist_examined", login_id="p_filed")
-    record_history(None, filed, "activist_filed", date(2026, 1, 10), source="site", audit_entry=False)
+    record_history(SYSTEM, filed, "activist_filed", date(2026, 1, 10), source="site", audit_entry=False)
     # A submitted approval waiting for the committee is not done: not counted.
     waiting = person_up_to(org.branch_a, "committee_talk", login_id="p_waiting")
-    step = record_history(None, waiting, "committee_approval_admission", date(2026, 5, 20), source="site",
+    step = record_history(SYSTEM, waiting, "committee_approval_admission", date(2026, 5, 20), source="site",
                           audit_entry=False)
     step.status = StepStatus.submitted
     db.session.flush()

@@ -15,6 +15,7 @@ from learnapp.ledger.services import save_rules
 from learnapp.reports import reminders, rollup
 from learnapp.reports.people import people_page
 from learnapp.reports.scope import readable_people
+from learnapp.security import SYSTEM
 
 RULES_COUNTING_ADMINS = """\
 year: 2026
@@ -68,7 +69,7 @@ def test_export_leaves_them_out(app, clock, org, client, login):
 
 
 def test_the_rules_can_count_the_admins(app, clock, org):
-    save_rules(None, RULES_COUNTING_ADMINS, source_name="2026.yaml")
+    save_rules(SYSTEM, RULES_COUNTING_ADMINS, source_name="2026.yaml")
     db.session.flush()
     assert rules_for_year(2026).owes_hours(["committee_admin"])
     rows = db.session.execute(reminders.behind_pace(readable_people(org.committee_admin), 2026, app_clock.today())).all()

@@ -21,6 +21,7 @@ from learnapp.ledger.services import save_rules
 from learnapp.org.queries import flatten
 from learnapp.reports import rollup
 from learnapp.reports.scope import readable_people
+from learnapp.security import SYSTEM
 from tests.helpers import factories
 from tests.helpers.reports import add_claim, add_entry, add_quiz_result
 
@@ -61,7 +62,7 @@ def _subtree_ids(branch) -> set[int]:
 def test_rollup_totals_equal_ledger_sums(app, clock, org, entries, with_rules):
     try:
         if with_rules:
-            save_rules(None, RULES, source_name="test.yaml")
+            save_rules(SYSTEM, RULES, source_name="test.yaml")
         people = _people(org)
         ledger: dict[int, dict[str, int]] = defaultdict(lambda: {"total": 0, "online": 0, "offline": 0})
         for index, credit, category, day in entries:

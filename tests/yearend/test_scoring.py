@@ -12,6 +12,7 @@ from sqlalchemy import select
 from learnapp.audit.models import AuditEntry
 from learnapp.errors import DomainError
 from learnapp.rules_yaml import RulesError
+from learnapp.security import SYSTEM
 from learnapp.yearend import scoring
 from learnapp.yearend.scheme import parse_scheme
 from tests.helpers.yearend import a_year
@@ -76,7 +77,7 @@ def test_versions_are_kept_and_audited(app, org, db, clock):
 
 def test_a_branch_score_and_its_breakdown(app, org, db, clock):
     a_year(org)
-    scoring.save_scheme(None, SCHEME, source_name="test")
+    scoring.save_scheme(SYSTEM, SCHEME, source_name="test")
     scheme = scoring.scheme_for_year(2026)
     [general1] = scoring.branch_scores(scheme, [org.general1], 2026, date(2026, 6, 15))
     hours, findings = general1.lines
@@ -96,7 +97,7 @@ def test_an_item_without_a_value_is_left_out(app, org, db, clock):
 
 def test_scores_page_per_role(app, org, db, client, login, clock):
     a_year(org)
-    scoring.save_scheme(None, SCHEME, source_name="test")
+    scoring.save_scheme(SYSTEM, SCHEME, source_name="test")
     db.session.commit()
     login(org.committee_admin)
     page = client.get("/yearend/scores?year=2026").get_data(as_text=True)

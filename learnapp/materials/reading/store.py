@@ -31,6 +31,7 @@ from sqlalchemy import Row, and_, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from learnapp.accounts.caller import Caller, ClaimCheckedStatement
+from learnapp.actors import SYSTEM
 from learnapp.db import db, is_postgres, transaction_needed
 from learnapp.ledger import queries as ledger_queries
 from learnapp.ledger import services as ledger_services
@@ -243,14 +244,14 @@ class BeatWriter:
         return find_progress(user_id, material_id, year) or create_progress(user_id, material_id, year)
 
     def grant(self, user_id: int, day: date, online_read: int | None, **entry):
-        """`ledger.services.grant(None, user_id, occurred_on=day, **entry)` in a savepoint, after
+        """`ledger.services.grant(SYSTEM, user_id, occurred_on=day, **entry)` in a savepoint, after
         the compare-and-set; `online_read`: the person's online credit of `day` as the beat read it
         (StaleRead when other online credit came in since). Raises DomainError (a closed year)."""
         self._record()
         if online_read is not None and ledger_queries.online_credit_on(user_id, day) != online_read:
             raise StaleRead()
         with db.session.begin_nested():
-            return ledger_services.grant(None, user_id, occurred_on=day, **entry)
+            return ledger_services.grant(SYSTEM, user_id, occurred_on=day, **entry)
 
     def save(self, rows: list[ProgressRow]) -> None:
         """Write the changed progress rows: with the compare-and-set when that is still to come and

@@ -22,6 +22,7 @@ from learnapp.db import db
 from learnapp.demo import DEMO_PASSWORD
 from learnapp.development.history import record_history
 from learnapp.org.models import Branch
+from learnapp.security import SYSTEM
 
 
 def main(branch_name: str, prefix: str) -> int:
@@ -32,12 +33,12 @@ def main(branch_name: str, prefix: str) -> int:
         today = clock.today()
         for n, name in enumerate((f"{prefix}甲", f"{prefix}乙"), start=1):
             login_id = f"{'p' if prefix.startswith('手机') else 'c'}filing{n}"
-            person, _password = accounts.create_user(None, login_id=login_id, name=name, branch=branch,
+            person, _password = accounts.create_user(SYSTEM, login_id=login_id, name=name, branch=branch,
                                                      stage=Stage.applicant, stage_since=today - timedelta(days=120),
                                                      password=DEMO_PASSWORD, audit_entry=False, known_password=True)
             person.must_change_password = False
-            record_history(None, person, "application_talk", today - timedelta(days=110), audit_entry=False)
-            record_history(None, person, "activist_recommended", today - timedelta(days=100),
+            record_history(SYSTEM, person, "application_talk", today - timedelta(days=110), audit_entry=False)
+            record_history(SYSTEM, person, "activist_recommended", today - timedelta(days=100),
                            data={"method": "party_member"}, audit_entry=False)
             people.append({"login_id": login_id, "name": name, "id": person.id})
         db.session.commit()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from learnapp import audit
+from learnapp.security import SYSTEM
 from tests.helpers.matrix import COMMITTEE, READERS, Page
 
 COMMITTEE_READERS = COMMITTEE | {"auditor"}
@@ -12,7 +13,7 @@ def pages(org) -> list[Page]:
     in_a = audit.record(org.committee_admin, "user.update", org.learner_a, branch=org.branch_a, summary="a",
                         before={"name": "旧"}, after={"name": "新"})
     in_c = audit.record(org.committee_admin, "user.update", org.learner_c, branch=org.branch_c, summary="c")
-    system = audit.record(None, "audit.checkpoint", None, summary="无支部")
+    system = audit.record(SYSTEM, "audit.checkpoint", None, summary="无支部")
     return [
         Page("audit.index", "/audit/", READERS),
         Page("audit.index", f"/audit/?target=users:{org.learner_a.id}", READERS, note="person a"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from learnapp.bank import services
 from learnapp.bank.formats.base import ParsedQuestion
 from learnapp.bank.models import QuestionKind
+from learnapp.security import SYSTEM
 from tests.helpers.matrix import ADMINS, COMMITTEE, READERS, Page
 
 BRANCH_A_EDITORS = frozenset({"branch_admin", "general_admin", "committee_admin"})
@@ -19,7 +20,7 @@ NOBODY: frozenset[str] = frozenset()
 
 def _question(category, stem):
     pq = ParsedQuestion(kind=QuestionKind.truefalse, stem=stem, answer=True, explanation="解析", source="党章")
-    return services.create_question(None, category, pq)
+    return services.create_question(SYSTEM, category, pq)
 
 
 def _edit_form(question) -> dict:
@@ -28,14 +29,14 @@ def _edit_form(question) -> dict:
 
 
 def pages(org) -> list[Page]:
-    committee_cat = services.create_category(None, "党章")
-    a_cat = services.create_category(None, "甲支部题库", branch=org.branch_a)
-    c_cat = services.create_category(None, "丙支部题库", branch=org.branch_c)
+    committee_cat = services.create_category(SYSTEM, "党章")
+    a_cat = services.create_category(SYSTEM, "甲支部题库", branch=org.branch_a)
+    c_cat = services.create_category(SYSTEM, "丙支部题库", branch=org.branch_c)
     committee_q = _question(committee_cat, "党的基层组织是战斗堡垒。")
     a_q = _question(a_cat, "甲支部题目。")
     c_q = _question(c_cat, "丙支部题目。")
     retired_a = _question(a_cat, "甲支部已停用题目。")
-    services.retire_question(None, retired_a)
+    services.retire_question(SYSTEM, retired_a)
 
     result = [
         Page("bank.index", "/bank/", READERS),

@@ -8,6 +8,7 @@ from datetime import date, time
 from learnapp.ledger import activities, checkin, claims, services
 from learnapp.ledger.models import Category
 from learnapp.ledger.schedule import make_schedule
+from learnapp.security import SYSTEM
 from tests.helpers.ledger import png_bytes
 from tests.helpers.matrix import ADMINS, COMMITTEE, SIGNED_IN, Page
 
@@ -21,7 +22,7 @@ def pages(org) -> list[Page]:
                                    files=[("p.png", io.BytesIO(png_bytes()))])
 
     def entry_of(user):
-        return services.grant(None, user, category=Category.lecture, credit_hundredths=400, occurred_on=date(2026, 6, 1),
+        return services.grant(SYSTEM, user, category=Category.lecture, credit_hundredths=400, occurred_on=date(2026, 6, 1),
                               source_type="activity", source_id=0)
 
     def activity_of(actor, branch):
@@ -32,7 +33,7 @@ def pages(org) -> list[Page]:
     ev_a, ev_c = claim_a.evidence[0].id, claim_c.evidence[0].id
     entry_a, entry_c = entry_of(org.learner_a), entry_of(org.learner_c)
     act_a, act_c = activity_of(org.admin_a, org.branch_a), activity_of(org.committee_admin, org.branch_c)
-    services.grant(None, org.learner_a, category=Category.lecture, credit_hundredths=6000, occurred_on=date(2025, 6, 1),
+    services.grant(SYSTEM, org.learner_a, category=Category.lecture, credit_hundredths=6000, occurred_on=date(2025, 6, 1),
                    source_type="activity", source_id=0)
     ca, cc, aa, ac = claim_a.id, claim_c.id, act_a.id, act_c.id
     result = [

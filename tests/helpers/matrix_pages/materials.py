@@ -11,6 +11,7 @@ from learnapp.db import db
 from learnapp.materials import lists, uploads
 from learnapp.materials.lists import ListData
 from learnapp.materials.models import MaterialStatus, ReadingSession
+from learnapp.security import SYSTEM
 from tests.helpers.materials import make_material
 from tests.helpers.matrix import ADMINS, COMMITTEE, READERS, SIGNED_IN, Page
 
@@ -22,18 +23,18 @@ NOBODY = frozenset()
 def pages(org) -> list[Page]:
     published = make_material("matrix-published", minutes=5)
     draft = make_material("matrix-draft", status=MaterialStatus.draft)
-    shown = uploads.add_attachment(None, published, io.BytesIO(PDF), "讲义.pdf")
-    removable = uploads.add_attachment(None, published, io.BytesIO(PDF), "旧讲义.pdf")
-    hidden = uploads.add_attachment(None, draft, io.BytesIO(PDF), "草稿.pdf")
-    committee_list = lists.create_list(None, "matrix-committee", ListData("全体必读", 2026), None)
-    lists.add_assignment(None, committee_list, None, None)
-    lists.set_item(None, committee_list, published)
-    own = lists.create_list(None, "matrix-branch-a", ListData("甲支部篇目", 2026), org.branch_a)
-    own_item = lists.set_item(None, own, published)
-    own_assignment = lists.add_assignment(None, own, org.branch_a, Stage.activist)
-    other = lists.create_list(None, "matrix-branch-c", ListData("丙支部篇目", 2026), org.branch_c)
-    other_item = lists.set_item(None, other, published)
-    other_assignment = lists.add_assignment(None, other, org.branch_c, None)
+    shown = uploads.add_attachment(SYSTEM, published, io.BytesIO(PDF), "讲义.pdf")
+    removable = uploads.add_attachment(SYSTEM, published, io.BytesIO(PDF), "旧讲义.pdf")
+    hidden = uploads.add_attachment(SYSTEM, draft, io.BytesIO(PDF), "草稿.pdf")
+    committee_list = lists.create_list(SYSTEM, "matrix-committee", ListData("全体必读", 2026), None)
+    lists.add_assignment(SYSTEM, committee_list, None, None)
+    lists.set_item(SYSTEM, committee_list, published)
+    own = lists.create_list(SYSTEM, "matrix-branch-a", ListData("甲支部篇目", 2026), org.branch_a)
+    own_item = lists.set_item(SYSTEM, own, published)
+    own_assignment = lists.add_assignment(SYSTEM, own, org.branch_a, Stage.activist)
+    other = lists.create_list(SYSTEM, "matrix-branch-c", ListData("丙支部篇目", 2026), org.branch_c)
+    other_item = lists.set_item(SYSTEM, other, published)
+    other_assignment = lists.add_assignment(SYSTEM, other, org.branch_c, None)
     earlier = clock.now() - timedelta(minutes=1)
     mine = ReadingSession(user_id=org.learner_a.id, material_id=published.id, started_at=earlier, last_beat_at=earlier)
     theirs = ReadingSession(user_id=org.learner_c.id, material_id=published.id, started_at=earlier, last_beat_at=earlier)

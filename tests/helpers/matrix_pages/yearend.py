@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from learnapp.security import SYSTEM
 from tests.helpers.matrix import COMMITTEE, READERS, Page
 
 COMMITTEE_READERS = COMMITTEE | {"auditor"}
@@ -19,7 +20,7 @@ items:
 def pages(org) -> list[Page]:
     from learnapp.yearend import scoring
 
-    scoring.save_scheme(None, SCHEME, source_name="matrix")
+    scoring.save_scheme(SYSTEM, SCHEME, source_name="matrix")
     a, c = org.branch_a.id, org.branch_c.id
     return [
         Page("yearend.index", "/yearend/", READERS),

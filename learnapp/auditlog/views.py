@@ -12,13 +12,13 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, StringField
 from wtforms.validators import Length, Optional
 
-from learnapp import clock, nav, spreadsheets
+from learnapp import clock, spreadsheets
 from learnapp.accounts.models import User
-from learnapp.audit import queries
 from learnapp.audit.chain import verify_chain
 from learnapp.audit.exports import record_export
 from learnapp.audit.labels import action_label, target_label
 from learnapp.audit.models import AuditEntry
+from learnapp.auditlog import queries
 from learnapp.db import db
 from learnapp.form_fields import SelectField
 from learnapp.org.models import Branch
@@ -26,6 +26,8 @@ from learnapp.security import (
     can_read_reports,
     can_view_branch,
     can_view_user,
+    get_or_404,
+    get_visible_branch_or_404,
     is_auditor,
     is_committee_admin,
     require_role,
@@ -74,9 +76,7 @@ def _filters() -> tuple[AuditFilterForm, queries.AuditFilter, dict]:
                 abort(404)
     branch_id = request.args.get("branch", type=int)
     if branch_id:
-        branch = db.session.get(Branch, branch_id)
-        if branch is None or not can_view_branch(current_user, branch):
-            abort(404)
+        branch = get_visible_branch_or_404(current_user, branch_id)
         f.branch_path = branch.path
     return form, f, args
 
@@ -116,9 +116,7 @@ def export():
 @bp.get("/<int:entry_id>")
 @require_role(can_read_reports)
 def entry(entry_id: int):
-    item = db.session.get(AuditEntry, entry_id)
-    if item is None or not queries.can_read_entry(current_user, item):
-        abort(404)
+    item = get_or_404(AuditEntry, entry_id, lambda e: queries.can_read_entry(current_user, e))
     rows, rest = queries.diff(item.details or {})
     target_url = None
     if item.target_type == "users" and item.target_id and item.target_id.isdigit():
@@ -145,6 +143,3 @@ def verify():
     """Walk the whole hash chain now (read-only: a GET, so SQLite does not take the write lock)."""
     report = verify_chain()
     return render_template("audit/verify.html", report=report, checked_at=clock.now())
-
-
-nav.register("audit.index", _l("Audit log"), visible=can_read_reports, order=90, section="admin")

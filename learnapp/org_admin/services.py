@@ -10,11 +10,11 @@ from learnapp.accounts.models import RoleGrant, User
 from learnapp.db import db
 from learnapp.errors import DomainError
 from learnapp.org.models import Branch, BranchKind
-from learnapp.security import is_committee_admin
+from learnapp.security import is_committee_admin, is_system
 
 
 def _require_committee_admin(actor) -> None:
-    if actor is not None and not is_committee_admin(actor):
+    if not is_system(actor) and not is_committee_admin(actor):
         raise DomainError(_("Only committee admins change the organisation tree."))
 
 
@@ -142,29 +142,3 @@ def delete_branch(actor, branch: Branch) -> None:
     audit.record(actor, "branch.delete", branch, branch=branch.parent, summary=branch.name, before={"name": branch.name, "parent": branch.parent.name})
     db.session.delete(branch)
     db.session.flush()
-
-
-def committee() -> Branch | None:
-    """The root of the tree."""
-    return db.session.scalar(select(Branch).where(Branch.parent_id.is_(None)))
-
-
-def find_branch_by_name_or_path(text: str) -> Branch | None:
-    """A branch by its unique name, or by a path of names separated by '/' (e.g. 机关总支/第一支部)."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    parts = [p.strip() for p in text.split("/") if p.strip()]
-    if len(parts) == 1:
-        found = db.session.scalars(select(Branch).where(Branch.name == parts[0])).all()
-        return found[0] if len(found) == 1 else None
-    candidates = db.session.scalars(select(Branch).where(Branch.name == parts[-1])).all()
-    for candidate in candidates:
-        names, node = [], candidate
-        while node is not None:
-            names.append(node.name)
-            node = node.parent
-        names.reverse()
-        if names[-len(parts):] == parts:
-            return candidate
-    return None

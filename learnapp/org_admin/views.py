@@ -5,18 +5,17 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select, true
 
-from learnapp import nav
 from learnapp.accounts.forms import EmptyForm
 from learnapp.accounts.models import RoleGrant, Stage
 from learnapp.db import db
 from learnapp.errors import FAILED, DomainError, save_form
-from learnapp.org import queries, services
-from learnapp.org.forms import KIND_LABELS, BranchEditForm, BranchForm
+from learnapp.org import queries as tree_queries
 from learnapp.org.models import Branch, BranchKind
+from learnapp.org_admin import queries, services
+from learnapp.org_admin.forms import KIND_LABELS, BranchEditForm, BranchForm
 from learnapp.security import (
     can_read_reports,
     get_visible_branch_or_404,
@@ -37,7 +36,7 @@ def branch_kind_label(kind: BranchKind) -> str:
 @require_role(can_read_reports)
 def tree():
     roots = queries.tree(visible_branches(current_user))
-    return render_template("org/tree.html", nodes=queries.flatten(roots), stages=list(Stage),
+    return render_template("org/tree.html", nodes=tree_queries.flatten(roots), stages=list(Stage),
                            top_depth=min((n.depth for n in roots), default=0),
                            manage=is_committee_admin(current_user))
 
@@ -51,8 +50,8 @@ def branch(branch_id: int):
     grants = db.session.scalars(select(RoleGrant).where(RoleGrant.branch_id == branch.id).order_by(RoleGrant.role)).all()
     return render_template(
         "org/branch.html", branch=branch, node=node, stages=list(Stage), grants=grants,
-        ancestors=queries.ancestors(branch),
-        visible_ids={b.id for b in queries.branches_where(visible_branches(current_user))},
+        ancestors=tree_queries.ancestors(branch),
+        visible_ids={b.id for b in tree_queries.branches_where(visible_branches(current_user))},
         people_total=queries.people_count(branch, active_only=False),
         manage=is_committee_admin(current_user), form=EmptyForm(),
     )
@@ -62,7 +61,7 @@ def branch(branch_id: int):
 @require_role(is_committee_admin)
 def create():
     form = BranchForm()
-    form.parent_id.choices = queries.branch_choices(true())
+    form.parent_id.choices = tree_queries.branch_choices(true())
     if not form.is_submitted():
         parent_id = request.args.get("parent", type=int)
         if parent_id:
@@ -88,7 +87,7 @@ def edit(branch_id: int):
         del form.parent_id  # the committee stays at the root
     else:
         # Any active branch outside the branch's own subtree can become its parent.
-        form.parent_id.choices = queries.branch_choices(~Branch.path.startswith(branch.path, autoescape=True))
+        form.parent_id.choices = tree_queries.branch_choices(~Branch.path.startswith(branch.path, autoescape=True))
 
     def save():
         services.rename_branch(current_user, branch, form.name.data)
@@ -137,6 +136,3 @@ def reactivate(branch_id: int):
 @require_role(is_committee_admin)
 def delete(branch_id: int):
     return _post_action(branch_id, lambda b: services.delete_branch(current_user, b), _("%(name)s was deleted."))
-
-
-nav.register("org.tree", _l("Organisation"), visible=can_read_reports, order=20, section="admin")

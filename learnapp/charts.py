@@ -7,12 +7,12 @@ forbids style attributes. Every chart carries a <title> and the pages show the f
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Sequence
 from datetime import date
 
 from markupsafe import Markup, escape
 
-from learnapp.assessments.status import days_in_year
 from learnapp.web import format_credit
 
 RED, GREY, GREEN, AMBER, INK = "#b71c1c", "#9e9e9e", "#2e7d32", "#b26a00", "#222"
@@ -55,7 +55,7 @@ def cumulative_credit(daily: Sequence[tuple[date, int]], requirement: int, year:
     width, height = 360, 220
     left, right, top, bottom = 34, 8, 10, 24
     plot_w, plot_h = width - left - right, height - top - bottom
-    days = days_in_year(year)
+    days = 366 if calendar.isleap(year) else 365
     total = sum(v for _d, v in daily)
     peak = max(requirement, total, 100)
     # A round top for the y axis: the next multiple of 10 学时 above the peak.

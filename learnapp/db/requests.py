@@ -1,75 +1,18 @@
-"""Database object, declarative base with a naming convention, shared column types and SQLite set-up."""
+"""The request's transaction: how it begins (SQLite's write lock, PostgreSQL's autocommit for the
+hottest views) and how a GET that only read ends."""
 
 from __future__ import annotations
 
 import sqlite3
 from contextlib import contextmanager
-from datetime import UTC, datetime
-from functools import cache
 
 from flask import current_app, g, has_request_context, request
-from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, MetaData, event, inspect
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, make_transient_to_detached, mapped_column
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.pool import Pool
-from sqlalchemy.types import TypeDecorator
 
-from learnapp.sqlite_gate import GatedConnection
-
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
-db = SQLAlchemy(model_class=Base)
-
-
-def utcnow() -> datetime:
-    """Now in UTC via the injectable clock (kept here for models' defaults)."""
-    from learnapp import clock
-
-    return clock.now()
-
-
-class UTCDateTime(TypeDecorator):
-    """A timezone-aware UTC datetime on every backend (SQLite stores it naive, in UTC)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given where a UTC moment is required")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
-
-
-class CreatedAtMixin:
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
-
-
-# How long a SQLite writer waits for the write gate, then as long again for SQLite's own lock
-# (a connection record's info["busy_timeout_ms"] overrides it, e.g. in tests).
-BUSY_TIMEOUT_MS = 15000
+from learnapp.db import sqlite
+from learnapp.db.base import db
 
 
 def _wants_write_lock() -> bool:
@@ -256,22 +199,7 @@ def _begin_when_needed(conn, cursor, statement, parameters, context, executemany
             if g.get("db_reads_unlocked") and _is_read(statement):
                 return
             g.db_begin_pending = None
-            _begin_sqlite(conn)
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_on_connect(dbapi_connection, connection_record):
-    if not isinstance(dbapi_connection, sqlite3.Connection):
-        return
-    # Let SQLAlchemy's "begin" event below emit BEGIN itself.
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    timeout = getattr(connection_record, "info", {}).get("busy_timeout_ms", BUSY_TIMEOUT_MS)
-    cursor.execute(f"PRAGMA busy_timeout={int(timeout)}")
-    cursor.close()
+            sqlite.begin(conn, _wants_write_lock())
 
 
 @contextmanager
@@ -288,107 +216,16 @@ def separate_write_session():
             yield session
 
 
-def holds_write_lock(session) -> bool:
-    """SQLite: the session's open transaction holds the database's write lock (it began with
-    BEGIN IMMEDIATE, through the write gate, which it keeps until COMMIT or ROLLBACK)."""
-    if not session.in_transaction() or db.engine.dialect.name != "sqlite":
-        return False
-    return bool(getattr(session.connection().connection.dbapi_connection, "_gate_held", False))
-
-
 @event.listens_for(Engine, "begin")
 def _sqlite_on_begin(conn):
     if conn.dialect.name != "sqlite":
         return
     if conn.get_execution_options().get("learnapp_separate_writer"):
         # Not the request's connection: leave its pending BEGIN alone, and take the write lock.
-        _begin_sqlite(conn, write=True)
+        sqlite.begin(conn, write=True)
         return
     if has_request_context():
         if g.get("db_reading_first"):
             return  # autocommit reads; the BEGIN follows the block (reading_first)
         g.db_begin_pending = None  # a new transaction: what reading_first left is past
-    _begin_sqlite(conn)
-
-
-def _begin_sqlite(conn, write: bool | None = None) -> None:
-    """BEGIN on the connection's sqlite3 connection: IMMEDIATE, after the write gate, when the
-    transaction may write. Sent to the driver directly: nothing here needs SQLAlchemy's
-    statement machinery, which costs more than the BEGIN itself."""
-    raw = conn.connection.dbapi_connection
-    if not (_wants_write_lock() if write is None else write):
-        raw.execute("BEGIN")
-        return
-    if isinstance(raw, GatedConnection):
-        raw.take_gate(conn.connection.info.get("busy_timeout_ms", BUSY_TIMEOUT_MS) / 1000)
-    try:
-        raw.execute("BEGIN IMMEDIATE")
-    except BaseException:
-        if isinstance(raw, GatedConnection):
-            raw.release_gate()
-        raise
-
-
-def is_postgres() -> bool:
-    """True when the bound engine is PostgreSQL (for row locks and advisory locks)."""
-    return db.engine.dialect.name == "postgresql"
-
-
-@cache
-def attribute_keys(model) -> tuple[str, ...]:
-    """The attribute key of each column of the model's table, in the table's column order."""
-    return tuple(model.__mapper__.get_property_by_column(column).key for column in model.__table__.c)
-
-
-def loaded_rows(statement, params: dict, *models) -> list:
-    """Run a Core statement that selects the whole table of each model in turn
-    (`select(*A.__table__.c, *B.__table__.c)`, joins and filters on table columns too) and give
-    each row's instances as the ORM would (one instance, or a tuple for several models), at a
-    fraction of the ORM's loading cost: for the reads every page or heartbeat makes."""
-    result = []
-    for row in db.session.execute(statement, params):
-        loaded = attach_row(row, *models)
-        result.append(loaded[0] if len(models) == 1 else loaded)
-    return result
-
-
-def attach_row(row, *models) -> tuple:
-    """The instances of `models` whose tables' columns open the row, in that order (further
-    columns are left to the caller), attached as loaded (`attach_loaded`)."""
-    start, loaded = 0, []
-    for model in models:
-        names = attribute_keys(model)
-        loaded.append(attach_loaded(model, dict(zip(names, row[start:start + len(names)], strict=True))))
-        start += len(names)
-    return tuple(loaded)
-
-
-@cache
-def _primary_key_names(model) -> tuple[str, ...]:
-    mapper = model.__mapper__
-    return tuple(mapper.get_property_by_column(column).key for column in mapper.primary_key)
-
-
-def attach_loaded(model, values) -> object:
-    """The persistent `model` instance of a row read with a Core statement, as if the ORM had
-    loaded it: clean, in the session's identity map (the one already there when it was loaded
-    before). `values`: the row's column values by attribute key (all of the table's columns).
-
-    For the hottest reads (the signed-in person on every request): the ORM's loading machinery
-    costs several times the query; this fills the instance the way a load does, through the
-    public `make_transient_to_detached` (history reset, no pending changes) and `Session.add`."""
-    session = db.session()
-    mapper = model.__mapper__
-    key = mapper.identity_key_from_primary_key([values[name] for name in _primary_key_names(model)])
-    present = session.identity_map.get(key)
-    if present is not None:
-        # Loaded earlier in this session and expired since (a commit): refresh what is missing
-        # from the row, as a load would; attributes changed and not yet flushed are kept.
-        for name in inspect(present).unloaded & values.keys():
-            set_committed_value(present, name, values[name])
-        return present
-    instance = mapper.class_manager.new_instance()
-    instance.__dict__.update(values)
-    make_transient_to_detached(instance)
-    session.add(instance)
-    return instance
+    sqlite.begin(conn, _wants_write_lock())

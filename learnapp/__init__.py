@@ -18,7 +18,11 @@ BLUEPRINT_MODULES = [
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Application factory: configuration, extensions, blueprints and CLI. Writes nothing."""
-    app = Flask(__name__, instance_relative_config=True)
+    from learnapp.db.requests import (
+        TransactionOwningFlask,  # the owner of each request's transaction
+    )
+
+    app = TransactionOwningFlask(__name__, instance_relative_config=True)
 
     from learnapp.config import check_secret_key, load_config
 
@@ -30,7 +34,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from learnapp import i18n, web
     from learnapp.accounts import sessions
-    from learnapp.db import db, init_request_hooks
+    from learnapp.db import db
     from learnapp.errors import register_error_handlers
     from learnapp.extensions import babel, csrf, limiter, login_manager, migrate
 
@@ -42,7 +46,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         hops = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     db.init_app(app)
-    init_request_hooks(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)

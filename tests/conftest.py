@@ -94,16 +94,20 @@ def app_config(base_config) -> dict:
 
 
 class FreshRequestClient(FlaskClient):
-    """Test client whose requests start with an empty `g`, as in production.
+    """Test client whose requests start with an empty `g` and a session with nothing uncommitted,
+    as in production.
 
     The test's app context stays pushed (so tests can call services directly) and Flask reuses it
-    for requests; without this, Flask-Login's cached user would leak from one client to another.
+    for requests, with its database session; without this, Flask-Login's cached user would leak
+    from one client to another, and a request that fails would roll back the test's own set-up.
     """
 
     def open(self, *args, **kwargs):
         if has_app_context():
             for key in list(g):
                 g.pop(key)
+            if _db.session.registry.has() and _db.session().in_transaction():
+                _db.session.commit()
         return super().open(*args, **kwargs)
 
 

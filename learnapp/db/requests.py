@@ -1,36 +1,223 @@
-"""The request's transaction: how it begins (SQLite's write lock, PostgreSQL's autocommit for the
-hottest views) and how a GET that only read ends."""
+"""The owner of each request's transaction: a view declares what its request does with the database,
+the owner decides the transaction's mode from that once, when the request starts, and ends the
+transaction at the boundary. Views write no commit() or rollback().
+
+Declarations, under the route decorator (without one, GET/HEAD/OPTIONS are `read_only`, every
+other method `writes`):
+
+- `read_only`: reads only. SQLite: a deferred BEGIN (no write lock). Ends with COMMIT when nothing
+  was written (psycopg forgets a connection's prepared statements at every ROLLBACK); what a
+  read-only request wrote is rolled back, never saved, logged as an error and raised in tests.
+- `writes`: SQLite: BEGIN IMMEDIATE through the write gate. Committed when the view returns. Also
+  for a GET that writes as it reads (the political review dossier, whose every read is audited).
+- `hot_read`: `read_only` for the most visited pages; on PostgreSQL the statements run without
+  BEGIN/COMMIT (autocommit): under READ COMMITTED a plain read sees the same either way. Not for
+  a page that locks rows.
+- `compare_and_set`: a frequent writer whose first write is a compare-and-set on what it read,
+  run again when that fails (the reading heartbeat). Committed like `writes`; its reads may come
+  before SQLite's write lock (`reads_before_write_lock`) and on PostgreSQL it runs without a
+  transaction block until `transaction_from_here()` (before several writes that must commit
+  together).
+
+The boundary (`TransactionOwningFlask`): when the view returns, a writing request's transaction
+is committed (a streamed response's when the stream ends); when anything raises (a DomainError,
+an abort, a bug, a failed commit) it is rolled back before the error handler renders. Inside a
+request: `errors.save*` undo a refused service call (`undo_changes`), `write_after_reads` lets a
+GET write one thing after its reads, `separate_write_session` writes beside the request. CLI
+commands are not requests: every transaction there takes the write lock, and they commit themselves.
+"""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import Enum
 
-from flask import current_app, g, has_request_context, request
+from flask import Flask, Response, current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import Pool
 
 from learnapp.db import sqlite
 from learnapp.db.base import db
 
 
-def _wants_write_lock() -> bool:
-    # Requests that may write take SQLite's write lock when their transaction begins: a deferred
-    # transaction that later upgrades to a writer fails with "database is locked" under load.
-    if has_request_context():
-        if request.method not in ("GET", "HEAD", "OPTIONS") or g.get("db_write_lock"):
-            return True
-        view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
-        return bool(getattr(view, "learnapp_writes", False))
-    return True
+class Mode(Enum):
+    READ_ONLY = "read_only"
+    WRITES = "writes"
+    HOT_READ = "hot_read"
+    COMPARE_AND_SET = "compare_and_set"
+
+    @property
+    def may_write(self) -> bool:
+        return self in (Mode.WRITES, Mode.COMPARE_AND_SET)
+
+    @property
+    def autocommit(self) -> bool:
+        """PostgreSQL: statements without a transaction block (until `transaction_from_here`)."""
+        return self in (Mode.HOT_READ, Mode.COMPARE_AND_SET)
 
 
-def writes_on_get(view):
-    """Mark a GET view that writes as it reads (a page whose every read is audited, such as the
-    political review dossier): its transaction takes the write lock from the start, as a POST's does."""
-    view.learnapp_writes = True
-    return view
+def _declaring(mode: Mode):
+    def declare(view):
+        view.transaction_mode = mode
+        return view
+
+    declare.__name__ = declare.__qualname__ = mode.value
+    declare.__doc__ = f"Declare the view's transaction mode: {mode.value} (see learnapp.db.requests)."
+    return declare
+
+
+read_only = _declaring(Mode.READ_ONLY)
+writes = _declaring(Mode.WRITES)
+hot_read = _declaring(Mode.HOT_READ)
+compare_and_set = _declaring(Mode.COMPARE_AND_SET)
+
+_READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_KEY = "learnapp.db.transaction"
+
+
+def declared_mode() -> Mode:
+    """The mode the request's view declares, else the default of its method."""
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    declared = getattr(view, "transaction_mode", None)
+    if declared is not None:
+        return declared
+    return Mode.READ_ONLY if request.method in _READING_METHODS else Mode.WRITES
+
+
+class RequestTransaction:
+    """What the owner knows of the request's transaction. One per request (in its WSGI environ)."""
+
+    __slots__ = ("autocommit_connection", "begin_pending", "mode", "person_read", "reads_unlocked", "streaming",
+                 "wrote", "writing_after_reads")
+
+    def __init__(self, mode: Mode):
+        self.mode = mode
+        self.person_read = False  # inside reads_before_transaction (SQLite: no BEGIN)
+        self.begin_pending = None  # the sqlite3 connection whose BEGIN waits for its next statement
+        self.reads_unlocked = False  # inside reads_before_write_lock: reads pass the pending BEGIN
+        self.writing_after_reads = False  # inside write_after_reads
+        self.autocommit_connection = None  # PostgreSQL: the driver connection in autocommit mode
+        self.wrote = False  # INSERT/UPDATE/DELETE ran in the request's open transaction
+        self.streaming = False  # the view returned a stream: the transaction ends with it
+
+    @property
+    def takes_write_lock(self) -> bool:
+        return self.mode.may_write or self.writing_after_reads
+
+
+def current() -> RequestTransaction | None:
+    """The request's transaction (None outside a request), its mode decided at the first call."""
+    if not has_request_context():
+        return None
+    environ = request.environ
+    state = environ.get(_KEY)
+    if state is None:
+        state = environ[_KEY] = RequestTransaction(declared_mode())
+    return state
+
+
+def may_write() -> bool:
+    """Whether the request's transaction may write now (True outside a request: CLI, tests)."""
+    state = current()
+    return state is None or state.takes_write_lock
+
+
+class ReadOnlyRequestWrote(RuntimeError):
+    """A read-only request wrote; its changes were rolled back (raised in tests, logged otherwise)."""
+
+
+class TransactionOwningFlask(Flask):
+    """Flask whose requests' transactions are owned here: the mode is decided before anything of the
+    request runs (the signed-in person is read in a before-request hook), the transaction ends
+    when the view returns or raises, whatever blueprint the view belongs to."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.teardown_request(_end_of_request)
+
+    def preprocess_request(self):
+        current()
+        return super().preprocess_request()
+
+    def dispatch_request(self):
+        rv = super().dispatch_request()
+        state = current()
+        if _is_stream(rv):
+            state.streaming = True
+        else:
+            _view_returned(state, loud=True)
+        return rv
+
+    def handle_user_exception(self, e):
+        _view_failed(current())
+        return super().handle_user_exception(e)
+
+
+def init_request_hooks(app) -> None:
+    """Refuse an app whose requests' transactions have no owner (the owner installs itself)."""
+    if not isinstance(app, TransactionOwningFlask):
+        raise TypeError("learnapp's app must be a TransactionOwningFlask (learnapp.db.requests)")
+
+
+def _is_stream(rv) -> bool:
+    body = rv[0] if isinstance(rv, tuple) else rv
+    if isinstance(body, Response):
+        return body.is_streamed and not body.direct_passthrough  # a file is sent after the view, no query
+    return isinstance(body, Iterator)
+
+
+def _pending(session) -> bool:
+    return bool(session.new or session.deleted or any(session.is_modified(o) for o in session.dirty))
+
+
+def _view_returned(state: RequestTransaction, *, loud: bool) -> None:
+    if not db.session.registry.has():
+        return
+    session = db.session()
+    if state.mode.may_write:
+        if session.in_transaction():
+            session.commit()
+    elif state.wrote or _pending(session):
+        session.rollback()
+        message = f"{request.method} {request.path} is {state.mode.value} but wrote: rolled back"
+        current_app.logger.error(message)
+        if loud and current_app.testing:
+            raise ReadOnlyRequestWrote(message)
+
+
+def _view_failed(state: RequestTransaction) -> None:
+    state.streaming = False
+    if not db.session.registry.has():
+        return
+    session = db.session()
+    if session.in_transaction() and (state.mode.may_write or state.wrote or _pending(session)):
+        session.rollback()
+
+
+def _end_of_request(exc) -> None:
+    """Teardown: end what is left. A transaction that wrote nothing ends with COMMIT (the same as a
+    ROLLBACK for the data; see `Mode`); anything else is rolled back."""
+    state = request.environ.get(_KEY)
+    if state is None or not db.session.registry.has():
+        return
+    if state.streaming and exc is None:
+        state.streaming = False
+        _view_returned(state, loud=False)
+    session = db.session()
+    if session.in_transaction():
+        if exc is None and not state.wrote and not _pending(session):
+            session.commit()
+        else:
+            session.rollback()
+
+
+def undo_changes() -> None:
+    """Roll back everything the request wrote so far (a service refused: errors.save)."""
+    db.session.rollback()
 
 
 @contextmanager
@@ -41,8 +228,10 @@ def write_after_reads():
     For a GET that writes one small thing after its reads, such as the audit entry of an export:
     a GET's transaction does not take SQLite's write lock, and one that later writes fails with
     "database is locked" when another writer came first. The reads are not held under the lock."""
+    state = current()
     db.session.commit()
-    g.db_write_lock = True
+    if state is not None:
+        state.writing_after_reads = True
     try:
         yield
         db.session.commit()
@@ -50,89 +239,152 @@ def write_after_reads():
         db.session.rollback()
         raise
     finally:
-        g.db_write_lock = False
+        if state is not None:
+            state.writing_after_reads = False
 
 
 @contextmanager
-def reading_first():
+def separate_write_session():
+    """A session on a connection of its own, whose transaction may write, for a record that must
+    be kept whatever becomes of the request's own transaction and that a read-only request must
+    make (the audit entry of a confidential read: audit.record_read). The caller commits; leaving
+    the block closes it (rolling back what was not committed). Not inside a request that holds
+    the write lock itself (SQLite: it would wait for its own lock): use the request's session there."""
+    with db.engine.connect().execution_options(learnapp_separate_writer=True) as connection:
+        with Session(bind=connection) as session:
+            yield session
+
+
+@contextmanager
+def reads_before_transaction():
     """Run the block's reads before the request's transaction begins, on the same connection.
 
     For what every request reads before its view runs (the signed-in person): on SQLite a writing
     request would otherwise take the database's single write lock at that first read and hold it
-    through all the per-request work, so other workers' writes wait longer. On SQLite the block's
-    statements run in autocommit mode (no BEGIN: each read is its own snapshot, see
-    `_sqlite_on_begin`), and when the block ends the request's transaction is opened on the same
-    connection, BEGIN IMMEDIATE for a writing request. Ending a read transaction with a COMMIT
-    instead and starting another (returning the connection to the pool and checking it out again)
-    costs more than the person's query itself. Objects read stay loaded. Used only at the start
-    of a request (no transaction open yet; else the block simply joins it). The BEGIN itself is
-    sent right before the request's next statement (`_begin_when_needed`): a writer takes the
-    write lock at its first statement, as it would without this block, not for the Python work
-    between the block and the view's first query.
-    """
+    through all the per-request work. On SQLite the block's statements run in autocommit mode (no
+    BEGIN: each read is its own snapshot) and the request's BEGIN (IMMEDIATE for a writer) is sent
+    right before its next statement on the same connection: no COMMIT, pool check-in and
+    check-out, which cost more than the person's query. On PostgreSQL, in the `hot_read` and
+    `compare_and_set` modes, the connection is put in autocommit mode here. Objects read stay
+    loaded. At the start of a request only (inside a transaction the block simply joins it)."""
+    state = current()
     session = db.session()
-    if session.in_transaction():
+    if state is None or session.in_transaction():
         yield
         return
     if db.engine.dialect.name != "sqlite":
-        _autocommit_if_the_view_asks(session)
+        if state.mode.autocommit:
+            raw = session.connection().connection.dbapi_connection
+            raw.autocommit = True
+            state.autocommit_connection = raw
         yield
         return
-    g.db_reading_first = True
+    state.person_read = True
     try:
         yield
     finally:
-        g.db_reading_first = False
+        state.person_read = False
     if session.in_transaction():  # the block read something: its connection has no BEGIN yet
-        g.db_begin_pending = session.connection().connection.dbapi_connection
+        state.begin_pending = session.connection().connection.dbapi_connection
 
 
-def open_reading_first() -> None:
-    """Open the request's connection as `reading_first()` leaves it after the signed-in person's
-    statement, for a request whose first statement is its view's own read instead (a view that
-    checks the sign-in itself, accounts.sessions.checks_sign_in_itself)."""
-    with reading_first():
+def open_request_connection() -> None:
+    """Open the request's connection as `reads_before_transaction()` leaves it after the signed-in
+    person's statement, for a request whose first statement is its view's own read instead (a view
+    that checks the sign-in itself, accounts.sessions.checks_sign_in_itself)."""
+    with reads_before_transaction():
         db.session.connection()
 
 
-def autocommit_until_needed(view):
-    """Mark a view whose request runs on PostgreSQL without a transaction until it calls
-    `transaction_needed()`: each statement before that commits on its own.
-
-    For the hottest requests, where BEGIN and COMMIT are a third of the round trips: a hot path
-    whose usual work is reads and then one write that is atomic by itself (the heartbeat: one
-    statement that is a compare-and-set on the session and the progress UPDATE), and the most
-    visited pages, which only read. The view must call `transaction_needed()` before the first of
-    several writes that must commit together; a page that only reads never does. Reads without
-    locks see the same either way: under READ COMMITTED, PostgreSQL's level, each statement of a
-    transaction reads its own snapshot. Not for a view that locks rows or streams through a
-    server-side cursor (both need a transaction). SQLite: no effect (its reads come before the
-    write lock by `reading_first` and `reads_before_write_lock`)."""
-    view.learnapp_autocommit = True
-    return view
+def transaction_from_here() -> None:
+    """PostgreSQL, `hot_read`/`compare_and_set`: the request's statements from here on run in one
+    transaction (committed at the boundary). Before the first of several writes that must commit
+    together; otherwise (and in every other mode) they do already."""
+    state = current()
+    raw = state.autocommit_connection if state is not None else None
+    if raw is not None:
+        state.autocommit_connection = None
+        if raw.autocommit:  # False: the connection went back to the pool (a rollback)
+            raw.autocommit = False
 
 
-def _autocommit_if_the_view_asks(session) -> None:
-    if not has_request_context() or not request.endpoint:
+@contextmanager
+def reads_before_write_lock():
+    """`compare_and_set` on SQLite: the block's reads run before the request's write transaction
+    begins (the BEGIN IMMEDIATE that `reads_before_transaction()` left pending waits for the
+    block's first statement that is not a SELECT), so the single write lock is held for the
+    block's writes only. Yields True when that is so, else False (PostgreSQL, another mode, or a
+    transaction already begun: the block runs as it would without this). The declaration is the
+    promise this needs: the first write is a compare-and-set (UPDATE … WHERE <what was read is
+    unchanged>) and, when it changes no row, the view runs again after a rollback, under the lock."""
+    state = current()
+    if state is None or state.mode is not Mode.COMPARE_AND_SET or state.begin_pending is None:
+        yield False
         return
-    if getattr(current_app.view_functions.get(request.endpoint), "learnapp_autocommit", False):
-        raw = session.connection().connection.dbapi_connection
-        raw.autocommit = True
-        g.db_autocommit = raw
+    state.reads_unlocked = True
+    try:
+        yield True
+    finally:
+        state.reads_unlocked = False
 
 
-def transaction_needed() -> None:
-    """The request's statements from here on run in one transaction (see autocommit_until_needed;
-    otherwise they do already)."""
-    raw = g.pop("db_autocommit", None) if has_request_context() else None
-    if raw is not None and raw.autocommit:  # False: the connection went back to the pool (a rollback)
-        raw.autocommit = False
+def _separate(conn) -> bool:
+    return bool(conn.get_execution_options().get("learnapp_separate_writer"))
+
+
+def _selects(context) -> bool:
+    compiled = getattr(context, "compiled", None)
+    return compiled is not None and bool(getattr(compiled.statement, "is_select", False))
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _before_statement(conn, cursor, statement, parameters, context, executemany):
+    """Notes the request's writes, and sends the BEGIN that `reads_before_transaction()` left for
+    the request's next statement on its connection (inside `reads_before_write_lock()`: its next
+    statement that is not a SELECT)."""
+    state = current()
+    if state is None:
+        return
+    if context is not None and context.is_crud and not _separate(conn):
+        state.wrote = True
+    pending = state.begin_pending
+    if pending is not None and pending is conn.connection.dbapi_connection:
+        if state.reads_unlocked and _selects(context):
+            return
+        state.begin_pending = None
+        sqlite.begin(conn, state.takes_write_lock)
+
+
+@event.listens_for(Engine, "commit")
+@event.listens_for(Engine, "rollback")
+def _transaction_ended(conn):
+    state = current()
+    if state is not None and not _separate(conn):
+        state.wrote = False
+
+
+@event.listens_for(Engine, "begin")
+def _on_begin(conn):
+    if conn.dialect.name != "sqlite":
+        return
+    if _separate(conn):
+        # Not the request's connection: leave its pending BEGIN alone, and take the write lock.
+        sqlite.begin(conn, write=True)
+        return
+    state = current()
+    if state is None:
+        sqlite.begin(conn, write=True)
+        return
+    if state.person_read:
+        return  # autocommit reads; the BEGIN follows the block (reads_before_transaction)
+    state.begin_pending = None  # a new transaction: what reads_before_transaction left is past
+    sqlite.begin(conn, state.takes_write_lock)
 
 
 @event.listens_for(Pool, "checkin")
 def _transactions_again(dbapi_connection, connection_record):
     """A connection goes back to the pool in the usual mode, one transaction per unit of work,
-    whatever a request did with it (autocommit_until_needed); one that cannot is discarded."""
+    whatever a request did with it (autocommit); one that cannot is discarded."""
     if dbapi_connection is None or isinstance(dbapi_connection, sqlite3.Connection):
         return
     if getattr(dbapi_connection, "autocommit", False) is True:
@@ -140,92 +392,3 @@ def _transactions_again(dbapi_connection, connection_record):
             dbapi_connection.autocommit = False
         except Exception as exc:  # a broken connection: never hand it out again
             connection_record.invalidate(exc)
-
-
-def init_request_hooks(app) -> None:
-    """Request hooks of the database layer (after `db.init_app`)."""
-
-    @app.teardown_request
-    def _end_reading_request(exc):
-        """End a successful GET's transaction with COMMIT, not the ROLLBACK that closing the
-        session would send. psycopg forgets every prepared statement of a connection when it sees
-        a ROLLBACK (psycopg/_preparing.py), so a ROLLBACK at the end of each page would have
-        PostgreSQL plan each of the page's statements afresh on every request: planning the
-        signed-in person's join alone costs more than running it. A transaction that only read
-        ends the same way either way. Only when nothing is pending: a GET never writes, and if
-        one ever left changes behind, they are rolled back as before, not saved."""
-        if exc is not None or request.method not in ("GET", "HEAD") or not db.session.registry.has():
-            return
-        session = db.session()
-        if session.in_transaction() and not (session.new or session.dirty or session.deleted):
-            session.commit()
-
-
-@contextmanager
-def reads_before_write_lock():
-    """Let the block's reads run before the request's write transaction begins (SQLite): the
-    BEGIN that `reading_first()` left pending waits for the block's first statement that is not a
-    SELECT, so the database's single write lock is held for the block's writes only, not for its
-    reads and the Python work between them.
-
-    Yields True when that is so (SQLite, and the request's transaction not begun yet), else False
-    (PostgreSQL, or a transaction already open: then the block runs as it would without this).
-    Only for code that can tell when its reads went stale: its first write must be a
-    compare-and-set (an UPDATE … WHERE <what was read is unchanged>) and, when that changes no
-    row, the code runs again from the start after a rollback, in a plain transaction (all under
-    the lock). A block that only reads never takes the write lock at all."""
-    unlocked = has_request_context() and g.get("db_begin_pending") is not None
-    if not unlocked:
-        yield False
-        return
-    g.db_reads_unlocked = True
-    try:
-        yield True
-    finally:
-        g.db_reads_unlocked = False
-
-
-def _is_read(statement: str) -> bool:
-    return statement.lstrip()[:6].upper() == "SELECT"
-
-
-@event.listens_for(Engine, "before_cursor_execute")
-def _begin_when_needed(conn, cursor, statement, parameters, context, executemany):
-    """The BEGIN that reading_first() left for the request's next statement on its connection
-    (inside `reads_before_write_lock()`: its next write)."""
-    if has_request_context():
-        pending = g.get("db_begin_pending")
-        if pending is not None and pending is conn.connection.dbapi_connection:
-            if g.get("db_reads_unlocked") and _is_read(statement):
-                return
-            g.db_begin_pending = None
-            sqlite.begin(conn, _wants_write_lock())
-
-
-@contextmanager
-def separate_write_session():
-    """A session on a connection of its own, whose transaction may write, for a record that must
-    be kept whatever becomes of the request's own transaction and that a GET must make (the audit
-    entry of a confidential read: audit.record_read). The caller commits; leaving the block closes
-    it (rolling back what was not committed). Not inside a request that holds the write lock
-    itself (a POST on SQLite would wait for its own lock): use the request's session there."""
-    from sqlalchemy.orm import Session
-
-    with db.engine.connect().execution_options(learnapp_separate_writer=True) as connection:
-        with Session(bind=connection) as session:
-            yield session
-
-
-@event.listens_for(Engine, "begin")
-def _sqlite_on_begin(conn):
-    if conn.dialect.name != "sqlite":
-        return
-    if conn.get_execution_options().get("learnapp_separate_writer"):
-        # Not the request's connection: leave its pending BEGIN alone, and take the write lock.
-        sqlite.begin(conn, write=True)
-        return
-    if has_request_context():
-        if g.get("db_reading_first"):
-            return  # autocommit reads; the BEGIN follows the block (reading_first)
-        g.db_begin_pending = None  # a new transaction: what reading_first left is past
-    sqlite.begin(conn, _wants_write_lock())

@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, select
 
 from learnapp import audit, clock
 from learnapp.accounts.forms import EmptyForm
-from learnapp.db import autocommit_until_needed, db, loaded_rows
+from learnapp.db import db, hot_read, loaded_rows
 from learnapp.errors import FAILED, DomainError, save_form
 from learnapp.extensions import limiter
 from learnapp.ledger import checkin as checkins
@@ -65,14 +65,14 @@ def _ledger_page(user, *, own: bool):
 
 
 @bp.get("/")
-@autocommit_until_needed  # reads only: no BEGIN/COMMIT on PostgreSQL
+@hot_read
 @login_required
 def mine():
     return _ledger_page(current_user, own=True)
 
 
 @bp.get("/people/<int:user_id>")
-@autocommit_until_needed  # reads only: no BEGIN/COMMIT on PostgreSQL
+@hot_read
 @login_required
 def person(user_id: int):
     user = get_visible_user_or_404(current_user, user_id)

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from jinja2.utils import htmlsafe_json_dumps
 
 from learnapp import clock, nav
-from learnapp.db import autocommit_until_needed, db
+from learnapp.db import db, hot_read
 from learnapp.i18n import per_catalog
 from learnapp.materials import admin_views, api, crediting, list_views, queries
 from learnapp.materials.blueprint import bp
@@ -86,7 +86,7 @@ def _reading_messages():
 
 
 @bp.get("/materials/<slug>")
-@autocommit_until_needed  # reads only: no BEGIN/COMMIT on PostgreSQL
+@hot_read
 @login_required
 def read(slug: str):
     material = _visible_material_or_404(slug)

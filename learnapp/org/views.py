@@ -13,7 +13,7 @@ from learnapp import nav
 from learnapp.accounts.forms import EmptyForm
 from learnapp.accounts.models import RoleGrant, Stage
 from learnapp.db import db
-from learnapp.errors import FAILED, DomainError, save_form
+from learnapp.errors import FAILED, save_action, save_form
 from learnapp.org import queries, services
 from learnapp.org.forms import KIND_LABELS, BranchEditForm, BranchForm
 from learnapp.org.models import Branch, BranchKind
@@ -106,13 +106,8 @@ def _post_action(branch_id: int, action, success: str):
     if not EmptyForm().validate_on_submit():
         abort(400)
     name, parent_id = branch.name, branch.parent_id
-    try:
-        action(branch)
-    except DomainError as exc:
-        db.session.rollback()
-        flash("; ".join(exc.messages), "error")
+    if save_action(lambda: action(branch), joined=True) is FAILED:
         return redirect(url_for("org.branch", branch_id=branch_id))
-    db.session.commit()
     flash(success % {"name": name}, "success")
     if db.session.get(Branch, branch_id) is None:
         return redirect(url_for("org.branch", branch_id=parent_id) if parent_id else url_for("org.tree"))

@@ -77,7 +77,6 @@ def certificate_issue(user_id: int):
     if year > clock.today().year:
         abort(400)
     cert = certificates.issue(current_user, user, year)
-    db.session.commit()
     flash(_("Study record issued with verification code %(code)s.", code=cert.code), "success")
     return redirect(url_for("reports.certificate", cert_id=cert.id))
 

@@ -20,7 +20,7 @@ other method `writes`):
   together).
 
 The boundary (`TransactionOwningFlask`): when the view returns, a writing request's transaction
-is committed (a streamed response's when the stream ends); when anything raises (a DomainError,
+is committed (a streamed body's, read while it is sent, when the stream ends); when anything raises (a DomainError,
 an abort, a bug, a failed commit) it is rolled back before the error handler renders. Inside a
 request: `errors.save*` undo a refused service call (`undo_changes`), `write_after_reads` lets a
 GET write one thing after its reads, `separate_write_session` writes beside the request. CLI
@@ -102,7 +102,7 @@ class RequestTransaction:
         self.writing_after_reads = False  # inside write_after_reads
         self.autocommit_connection = None  # PostgreSQL: the driver connection in autocommit mode
         self.wrote = False  # INSERT/UPDATE/DELETE ran in the request's open transaction
-        self.streaming = False  # the view returned a stream: the transaction ends with it
+        self.streaming = False  # the view returned a stream: its transactions end at teardown
 
     @property
     def takes_write_lock(self) -> bool:
@@ -146,9 +146,8 @@ class TransactionOwningFlask(Flask):
     def dispatch_request(self):
         rv = super().dispatch_request()
         state = current()
-        if _is_stream(rv):
-            state.streaming = True
-        else:
+        state.streaming = _is_stream(rv)
+        if not state.streaming:
             _view_returned(state, loud=True)
         return rv
 
@@ -200,12 +199,16 @@ def _view_failed(state: RequestTransaction) -> None:
 
 def _end_of_request(exc) -> None:
     """Teardown: end what is left. A transaction that wrote nothing ends with COMMIT (the same as a
-    ROLLBACK for the data; see `Mode`); anything else is rolled back."""
+    ROLLBACK for the data; see `Mode`); anything else is rolled back.
+
+    A streamed body is sent after the view's request context was torn down, in the same context
+    pushed again (flask.stream_with_context): its reads (and a `write_after_reads`) run in a
+    transaction of the request's mode, ended here as at the boundary: after the view, then again
+    when the stream ends."""
     state = request.environ.get(_KEY)
     if state is None or not db.session.registry.has():
         return
     if state.streaming and exc is None:
-        state.streaming = False
         _view_returned(state, loud=False)
     session = db.session()
     if session.in_transaction():

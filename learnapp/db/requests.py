@@ -262,14 +262,13 @@ def separate_write_session():
 def reads_before_transaction():
     """Run the block's reads before the request's transaction begins, on the same connection.
 
-    For what every request reads before its view runs (the signed-in person): on SQLite a writing
-    request would otherwise take the database's single write lock at that first read and hold it
-    through all the per-request work. On SQLite the block's statements run in autocommit mode (no
-    BEGIN: each read is its own snapshot) and the request's BEGIN (IMMEDIATE for a writer) is sent
-    right before its next statement on the same connection: no COMMIT, pool check-in and
-    check-out, which cost more than the person's query. On PostgreSQL, in the `hot_read` and
+    For what every request reads before its view runs (the signed-in person), so that on SQLite a
+    writer does not hold the single write lock through all the per-request work: the block's
+    statements run in autocommit mode and the request's BEGIN (IMMEDIATE for a writer) is sent
+    right before its next statement on the same connection (no COMMIT, check-in and check-out,
+    which cost more than the person's query). On PostgreSQL, in the `hot_read` and
     `compare_and_set` modes, the connection is put in autocommit mode here. Objects read stay
-    loaded. At the start of a request only (inside a transaction the block simply joins it)."""
+    loaded. Inside a transaction already begun the block simply joins it."""
     state = current()
     session = db.session()
     if state is None or session.in_transaction():

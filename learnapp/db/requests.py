@@ -19,12 +19,13 @@ other method `writes`):
   transaction block until `transaction_from_here()` (before several writes that must commit
   together).
 
-The boundary (`TransactionOwningFlask`): when the view returns, a writing request's transaction
-is committed (a streamed body's, read while it is sent, when the stream ends); when anything raises (a DomainError,
-an abort, a bug, a failed commit) it is rolled back before the error handler renders. Inside a
-request: `errors.save*` undo a refused service call (`undo_changes`), `write_after_reads` lets a
-GET write one thing after its reads, `separate_write_session` writes beside the request. CLI
-commands are not requests: every transaction there takes the write lock, and they commit themselves.
+The boundary (`TransactionOwningFlask`): when the view returns, a writing request's transaction is
+committed (a streamed body's when the stream ends); when anything raises (a DomainError, an abort,
+a bug, a failed commit) it is rolled back before the error handler renders. Inside a request:
+`errors.try_save` and its kin undo a refused service call (`undo_changes`), `write_after_reads`
+lets a read-only request write one thing after its reads, `separate_write_session` writes beside
+the request. CLI commands are not requests: their transactions take the write lock, and they
+commit themselves.
 """
 
 from __future__ import annotations
@@ -34,11 +35,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 
-from flask import Flask, Response, current_app, has_request_context, request
+from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import Pool
+from werkzeug.wrappers import Response
 
 from learnapp.db import sqlite
 from learnapp.db.base import db
@@ -219,7 +221,7 @@ def _end_of_request(exc) -> None:
 
 
 def undo_changes() -> None:
-    """Roll back everything the request wrote so far (a service refused: errors.save)."""
+    """Roll back everything the request wrote so far (a service refused: errors.try_save)."""
     db.session.rollback()
 
 

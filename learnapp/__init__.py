@@ -18,9 +18,8 @@ BLUEPRINT_MODULES = [
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Application factory: configuration, extensions, blueprints and CLI. Writes nothing."""
-    from learnapp.db.requests import (
-        TransactionOwningFlask,  # the owner of each request's transaction
-    )
+    # The owner of each request's transaction (learnapp/db/requests.py).
+    from learnapp.db.requests import TransactionOwningFlask
 
     app = TransactionOwningFlask(__name__, instance_relative_config=True)
 

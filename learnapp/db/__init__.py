@@ -1,5 +1,6 @@
 """The database layer: `db`, the declarative base and shared types (base.py), SQLite specifics
-(sqlite.py), row helpers (rows.py) and the owner of each request's transaction (requests.py)."""
+(sqlite.py), row helpers (rows.py), the owner of each request's transaction (requests.py) and how
+that transaction begins on its connection (connection.py)."""
 
 from learnapp.db.base import (
     NAMING_CONVENTION,
@@ -10,18 +11,20 @@ from learnapp.db.base import (
     is_postgres,
     utcnow,
 )
+from learnapp.db.connection import (
+    open_request_connection,
+    reads_before_transaction,
+    reads_before_write_lock,
+    transaction_from_here,
+)
 from learnapp.db.requests import (
     Mode,
     TransactionOwningFlask,
     compare_and_set,
     hot_read,
     init_request_hooks,
-    open_request_connection,
     read_only,
-    reads_before_transaction,
-    reads_before_write_lock,
     separate_write_session,
-    transaction_from_here,
     undo_changes,
     write_after_reads,
     writes,

@@ -10,7 +10,10 @@ from flask import Flask
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Application factory: configuration, extensions, blueprints and CLI. Writes nothing."""
-    app = Flask(__name__, instance_relative_config=True)
+    # The owner of each request's transaction (learnapp/db/requests.py).
+    from learnapp.db.requests import TransactionOwningFlask
+
+    app = TransactionOwningFlask(__name__, instance_relative_config=True)
 
     from learnapp.config import check_secret_key, load_config
 
@@ -22,7 +25,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from learnapp import i18n, nav, security, web
     from learnapp.accounts import sessions
-    from learnapp.db import db, init_request_hooks
+    from learnapp.db import db
     from learnapp.errors import register_error_handlers
     from learnapp.extensions import babel, csrf, limiter, login_manager, migrate
 
@@ -34,7 +37,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         hops = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     db.init_app(app)
-    init_request_hooks(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)

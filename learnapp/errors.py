@@ -69,6 +69,9 @@ def render_error(code: int, detail: str | None = None):
 
 
 def register_error_handlers(app) -> None:
+    """The site's error pages. The request's transaction was rolled back before any of them runs
+    (learnapp/db/requests.py): what a failed request wrote is never saved."""
+
     @app.errorhandler(HTTPException)
     def handle_http(exc: HTTPException):
         code = exc.code or 500
@@ -94,9 +97,6 @@ def register_error_handlers(app) -> None:
         """A number from the request too large for the database (SQLite raises OverflowError,
         PostgreSQL "out of range"): the request's fault, not the server's. Routes and `type=int`
         parameters are bounded already (web.py); this catches what a form or view passes on."""
-        from learnapp.db import db
-
-        db.session.rollback()
         if isinstance(exc, DataError) and "out of range" not in str(exc.orig):
             return handle_unexpected(exc)
         app.logger.warning("number out of range in %s: %s", request.path, exc)
@@ -104,9 +104,6 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):
-        from learnapp.db import db
-
-        db.session.rollback()
         app.logger.exception("unhandled error")
         if app.testing and app.config.get("PROPAGATE_TEST_ERRORS", True):
             raise exc
@@ -114,65 +111,58 @@ def register_error_handlers(app) -> None:
 
 
 FAILED = object()
-"""What `save_form` returns when the service refused the form's values."""
+"""What `save_form` and `save_action` return when the service refused."""
+
+
+def try_save(action, *, refusal: type[Exception] = DomainError):
+    """Run a service call that may refuse, as part of the request's transaction (committed by its
+    owner when the view returns, learnapp/db/requests.py). Returns `(result, None)`; on a
+    DomainError, everything the request wrote so far is rolled back and `(None, error)` returned,
+    for the view to show the reasons. A rollback of the request's transaction, not a savepoint:
+    no statement more on the usual path. What must be kept whatever the service decides (the
+    sign-in's counters, a refusal's audit entry) is written after the call, or by a service that
+    does not raise (it returns the refusal instead). `refusal`: the exception class that means the
+    service refused (a DomainError unless the service reports its problems otherwise)."""
+    from learnapp.db import undo_changes
+
+    try:
+        return action(), None
+    except refusal as exc:
+        undo_changes()
+        return None, exc
 
 
 def save_form(form, action, *, explain=None):
-    """Run a service call for a submitted form as the request's transaction.
-
-    On success the transaction is committed and the call's result returned; on a DomainError it is
-    rolled back, the reasons are put on the form's fields, and FAILED is returned so the view shows
-    the form again. `explain(exc)` may first map the service's reasons onto the form's own fields.
-    """
-    from learnapp.db import db
-
-    try:
-        result = action()
-    except DomainError as exc:
-        db.session.rollback()
-        (explain(exc) if explain else exc).apply_to_form(form)
+    """Run a service call for a submitted form (`try_save`): its result, or FAILED after its reasons
+    were put on the form's fields, so the view shows the form again. `explain(exc)` may first map
+    the service's reasons onto the form's own fields."""
+    result, refused = try_save(action)
+    if refused is not None:
+        (explain(refused) if explain else refused).apply_to_form(form)
         return FAILED
-    db.session.commit()
     return result
 
 
-def save_action(action, *, success: str | None = None):
-    """Run a service call for a button POST (no form to show again) as the request's transaction.
-
-    On success the transaction is committed, `success` is flashed and the call's result returned; on
-    a DomainError it is rolled back, each reason is flashed and FAILED is returned, so the view
-    redirects back where it came from in both cases.
-    """
+def save_action(action, *, success: str | None = None, joined: bool = False):
+    """Run a service call for a button POST, with no form to show again (`try_save`): its result, with
+    `success` flashed, or FAILED after its reasons were flashed (each apart, or `joined` in one
+    message), so the view redirects back where it came from in both cases."""
     from flask import flash
 
-    from learnapp.db import db
-
-    try:
-        result = action()
-    except DomainError as exc:
-        db.session.rollback()
-        for message in exc.messages:
+    result, refused = try_save(action)
+    if refused is not None:
+        for message in ["; ".join(refused.messages)] if joined else refused.messages:
             flash(message, "error")
         return FAILED
-    db.session.commit()
     if success:
         flash(success, "success")
     return result
 
 
 def save_or_raise(action):
-    """Run a service call of a JSON endpoint as the request's transaction: committed on success (the
-    call's result returned); on a DomainError rolled back and raised again, so the error handler
-    answers with the reasons (JSON 422 for fetch() and API requests)."""
-    from learnapp.db import db
-
-    try:
-        result = action()
-    except DomainError:
-        db.session.rollback()
-        raise
-    db.session.commit()
-    return result
+    """Run a service call of a JSON endpoint: a DomainError propagates, the request's transaction is
+    rolled back by its owner and the error handler answers with the reasons (JSON 422)."""
+    return action()
 
 
 class Refused(DomainError):

@@ -19,7 +19,7 @@ from learnapp.accounts.permissions import (
     require_role,
 )
 from learnapp.db import db
-from learnapp.errors import FAILED, DomainError, save_form
+from learnapp.errors import FAILED, DomainError, save_action, save_form
 from learnapp.org.models import Branch
 from learnapp.org.queries import branch_choices, full_names
 
@@ -60,13 +60,7 @@ def revoke_role(user_id: int, grant_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     label, branch_name = grant.role.label, grant.branch.name
-    try:
-        services.revoke_role(current_user, grant)
-    except DomainError as exc:
-        db.session.rollback()
-        flash("; ".join(exc.messages), "error")
-    else:
-        db.session.commit()
+    if save_action(lambda: services.revoke_role(current_user, grant), joined=True) is not FAILED:
         flash(_("%(name)s is no longer %(role)s of %(branch)s.", name=person.name, role=label, branch=branch_name), "success")
     return redirect(url_for("people.roles", user_id=person.id))
 
@@ -78,17 +72,17 @@ def contacts(user_id: int):
     form = ContactForm()
     if form.validate_on_submit():
         contact = queries.find_managed_by_login(current_user, form.contact_login_id.data)
-        try:
+
+        def assign():
             if contact is None:
                 raise DomainError(_("No one with this login ID in the branches you administer."), "contact_login_id")
             services.assign_contact(current_user, contact, person)
-        except DomainError as exc:
-            db.session.rollback()
+
+        def explain(exc: DomainError) -> DomainError:
             # The service names the field contact_id; on this form it is the login ID.
-            exc.reasons = [("contact_login_id" if f == "contact_id" else f, m) for f, m in exc.reasons]
-            exc.apply_to_form(form)
-        else:
-            db.session.commit()
+            return DomainError([("contact_login_id" if f == "contact_id" else f, m) for f, m in exc.reasons])
+
+        if save_form(form, assign, explain=explain) is not FAILED:
             flash(_("%(contact)s is now training contact of %(name)s.", contact=contact.name, name=person.name), "success")
             return redirect(url_for("people.contacts", user_id=person.id))
     return render_template("people/contacts.html", person=person, form=form, names=full_names(),
@@ -104,12 +98,6 @@ def end_contact(user_id: int, assignment_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     contact_name = assignment.contact.name
-    try:
-        services.end_contact(current_user, assignment)
-    except DomainError as exc:
-        db.session.rollback()
-        flash("; ".join(exc.messages), "error")
-    else:
-        db.session.commit()
+    if save_action(lambda: services.end_contact(current_user, assignment), joined=True) is not FAILED:
         flash(_("%(contact)s is no longer training contact of %(name)s.", contact=contact_name, name=person.name), "success")
     return redirect(url_for("people.contacts", user_id=person.id))

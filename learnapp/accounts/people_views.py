@@ -51,7 +51,7 @@ from learnapp.accounts.person_links import links_for, panels_for
 from learnapp.accounts.roster_files import XLSX_MIMETYPE, people_xlsx
 from learnapp.audit.exports import record_export
 from learnapp.db import db
-from learnapp.errors import FAILED, DomainError, save_form
+from learnapp.errors import FAILED, DomainError, save_action, save_form
 from learnapp.extensions import remote_address
 from learnapp.org.models import Branch
 from learnapp.org.queries import branch_choices, full_names
@@ -240,13 +240,7 @@ def _set_active(user_id: int, active: bool):
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.set_active(current_user, person, active)
-    except DomainError as exc:
-        db.session.rollback()
-        flash("; ".join(exc.messages), "error")
-    else:
-        db.session.commit()
+    if save_action(lambda: services.set_active(current_user, person, active), joined=True) is not FAILED:
         if active:
             flash(_("%(name)s can log in again.", name=person.name), "success")
         else:
@@ -260,11 +254,7 @@ def reset_password(user_id: int):
     person = get_managed_user_or_404(current_user, user_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        password = passwords.reset_password(current_user, person, address=remote_address())
-    except DomainError as exc:
-        db.session.rollback()
-        flash("; ".join(exc.messages), "error")
+    password = save_action(lambda: passwords.reset_password(current_user, person, address=remote_address()), joined=True)
+    if password is FAILED:
         return redirect(url_for("people.detail", user_id=person.id))
-    db.session.commit()
     return render_template("people/password.html", person=person, password=password, created=False)

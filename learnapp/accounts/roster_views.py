@@ -26,7 +26,7 @@ from learnapp.accounts.roster_files import (
     template_xlsx,
 )
 from learnapp.audit.exports import record_export
-from learnapp.db import db
+from learnapp.errors import try_save
 from learnapp.org.queries import branches_where, full_names
 
 # Problems shown on the page; the count above the table says how many there are in all.
@@ -40,18 +40,16 @@ def roster_import():
     if form.validate_on_submit():
         upload = form.file.data
         data = upload.read(MAX_BYTES + 1)
-        try:
-            result = import_roster_file(current_user, upload.filename or "roster", data,
-                                        update_existing=form.update_existing.data, check_only=form.check_only.data)
-        except RosterError as exc:
-            db.session.rollback()
-            return render_template("people/import.html", form=form, problems=exc.problems[:MAX_PROBLEMS_SHOWN],
-                                   problem_count=len(exc.problems), filename=upload.filename,
-                                   warnings=exc.warnings), 422
+        result, refused = try_save(lambda: import_roster_file(
+            current_user, upload.filename or "roster", data, update_existing=form.update_existing.data,
+            check_only=form.check_only.data), refusal=RosterError)
+        if refused is not None:
+            return render_template("people/import.html", form=form, problems=refused.problems[:MAX_PROBLEMS_SHOWN],
+                                   problem_count=len(refused.problems), filename=upload.filename,
+                                   warnings=refused.warnings), 422
         if result.checked_only:  # the preview: the savepoint was undone, there is nothing to commit
             return render_template("people/import_result.html", result=result, password_rows=[], token=None,
                                    filename=upload.filename)
-        db.session.commit()
         names = {row.login_id: row for row in result.rows}
         password_rows = [(login_id, names[login_id].name, names[login_id].branch, password)
                          for login_id, password in result.passwords.items()]

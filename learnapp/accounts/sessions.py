@@ -20,7 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from learnapp import clock
 from learnapp.accounts import permissions
-from learnapp.db import attach_row, db, open_reading_first, reading_first
+from learnapp.db import attach_row, db, open_request_connection, reads_before_transaction
 
 
 def init_app(app, login_manager) -> None:
@@ -37,7 +37,7 @@ def init_app(app, login_manager) -> None:
         if claim is None:
             return None
         params = {"user_id": claim.user_id, **_fact_params()}
-        with reading_first():
+        with reads_before_transaction():
             rows = db.session.connection().execute(_user_statement(), params).all()
         if not rows or not rows[0].active or rows[0].session_epoch != claim.epoch:
             return None
@@ -72,7 +72,7 @@ def init_app(app, login_manager) -> None:
             # The view's own read comes first instead of the person's statement: its connection
             # is opened as that statement would have left it. A pending password change is part
             # of what the view's read checks.
-            open_reading_first()
+            open_request_connection()
             return None
         if current_user.must_change_password and request.endpoint not in {
             "accounts.change_password", "accounts.logout", "accounts.set_language",
@@ -105,7 +105,7 @@ def checks_sign_in_itself(view):
     (set by `accounts.caller.with_caller(claim_checked_by_first_read=True)`, which does the
     checking), so that its usual request does not spend a round trip on the person's statement.
     The session's idle and absolute limits still apply before the view, and the request's
-    connection is opened as the person's statement would have left it (`db.open_reading_first`)."""
+    connection is opened as the person's statement would have left it (`db.open_request_connection`)."""
     view.learnapp_checks_sign_in = True
     return view
 

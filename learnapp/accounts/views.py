@@ -22,7 +22,6 @@ from learnapp.accounts.devices import device_of_request, remember_device
 from learnapp.accounts.forms import ChangePasswordForm, LoginForm
 from learnapp.accounts.sessions import start_session
 from learnapp.accounts.sign_in import Refusal, sign_in, sign_out
-from learnapp.db import db
 from learnapp.errors import FAILED, save_form
 from learnapp.extensions import remote_address
 
@@ -46,17 +45,14 @@ def login():
     if form.validate_on_submit():
         device = device_of_request()
         outcome = sign_in(form.login_id.data, form.password.data, address=remote_address(), device=device)
+        # The request's transaction is committed whatever the outcome (a refusal is not an
+        # exception): the counters and the audit entry of a refusal must stay.
         if outcome.signed_in:
-            # Before the commit, which expires the person: reading them again afterwards would
-            # open a new (write-locking, on SQLite) transaction for nothing.
             session.clear()
             login_user(outcome.user)
             start_session(outcome.user)
             response = redirect(_safe_next(request.args.get("next")))
             remember_device(response, outcome.user, device)
-        # Committed whatever the outcome: the counters and the audit entry of a refusal must stay.
-        db.session.commit()
-        if outcome.signed_in:
             return response
         if outcome.refusal == Refusal.throttled:
             status = 429
@@ -73,7 +69,6 @@ def login():
 def logout():
     # Renewing the epoch ends this session everywhere, also a copied cookie.
     sign_out(current_user._get_current_object(), address=remote_address())
-    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have logged out."), "info")
@@ -102,7 +97,6 @@ def set_language():
         session["locale"] = locale
         if current_user.is_authenticated:
             services.set_locale(current_user, locale)
-            db.session.commit()
     return redirect(_safe_next(request.form.get("next")))
 
 

@@ -9,13 +9,13 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from flask import has_request_context, request
 from sqlalchemy import select, text
 
 from learnapp.actors import require_actor
 from learnapp.audit import keys
 from learnapp.audit.models import AuditEntry
 from learnapp.db import db, holds_write_lock, is_postgres, separate_write_session, utcnow
+from learnapp.db.requests import may_write
 
 GENESIS = "0" * 64
 KEYED, UNKEYED = "hmac", "sha256"
@@ -146,17 +146,16 @@ def record(actor, action: str, target: Any = None, *, branch=None, summary: str 
 def record_read(actor, action: str, target: Any = None, *, branch=None, summary: str = "", **details: Any) -> None:
     """Log that `actor` was shown a confidential record (evidence file, political review …).
 
-    Call it where the record is read, before it is returned. In a request that may write (POST …)
-    or a CLI command the entry joins the current transaction like `record()`. In a GET, which
-    must not write in its own transaction (on SQLite it holds no write lock), the entry is written
-    and committed at once in a transaction of its own: the read is logged whatever the page does
-    afterwards. Example: `audit.record_read(current_user, "political_review.read", review,
+    Call it where the record is read, before it is returned. In a request that may write (POST, a
+    GET declared `writes`, learnapp/db/requests.py) or a CLI command the entry joins the current
+    transaction like `record()`. In a read-only request, which must not write in its own
+    transaction (on SQLite it holds no write lock), the entry is written and committed at once in
+    a transaction of its own: the read is logged whatever the page does afterwards. Example: `audit.record_read(current_user, "political_review.read", review,
     branch=person.branch, summary=person.name)`.
     """
     require_actor(actor)
     session = db.session()
-    if (not (has_request_context() and request.method in ("GET", "HEAD")) or _holds_chain_lock(session)
-            or holds_write_lock(session)):
+    if may_write() or _holds_chain_lock(session) or holds_write_lock(session):
         # A transaction that may write anyway (or, in tests, one that holds the lock the separate
         # transaction would wait for): the entry goes with it.
         record(actor, action, target, branch=branch, summary=summary, **details)

@@ -14,8 +14,7 @@ from learnapp.bank.blueprint import bp
 from learnapp.bank.formats import spreadsheet
 from learnapp.bank.forms import ConfirmImportForm, ImportForm
 from learnapp.bank.models import KIND_LABELS
-from learnapp.db import db
-from learnapp.errors import DomainError
+from learnapp.errors import try_save
 from learnapp.security import admin_paths, is_committee_admin, require, require_role
 
 DEFAULT_MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -82,18 +81,14 @@ def import_preview(token: str):
     result = formats.ParseResult.from_plain(parsed)
     form = ConfirmImportForm()
     if form.validate_on_submit():
-        try:
-            report = importing.run(current_user, result, base, duplicates=form.duplicates.data,
-                                   filename=meta.get("filename", ""), fmt=meta["format"])
-        except DomainError as exc:
-            db.session.rollback()
-            flash("; ".join(exc.messages[:5]), "error")
+        report, refused = try_save(lambda: importing.run(current_user, result, base, duplicates=form.duplicates.data,
+                                                         filename=meta.get("filename", ""), fmt=meta["format"]))
+        if refused is not None:
+            flash("; ".join(refused.messages[:5]), "error")
             return redirect(url_for("bank.import_preview", token=token))
-        db.session.commit()
         upload_store.discard(token)
         return render_template("bank/import_report.html", report=report, meta=meta, base=base, kinds=KIND_LABELS)
     plan = importing.plan(result, base)
-    db.session.rollback()  # plan() only reads; make sure the GET leaves nothing behind
     return render_template("bank/import_preview.html", plan=plan, meta=meta, base=base, form=form, token=token,
                            kinds=KIND_LABELS, counts=plan.counts())
 

@@ -17,7 +17,7 @@ from learnapp.bank.forms import CategoryForm, QuestionForm
 from learnapp.bank.models import KIND_LABELS, Question, QuestionKind, QuestionVersion
 from learnapp.bank.rendering import plain_snippet, render_markdown, render_stem
 from learnapp.db import db
-from learnapp.errors import FAILED, DomainError, save_form
+from learnapp.errors import FAILED, DomainError, save_action, save_form
 from learnapp.org.models import Branch
 from learnapp.security import is_committee_admin, managed_branches, require, require_role
 
@@ -135,13 +135,8 @@ def _is_below(candidate_id: int, category) -> bool:
 def category_delete(category_id: int):
     category = access.get_category_or_404(current_user, category_id, edit=True)
     parent_id = category.parent_id
-    try:
-        services.delete_category(current_user, category)
-    except DomainError as exc:
-        db.session.rollback()
-        flash("; ".join(exc.messages), "error")
+    if save_action(lambda: services.delete_category(current_user, category), joined=True) is FAILED:
         return redirect(url_for("bank.category_edit", category_id=category_id))
-    db.session.commit()
     flash(_("Category deleted."), "success")
     return redirect(url_for("bank.index", category=parent_id) if parent_id else url_for("bank.index"))
 
@@ -233,7 +228,6 @@ def question_edit(question_id: int):
 def question_retire(question_id: int):
     question = access.get_question_or_404(current_user, question_id, edit=True)
     services.retire_question(current_user, question)
-    db.session.commit()
     flash(_("Question retired: new quizzes will not use it; past attempts keep it."), "success")
     return redirect(url_for("bank.question_detail", question_id=question.id))
 
@@ -243,6 +237,5 @@ def question_retire(question_id: int):
 def question_restore(question_id: int):
     question = access.get_question_or_404(current_user, question_id, edit=True)
     services.restore_question(current_user, question)
-    db.session.commit()
     flash(_("Question restored."), "success")
     return redirect(url_for("bank.question_detail", question_id=question.id))

@@ -14,7 +14,7 @@ from learnapp.contactwork import access, review
 from learnapp.contactwork.blueprint import bp
 from learnapp.contactwork.forms import DeleteForm, LetterForm, RelativeForm, ReviewForm
 from learnapp.contactwork.models import InquiryLetter, PoliticalReview, ReviewRelative
-from learnapp.db import db, writes_on_get
+from learnapp.db import db, writes
 from learnapp.errors import FAILED, save_action, save_form
 from learnapp.security import can_read_reports, get_or_404, get_visible_user_or_404, visible_users
 
@@ -54,7 +54,7 @@ def reviews():
 
 
 @bp.get("/people/<int:user_id>/political-review")
-@writes_on_get
+@writes  # every read is audited in the request's own transaction
 @login_required
 def review_page(user_id: int):
     user = _reader_or_404(user_id)
@@ -71,7 +71,7 @@ def _review_input(form: ReviewForm) -> review.ReviewInput:
 
 
 @bp.route("/people/<int:user_id>/political-review/edit", methods=["GET", "POST"])
-@writes_on_get
+@writes  # every read is audited in the request's own transaction
 @login_required
 def review_edit(user_id: int):
     user = _keeper_or_404(user_id)
@@ -116,7 +116,7 @@ def _part_or_404(model, part_id: int):
 
 
 @bp.route("/political-review/relatives/<int:relative_id>/edit", methods=["GET", "POST"])
-@writes_on_get
+@writes  # every read is audited in the request's own transaction
 @login_required
 def relative_edit(relative_id: int):
     relative = _part_or_404(ReviewRelative, relative_id)
@@ -159,7 +159,7 @@ def letter_new(user_id: int):
 
 
 @bp.route("/political-review/letters/<int:letter_id>/edit", methods=["GET", "POST"])
-@writes_on_get
+@writes  # every read is audited in the request's own transaction
 @login_required
 def letter_edit(letter_id: int):
     letter = _part_or_404(InquiryLetter, letter_id)

@@ -24,7 +24,7 @@ from learnapp import clock
 from learnapp.accounts.forms import EmptyForm
 from learnapp.audit.exports import record_export
 from learnapp.db import db
-from learnapp.errors import DomainError, save_action
+from learnapp.errors import FAILED, save_action, save_form, try_save
 from learnapp.external import external_url
 from learnapp.ledger import activities, checkin, sheets
 from learnapp.ledger.blueprint import bp
@@ -83,18 +83,17 @@ def new_activity():
             form.branch_id.data = form.branch_id.choices[0].value
             form.audience.data = [form.branch_id.choices[0].value]
     if form.validate_on_submit():
-        try:
+
+        def create():
             schedule, audience = _form_values(form)
             branch = db.session.get(Branch, form.branch_id.data)
-            activity = activities.create_activity(
+            return activities.create_activity(
                 current_user, branch=branch, category=form.category.data, title=form.title.data, schedule=schedule,
                 place=form.place.data, organiser=form.organiser.data, description=form.description.data,
                 audience=audience, stages=form.stages.data or [])
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            exc.apply_to_form(form)
-        else:
+
+        activity = save_form(form, create)
+        if activity is not FAILED:
             flash(_("Activity scheduled."), "success")
             return redirect(url_for("ledger.activity", activity_id=activity.id))
     return render_template("ledger/activity_form.html", form=form, activity=None)
@@ -111,17 +110,15 @@ def edit_activity(activity_id: int):
         form.audience.data = [b.id for b in activity.audience_branches]
         form.stages.data = activity.stages
     if form.validate_on_submit():
-        try:
+
+        def update():
             schedule, audience = _form_values(form)
             activities.update_activity(current_user, activity, category=form.category.data, title=form.title.data,
                                        schedule=schedule, place=form.place.data, organiser=form.organiser.data,
                                        description=form.description.data, audience=audience,
                                        stages=form.stages.data or [])
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            exc.apply_to_form(form)
-        else:
+
+        if save_form(form, update) is not FAILED:
             flash(_("Activity saved."), "success")
             return redirect(url_for("ledger.activity", activity_id=activity.id))
     return render_template("ledger/activity_form.html", form=form, activity=activity)
@@ -146,13 +143,8 @@ def record_attendance(activity_id: int):
     form = RosterForm()
     if form.validate_on_submit():
         ids = {int(i) for i in request.form.getlist("present") if i.isdigit()}
-        try:
-            changes = activities.record_roster(current_user, item, ids, form.reason.data)
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            flash("; ".join(exc.messages), "error")
-        else:
+        changes = save_action(lambda: activities.record_roster(current_user, item, ids, form.reason.data), joined=True)
+        if changes is not FAILED:
             added = sum(1 for c in changes if c.present)
             flash(_("Attendance saved: %(added)d marked present, %(removed)d corrected to absent.", added=added,
                     removed=len(changes) - added), "success")
@@ -177,12 +169,9 @@ def upload_sheet(activity_id: int):
     if not form.validate_on_submit():
         flash(_("Choose the XLSX file."), "error")
         return redirect(url_for("ledger.activity", activity_id=activity_id))
-    try:
-        changes = sheets.import_sheet(current_user, item, form.file.data.read(sheets.MAX_SHEET_BYTES + 1))
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        for message in exc.messages[:30]:
+    changes, refused = try_save(lambda: sheets.import_sheet(current_user, item, form.file.data.read(sheets.MAX_SHEET_BYTES + 1)))
+    if refused is not None:
+        for message in refused.messages[:30]:
             flash(message, "error")
         flash(_("Nothing was recorded: correct the sheet and upload it again."), "error")
     else:
@@ -195,13 +184,8 @@ def upload_sheet(activity_id: int):
 def cancel_activity(activity_id: int):
     item = _managed_activity_or_404(activity_id)
     if EmptyForm().validate_on_submit():
-        try:
-            activities.cancel_activity(current_user, item)
-            db.session.commit()
-            flash(_("The activity was cancelled."), "success")
-        except DomainError as exc:
-            db.session.rollback()
-            flash("; ".join(exc.messages), "error")
+        save_action(lambda: activities.cancel_activity(current_user, item), success=_("The activity was cancelled."),
+                    joined=True)
     return redirect(url_for("ledger.activity", activity_id=activity_id))
 
 

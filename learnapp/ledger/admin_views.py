@@ -11,7 +11,7 @@ from learnapp import clock
 from learnapp.accounts.forms import EmptyForm
 from learnapp.accounts.models import User
 from learnapp.db import db
-from learnapp.errors import DomainError
+from learnapp.errors import FAILED, save_action, save_form, try_save
 from learnapp.ledger import claims, services
 from learnapp.ledger.blueprint import bp
 from learnapp.ledger.forms import AdjustmentForm, ApproveForm, ReasonForm, RejectForm
@@ -60,12 +60,9 @@ def bulk_approve():
         return redirect(url_for("ledger.queue"))
     for claim_id in ids:
         _managed_claim_or_404(claim_id)
-    try:
-        result = claims.bulk_approve(current_user, ids)
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        flash(_("Nothing was approved: %(problem)s", problem="; ".join(exc.messages)), "error")
+    result, refused = try_save(lambda: claims.bulk_approve(current_user, ids))
+    if refused is not None:
+        flash(_("Nothing was approved: %(problem)s", problem="; ".join(refused.messages)), "error")
         return redirect(url_for("ledger.queue"))
     flash(_("%(n)d claim(s) approved.", n=len(result.approved)), "success")
     if result.skipped:
@@ -88,17 +85,14 @@ def approve_claim(claim_id: int):
     if not form.validate_on_submit():
         flash("; ".join(e for errors in form.errors.values() for e in errors), "error")
         return _after_decision(claim_id)
-    try:
-        claim = claims.approve_claim(current_user, claim_id, form.note.data)
-        db.session.commit()
-        flash(_("Approved: %(credit)s study hours credited.", credit=format_credit(claim.credited_hundredths)), "success")
-    except claims.AlreadyDecided as exc:
+    claim, refused = try_save(lambda: claims.approve_claim(current_user, claim_id, form.note.data))
+    if isinstance(refused, claims.AlreadyDecided):
         # A double click or a colleague was faster: nothing more was credited.
-        db.session.rollback()
-        flash(exc.messages[0], "info")
-    except DomainError as exc:
-        db.session.rollback()
-        flash("; ".join(exc.messages), "error")
+        flash(refused.messages[0], "info")
+    elif refused is not None:
+        flash("; ".join(refused.messages), "error")
+    else:
+        flash(_("Approved: %(credit)s study hours credited.", credit=format_credit(claim.credited_hundredths)), "success")
     return _after_decision(claim_id)
 
 
@@ -110,13 +104,8 @@ def reject_claim(claim_id: int):
     if not form.validate_on_submit():
         flash(_("Give the reason for rejecting the claim."), "error")
         return redirect(url_for("ledger.claim", claim_id=claim_id))
-    try:
-        claims.reject_claim(current_user, claim_id, form.reason.data)
-        db.session.commit()
-        flash(_("The claim was rejected; the learner sees your reason."), "success")
-    except DomainError as exc:
-        db.session.rollback()
-        flash("; ".join(exc.messages), "error")
+    save_action(lambda: claims.reject_claim(current_user, claim_id, form.reason.data),
+                success=_("The claim was rejected; the learner sees your reason."), joined=True)
     return _after_decision(claim_id)
 
 
@@ -132,14 +121,9 @@ def adjustments():
         if user is None or not can_manage_user(current_user, user):
             form.login_id.errors.append(_("No one with this login ID in the branches you administer."))
         else:
-            try:
-                services.adjust(current_user, user, credit_hundredths=form.credit.hundredths,
-                                occurred_on=form.occurred_on.data, reason=form.reason.data)
-                db.session.commit()
-            except DomainError as exc:
-                db.session.rollback()
-                exc.apply_to_form(form)
-            else:
+            if save_form(form, lambda: services.adjust(current_user, user, credit_hundredths=form.credit.hundredths,
+                                                       occurred_on=form.occurred_on.data,
+                                                       reason=form.reason.data)) is not FAILED:
                 flash(_("Adjustment recorded for %(name)s.", name=user.name), "success")
                 return redirect(url_for("ledger.adjustments"))
     recent = db.session.execute(
@@ -159,11 +143,6 @@ def reverse_entry(entry_id: int):
     if not form.validate_on_submit():
         flash(_("Give the reason for the correction."), "error")
         return redirect(back)
-    try:
-        services.reverse_entry(current_user, entry, form.reason.data)
-        db.session.commit()
-        flash(_("The entry was reversed."), "success")
-    except DomainError as exc:
-        db.session.rollback()
-        flash("; ".join(exc.messages), "error")
+    save_action(lambda: services.reverse_entry(current_user, entry, form.reason.data),
+                success=_("The entry was reversed."), joined=True)
     return redirect(back)

@@ -9,8 +9,8 @@ from sqlalchemy import bindparam, select
 
 from learnapp import audit, clock
 from learnapp.accounts.forms import EmptyForm
-from learnapp.db import autocommit_until_needed, db, loaded_rows
-from learnapp.errors import FAILED, DomainError, save_form
+from learnapp.db import hot_read, loaded_rows
+from learnapp.errors import FAILED, DomainError, save_action, save_form
 from learnapp.extensions import limiter
 from learnapp.ledger import checkin as checkins
 from learnapp.ledger import claims, evidence, progress, queries
@@ -65,14 +65,14 @@ def _ledger_page(user, *, own: bool):
 
 
 @bp.get("/")
-@autocommit_until_needed  # reads only: no BEGIN/COMMIT on PostgreSQL
+@hot_read
 @login_required
 def mine():
     return _ledger_page(current_user, own=True)
 
 
 @bp.get("/people/<int:user_id>")
-@autocommit_until_needed  # reads only: no BEGIN/COMMIT on PostgreSQL
+@hot_read
 @login_required
 def person(user_id: int):
     user = get_visible_user_or_404(current_user, user_id)
@@ -88,20 +88,18 @@ def new_claim():
     if request.method == "GET":
         form.start_date.data = clock.today()
     if form.validate_on_submit():
-        try:
+
+        def submit():
             schedule = make_schedule(form.start_date.data, form.start_time.data, form.end_time.data, form.end_date.data)
             files = [(f.filename, f.stream) for f in (form.evidence.data or []) if getattr(f, "filename", "")]
-            claim = claims.submit_claim(current_user, category=form.category.data, title=form.title.data,
-                                        schedule=schedule, description=form.description.data, place=form.place.data,
-                                        files=files)
-            clash = claims.overlaps(claim)
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            exc.apply_to_form(form)
-        else:
+            return claims.submit_claim(current_user, category=form.category.data, title=form.title.data,
+                                       schedule=schedule, description=form.description.data, place=form.place.data,
+                                       files=files)
+
+        claim = save_form(form, submit)
+        if claim is not FAILED:
             flash(_("Your claim was sent to your branch for approval."), "success")
-            if clash:
+            if claims.overlaps(claim):
                 flash(_("It overlaps in time with other study of yours; the approver will see this."), "warning")
             return redirect(url_for("ledger.claim", claim_id=claim.id))
     return render_template("ledger/claim_form.html", form=form)
@@ -131,13 +129,8 @@ def withdraw_claim(claim_id: int):
     if item.user_id != current_user.id:
         abort(403)
     if EmptyForm().validate_on_submit():
-        try:
-            claims.withdraw_claim(current_user, item)
-            db.session.commit()
-            flash(_("The claim was withdrawn. It stays in your history."), "success")
-        except DomainError as exc:
-            db.session.rollback()
-            flash("; ".join(exc.messages), "error")
+        save_action(lambda: claims.withdraw_claim(current_user, item),
+                    success=_("The claim was withdrawn. It stays in your history."), joined=True)
     return redirect(url_for("ledger.claim", claim_id=claim_id))
 
 

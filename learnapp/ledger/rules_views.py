@@ -13,7 +13,7 @@ from learnapp import clock
 from learnapp.accounts.forms import EmptyForm
 from learnapp.accounts.models import Role, Stage
 from learnapp.db import db
-from learnapp.errors import DomainError
+from learnapp.errors import FAILED, save_action, save_form
 from learnapp.ledger import services, years
 from learnapp.ledger.blueprint import bp
 from learnapp.ledger.forms import ReasonForm, RulesForm
@@ -78,14 +78,9 @@ def rules_edit(year: int):
         else:
             form.source_text.data = template_text(year)
     if form.validate_on_submit():
-        try:
-            saved = services.save_rules(current_user, form.source_text.data, source_name="web", note=form.note.data,
-                                        expected_year=year)
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            exc.apply_to_form(form)
-        else:
+        saved = save_form(form, lambda: services.save_rules(current_user, form.source_text.data, source_name="web",
+                                                            note=form.note.data, expected_year=year))
+        if saved is not FAILED:
             if saved is None:
                 flash(_("Nothing changed: the rules are the same as the version in force."), "info")
             else:
@@ -118,13 +113,9 @@ def year_detail(year: int):
 def close_year(year: int):
     _valid_year(year)
     if EmptyForm().validate_on_submit():
-        try:
-            lines = years.close_year(current_user, year)
-            db.session.commit()
+        lines = save_action(lambda: years.close_year(current_user, year), joined=True)
+        if lines is not FAILED:
             flash(_("%(year)d is closed. Carry-over: %(n)d people.", year=year, n=len([x for x in lines if x.carry])), "success")
-        except DomainError as exc:
-            db.session.rollback()
-            flash("; ".join(exc.messages), "error")
     return redirect(url_for("ledger.year_detail", year=year))
 
 
@@ -136,11 +127,6 @@ def reopen_year(year: int):
     if not form.validate_on_submit():
         flash(_("Give the reason for reopening the year."), "error")
         return redirect(url_for("ledger.year_detail", year=year))
-    try:
-        years.reopen_year(current_user, year, form.reason.data)
-        db.session.commit()
-        flash(_("%(year)d is open again for corrections. Close it again when done.", year=year), "success")
-    except DomainError as exc:
-        db.session.rollback()
-        flash("; ".join(exc.messages), "error")
+    save_action(lambda: years.reopen_year(current_user, year, form.reason.data),
+                success=_("%(year)d is open again for corrections. Close it again when done.", year=year), joined=True)
     return redirect(url_for("ledger.year_detail", year=year))

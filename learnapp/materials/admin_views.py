@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from learnapp.db import db
-from learnapp.errors import FAILED, DomainError, save_form
+from learnapp.errors import FAILED, save_action, save_form
 from learnapp.materials import queries, services, uploads
 from learnapp.materials.blueprint import bp
 from learnapp.materials.forms import AttachmentForm, MaterialForm
@@ -118,13 +118,7 @@ def set_status(material_id: int):
         status = MaterialStatus(request.form.get("status", ""))
     except ValueError:
         abort(400)
-    try:
-        services.set_status(current_user, material, status)
-    except DomainError as exc:
-        db.session.rollback()
-        flash("; ".join(exc.messages), "error")
-    else:
-        db.session.commit()
+    if save_action(lambda: services.set_status(current_user, material, status), joined=True) is not FAILED:
         flash(_("Published.") if status is MaterialStatus.published else _("Withdrawn to draft."), "success")
     return redirect(request.form.get("next") if request.form.get("next") == url_for("materials.manage")
                     else url_for("materials.edit", material_id=material.id))
@@ -160,13 +154,8 @@ def restore(material_id: int, version: int):
                                                                MaterialVersion.version == version))
     if snapshot is None:
         abort(404)
-    try:
-        changed = services.restore_version(current_user, material, snapshot)
-    except DomainError as exc:
-        db.session.rollback()
-        flash("; ".join(exc.messages), "error")
-    else:
-        db.session.commit()
+    changed = save_action(lambda: services.restore_version(current_user, material, snapshot), joined=True)
+    if changed is not FAILED:
         flash(_("Version %(old)d restored as version %(new)d.", old=version, new=material.version) if changed
               else _("This version is the same as the current one."), "success")
     return redirect(url_for("materials.history", material_id=material.id))
@@ -192,6 +181,5 @@ def upload(material_id: int):
 def remove_attachment(attachment_id: int):
     attachment = get_or_404(Attachment, attachment_id)
     uploads.remove_attachment(current_user, attachment)
-    db.session.commit()
     flash(_("Attachment removed."), "success")
     return redirect(url_for("materials.edit", material_id=attachment.material_id))

@@ -12,7 +12,7 @@ from flask import jsonify, request, url_for
 from flask_babel import gettext as _
 
 from learnapp.accounts.caller import Caller, with_caller
-from learnapp.db import autocommit_until_needed, db
+from learnapp.db import compare_and_set, db
 from learnapp.errors import Refused, save_or_raise
 from learnapp.materials import reading
 from learnapp.materials.blueprint import bp
@@ -85,7 +85,7 @@ def api_start(caller: Caller):
 
 
 @bp.post("/api/reading/sessions/<int:session_id>/heartbeat")
-@autocommit_until_needed  # a beat's usual write is one statement (reading.store.BeatWriter)
+@compare_and_set  # a beat's usual write is one statement (reading.store.BeatWriter)
 @with_caller(claim_checked_by_first_read=True)  # the beat's first read checks the sign-in
 def api_heartbeat(caller: Caller, session_id: int):
     data = _payload()

@@ -16,7 +16,7 @@ from learnapp import clock, spreadsheets
 from learnapp.accounts.models import Stage, User
 from learnapp.audit.exports import record_export
 from learnapp.db import db
-from learnapp.errors import DomainError
+from learnapp.errors import FAILED, save_action, save_form
 from learnapp.materials import list_queries, queries
 from learnapp.materials import lists as list_services
 from learnapp.materials.blueprint import bp
@@ -95,15 +95,10 @@ def list_create():
         form.active.data = True
     if form.validate_on_submit():
         owner = db.session.get(Branch, form.owner_branch_id.data) if form.owner_branch_id.data else None
-        try:
-            rl = list_services.create_list(current_user, form.slug.data, list_services.ListData(
-                title=form.title.data, year=form.year.data, description=form.description.data or "",
-                active=form.active.data), owner)
-        except DomainError as exc:
-            db.session.rollback()
-            exc.apply_to_form(form)
-        else:
-            db.session.commit()
+        rl = save_form(form, lambda: list_services.create_list(current_user, form.slug.data, list_services.ListData(
+            title=form.title.data, year=form.year.data, description=form.description.data or "",
+            active=form.active.data), owner))
+        if rl is not FAILED:
             flash(_("Reading list created. Now add its materials and say who it is for."), "success")
             return redirect(url_for("materials.list_detail", list_id=rl.id))
     return render_template("materials/list_form.html", form=form, rl=None)
@@ -118,14 +113,9 @@ def list_edit(list_id: int):
     form.owner_branch_id.choices = [(rl.owner_branch_id or 0, rl.owner_branch.name if rl.owner_branch else str(_l("The committee (whole organisation)")))]
     form.owner_branch_id.data = rl.owner_branch_id or 0
     if form.validate_on_submit():
-        try:
-            list_services.update_list(current_user, rl, list_services.ListData(
-                title=form.title.data, year=form.year.data, description=form.description.data or "", active=form.active.data))
-        except DomainError as exc:
-            db.session.rollback()
-            exc.apply_to_form(form)
-        else:
-            db.session.commit()
+        if save_form(form, lambda: list_services.update_list(current_user, rl, list_services.ListData(
+                title=form.title.data, year=form.year.data, description=form.description.data or "",
+                active=form.active.data))) is not FAILED:
             flash(_("Saved."), "success")
             return redirect(url_for("materials.list_detail", list_id=rl.id))
     return render_template("materials/list_form.html", form=form, rl=rl)
@@ -207,14 +197,8 @@ def list_item_add(list_id: int):
         if material is None or not material.is_published:
             flash(_("No published material with this slug or title: %(text)s", text=form.material.data), "error")
         else:
-            try:
-                list_services.set_item(current_user, rl, material, required=form.required.data, due_on=form.due_on.data)
-            except DomainError as exc:
-                db.session.rollback()
-                flash("; ".join(exc.messages), "error")
-            else:
-                db.session.commit()
-                flash(_("Item saved."), "success")
+            save_action(lambda: list_services.set_item(current_user, rl, material, required=form.required.data,
+                                                       due_on=form.due_on.data), success=_("Item saved."), joined=True)
     else:
         for errors in form.errors.values():
             for error in errors:
@@ -228,7 +212,6 @@ def list_item_remove(list_id: int, item_id: int):
     rl = _manageable_or_404(list_id)
     item = get_or_404(ReadingListItem, item_id, lambda i: i.reading_list_id == rl.id)
     list_services.remove_item(current_user, rl, item)
-    db.session.commit()
     flash(_("Item removed."), "success")
     return redirect(url_for("materials.list_detail", list_id=rl.id))
 
@@ -242,14 +225,8 @@ def list_assign(list_id: int):
     if form.validate_on_submit():
         branch = db.session.get(Branch, form.branch_id.data) if form.branch_id.data else None
         stage = Stage(form.stage.data) if form.stage.data else None
-        try:
-            list_services.add_assignment(current_user, rl, branch, stage)
-        except DomainError as exc:
-            db.session.rollback()
-            flash("; ".join(exc.messages), "error")
-        else:
-            db.session.commit()
-            flash(_("Assignment added."), "success")
+        save_action(lambda: list_services.add_assignment(current_user, rl, branch, stage),
+                    success=_("Assignment added."), joined=True)
     else:
         flash(_("Choose a branch you manage."), "error")
     return redirect(url_for("materials.list_detail", list_id=rl.id))
@@ -261,6 +238,5 @@ def list_unassign(list_id: int, assignment_id: int):
     rl = _manageable_or_404(list_id)
     assignment = get_or_404(ReadingListAssignment, assignment_id, lambda a: a.reading_list_id == rl.id)
     list_services.remove_assignment(current_user, rl, assignment)
-    db.session.commit()
     flash(_("Assignment removed."), "success")
     return redirect(url_for("materials.list_detail", list_id=rl.id))

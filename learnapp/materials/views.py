@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from jinja2.utils import htmlsafe_json_dumps
 
 from learnapp import clock
-from learnapp.db import autocommit_until_needed, db
+from learnapp.db import db, hot_read
 from learnapp.i18n import per_catalog
 from learnapp.materials import list_queries, queries, reading
 from learnapp.materials.blueprint import bp
@@ -77,7 +77,7 @@ def _reading_messages():
 
 
 @bp.get("/materials/<slug>")
-@autocommit_until_needed  # reads only: no BEGIN/COMMIT on PostgreSQL
+@hot_read
 @login_required
 def read(slug: str):
     material = _visible_material_or_404(slug)

@@ -11,7 +11,7 @@ from sqlalchemy import select, true
 from learnapp.accounts.forms import EmptyForm
 from learnapp.accounts.models import RoleGrant, Stage
 from learnapp.db import db
-from learnapp.errors import FAILED, DomainError, save_form
+from learnapp.errors import FAILED, save_action, save_form
 from learnapp.org import queries as tree_queries
 from learnapp.org.models import Branch, BranchKind
 from learnapp.org_admin import queries, services
@@ -105,13 +105,8 @@ def _post_action(branch_id: int, action, success: str):
     if not EmptyForm().validate_on_submit():
         abort(400)
     name, parent_id = branch.name, branch.parent_id
-    try:
-        action(branch)
-    except DomainError as exc:
-        db.session.rollback()
-        flash("; ".join(exc.messages), "error")
+    if save_action(lambda: action(branch), joined=True) is FAILED:
         return redirect(url_for("org.branch", branch_id=branch_id))
-    db.session.commit()
     flash(success % {"name": name}, "success")
     if db.session.get(Branch, branch_id) is None:
         return redirect(url_for("org.branch", branch_id=parent_id) if parent_id else url_for("org.tree"))

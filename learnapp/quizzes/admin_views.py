@@ -11,7 +11,7 @@ from learnapp.accounts.models import User
 from learnapp.bank.access import get_category_or_404, usable_questions, visible_categories
 from learnapp.bank.models import Question, QuestionCategory, QuestionVersion
 from learnapp.db import db
-from learnapp.errors import FAILED, DomainError, save_form
+from learnapp.errors import FAILED, save_action, save_form
 from learnapp.org.models import Branch
 from learnapp.quizzes import audience as audience_rules
 from learnapp.quizzes import draw, queries, review, services
@@ -112,12 +112,6 @@ def _back_to_questions(quiz: Quiz):
     return redirect(url_for("quizzes.questions", quiz_id=quiz.id))
 
 
-def _flash_errors(exc: DomainError) -> None:
-    db.session.rollback()
-    for message in exc.messages:
-        flash(message, "error")
-
-
 @bp.post("/manage/<int:quiz_id>/questions/fixed")
 @require_role(is_branch_admin)
 def add_fixed(quiz_id: int):
@@ -129,12 +123,8 @@ def add_fixed(quiz_id: int):
                 flash(message, "error")
         return _back_to_questions(quiz)
     chosen = db.session.scalars(select(Question).where(Question.id.in_(form.question_ids.data), usable_questions(current_user))).all()
-    try:
-        added = services.add_fixed_questions(current_user, quiz, list(chosen), form.points.data)
-    except DomainError as exc:
-        _flash_errors(exc)
-    else:
-        db.session.commit()
+    added = save_action(lambda: services.add_fixed_questions(current_user, quiz, list(chosen), form.points.data))
+    if added is not FAILED:
         flash(_("%(n)d question(s) added.", n=added), "success")
     return _back_to_questions(quiz)
 
@@ -152,14 +142,10 @@ def add_draw(quiz_id: int):
         return _back_to_questions(quiz)
     category = db.session.scalar(select(QuestionCategory).where(QuestionCategory.id == form.category_id.data,
                                                                 visible_categories(current_user)))
-    try:
-        slot = services.add_draw_rule(current_user, quiz, count=form.count.data, category=category,
-                                      include_subcategories=form.include_subcategories.data, tag=form.tag.data,
-                                      points=form.points.data)
-    except DomainError as exc:
-        _flash_errors(exc)
-    else:
-        db.session.commit()
+    slot = save_action(lambda: services.add_draw_rule(
+        current_user, quiz, count=form.count.data, category=category,
+        include_subcategories=form.include_subcategories.data, tag=form.tag.data, points=form.points.data))
+    if slot is not FAILED:
         short = draw.slot_shortfall(slot)
         if short:
             flash(_("The bank has only %(have)d matching questions for this draw.", have=slot.count - short), "warning")
@@ -180,12 +166,7 @@ def _slot_or_404(quiz: Quiz, slot_id: int) -> QuizSlot:
 def remove_slot(quiz_id: int, slot_id: int):
     quiz = queries.get_manageable_quiz_or_404(current_user, quiz_id)
     slot = _slot_or_404(quiz, slot_id)
-    try:
-        services.remove_slot(current_user, quiz, slot)
-    except DomainError as exc:
-        _flash_errors(exc)
-    else:
-        db.session.commit()
+    save_action(lambda: services.remove_slot(current_user, quiz, slot))
     return _back_to_questions(quiz)
 
 
@@ -194,12 +175,7 @@ def remove_slot(quiz_id: int, slot_id: int):
 def move_slot(quiz_id: int, slot_id: int):
     quiz = queries.get_manageable_quiz_or_404(current_user, quiz_id)
     slot = _slot_or_404(quiz, slot_id)
-    try:
-        services.move_slot(current_user, quiz, slot, -1 if request.form.get("direction") == "up" else 1)
-    except DomainError as exc:
-        _flash_errors(exc)
-    else:
-        db.session.commit()
+    save_action(lambda: services.move_slot(current_user, quiz, slot, -1 if request.form.get("direction") == "up" else 1))
     return _back_to_questions(quiz)
 
 
@@ -221,14 +197,8 @@ def audience(quiz_id: int):
             form.people.errors.append(_("Unknown login IDs: %(ids)s", ids=", ".join(unknown)))
         else:
             branches = db.session.scalars(select(Branch).where(Branch.id.in_(form.branches.data or []))).all()
-            try:
-                services.set_audience(current_user, quiz, branches=list(branches), stages=form.stages.data or [],
-                                      people=list(people))
-            except DomainError as exc:
-                db.session.rollback()
-                exc.apply_to_form(form)
-            else:
-                db.session.commit()
+            if save_form(form, lambda: services.set_audience(current_user, quiz, branches=list(branches),
+                                                             stages=form.stages.data or [], people=list(people))) is not FAILED:
                 flash(_("The audience was saved."), "success")
                 return redirect(url_for("quizzes.audience", quiz_id=quiz.id))
     return render_template("quizzes/audience.html", quiz=quiz, form=form, size=audience_rules.audience_size(quiz))
@@ -242,12 +212,7 @@ def set_status(quiz_id: int):
     if wanted not in {s.value for s in QuizStatus}:
         flash(_("Unknown status."), "error")
         return redirect(url_for("quizzes.edit", quiz_id=quiz.id))
-    try:
-        services.set_status(current_user, quiz, QuizStatus(wanted))
-    except DomainError as exc:
-        _flash_errors(exc)
-    else:
-        db.session.commit()
+    if save_action(lambda: services.set_status(current_user, quiz, QuizStatus(wanted))) is not FAILED:
         flash(_("The quiz is now: %(status)s.", status=quiz.status.label), "success")
     return redirect(url_for("quizzes.edit", quiz_id=quiz.id))
 
@@ -256,12 +221,9 @@ def set_status(quiz_id: int):
 @require_role(is_branch_admin)
 def copy(quiz_id: int):
     quiz = queries.get_manageable_quiz_or_404(current_user, quiz_id)
-    try:
-        new = services.copy_quiz(current_user, quiz)
-    except DomainError as exc:
-        _flash_errors(exc)
+    new = save_action(lambda: services.copy_quiz(current_user, quiz))
+    if new is FAILED:
         return redirect(url_for("quizzes.edit", quiz_id=quiz.id))
-    db.session.commit()
     flash(_("A draft copy was made."), "success")
     return redirect(url_for("quizzes.edit", quiz_id=new.id))
 

@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learnapp import clock
-from learnapp.db import db
-from learnapp.errors import DomainError, wants_json
+from learnapp.db import write_after_reads
+from learnapp.errors import FAILED, save_action, try_save, wants_json
 from learnapp.materials.queries import materials_for_knowledge_points
 from learnapp.materials.rendering import render_markdown
 from learnapp.quizzes import attempts, queries, review
@@ -47,33 +47,26 @@ def quiz_info(quiz_id: int):
 @login_required
 def start(quiz_id: int):
     quiz = get_quiz_for_learner_or_404(current_user, quiz_id)
-    try:
-        # The id is read before the commit: reading it after would reload the expired row, a
-        # second transaction (and on SQLite a second wait for the write lock) for nothing.
-        attempt_id = attempts.start_attempt(current_user, quiz).id
-    except DomainError as exc:
-        db.session.rollback()
+    started = save_action(lambda: attempts.start_attempt(current_user, quiz))
+    if started is FAILED:
         # start_attempt submits an attempt whose time ran out before it refuses a new one; the
-        # rollback undid that, and the old attempt must be submitted whatever happens next.
+        # refusal undid that, and the old attempt must be submitted whatever happens next.
         current = attempts.open_attempt(quiz, current_user)
-        if current is not None and attempts.close_if_overdue(current):
-            db.session.commit()
-        for message in exc.messages:
-            flash(message, "error")
+        if current is not None:
+            attempts.close_if_overdue(current)
         return redirect(url_for("quizzes.quiz_info", quiz_id=quiz_id))
-    db.session.commit()
-    return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
+    return redirect(url_for("quizzes.attempt", attempt_id=started.id))
 
 
 def _finish_overdue(attempt) -> bool:
-    """Submit an overdue attempt (in its own transaction) before anything else touches it."""
+    """Submit an overdue attempt (in a write transaction of its own, also in a GET) before anything
+    else touches it."""
     if not attempts.is_overdue(attempt):
         return False
     attempt_id = attempt.id
-    db.session.rollback()
-    if attempts.submit_attempt(attempt_id, auto=True):
-        flash(_("Time was up: your attempt was submitted with the answers saved before the deadline."), "warning")
-    db.session.commit()
+    with write_after_reads():
+        if attempts.submit_attempt(attempt_id, auto=True):
+            flash(_("Time was up: your attempt was submitted with the answers saved before the deadline."), "warning")
     return True
 
 
@@ -97,21 +90,16 @@ def _answer(attempt_id: int, action: str):
             return jsonify({"state": "finished", "redirect": result_url,
                             "message": _("This attempt has been submitted.")}), 409
         return redirect(result_url)
-    try:
-        if action == "submit":
-            attempts.save_and_submit(current_user, attempt, request.form, actor=current_user)
-        else:
-            changed = attempts.save_responses(current_user, attempt, request.form)
-    except DomainError as exc:
-        db.session.rollback()
+    if action == "submit":
+        changed, refused = try_save(lambda: attempts.save_and_submit(current_user, attempt, request.form, actor=current_user))
+    else:
+        changed, refused = try_save(lambda: attempts.save_responses(current_user, attempt, request.form))
+    if refused is not None:
         if json:
-            return jsonify({"error": "invalid", "message": "; ".join(exc.messages)}), 422
-        for message in exc.messages:
+            return jsonify({"error": "invalid", "message": "; ".join(refused.messages)}), 422
+        for message in refused.messages:
             flash(message, "error")
         return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
-    # Read before the commit, which expires the attempt: reading after it would load it again.
-    seconds_left = attempts.seconds_left(attempt)
-    db.session.commit()
     if action == "submit":
         if json:
             return jsonify({"state": "finished", "redirect": result_url})
@@ -119,7 +107,7 @@ def _answer(attempt_id: int, action: str):
         return redirect(result_url)
     if json:
         return jsonify({"state": "in_progress", "saved": changed, "saved_at": clock.now().isoformat(),
-                        "seconds_left": seconds_left})
+                        "seconds_left": attempts.seconds_left(attempt)})
     flash(_("Your answers were saved."), "success")
     return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
 

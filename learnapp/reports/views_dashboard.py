@@ -13,7 +13,7 @@ from learnapp.accounts.models import Stage, User
 from learnapp.assessments.queries import years_choice
 from learnapp.assessments.status import Status
 from learnapp.db import db
-from learnapp.errors import DomainError
+from learnapp.errors import FAILED, save_action
 from learnapp.ledger.evidence import evidence_url
 from learnapp.org.queries import flatten, full_names
 from learnapp.planning import actuals
@@ -132,13 +132,8 @@ def reminders_page():
         if not can_send:
             abort(403)
         chosen = [int(v) for v in request.form.getlist("user_id") if v.isdigit()] or None
-        try:
-            report = reminders.send(current_user, scope, p.year, chosen, branch=p.branch)
-        except DomainError as exc:
-            db.session.rollback()
-            flash("; ".join(exc.messages), "error")
-        else:
-            db.session.commit()
+        report = save_action(lambda: reminders.send(current_user, scope, p.year, chosen, branch=p.branch), joined=True)
+        if report is not FAILED:
             flash(_("Reminders sent: %(sent)d. Without e-mail address: %(none)d. Reminded recently: %(recent)d. "
                     "Failed: %(failed)d.", sent=len(report.sent), none=len(report.no_email),
                     recent=len(report.recent), failed=len(report.failed)), "success" if report.sent else "warning")

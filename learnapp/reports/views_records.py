@@ -12,7 +12,6 @@ from flask_login import current_user, login_required
 from learnapp import clock
 from learnapp.assessments.queries import parse_year
 from learnapp.audit.exports import record_export
-from learnapp.db import db
 from learnapp.extensions import limiter
 from learnapp.external import external_url
 from learnapp.ledger.models import SOURCE_LABELS, Category
@@ -78,7 +77,6 @@ def certificate_issue(user_id: int):
     if year > clock.today().year:
         abort(400)
     cert = certificates.issue(current_user, user, year)
-    db.session.commit()
     flash(_("Study record issued with verification code %(code)s.", code=cert.code), "success")
     return redirect(url_for("reports.certificate", cert_id=cert.id))
 

@@ -137,11 +137,11 @@ def test_a_conclusion_before_the_person_is_a_development_target_is_refused(app, 
 
 def test_dossier_pages_take_the_write_lock_from_the_start(app, clock, org):
     """A page whose read is audited writes on GET: on SQLite its transaction must begin as a writer."""
-    from learnapp import db as database
+    from learnapp.db import requests
 
     person = org.learner_a.id
     for path, writes in ((f"/contact-work/people/{person}/political-review", True),
                          (f"/contact-work/people/{person}/political-review/edit", True),
                          (f"/contact-work/people/{person}", False), ("/contact-work/political-reviews", False)):
         with app.test_request_context(path):
-            assert database._wants_write_lock() is writes, path
+            assert requests.current().takes_write_lock is writes, path

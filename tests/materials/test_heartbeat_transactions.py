@@ -1,4 +1,4 @@
-"""On PostgreSQL a heartbeat may write without a transaction block (db.autocommit_until_needed): a
+"""On PostgreSQL a heartbeat may write without a transaction block (db.compare_and_set): a
 grant that fails still undoes the whole beat, and the connection goes back to the pool in the usual
 mode. Which statements run inside a block: tests/perf/test_postgresql_transaction_blocks.py."""
 

@@ -1,5 +1,5 @@
 """On PostgreSQL, which statements run inside a transaction block: a heartbeat's usual write is one
-statement run without one (db.autocommit_until_needed), also when it creates the progress row; a
+statement run without one (db.compare_and_set), also when it creates the progress row; a
 beat that grants writes in one transaction; the most visited pages read without BEGIN and COMMIT."""
 
 from __future__ import annotations
@@ -89,20 +89,3 @@ def _in_a_block_per_statement(engine):
         seen.append(conn.connection.dbapi_connection.info.transaction_status != TransactionStatus.IDLE)
 
     return seen, listening(engine, after_cursor_execute=after)
-
-
-def test_the_most_visited_pages_read_without_a_transaction_block(client, login, db, org):
-    """PostgreSQL: the pages marked `autocommit_until_needed` send no BEGIN and COMMIT around their
-    reads; other pages still read in one transaction."""
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("PostgreSQL only")
-    from tests.helpers.materials import make_material
-
-    pages = (("/ledger/", True), (f"/materials/{make_material(minutes=10).slug}", True), ("/reading/", False))
-    login(org.learner_a)
-    db.session.commit()  # the test's own session (the requests share it) holds no transaction
-    for path, marked in pages:
-        seen, listener = _in_a_block_per_statement(db.engine)
-        with listener:
-            assert client.get(path).status_code == 200, path
-        assert seen and all(not in_block for in_block in seen) if marked else all(seen), (path, seen)

@@ -46,7 +46,7 @@ def _attempt_id(response) -> int:
 
 def _begins(counted) -> int:
     """Writing transactions. SQLite shows each BEGIN (the signed-in person is read first in a plain
-    BEGIN of its own, db.reading_first); PostgreSQL's driver begins implicitly (none shown)."""
+    BEGIN of its own, db.reads_before_transaction); PostgreSQL's driver begins implicitly (none shown)."""
     return sum(1 for s in counted.statements if s.lstrip().upper().startswith("BEGIN IMMEDIATE"))
 
 

@@ -38,15 +38,15 @@ def test_a_reading_request_reads_in_one_deferred_transaction(app, db, client, lo
 
 
 def test_the_write_lock_waits_for_the_requests_next_statement(app, db, org, sqlite_only):
-    """After reading_first() nothing is locked: BEGIN IMMEDIATE goes right before the request's
+    """After reads_before_transaction() nothing is locked: BEGIN IMMEDIATE goes right before the request's
     next statement, so the write lock is not held through the work between the two."""
     from sqlalchemy import select
 
     from learnapp.accounts.models import User
-    from learnapp.db import reading_first
+    from learnapp.db import reads_before_transaction
 
     with app.test_request_context("/anything", method="POST"), sqlite_trace(db.engine) as statements:
-        with reading_first():
+        with reads_before_transaction():
             db.session.execute(select(User.__table__.c.id).limit(1)).all()
         assert statements and not any(s.startswith("BEGIN") for s in statements), statements
         db.session.execute(select(User.__table__.c.name).limit(1)).all()

@@ -32,7 +32,7 @@ from sqlalchemy.exc import IntegrityError
 
 from learnapp.accounts.caller import Caller, ClaimCheckedStatement
 from learnapp.actors import SYSTEM
-from learnapp.db import db, is_postgres, transaction_needed
+from learnapp.db import db, is_postgres, transaction_from_here
 from learnapp.ledger import queries as ledger_queries
 from learnapp.ledger import services as ledger_services
 from learnapp.ledger.queries import online_credit_column
@@ -128,7 +128,7 @@ def _record_beat_and_progress(beat: Beat, progress: ProgressRow) -> bool:
     with changed."""
     changed = progress.values() if progress.is_new else progress.changes()
     if not is_postgres() or not changed:
-        transaction_needed()  # two writes
+        transaction_from_here()  # two writes
         return _record_beat(beat) and progress.save()
     if progress.is_new:
         try:
@@ -223,7 +223,7 @@ class BeatWriter:
     def _record(self) -> None:
         """The compare-and-set alone, before other writes (in one transaction with them)."""
         if not self.recorded:
-            transaction_needed()
+            transaction_from_here()
             self.finish()
 
     def finish(self) -> None:

@@ -134,11 +134,13 @@ def rows_for(branch: Branch, year: int) -> tuple[Row, list[Row], dict[str, list[
     found = counted(branch, year)
     cats = categories()
     shown = [branch] + sorted((b for b in tree if b.parent_id == branch.id), key=lambda b: (b.sort_order, b.id))
+    paths = {b.id: b.path for b in tree}  # the people counted are in the subtree: no branch read per person
     rows = []
     for b in shown:
         planned, targets, own = plans[b.id]
         row = Row(b, planned, targets, own)
-        inside = {m: [c for c in items if c.person.branch.path.startswith(b.path)] for m, items in found.items()}
+        inside = {m: [c for c in items if paths.get(c.person.branch_id, "").startswith(b.path)]
+                  for m, items in found.items()}
         row.counts = {m: len(items) for m, items in inside.items()}
         row.composition = {c.code: len(in_category(inside["developed"], c)) for c in cats}
         rows.append(row)

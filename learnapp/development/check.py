@@ -79,7 +79,9 @@ def person_findings(person: User, today: date, rules: DevelopmentRules | None = 
     out: list[Finding] = []
     for step in done:
         if step.exception_reason:
-            recorder = step.decided_by if step.status == StepStatus.accepted and step.decided_by else step.recorded_by
+            recorder_id = (step.decided_by_id if step.status == StepStatus.accepted and step.decided_by_id
+                           else step.recorded_by_id)
+            recorder = db.session.get(User, recorder_id) if recorder_id else None
             out.append(Finding(person, "exception", step.code, _(
                 "Committee exception: %(step)s on %(date)s recorded by %(who)s although: %(unmet)s — reason: %(reason)s",
                 step=rules.step(step.code).label, date=step.done_on.isoformat(), who=recorder.name if recorder else "—",

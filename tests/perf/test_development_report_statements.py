@@ -8,7 +8,8 @@ from tests.helpers.query_counter import count_queries
 from tests.helpers.report_scale import files_in, load_scheme, more_branches
 
 PAGES = ("/planning/?year=2026", "/development/compliance", "/development/compliance?year=2026",
-         "/yearend/?year=2026", "/yearend/export.xlsx?year=2026", "/yearend/export.docx?year=2026")
+         "/yearend/?year=2026", "/yearend/export.xlsx?year=2026", "/yearend/export.docx?year=2026",
+         "/yearend/scores?year=2026")
 
 
 def _measure(client) -> dict[str, int]:

@@ -97,9 +97,10 @@ def steps_of(stage: str, today: date, rng: random.Random) -> list[tuple[str, dat
     if stage == "applicant" and rng.random() < 0.1:
         steps = [s for s in steps if s[0] != "application_talk"]  # a talk never held: a finding
     if stage == "probationary_member" and rng.random() < 0.05:
-        # The committee approved late: past the three months after the branch meeting.
-        steps = [(c, d + timedelta(days=100) if c == "committee_approval_admission" else d) for c, d in steps]
-        steps = [(c, d) for c, d in steps if d <= today]
+        # The committee approved late, past the three months after the branch meeting: the file
+        # up to the meeting 100 days earlier, the talk and the approval where they were.
+        meeting = POSITION["branch_meeting_admission"]
+        steps = [(c, d - timedelta(days=100) if POSITION[c] <= meeting else d) for c, d in steps]
     return steps
 
 

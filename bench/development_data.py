@@ -6,7 +6,8 @@ members has the whole file (admitted in the last two years), the rest are long-s
 without one. The anchor of each file (the step that put the person in their stage) is drawn so
 that the year holds admissions, probations ending and files in every phase. A few files break a
 rule on purpose (a missing talk, a late approval), as real ones do; the training class is checked
-against the ledger, which only sometimes holds one. Each leaf branch has an approved plan.
+against the ledger, which only sometimes holds one. Each leaf branch has an approved plan; most
+thought reports are handed in and most contacts assess their people each quarter.
 """
 
 from __future__ import annotations
@@ -135,3 +136,54 @@ def development_plans(plan: Plan, rng: random.Random) -> Iterator[tuple]:
         planned = max(1, targets.get(bid, 0) + rng.randrange(-1, 2))
         goals = {"women": planned // 3, "under_35": planned // 2}
         yield (n, bid, plan.year, 1, "approved", planned, json.dumps(goals), None, admin, at, admin, at, None)
+
+
+# --- contact work: the quarterly thought reports and the contacts' assessments -----------------
+
+REPORTING = ("activist", "development_target", "probationary_member")
+HANDED_IN = 0.92  # the rest are missing: findings of the compliance report, as in real branches
+ASSESSED = 0.9
+QUARTERS_BACK = 6
+REPORT_COLUMNS = ["id", "user_id", "year", "quarter", "status", "title", "body", "submitted_at", "late", "comment",
+                  "created_at"]
+ASSESSMENT_COLUMNS = ["id", "user_id", "year", "period", "assessor_id", "assessor_role", "grade", "comment", "stage_at",
+                      "created_at"]
+
+
+def ended_quarters(today: date, n: int = QUARTERS_BACK) -> list[tuple[int, int, date]]:
+    """(year, quarter, its last day) of the n quarters ended before today's quarter."""
+    y, q = today.year, (today.month - 1) // 3 + 1
+    out = []
+    for _i in range(n):
+        y, q = (y, q - 1) if q > 1 else (y - 1, 4)
+        last = date(y + (q == 4), 1 if q == 4 else 3 * q + 1, 1) - timedelta(days=1)
+        out.append((y, q, last))
+    return out
+
+
+def thought_reports(plan: Plan, rng: random.Random) -> Iterator[tuple]:
+    n = 0
+    for i, stage in enumerate(plan.user_stage):
+        if stage not in REPORTING:
+            continue
+        for year, quarter, last in ended_quarters(plan.today):
+            if rng.random() >= HANDED_IN:
+                continue
+            n += 1
+            at = noon_utc(last - timedelta(days=rng.randrange(20)))
+            yield (n, plan.first_person_id + i, year, quarter, "submitted", f"{year}年第{quarter}季度思想汇报",
+                   "认真学习党章，端正入党动机。", at, False, "", at)
+
+
+def contact_assessments(plan: Plan, rng: random.Random, contacts: list[tuple]) -> Iterator[tuple]:
+    """A quarterly assessment by each person's contact (rows of dataset.contacts) for most quarters."""
+    n = 0
+    for _id, contact_id, learner_id, _active, _created in contacts:
+        stage = plan.user_stage[learner_id - plan.first_person_id]
+        for year, quarter, last in ended_quarters(plan.today):
+            if rng.random() >= ASSESSED:
+                continue
+            n += 1
+            grade = rng.choice(("excellent", "competent", "competent", "basically_competent"))
+            yield (n, learner_id, year, f"q{quarter}", contact_id, "contact", grade, "", stage,
+                   noon_utc(min(plan.today, last + timedelta(days=rng.randrange(1, 15)))))

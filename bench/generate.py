@@ -195,7 +195,8 @@ PERSON_FIELDS = ("UPDATE users SET gender = CASE WHEN id % 2 = 0 THEN '女' ELSE
 
 
 def _load_development(load: BulkLoader, plan: ds.Plan, log) -> None:
-    """Development files for the people in stages and the branches' plans (bench/development_data.py)."""
+    """Development files for the people in stages, the branches' plans, the thought reports and the
+    contacts' quarterly assessments (bench/development_data.py)."""
     own = random.Random(plan.seed + 17)  # a stream of its own: the other tables stay as they were
     with load.engine.begin() as conn:
         conn.execute(text(PERSON_FIELDS), {"first": plan.first_person_id})
@@ -203,6 +204,10 @@ def _load_development(load: BulkLoader, plan: ds.Plan, log) -> None:
                                                           dev.development_steps(plan, own)))
     _timed(log, "development_plans", lambda: load.insert("development_plans", dev.PLAN_COLUMNS,
                                                           dev.development_plans(plan, own)))
+    _timed(log, "thought_reports", lambda: load.insert("thought_reports", dev.REPORT_COLUMNS,
+                                                        dev.thought_reports(plan, own)))
+    _timed(log, "assessments", lambda: load.insert("assessments", dev.ASSESSMENT_COLUMNS,
+                                                    dev.contact_assessments(plan, own, list(ds.contacts(plan)))))
 
 
 def _load_quizzes(load: BulkLoader, plan: ds.Plan, rng: random.Random, log) -> None:

@@ -107,6 +107,8 @@ def test_development_files_lead_to_each_persons_stage(tiny):
         db.session.rollback()
         db.engine.dispose()
     assert _scalar(url, "SELECT COUNT(*) FROM development_steps WHERE done_on > '2026-06-15'") == 0
+    assert _scalar(url, "SELECT COUNT(*) FROM thought_reports") > 0
+    assert _scalar(url, "SELECT COUNT(*) FROM assessments WHERE created_at > '2026-06-16'") == 0
     assert _scalar(url, "SELECT COUNT(*) FROM development_plans WHERE year = 2026") == _scalar(
         url, "SELECT COUNT(*) FROM branches WHERE kind = 'branch'")
 

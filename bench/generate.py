@@ -173,8 +173,9 @@ def generate(url: str, people: int, ledger: int, attempts: int, *, seed: int = 2
 
 
 # What `make run` loads from content/ before serving: the year's credit rules decide every page's
-# numbers, and production has them in the database (an empty table makes pages use defaults).
-SETUP_COMMANDS = (["rules", "load"],)
+# numbers, and production has them in the database (an empty table makes pages use defaults); the
+# branches' scoring schemes make the scores page compute every branch's figures.
+SETUP_COMMANDS = (["rules", "load"], ["scoring", "load"])
 
 
 def _domain_setup(app, log) -> None:

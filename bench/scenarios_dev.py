@@ -1,5 +1,6 @@
 """The development reports of issue 17: plan against actual, the compliance report, the year-end
-page (server time < 300 ms) and the year-end XLSX and Word files (< 5 s), with their statements.
+page and the branches' scores (server time < 300 ms) and the year-end XLSX and Word files (< 5 s),
+with their statements.
 
 Each page is read by the committee admin over the whole committee (every file of the data set)
 and again for the smallest branch: a page whose statements grow with the people in scope shows
@@ -13,7 +14,7 @@ import time
 from bench import targets
 from bench.scenarios import Context, _missing, probe
 
-PAGES = ("plan", "compliance", "yearend")
+PAGES = ("plan", "compliance", "yearend", "scores")
 PAGE_MS = 300
 EXPORT_S = 5
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from bench import dataset as ds
+from bench import development_data as dev
 from bench.bulk import BulkLoader
 from learnapp.ledger import year_totals
 
@@ -135,6 +136,7 @@ def generate(url: str, people: int, ledger: int, attempts: int, *, seed: int = 2
                                                           ds.stage_changes(plan, rng)))
         _timed(log, "contact_assignments", lambda: load.insert("contact_assignments", ds.CONTACT_COLUMNS,
                                                                 ds.contacts(plan)))
+        _load_development(load, plan, log)
         _timed(log, "ledger_entries", lambda: load.insert("ledger_entries", ds.LEDGER_COLUMNS,
                                                            ds.ledger_entries(plan, rng)))
         _timed(log, "materials", lambda: load.insert("materials", ds.MATERIAL_COLUMNS, ds.materials(plan, rng)))
@@ -171,8 +173,9 @@ def generate(url: str, people: int, ledger: int, attempts: int, *, seed: int = 2
 
 
 # What `make run` loads from content/ before serving: the year's credit rules decide every page's
-# numbers, and production has them in the database (an empty table makes pages use defaults).
-SETUP_COMMANDS = (["rules", "load"],)
+# numbers, and production has them in the database (an empty table makes pages use defaults); the
+# branches' scoring schemes make the scores page compute every branch's figures.
+SETUP_COMMANDS = (["rules", "load"], ["scoring", "load"])
 
 
 def _domain_setup(app, log) -> None:
@@ -183,6 +186,29 @@ def _domain_setup(app, log) -> None:
         result = runner.invoke(args=args)
         status = "ok" if result.exit_code == 0 else f"exit {result.exit_code}: {result.output.strip()[-200:]}"
         log(f"  flask {' '.join(args):<20} {status}")
+
+
+# The composition fields of the register, spread over the people (the plan's categories count them).
+PERSON_FIELDS = ("UPDATE users SET gender = CASE WHEN id % 2 = 0 THEN '女' ELSE '男' END, "
+                 "ethnicity = CASE WHEN id % 12 = 0 THEN '回族' ELSE '汉族' END, "
+                 "education = CASE WHEN id % 3 = 0 THEN '高中' ELSE '大学本科' END, "
+                 "job_category = CASE WHEN id % 4 = 0 THEN '一线' ELSE '管理' END WHERE id >= :first")
+
+
+def _load_development(load: BulkLoader, plan: ds.Plan, log) -> None:
+    """Development files for the people in stages, the branches' plans, the thought reports and the
+    contacts' quarterly assessments (bench/development_data.py)."""
+    own = random.Random(plan.seed + 17)  # a stream of its own: the other tables stay as they were
+    with load.engine.begin() as conn:
+        conn.execute(text(PERSON_FIELDS), {"first": plan.first_person_id})
+    _timed(log, "development_steps", lambda: load.insert("development_steps", dev.STEP_COLUMNS,
+                                                          dev.development_steps(plan, own)))
+    _timed(log, "development_plans", lambda: load.insert("development_plans", dev.PLAN_COLUMNS,
+                                                          dev.development_plans(plan, own)))
+    _timed(log, "thought_reports", lambda: load.insert("thought_reports", dev.REPORT_COLUMNS,
+                                                        dev.thought_reports(plan, own)))
+    _timed(log, "assessments", lambda: load.insert("assessments", dev.ASSESSMENT_COLUMNS,
+                                                    dev.contact_assessments(plan, own, list(ds.contacts(plan)))))
 
 
 def _load_quizzes(load: BulkLoader, plan: ds.Plan, rng: random.Random, log) -> None:

@@ -110,6 +110,13 @@ def render_one(r: dict) -> str:
     measured("export", f"XLSX export of all people: {TARGETS['export'].text}", "seconds", lambda e: (
         f"{e['seconds']} s, {e['bytes'] / 1e6:.1f} MB file, peak worker {_fmt(e['peak_worker_mb'])} MB, "
         f"{e['sql']} statements, streamed: {e['streamed']}, status {e['status']}"))
+    measured("devreports", f"development reports: {TARGETS['devreports'].text}", "pages", lambda d: "; ".join(
+        f"{name} {_fmt(p['committee']['server_ms'])} ms, {p['committee']['sql']} statements "
+        f"(one branch: {p['smallest_branch']['sql']})" + (" — grows with the people" if p["grows"] else "")
+        if "committee" in p else f"{name}: {p.get('note', '')}" for name, p in d["pages"].items()))
+    measured("yearend_export", f"year-end files: {TARGETS['yearend_export'].text}", "files", lambda d: "; ".join(
+        f"{fmt} {f['seconds']} s, {f['bytes'] / 1e3:.0f} kB, {f['sql']} statements, status {f['status']}"
+        if "seconds" in f else f"{fmt}: {f.get('note', '')}" for fmt, f in d["files"].items()))
     measured("storm", f"start-attempt storm: {TARGETS['storm'].text}", "learners", lambda s: (
         f"{s['learners']:,} learners + {s['double_clicks']} double clicks in {s['window_s']:.0f} s: "
         f"p50 {_fmt(s['p50_ms'])} ms, p99 {_fmt(s['p99_ms'])} ms; statuses {s['statuses']}; "

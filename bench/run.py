@@ -21,15 +21,15 @@ import time
 from pathlib import Path
 
 from bench import generate as gen
-from bench import loadwrk, pgdb, report, scenarios, sessions
+from bench import loadwrk, pgdb, report, scenarios, scenarios_dev, sessions
 from bench.client import Client, login_many
 from bench.server import Server
 
 HERE = Path(__file__).resolve().parent
 RESULTS_DIR = HERE / "results"
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench"
-ALL = ["floor", "sql", "progress", "material", "heartbeat", "autosave", "dashboard", "drilldown", "export", "storm",
-       "heartbeat4"]
+ALL = ["floor", "sql", "progress", "material", "heartbeat", "autosave", "dashboard", "drilldown", "export",
+       "devreports", "yearend_export", "storm", "heartbeat4"]
 
 
 def _backend(url: str) -> str:
@@ -169,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
             ("dashboard", lambda: scenarios.dashboard(ctx)),
             ("drilldown", lambda: scenarios.drilldown(ctx)),
             ("export", lambda: scenarios.export(ctx)),
+            ("devreports", lambda: scenarios_dev.dev_reports(ctx)),
+            ("yearend_export", lambda: scenarios_dev.yearend_exports(ctx)),
             ("storm", lambda: scenarios.storm(ctx, min(storm_size, len(learners)))),
         ]
         for name, step in steps:

@@ -25,6 +25,11 @@ CANDIDATES: dict[str, list[str]] = {
     "quiz_start": ["quizzes.start"],
     "quiz_save": ["quizzes.save"],
     "quiz_submit": ["quizzes.submit"],
+    "plan": ["planning.index"],
+    "compliance": ["development.compliance_report"],
+    "yearend": ["yearend.index"],
+    "yearend_export": ["yearend.export"],
+    "scores": ["yearend.scores"],
 }
 
 # Statements a page may issue whatever the data size (issue 8: "a fixed number").
@@ -44,6 +49,10 @@ TARGETS = {
     "dashboard": Target("dashboard", "< 300 ms server time; ≤ 2 × the bare SQL it needs"),
     "export": Target("export", "< 5 s and < 300 MB peak worker memory"),
     "storm": Target("storm", "all 2,000 starts succeed; p99 < 1 s; exactly one open attempt each"),
+    "devreports": Target("devreports", "plan against actual, compliance report, year-end page, branch scores (whole "
+                                       "committee): "
+                                       f"< 300 ms server time each, ≤ {SQL_CAP} statements, as many as for one branch"),
+    "yearend_export": Target("yearend_export", "year-end XLSX and Word document of the whole committee: < 5 s each"),
     "sql": Target("sql", f"no page issues more than a fixed number of statements (≤ {SQL_CAP}) whatever the data size"),
 }
 

@@ -9,6 +9,7 @@
     services.py    record_step, decide_step, submit_filing (with guards and permissions)
     timeline.py    timeline(person, today): done, pending, next steps with what they need and dates
     check.py       the compliance check (`flask development check`, the compliance report)
+    readahead.py   the files of a whole scope read at once for the check (a fixed number of statements)
     cli.py, rules_views.py, demo.py
 
 users.stage is written only here (history.apply_stage), derived from the done steps.

@@ -20,6 +20,7 @@ from learnapp.db import db
 from learnapp.development.dates import add_months
 from learnapp.development.guards import check_requirements, latest, probation_end
 from learnapp.development.models import DevelopmentStep, StepStatus
+from learnapp.development.readahead import Files
 from learnapp.development.rules import DevelopmentRules, current_rules
 from learnapp.development.steps import VOTE_FIELDS
 
@@ -49,13 +50,13 @@ def _data_present(kind: str, data: dict) -> bool:
 
 
 def _step_findings(person: User, step: DevelopmentStep, done: list[DevelopmentStep], rules: DevelopmentRules,
-                   complete_file: bool) -> list[Finding]:
+                   complete_file: bool, training=None) -> list[Finding]:
     """The rules a done step breaks. A step recorded in the site passed the guards (or is an
     exception, listed apart), so in practice this finds history that breaks them."""
     rule = rules.step(step.code)
     out = []
     for unmet in check_requirements(person, step.code, step.done_on, data=step.data or {}, steps=done, rules=rules,
-                                    exclude_id=step.id):
+                                    exclude_id=step.id, training=training):
         if unmet.kind == "at_stage" or not _data_present(unmet.kind, step.data or {}):
             continue  # the stage at the time is not known again; history may come without the facts
         if unmet.missing_step and not complete_file:
@@ -65,24 +66,28 @@ def _step_findings(person: User, step: DevelopmentStep, done: list[DevelopmentSt
     return out
 
 
-def person_findings(person: User, today: date, rules: DevelopmentRules | None = None) -> list[Finding]:
-    """What the person's file breaks, as of `today`."""
+def person_findings(person: User, today: date, rules: DevelopmentRules | None = None, *,
+                    steps: list[DevelopmentStep] | None = None, training=None) -> list[Finding]:
+    """What the person's file breaks, as of `today` (`steps`, `training`: read ahead, see readahead.Files)."""
     rules = rules or current_rules()
-    steps = list(db.session.scalars(select(DevelopmentStep).where(DevelopmentStep.user_id == person.id)
-                                    .order_by(DevelopmentStep.done_on, DevelopmentStep.id)))
+    if steps is None:
+        steps = list(db.session.scalars(select(DevelopmentStep).where(DevelopmentStep.user_id == person.id)
+                                        .order_by(DevelopmentStep.done_on, DevelopmentStep.id)))
     done = [s for s in steps if s.status.counts]
     codes = {s.code for s in done}
     complete_file = "application" in codes
     out: list[Finding] = []
     for step in done:
         if step.exception_reason:
-            recorder = step.decided_by if step.status == StepStatus.accepted and step.decided_by else step.recorded_by
+            recorder_id = (step.decided_by_id if step.status == StepStatus.accepted and step.decided_by_id
+                           else step.recorded_by_id)
+            recorder = db.session.get(User, recorder_id) if recorder_id else None
             out.append(Finding(person, "exception", step.code, _(
                 "Committee exception: %(step)s on %(date)s recorded by %(who)s although: %(unmet)s — reason: %(reason)s",
                 step=rules.step(step.code).label, date=step.done_on.isoformat(), who=recorder.name if recorder else "—",
                 unmet="；".join(step.exception_unmet or []), reason=step.exception_reason), step.id, step.done_on))
         else:
-            out.extend(_step_findings(person, step, done, rules, complete_file))
+            out.extend(_step_findings(person, step, done, rules, complete_file, training))
     application = latest(done, "application")
     if application is not None and "application_talk" not in codes:
         due = add_months(application.done_on, rules.parameters["talk_within_months"])
@@ -124,8 +129,9 @@ def check_people(people, today: date) -> list[Finding]:
 
 def check_all(today: date, *conditions) -> list[Finding]:
     """Findings for every person with a development file (and meeting `conditions` on User, e.g. a
-    scope), in branch and name order."""
-    with_steps = select(DevelopmentStep.user_id)
-    people = db.session.scalars(select(User).where(User.id.in_(with_steps), *conditions)
-                                .order_by(User.branch_id, User.name, User.id))
-    return check_people(people, today)
+    scope), in branch and name order. The files are read at once (readahead.Files): the number of
+    statements does not grow with the number of people."""
+    files = Files(*conditions)
+    rules = current_rules()
+    return [f for person in files.people
+            for f in person_findings(person, today, rules, steps=files.steps.get(person.id, []), training=files.training)]

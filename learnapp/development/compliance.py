@@ -80,6 +80,37 @@ def no_contact_findings(condition: ColumnElement, today: date) -> list[Finding]:
 
 
 @dataclass
+class ListPage:
+    """One page of a list already in memory, shaped as the pagination macro expects."""
+
+    items: list
+    page: int
+    pages: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def page_of(items: list, page: int | None, per_page: int) -> ListPage:
+    pages = max(1, -(-len(items) // per_page))
+    page = min(max(1, page or 1), pages)
+    return ListPage(items[(page - 1) * per_page:page * per_page], page, pages)
+
+
+@dataclass
 class Report:
     findings: list[Finding]
     counts: Counter  # per kind, before the kind filter

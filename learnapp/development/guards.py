@@ -132,7 +132,7 @@ def _people_stage_problems(person: User, ids: list[int], what: str) -> list[str]
 
 
 def _check(req: Requirement, person: User, rule: StepRule, day: date, data: dict,
-           steps: list[DevelopmentStep], rules: DevelopmentRules) -> list[Unmet]:
+           steps: list[DevelopmentStep], rules: DevelopmentRules, training=training_done) -> list[Unmet]:
     args, cite = req.args, req.citation
     out: list[Unmet] = []
 
@@ -172,7 +172,7 @@ def _check(req: Requirement, person: User, rule: StepRule, day: date, data: dict
     elif req.kind == "training":
         since = latest(steps, args["since"], day)
         if since is not None:
-            credit, days = training_done(person, since.done_on, day)
+            credit, days = training(person, since.done_on, day)
             if days < args["days"] and credit < args["hours"] * 100:
                 fail(_("Training class in the ledger since %(since)s: %(days)d days and %(hours)s study hours; at least "
                        "%(min_days)d days or %(min_hours)d study hours are required.", since=since.done_on.isoformat(),
@@ -227,15 +227,16 @@ def _check(req: Requirement, person: User, rule: StepRule, day: date, data: dict
 
 def check_requirements(person: User, code: str, day: date, *, data: dict | None = None,
                        steps: list[DevelopmentStep] | None = None, rules: DevelopmentRules | None = None,
-                       exclude_id: int | None = None) -> list[Unmet]:
-    """Every requirement of step `code` on `day` that the person's file does not meet."""
+                       exclude_id: int | None = None, training=None) -> list[Unmet]:
+    """Every requirement of step `code` on `day` that the person's file does not meet. `training`:
+    (person, since, until) -> (credit, days) as training_done, read ahead for many people."""
     rules = rules or current_rules()
     rule = rules.step(code)
     steps = done_steps(person) if steps is None else steps
     steps = [s for s in steps if s.id != exclude_id or exclude_id is None]
     out: list[Unmet] = []
     for req in rule.requires:
-        out.extend(_check(req, person, rule, day, data or {}, steps, rules))
+        out.extend(_check(req, person, rule, day, data or {}, steps, rules, training or training_done))
     return out
 
 

@@ -76,12 +76,17 @@ class Row:
 
 def counted(branch: Branch, year: int) -> dict[str, list[Counted]]:
     """measure -> the people counted in the branch's subtree for the year, by date."""
+    return counted_under([branch.path], year)
+
+
+def counted_under(paths: list[str], year: int) -> dict[str, list[Counted]]:
+    """measure -> the people counted in the subtrees of `paths` for the year, by date."""
     first = func.min(DevelopmentStep.done_on).label("on")
     stmt = (select(DevelopmentStep.user_id, DevelopmentStep.code, first)
             .join(User, User.id == DevelopmentStep.user_id)
             .where(DevelopmentStep.code.in_(tuple(MEASURES.values())), DevelopmentStep.status.in_(DONE),
                    DevelopmentStep.done_on >= date(year, 1, 1), DevelopmentStep.done_on <= date(year, 12, 31),
-                   User.branch_id.in_(branch_ids_under([branch.path])))
+                   User.branch_id.in_(branch_ids_under(paths)))
             .group_by(DevelopmentStep.user_id, DevelopmentStep.code))
     rows = db.session.execute(stmt).all()
     people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({r.user_id for r in rows})))} if rows else {}
@@ -132,14 +137,40 @@ def rows_for(branch: Branch, year: int) -> tuple[Row, list[Row], dict[str, list[
     tree = list(db.session.scalars(select(Branch).where(Branch.path.startswith(branch.path, autoescape=True))))
     plans = _plan_sums(tree, plans_in_force([b.id for b in tree], year))
     found = counted(branch, year)
+    rows = rows_of(branch, tree, plans, found, categories())
+    return rows[0], rows[1:], found
+
+
+def totals_for(branches: list[Branch], year: int) -> dict[int, tuple[Row, list[Row]]]:
+    """rows_for's total and sub-branch rows for many branches at once (a fixed number of statements)."""
+    tree = list(db.session.scalars(select(Branch)))
+    plans = _plan_sums(tree, plans_in_force([b.id for b in tree], year))
+    found = counted_under([b.path for b in branches], year)
     cats = categories()
+    out = {}
+    for branch in branches:
+        under = _ids_under(tree, branch.path)
+        inside = {m: [c for c in items if c.person.branch_id in under] for m, items in found.items()}
+        rows = rows_of(branch, tree, plans, inside, cats)
+        out[branch.id] = (rows[0], rows[1:])
+    return out
+
+
+def _ids_under(tree: list[Branch], path: str) -> set[int]:
+    return {b.id for b in tree if b.path.startswith(path)}
+
+
+def rows_of(branch: Branch, tree: list[Branch], plans: dict, found: dict[str, list[Counted]], cats) -> list[Row]:
+    """The branch's subtree total, then one row per direct sub-branch (found: people of the subtree)."""
     shown = [branch] + sorted((b for b in tree if b.parent_id == branch.id), key=lambda b: (b.sort_order, b.id))
+    paths = {b.id: b.path for b in tree}  # the people counted are in the subtree: no branch read per person
     rows = []
     for b in shown:
         planned, targets, own = plans[b.id]
         row = Row(b, planned, targets, own)
-        inside = {m: [c for c in items if c.person.branch.path.startswith(b.path)] for m, items in found.items()}
+        inside = {m: [c for c in items if paths.get(c.person.branch_id, "").startswith(b.path)]
+                  for m, items in found.items()}
         row.counts = {m: len(items) for m, items in inside.items()}
         row.composition = {c.code: len(in_category(inside["developed"], c)) for c in cats}
         rows.append(row)
-    return rows[0], rows[1:], found
+    return rows

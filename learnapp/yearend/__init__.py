@@ -2,6 +2,7 @@
 
     figures.py    every figure of a year for a branch's subtree: plan and actual, composition,
                   training, activities, the training class, tests, assessments, compliance
+    many.py       year_end for many branches in one pass (the scores page): the same figures, each read once
     sentences.py  short sentences an organiser pastes into the report, built from catalog strings
     documents.py  the figures as XLSX (one sheet per section) and as a Word document (python-docx)
     scheme.py     the scoring scheme file (YAML, line-numbered errors) and its measures
@@ -9,7 +10,8 @@
     views.py      /yearend/: the figures page and its exports, the scores, the scheme (view, upload)
     cli.py        `flask report year-end …` and `flask scoring load|show`
 
-The page, the exports and the command line all read figures.year_end(); nothing else computes a figure.
+The page, the exports and the command line all read figures.year_end(); the scores read
+many.year_end_many(), which tests/yearend/test_many.py holds equal to it branch by branch.
 """
 
 

@@ -22,7 +22,7 @@ from learnapp.org import queries as org_queries
 from learnapp.org.models import Branch
 from learnapp.rules_yaml import RulesError
 from learnapp.security import branch_ids_under, is_committee_admin, is_system
-from learnapp.yearend import figures
+from learnapp.yearend import figures, many
 from learnapp.yearend.figures import YearEnd, share
 from learnapp.yearend.models import ScoringScheme
 from learnapp.yearend.scheme import Item, Scheme, parse_scheme, text_digest
@@ -123,9 +123,11 @@ def score_of(scheme: Scheme, f: YearEnd) -> BranchScore:
 
 
 def branch_scores(scheme: Scheme, branches: list[Branch], year: int, today: date) -> list[BranchScore]:
-    """Each branch's score over its subtree, in the order given; the compliance check runs once."""
+    """Each branch's score over its subtree, in the order given: the compliance check runs once and
+    every other figure is read once for all the branches (many.year_end_many)."""
     if not branches:
         return []
     people = User.branch_id.in_(branch_ids_under([b.path for b in branches]))
     found = figures.findings_by_subtree(branches, people, year, today)
-    return [score_of(scheme, figures.year_end(b, year, today, findings=found[b.id])) for b in branches]
+    each = many.year_end_many(branches, year, today, found)
+    return [score_of(scheme, each[b.id]) for b in branches]

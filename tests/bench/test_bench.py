@@ -87,6 +87,32 @@ def test_generated_data_is_valid_for_the_app(tiny):
         db.engine.dispose()
 
 
+def test_development_files_lead_to_each_persons_stage(tiny):
+    """Everyone in a stage has a file whose steps lead there, none dated after today; plans exist."""
+    url, manifest = tiny
+    from learnapp.accounts.models import User
+    from learnapp.db import db
+    from learnapp.development.history import derive_stage
+
+    app = generate.bench_app(url)
+    with app.app_context():
+        people = db.session.query(User).filter(User.login_id.like("p%")).all()
+        in_stages = [p for p in people if p.stage.value != "full_member"]
+        assert in_stages
+        for person in in_stages:
+            assert derive_stage(person) == person.stage, person.login_id
+        for person in people:
+            if person.stage.value == "full_member" and person.development_steps:
+                assert derive_stage(person) == person.stage, person.login_id
+        db.session.rollback()
+        db.engine.dispose()
+    assert _scalar(url, "SELECT COUNT(*) FROM development_steps WHERE done_on > '2026-06-15'") == 0
+    assert _scalar(url, "SELECT COUNT(*) FROM thought_reports") > 0
+    assert _scalar(url, "SELECT COUNT(*) FROM assessments WHERE created_at > '2026-06-16'") == 0
+    assert _scalar(url, "SELECT COUNT(*) FROM development_plans WHERE year = 2026") == _scalar(
+        url, "SELECT COUNT(*) FROM branches WHERE kind = 'branch'")
+
+
 def test_bench_app_reports_sql_statements_and_server_time(tiny, monkeypatch):
     url, _ = tiny
     monkeypatch.setenv("LEARNAPP_DATABASE_URL", url)

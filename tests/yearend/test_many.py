@@ -1,0 +1,28 @@
+"""The figures of many branches read in one pass equal each branch's own figures."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from learnapp.accounts.models import User
+from learnapp.db import db
+from learnapp.security import branch_ids_under
+from learnapp.yearend import figures
+from learnapp.yearend.many import year_end_many
+from tests.helpers.report_scale import files_in, more_branches
+from tests.helpers.yearend import a_year
+
+TODAY = date(2026, 6, 15)
+
+
+def test_one_pass_equals_each_branch(org, clock):
+    a_year(org)
+    extra = more_branches(org, 3, "extra")
+    files_in([org.branch_a, org.branch_c, *extra], 14, "many")
+    db.session.flush()
+    branches = [org.committee, org.general1, org.general2, org.branch_a, org.branch_b, org.branch_c, *extra]
+    people = User.branch_id.in_(branch_ids_under([b.path for b in branches]))
+    found = figures.findings_by_subtree(branches, people, 2026, TODAY)
+    together = year_end_many(branches, 2026, TODAY, found)
+    for branch in branches:
+        assert together[branch.id] == figures.year_end(branch, 2026, TODAY, findings=found[branch.id]), branch.name

@@ -12,7 +12,7 @@ from flask import Flask
 BLUEPRINT_MODULES = [
     "home.views", "accounts.views", "accounts.people_views", "org.views", "audit.views", "ledger.views",
     "materials.views", "bank.views", "quizzes.views", "assessments.views", "reports.views",
-    "development.views", "contactwork.views", "register.views", "planning.views",
+    "development.views", "contactwork.views", "register.views", "planning.views", "ops.health",
 ]
 
 
@@ -63,6 +63,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from learnapp import register
 
     register.init_app(app)
+    from learnapp import ops
+
+    ops.init_app(app)
 
     from learnapp.cli import register_cli
 

@@ -17,6 +17,8 @@ CLI_GROUPS = [
     ("learnapp.quizzes.cli", "quizzes_cli"),
     ("learnapp.reports.cli", "report_cli"),
     ("learnapp.development.cli", "development_cli"),
+    ("learnapp.ops.cli", "jobs_cli"),
+    ("learnapp.ops.cli", "backup_cli"),
 ]
 
 

@@ -44,12 +44,16 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _file_sha256(path: Path) -> str:
+def _stream_sha256(handle) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    for block in iter(lambda: handle.read(1 << 20), b""):
+        digest.update(block)
     return digest.hexdigest()
+
+
+def _file_sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return _stream_sha256(handle)
 
 
 def content_version() -> dict:
@@ -165,11 +169,7 @@ def verify(path: Path) -> dict:
                     raise BackupError(f"{path}: unexpected member {name!r}")
                 if name not in listed:
                     raise BackupError(f"{path}: {name} is not in the manifest")
-                digest = hashlib.sha256()
-                handle = archive.extractfile(member)
-                for block in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(block)
-                if digest.hexdigest() != listed[name]["sha256"]:
+                if _stream_sha256(archive.extractfile(member)) != listed[name]["sha256"]:
                     raise BackupError(f"{path}: {name} does not match its checksum")
             missing = sorted(set(listed) - set(members))
             if missing:

@@ -187,6 +187,7 @@ def restore(path: Path, *, force: bool = False) -> dict:
     """Restore the archive into the site's database and upload store, which must be empty unless
     `force`. Returns the manifest; the caller compares the result with it (`check_restored`)."""
     manifest = verify(path)
+    db.session.remove()  # whatever this process read before is about to be replaced
     dialect = db.engine.dialect.name
     if manifest["database"]["dialect"] != dialect:
         raise BackupError(f"the backup is of a {manifest['database']['dialect']} database, this site uses {dialect}")

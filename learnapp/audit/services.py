@@ -15,7 +15,7 @@ from sqlalchemy import select, text
 from learnapp.audit import keys
 from learnapp.audit.models import AuditEntry
 from learnapp.db import db, holds_write_lock, is_postgres, separate_write_session, utcnow
-from learnapp.ops.logs import request_id
+from learnapp.request_ids import request_id
 
 GENESIS = "0" * 64
 KEYED, UNKEYED = "hmac", "sha256"

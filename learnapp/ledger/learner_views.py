@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import bindparam, select
@@ -18,6 +18,7 @@ from learnapp.ledger.blueprint import bp
 from learnapp.ledger.forms import ApproveForm, CheckinForm, ClaimForm, RejectForm
 from learnapp.ledger.offline_models import Claim, ClaimStatus, Evidence
 from learnapp.ledger.schedule import make_schedule
+from learnapp.protected_files import send_protected
 from learnapp.paging import PageInfo
 from learnapp.security import can_manage_user, can_view_user, get_visible_user_or_404
 from learnapp.web import format_credit
@@ -164,7 +165,7 @@ def evidence_file(evidence_id: int):
         audit.record_read(current_user, "evidence.download" if download else "evidence.view", item,
                           branch=item.claim.user.branch, summary=f"{item.claim.user.name}: {item.original_name}",
                           claim=item.claim_id)
-    response = send_file(path, mimetype=item.content_type, as_attachment=download, download_name=item.original_name,
+    response = send_protected(path, mimetype=item.content_type, as_attachment=download, download_name=item.original_name,
                          max_age=0, conditional=True)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"

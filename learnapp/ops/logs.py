@@ -14,30 +14,15 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import sys
 import time
-import uuid
 from datetime import UTC, datetime
 
-from flask import g, has_request_context, request
+from flask import g, request
 
-HEADER = "X-Request-ID"
-# What is taken from the proxy: letters, digits and a few separators, bounded, so a client can
-# neither inject text into the log lines nor overflow the audit column.
-_SANE = re.compile(r"^[A-Za-z0-9._:@-]{1,64}$")
+from learnapp.request_ids import HEADER, request_id
+
 ACCESS_LOGGER = "learnapp.access"
-
-
-def request_id() -> str | None:
-    """This request's id (None outside a request): the proxy's X-Request-ID or a new one."""
-    if not has_request_context():
-        return None
-    current = g.get("request_id")
-    if current is None:
-        incoming = request.headers.get(HEADER, "")
-        current = g.request_id = incoming if _SANE.match(incoming) else uuid.uuid4().hex
-    return current
 
 
 class JsonFormatter(logging.Formatter):

@@ -18,8 +18,8 @@ from learnapp.ledger.blueprint import bp
 from learnapp.ledger.forms import ApproveForm, CheckinForm, ClaimForm, RejectForm
 from learnapp.ledger.offline_models import Claim, ClaimStatus, Evidence
 from learnapp.ledger.schedule import make_schedule
-from learnapp.protected_files import send_protected
 from learnapp.paging import PageInfo
+from learnapp.protected_files import send_protected
 from learnapp.security import can_manage_user, can_view_user, get_visible_user_or_404
 from learnapp.web import format_credit
 

@@ -13,15 +13,17 @@ from sqlalchemy import select, text
 from learnapp import audit
 from learnapp.audit.models import AuditEntry
 from learnapp.ops import logs
-from tests.ops.helpers import stamp_head
+from learnapp.ops.health import migration_heads
 
 
 @pytest.fixture
 def at_head(app, db):
-    stamp_head()
+    """The test schema is noted at the newest migration (tests/conftest.py); put back if a test moved it."""
     yield
     db.session.rollback()
-    db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    db.session.execute(text("DELETE FROM alembic_version"))
+    for head in migration_heads():
+        db.session.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": head})
     db.session.commit()
 
 

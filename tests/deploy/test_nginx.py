@@ -225,3 +225,25 @@ def test_route_limits_are_shared_through_redis(site):
         assert client.keys(f"{site.key_prefix}*"), "the counters should be in Redis"
     finally:
         client.close()
+
+
+def test_the_shipped_site_passes_nginx_t_with_tls(tmp_path):
+    """The file as shipped (TLS, http2, port 80 redirect), with a throw-away certificate and this
+    machine's folders: what `nginx -t` says on a Debian 12 server after step 7 of DEPLOY.md."""
+    import shutil
+    import subprocess
+
+    from tests.deploy.site import NGINX, SITE_CONF, main_config
+
+    if not shutil.which("openssl"):
+        pytest.skip("needs openssl to make a throw-away certificate")
+    cert, key = tmp_path / "fullchain.pem", tmp_path / "privkey.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                    "/CN=learn.example.gov.cn", "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    site = (SITE_CONF.read_text(encoding="utf-8")
+            .replace("/etc/ssl/learnapp/fullchain.pem", str(cert)).replace("/etc/ssl/learnapp/privkey.pem", str(key))
+            .replace("/var/log/nginx/", f"{tmp_path}/").replace("/srv/learnapp/", f"{tmp_path}/"))
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(main_config(site, tmp_path), encoding="utf-8")
+    checked = subprocess.run([str(NGINX), "-t", "-c", str(conf), "-p", str(tmp_path)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr

@@ -36,11 +36,13 @@ def _previous_quarter(year: int, quarter: int) -> tuple[int, int]:
 
 
 def send_reminders() -> dict:
-    """E-mail people behind pace (none twice within reminders.QUIET_DAYS) and people whose thought
-    report for the quarter just ended is missing. Without SMTP: nothing sent, said in the log."""
+    """E-mail people behind pace (none twice within reminders.QUIET_DAYS), people whose thought
+    report for the quarter just ended is missing, and branch administrators the development steps
+    of their people due within two weeks or overdue. Without SMTP: nothing sent, said in the log."""
     from learnapp.accounts.models import User
     from learnapp.contactwork.reminders import remind_everyone_missing
     from learnapp.contactwork.reports import quarter_of
+    from learnapp.development.due_reminders import remind_steps_due
     from learnapp.reports import reminders
 
     today = clock.today()
@@ -55,6 +57,9 @@ def send_reminders() -> dict:
         reports = remind_everyone_missing(year, quarter)
         result["thought_reports"] = {"quarter": f"{year}Q{quarter}", "sent": len(reports.sent),
                                      "no_email": len(reports.no_email), "failed": len(reports.failed)}
+        due = remind_steps_due(today)
+        result["development_steps_due"] = {"steps": due.steps, "admins_mailed": len(due.sent),
+                                           "no_email": len(due.no_email), "failed": len(due.failed)}
     except DomainError as exc:  # the mail server cannot be reached: nothing is recorded
         db.session.rollback()
         raise JobFailed(str(exc)) from None

@@ -182,3 +182,20 @@ def test_a_lock_is_per_job(app, db, overdue):
     with job_lock("backup"):
         assert '"submitted": 1' in jobs(app, "close-overdue-quizzes").output
 
+
+
+def test_remind_tells_branch_admins_of_development_steps_due(app, db, clock, sink, org):
+    from datetime import date as day
+
+    from learnapp.development.services import record_step
+    from tests.development.helpers import person_up_to
+
+    person = person_up_to(org.branch_a, None)
+    record_step(person, person, "application", day(2026, 5, 10))  # the talk was due by 2026-06-10
+    org.admin_a.email = "admin_a@example.org"
+    db.session.commit()
+    result = jobs(app, "remind")
+    assert result.exit_code == 0 and '"admins_mailed": 1' in result.output, result.output
+    [message] = [m for m in sink.messages if m["To"] == "admin_a@example.org" and "2026-06-10" in m.get_content()]
+    assert person.name in message.get_content()
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "development.remind_due")) is not None

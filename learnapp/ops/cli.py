@@ -52,7 +52,7 @@ def close_overdue_quizzes(limit: int | None) -> None:
 @jobs_cli.command("remind")
 @with_appcontext
 def remind() -> None:
-    """E-mail people behind pace and people whose thought report for the last quarter is missing (weekly)."""
+    """E-mail people behind pace, missing thought reports, development steps due to branch admins (weekly)."""
     from learnapp.ops import jobs
 
     _run("remind", jobs.send_reminders)

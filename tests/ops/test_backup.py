@@ -22,7 +22,6 @@ from learnapp.ops import backup, snapshot
 from tests.ledger.helpers import submit
 from tests.reports.helpers import add_entry
 
-RESTORE_DB = "test_deploy_restore"
 
 
 @pytest.fixture
@@ -41,13 +40,14 @@ def data(app, org, clock):
 @pytest.fixture
 def fresh_target(tmp_path, base_config):
     """A fresh, empty database (and upload store) for the restore: a file on SQLite, the database
-    test_deploy_restore beside the test database on PostgreSQL."""
+    <test database>_restore beside the test database on PostgreSQL."""
     url = base_config["SQLALCHEMY_DATABASE_URI"]
     if url.startswith("postgresql"):
         parsed = make_url(url)
+        restore_db = f"{parsed.database}_restore"
         admin_url = snapshot.libpq_url(parsed.set(database="postgres"))
-        _admin(admin_url, f'DROP DATABASE IF EXISTS "{RESTORE_DB}" WITH (FORCE)', f'CREATE DATABASE "{RESTORE_DB}"')
-        target = parsed.set(database=RESTORE_DB).render_as_string(hide_password=False)
+        _admin(admin_url, f'DROP DATABASE IF EXISTS "{restore_db}" WITH (FORCE)', f'CREATE DATABASE "{restore_db}"')
+        target = parsed.set(database=restore_db).render_as_string(hide_password=False)
     else:
         target = f"sqlite:///{tmp_path / 'restored.db'}"
     app = create_app({**base_config, "SQLALCHEMY_DATABASE_URI": target, "UPLOAD_FOLDER": str(tmp_path / "restored-uploads")})
@@ -56,7 +56,7 @@ def fresh_target(tmp_path, base_config):
         db.session.remove()
         db.engine.dispose()
     if url.startswith("postgresql"):
-        _admin(admin_url, f'DROP DATABASE IF EXISTS "{RESTORE_DB}" WITH (FORCE)')
+        _admin(admin_url, f'DROP DATABASE IF EXISTS "{restore_db}" WITH (FORCE)')
 
 
 def _admin(url: str, *statements: str) -> None:

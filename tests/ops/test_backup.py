@@ -23,7 +23,6 @@ from tests.ledger.helpers import submit
 from tests.reports.helpers import add_entry
 
 
-
 @pytest.fixture
 def data(app, org, clock):
     """Ledger lines (year totals), an approved claim with its evidence photo, audit entries, a checkpoint."""

@@ -76,13 +76,19 @@ bench-tools:
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
 	  echo "wrk not installed: sudo apt-get install -y wrk (the benchmark falls back to Python load)"
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; } || \
+	  echo "nginx not installed: sudo apt-get install -y nginx (needed by bench.run --proxy)"
 
 bench: install translations bench-tools
 	$(BIN)/python -m bench.run --small
 
+# The third run: the same PostgreSQL data set through nginx in front of two app instances
+# (deploy/nginx/learnapp.conf; issue 20), the floor, learner pages, heartbeat and start storm.
 bench-full: install translations bench-tools
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.run --postgres
+	$(BIN)/python -m bench.run --postgres --reuse --proxy 2 --only floor,progress,material,heartbeat,storm
 
 clean:
 	rm -rf $(VENV) $(LATEST) instance/learnapp.db* test-artifacts

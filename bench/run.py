@@ -56,6 +56,8 @@ def parse_args(argv):
                    help="page URL override, e.g. dashboard=/reports/ (placeholders {branch_id} {slug} {year})")
     p.add_argument("--no-wrk", action="store_true", help="use the Python load loop even when wrk is installed")
     p.add_argument("--label", default=None, help="results file label (default: small or full)")
+    p.add_argument("--proxy", type=int, default=0, metavar="N",
+                   help="serve through nginx (deploy/nginx/learnapp.conf) in front of N app instances of --workers each")
     return p.parse_args(argv)
 
 
@@ -92,8 +94,11 @@ def main(argv: list[str] | None = None) -> int:
                                                  "attempts": args.attempts}
     label = args.label or ("small" if args.small else ("full" if sizes == gen.FULL else
                                                        f"{sizes['people']}p-{sizes['ledger']}l"))
+    data_label = label
+    if args.proxy and not args.label:
+        label = f"{label}-nginx{args.proxy}"  # its own results file; the data set stays the size's
     # One SQLite file and one manifest per size: `make bench` must never replace the full data set.
-    default_sqlite = gen.DEFAULT_SQLITE.with_name(f"bench-{label}.db")
+    default_sqlite = gen.DEFAULT_SQLITE.with_name(f"bench-{data_label}.db")
     url = POSTGRES_URL if args.postgres else (args.db or f"sqlite:///{default_sqlite}")
     backend = _backend(url)
     if backend == "postgresql":
@@ -111,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     use_wrk = loadwrk.available() and not args.no_wrk
     if not use_wrk and not args.no_wrk:
         print(loadwrk.INSTALL_HINT, file=sys.stderr)
-    manifest_path = gen.DATA_DIR / f"manifest-{backend}-{label}.json"
+    manifest_path = gen.DATA_DIR / f"manifest-{backend}-{data_label}.json"
     t_start = time.perf_counter()
 
     if args.reuse and manifest_path.exists():
@@ -138,7 +143,14 @@ def main(argv: list[str] | None = None) -> int:
     # Everyone by default: the heartbeat needs about floor × 50 % × 30 s readers so that each beats
     # every 30 s as the real page does (fewer readers beat sooner and are refused as too soon).
     n_learners = min(len(manifest["people_logins"]), args.learners or len(manifest["people_logins"]))
-    with Server(url, args.workers, log_path, secret=secret) as server:
+    if args.proxy:
+        from bench.proxy import ProxiedServers
+
+        serving = ProxiedServers(url, args.workers, log_path, secret=secret, instances=args.proxy)
+        results["proxy"] = {"nginx_instances": args.proxy, "redis": serving.redis}
+    else:
+        serving = Server(url, args.workers, log_path, secret=secret)
+    with serving as server:
         t0 = time.perf_counter()
         people = manifest["people_logins"]
         # Heavy readers come first in the data (the generator skews toward low indices).

@@ -25,7 +25,8 @@ def free_port() -> int:
 class Server:
     """gunicorn with `workers` sync workers; its error log is kept to count 'database is locked'."""
 
-    def __init__(self, url: str, workers: int, log_path: Path, *, secret: str | None = None, timeout: int = 300):
+    def __init__(self, url: str, workers: int, log_path: Path, *, secret: str | None = None, timeout: int = 300,
+                 extra_env: dict[str, str] | None = None):
         self.url = url
         # Kept across restarts of one run, so sessions logged in once stay valid with 4 workers.
         self.secret = secret or secrets.token_hex(32)
@@ -33,6 +34,7 @@ class Server:
         self.port = free_port()
         self.log_path = log_path
         self.timeout = timeout
+        self.extra_env = extra_env or {}
         self.proc: subprocess.Popen | None = None
 
     def __enter__(self) -> Server:
@@ -48,6 +50,7 @@ class Server:
             "LEARNAPP_DATABASE_URL": self.url,
             "LEARNAPP_SECRET_KEY": self.secret,
             "PYTHONUNBUFFERED": "1",
+            **self.extra_env,
         })
         gunicorn = Path(sys.executable).parent / "gunicorn"
         self.log_path.parent.mkdir(parents=True, exist_ok=True)

@@ -61,6 +61,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         home,
         ledger,
         materials,
+        ops,
         org_admin,
         planning,
         quizzes,
@@ -70,7 +71,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
 
     for domain in (home, accounts, org_admin, audit, auditlog, ledger, materials, bank, quizzes, assessments, reports, development,
-                   contactwork, register, planning, yearend):
+                   contactwork, register, planning, yearend, ops):
         domain.init_app(app)
     app.cli.add_command(demo.demo_cli)
     return app

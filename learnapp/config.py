@@ -101,6 +101,21 @@ class Defaults:
     CHECKIN_ACTIVITY_MAX_FAILURES = 30
     CHECKIN_QR_MAX_AGE_SECONDS = 90
     CHECKIN_QR_REFRESH_SECONDS = 30
+    # Logs: "text" (Flask's and gunicorn's own lines) or "json" (one JSON object per line on stderr
+    # for access and application lines, each with the request id; ops/logs.py). Behind nginx the
+    # request id is nginx's X-Request-ID, so one request can be followed through both logs.
+    LOG_FORMAT = "text"
+    LOG_LEVEL = "INFO"
+    # Protected files (evidence, media, thought reports, development file attachments): after the
+    # permission check, "" sends the file from learnapp itself (plain gunicorn); a path prefix
+    # such as "/_protected/" answers with X-Accel-Redirect: <prefix><path under UPLOAD_FOLDER>,
+    # and nginx sends the file from an `internal` location (deploy/nginx/learnapp.conf).
+    ACCEL_REDIRECT = ""
+    # Scheduled jobs (`flask jobs ...`): where `jobs backup` writes and how many it keeps;
+    # where `jobs audit-checkpoint` writes the copy to send off the server.
+    BACKUP_FOLDER: str | None = None  # default: <instance>/backups
+    BACKUP_KEEP = 14
+    CHECKPOINT_EXPORT_FOLDER: str | None = None  # default: <instance>/checkpoints
     # SMTP for reminders (empty: reminders are not sent)
     SMTP_HOST: str | None = None
     SMTP_PORT = 25

@@ -16,6 +16,8 @@ ACTION_LABELS = {
     "user.deactivate": _l("Person deactivated"),
     "user.password_reset": _l("Password reset by an admin"),
     "user.password_change": _l("Password changed by the person"),
+    "user.temporary_password_expired": _l("Expired temporary password removed"),
+    "development.remind_due": _l("Branch admins reminded of development steps due"),
     "role.grant": _l("Role granted"),
     "role.revoke": _l("Role revoked"),
     "contact.assign": _l("Training contact assigned"),

@@ -34,6 +34,10 @@ class AuditEntry(db.Model):
     # the chain was keyed; those form a prefix of the chain, closed by an "audit.chain_keyed" entry.
     scheme: Mapped[str] = mapped_column(String(10), nullable=False, default="hmac", server_default="sha256")
 
+    # The id of the web request that wrote the entry (the proxy's X-Request-ID, ops/logs.py), to
+    # find its lines in the proxy's and the app's logs; None from the command line.
+    request_id: Mapped[str | None] = mapped_column(String(64), index=True)
+
     # The person by name only: the audit log is below the accounts domain, which writes to it.
     actor = relationship("User", viewonly=True)
 

@@ -16,6 +16,7 @@ from learnapp.audit import keys
 from learnapp.audit.models import AuditEntry
 from learnapp.db import db, holds_write_lock, is_postgres, separate_write_session, utcnow
 from learnapp.db.requests import may_write
+from learnapp.request_ids import request_id
 
 GENESIS = "0" * 64
 KEYED, UNKEYED = "hmac", "sha256"
@@ -54,6 +55,9 @@ def canonical(entry: AuditEntry) -> str:
         "details": entry.details,
         "prev_hash": entry.prev_hash,
     }
+    if entry.request_id is not None:
+        # Only when set: entries written before the column existed keep their hashes.
+        body["request_id"] = entry.request_id
     return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -111,6 +115,7 @@ def _append(session, actor, action: str, target: Any, *, branch, summary: str, d
         details=_plain(details),
         prev_hash=last.hash if last else GENESIS,
         scheme=KEYED,
+        request_id=request_id(),
     )
     entry.hash = keyed_digest(entry)
     session.add(entry)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from learnapp import audit, mail
 from learnapp.accounts.models import User
+from learnapp.actors import SYSTEM
 from learnapp.contactwork import queries
 from learnapp.contactwork.reports import quarter_label
 from learnapp.db import db
@@ -55,6 +56,18 @@ def remind_missing(actor, year: int, quarter: int, user_ids: list[int] | None = 
     rows = queries.missing_reports(actor, year, quarter)
     if user_ids is not None:
         rows = [r for r in rows if r.user_id in set(user_ids)]
+    return remind_rows(actor, rows, year, quarter)
+
+
+def remind_everyone_missing(year: int, quarter: int) -> Sent:
+    """The scheduled job's reminder (`flask jobs remind`, acting as the system): everyone active
+    whose report for the quarter is missing, whatever their branch."""
+    rows = db.session.execute(queries.missing_reports_stmt(User.active.is_(True), year, quarter)).all()
+    return remind_rows(SYSTEM, rows, year, quarter)
+
+
+def remind_rows(actor, rows, year: int, quarter: int) -> Sent:
+    """Mail the people of `rows` (missing_reports rows); one audit entry for those mailed."""
     ids = [r.user_id for r in rows] or [0]
     people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
     result = Sent()

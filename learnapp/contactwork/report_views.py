@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -14,6 +14,7 @@ from learnapp.contactwork.forms import ReadForm, ReportForm
 from learnapp.contactwork.models import ReportStatus, ThoughtReport
 from learnapp.db import db
 from learnapp.errors import FAILED, save_action, save_form, save_or_raise
+from learnapp.protected_files import send_protected
 from learnapp.security import can_read_reports, can_view_user, get_or_404, is_contact
 
 
@@ -129,7 +130,7 @@ def report_file(report_id: int):
     if path is None:
         abort(404)
     download = report.file_type == report_files.DOCX or request.args.get("download") == "1"
-    response = send_file(path, mimetype=report.file_type, as_attachment=download, download_name=report.file_name,
+    response = send_protected(path, mimetype=report.file_type, as_attachment=download, download_name=report.file_name,
                          max_age=0, conditional=True)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"

@@ -6,7 +6,7 @@ branch's list of people in development in views_list.py. All register on the one
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, send_file, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from learnapp import clock
@@ -19,7 +19,11 @@ from learnapp.development.views_access import access_to, visible_person_or_404
 from learnapp.development.views_present import OWN_STEPS, present
 from learnapp.errors import DomainError
 from learnapp.ledger import evidence
-from learnapp.security import can_view_user, get_or_404
+from learnapp.protected_files import send_protected
+from learnapp.security import (
+    can_view_user,
+    get_or_404,
+)
 
 
 def file_of(person, access):
@@ -82,7 +86,7 @@ def attachment(attachment_id: int):
         abort(404)
     if not path.exists():
         abort(404)
-    response = send_file(path, mimetype=item.content_type, as_attachment=request.args.get("download") == "1",
+    response = send_protected(path, mimetype=item.content_type, as_attachment=request.args.get("download") == "1",
                          download_name=item.original_name, max_age=0, conditional=True)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"

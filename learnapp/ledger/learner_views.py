@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import bindparam, select
@@ -19,6 +19,7 @@ from learnapp.ledger.forms import ApproveForm, CheckinForm, ClaimForm, RejectFor
 from learnapp.ledger.offline_models import Claim, ClaimStatus, Evidence
 from learnapp.ledger.schedule import make_schedule
 from learnapp.paging import PageInfo
+from learnapp.protected_files import send_protected
 from learnapp.security import can_manage_user, can_view_user, get_or_404, get_visible_user_or_404
 from learnapp.web import format_credit
 
@@ -152,7 +153,7 @@ def evidence_file(evidence_id: int):
         audit.record_read(current_user, "evidence.download" if download else "evidence.view", item,
                           branch=item.claim.user.branch, summary=f"{item.claim.user.name}: {item.original_name}",
                           claim=item.claim_id)
-    response = send_file(path, mimetype=item.content_type, as_attachment=download, download_name=item.original_name,
+    response = send_protected(path, mimetype=item.content_type, as_attachment=download, download_name=item.original_name,
                          max_age=0, conditional=True)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"

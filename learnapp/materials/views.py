@@ -6,7 +6,7 @@ heartbeat API register their routes on it from their own modules, imported here.
 
 from __future__ import annotations
 
-from flask import abort, render_template, request, send_file
+from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from jinja2.utils import htmlsafe_json_dumps
@@ -20,6 +20,7 @@ from learnapp.materials.credit import material_credit
 from learnapp.materials.models import Attachment, Material, MaterialKind
 from learnapp.materials.rendering import render_markdown
 from learnapp.materials.uploads import path_of
+from learnapp.protected_files import send_protected
 from learnapp.security import get_or_404, get_visible_user_or_404
 
 PER_PAGE = 20
@@ -105,7 +106,7 @@ def attachment(attachment_id: int):
     path = path_of(item)
     if not path.is_file():
         abort(404)
-    response = send_file(path, mimetype=item.content_type, as_attachment=item.media is None,
+    response = send_protected(path, mimetype=item.content_type, as_attachment=item.media is None,
                          download_name=item.filename, conditional=True, max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response

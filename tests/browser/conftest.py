@@ -7,34 +7,18 @@ playwright package) every test here is skipped with a one-line reason.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
+from tests.helpers.browser.chromium import CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, skip_reason
 from tests.helpers.browser.server import LiveServer
 
 HERE = Path(__file__).resolve().parent
-CHROMIUM = Path(os.environ.get("LEARNAPP_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-DEFAULT_TIMEOUT_MS = 15_000
-
-
-def _skip_reason() -> str | None:
-    if not CHROMIUM.exists():
-        return f"browser journeys need Chromium at {CHROMIUM} (apt-get install chromium)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "browser journeys need the playwright package (pip install -e '.[test]')"
-    return None
-
-
 def pytest_collection_modifyitems(config, items):
     # This hook sees the whole session's items: touch only the ones in this folder.
-    reason = _skip_reason()
+    reason = skip_reason()
     for item in items:
         if HERE in Path(str(item.fspath)).resolve().parents:
             item.add_marker(pytest.mark.browser)

@@ -256,3 +256,47 @@ def ledger_total(journey) -> float:
     """The year's total on 'My study hours' (the progress page)."""
     journey.goto("/ledger/")
     return credit_number(journey.page.locator(".ledger-big strong").first.inner_text())
+
+
+HEARTBEAT_S = 30
+MAX_BEATS = 80  # a 30-minute material reaches its first 0.25 学时 step after 15 beats
+
+
+def open_unfinished_required_reading(journey) -> str:
+    """From 'My reading list', open the first material that is not completed yet; returns its path."""
+    journey.open_menu()
+    journey.click(journey.page.locator("#site-nav a[href='/reading/']"), step="reading-list")
+    rows = journey.page.locator("main table tbody tr").filter(has=journey.page.locator("a[href^='/materials/']"))
+    for i in range(rows.count()):
+        row = rows.nth(i)
+        if row.locator(".badge.ok").count() == 0:
+            link = row.locator("a[href^='/materials/']").first
+            href = link.get_attribute("href")
+            journey.page.clock.install()
+            with journey.page.expect_response("**/api/reading/sessions") as started:
+                journey.click(link)
+            assert started.value.status == 201, started.value.text()
+            return href
+    raise AssertionError("every material on the reading list is already completed")
+
+
+def read_until_credit(journey, server) -> dict:
+    """Let heartbeats run (30 s each, on both clocks) until the page shows more credit than before."""
+    page = journey.page
+    credit_node = page.locator("[data-reading-credit]")
+    before = credit_number(credit_node.inner_text())
+    last = {}
+    for beat in range(MAX_BEATS):
+        server.clock.advance(seconds=HEARTBEAT_S)
+        page.mouse.move(20 + beat % 7, 200 + beat % 11)  # the reader is active
+        with page.expect_response("**/heartbeat") as answer:
+            page.clock.run_for(HEARTBEAT_S * 1000)
+        last = answer.value.json()
+        assert last.get("ok"), last
+        if last["granted_hundredths"] / 100 > before:
+            break
+    else:
+        raise AssertionError(f"no credit after {MAX_BEATS} heartbeats: {last}")
+    page.wait_for_function(
+        "before => parseFloat(document.querySelector('[data-reading-credit]').textContent) > before", arg=before)
+    return last

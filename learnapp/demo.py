@@ -19,7 +19,7 @@ from learnapp.db import db
 
 # Known to anyone who reads the README: demo data only, set past the strength rules on purpose.
 DEMO_PASSWORD = "demo2026"
-DOMAIN_DEMOS = ["learnapp.ledger.demo", "learnapp.materials.demo", "learnapp.bank.demo", "learnapp.quizzes.demo", "learnapp.assessments.demo",
+DOMAIN_DEMOS = ["learnapp.materials.demo_content", "learnapp.ledger.demo", "learnapp.materials.demo", "learnapp.bank.demo", "learnapp.quizzes.demo", "learnapp.assessments.demo",
                 "learnapp.development.demo", "learnapp.contactwork.demo"]
 
 TREE = [

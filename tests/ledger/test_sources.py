@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from learnapp import clock as app_clock
 from learnapp.db import db
 from learnapp.ledger import services, sources
 from learnapp.ledger.models import Category
@@ -61,3 +62,16 @@ def test_the_assessment_record_names_the_material(app, client, clock, org, login
     login(org.admin_a)
     page = client.get(f"/assessments/people/{org.learner_a.id}?year=2026").get_data(as_text=True)
     assert "学习资料0号" in page
+
+
+def test_the_demo_reading_lines_name_materials(app, clock, db):
+    from learnapp.demo import load_all
+    from learnapp.ledger.models import LedgerEntry
+
+    load_all(app_clock.today())
+    db.session.commit()
+    reading = db.session.execute(db.select(LedgerEntry.source_type, LedgerEntry.source_id)
+                                 .where(LedgerEntry.source_type == "material")).all()
+    assert reading and all(source_id for _t, source_id in reading)
+    titles = sources.titles(set(reading))
+    assert len({titles[pair][0] for pair in set(reading)}) > 5  # many materials, each line names one

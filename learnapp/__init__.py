@@ -12,7 +12,7 @@ from flask import Flask
 BLUEPRINT_MODULES = [
     "home.views", "accounts.views", "accounts.people_views", "org.views", "audit.views", "ledger.views",
     "materials.views", "bank.views", "quizzes.views", "assessments.views", "reports.views",
-    "development.views", "contactwork.views", "register.views", "planning.views", "notices.views",
+    "development.views", "contactwork.views", "register.views", "planning.views", "notices.views", "site.views",
 ]
 
 

@@ -12,12 +12,12 @@ import logging
 import smtplib
 from email.message import EmailMessage
 
-from flask import current_app, has_app_context
+from flask import has_app_context
 from flask_babel import force_locale
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
-from learnapp import clock, mail, request_memo
+from learnapp import clock, i18n, mail, request_memo
 from learnapp.db import db
 from learnapp.errors import DomainError
 from learnapp.external import external_url
@@ -62,7 +62,7 @@ def notify_all(people, kind: str, params: dict | None = None, *, dedupe_key: str
 
 
 def _message(person, kind: str, params: dict) -> EmailMessage:
-    with force_locale(person.locale or current_app.config.get("BABEL_DEFAULT_LOCALE") or "zh_CN"):
+    with force_locale(person.locale or i18n.site_language()):
         msg = EmailMessage()
         msg["Subject"] = kinds.subject_of(kind)
         msg["From"] = mail.sender()

@@ -76,6 +76,10 @@ KINDS: dict[str, Kind] = {
     "quiz_due": Kind(
         lambda p: _("The quiz “%(title)s” closes on %(date)s.", title=p.get("title", ""), date=p.get("closes_on", "")),
         _quiz_link),
+    "reading_due": Kind(
+        lambda p: _("The required reading “%(title)s” (%(list)s) is due on %(date)s.", title=p.get("title", ""),
+                    list=p.get("list", ""), date=p.get("due_on", "")),
+        lambda p: ("materials.read", {"slug": p["slug"]}) if p.get("slug") else None),
     "behind_pace": Kind(
         lambda p: _("You have %(total)s of the %(requirement)s study hours required in %(year)d; by today the "
                     "pace line is %(pace)s.", total=format_credit(int(p.get("total") or 0)),

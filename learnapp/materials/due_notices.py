@@ -11,7 +11,13 @@ from sqlalchemy.orm import aliased
 from learnapp import clock
 from learnapp.accounts.models import User
 from learnapp.db import db
-from learnapp.materials.models import Material, ReadingList, ReadingListAssignment, ReadingListItem, ReadingProgress
+from learnapp.materials.models import (
+    Material,
+    ReadingList,
+    ReadingListAssignment,
+    ReadingListItem,
+    ReadingProgress,
+)
 from learnapp.notices import services as notices
 from learnapp.org.models import Branch
 

@@ -27,16 +27,31 @@ LAYOUT_PROBLEMS = """
       if (problems.length > 8) break;
     }
   }
-  for (const cell of document.querySelectorAll('main td, main th')) {
-    const range = document.createRange();
-    range.selectNodeContents(cell);
+  // The distinct lines of an element's text (its text nodes only: a progress bar is no line).
+  const lines = (el) => {
     const tops = [];
-    for (const rect of range.getClientRects()) {
-      if (rect.width < 1 || rect.height < 1) continue;
-      if (!tops.some((t) => Math.abs(t - rect.top) < rect.height / 2)) tops.push(rect.top);
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.textContent.trim()) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      for (const rect of range.getClientRects()) {
+        if (rect.width < 1 || rect.height < 1) continue;
+        if (!tops.some((t) => Math.abs(t - rect.top) < rect.height / 2)) tops.push(rect.top);
+      }
     }
-    if (tops.length > 3) {
-      problems.push('a cell runs over ' + tops.length + ' lines: ' + cell.textContent.trim().slice(0, 60));
+    return tops.length;
+  };
+  for (const cell of document.querySelectorAll('main td, main th')) {
+    const n = lines(cell);
+    if (n > 3) problems.push('a cell runs over ' + n + ' lines: ' + cell.textContent.trim().slice(0, 60));
+  }
+  // Text broken one or two characters per line (a date over four lines, a button's label stacked).
+  for (const el of document.querySelectorAll('main td, main th, main .button, main button, main .badge, main dd')) {
+    const chars = el.textContent.replace(/\s+/g, '').length;
+    const n = lines(el);
+    if (n >= 2 && chars / n < 2.5) {
+      problems.push('text broken one character per line: ' + el.textContent.trim().slice(0, 40));
     }
   }
   return problems;

@@ -65,3 +65,16 @@ def titles(pairs) -> dict[tuple[str, str], tuple[str, str]]:
         for row in db.session.execute(select(table.c.id, table.c[title], table.c[key]).where(table.c.id.in_(ids))):
             found[(kind, str(row[0]))] = (row[1], str(row[2]))
     return found
+
+
+def titles_of_entries(entry_ids) -> dict[int, str]:
+    """Entry id → the title of what earned it, for lines kept elsewhere by id (a certificate's
+    snapshot): one statement for the entries, then `titles`."""
+    ids = [int(i) for i in entry_ids if i is not None]
+    if not ids:
+        return {}
+    entries = db.Model.metadata.tables["ledger_entries"]
+    rows = db.session.execute(select(entries.c.id, entries.c.source_type, entries.c.source_id)
+                              .where(entries.c.id.in_(ids))).all()
+    found = titles((r.source_type, r.source_id) for r in rows)
+    return {r.id: found[(r.source_type, r.source_id)][0] for r in rows if (r.source_type, r.source_id) in found}

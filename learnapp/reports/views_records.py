@@ -15,6 +15,7 @@ from learnapp.audit.exports import record_export
 from learnapp.db import db
 from learnapp.extensions import limiter
 from learnapp.external import external_url
+from learnapp.ledger import sources
 from learnapp.ledger.models import SOURCE_LABELS, Category
 from learnapp.reports import certificates, exports, rollup
 from learnapp.reports.blueprint import bp, params
@@ -89,7 +90,10 @@ def certificate(cert_id: int):
     cert = db.session.get(StudyCertificate, cert_id)
     if cert is None or not can_view_user(current_user, cert.user):
         abort(404)
-    return render_template("reports/certificate.html", cert=cert, content=certificates.content_of(cert),
+    content = certificates.content_of(cert)
+    # The snapshot keeps each line's entry id: what earned it is named from the ledger (unchanging).
+    return render_template("reports/certificate.html", cert=cert, content=content,
+                           titles=sources.titles_of_entries(line.get("id") for line in content.get("lines", [])),
                            verify_url=external_url("reports.verify", code=cert.code),
                            category_label=_category_label, source_label=lambda v: str(SOURCE_LABELS.get(v, v)))
 

@@ -32,3 +32,15 @@ def test_branch_admin_sees_committee_activity_their_people_attended(app, client,
     assert "/attendance" not in text and "/edit" not in text  # read-only
     assert client.get(f"/ledger/activities/{other.id}").status_code == 404
     assert client.get(f"/ledger/activities/{attended.id}/edit").status_code == 404
+
+
+def test_the_persons_ledger_links_the_activity_for_their_admin(app, client, clock, org, login):
+    attended = _committee_lecture(org)
+    activities.set_attendance(org.committee_admin, attended, org.learner_a, True, "roster")
+    db.session.commit()
+    login(org.admin_a)
+    page = client.get(f"/ledger/people/{org.learner_a.id}?year=2026").get_data(as_text=True)
+    assert f'href="/ledger/activities/{attended.id}">党委中心组党课</a>' in page
+    login(org.learner_a)
+    own = client.get("/ledger/?year=2026").get_data(as_text=True)
+    assert "党委中心组党课" in own and f'href="/ledger/activities/{attended.id}"' not in own

@@ -48,7 +48,7 @@ LAYOUT_PROBLEMS = """
   }
   // Text broken one or two characters per line (a date over four lines, a button's label stacked).
   for (const el of document.querySelectorAll('main td, main th, main .button, main button, main .badge, main dd')) {
-    const chars = el.textContent.replace(/\s+/g, '').length;
+    const chars = el.textContent.replace(/\\s+/g, '').length;
     const n = lines(el);
     if (n >= 2 && chars / n < 2.5) {
       problems.push('text broken one character per line: ' + el.textContent.trim().slice(0, 40));

@@ -61,17 +61,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         home,
         ledger,
         materials,
+        notices,
         ops,
         org_admin,
         planning,
         quizzes,
         register,
         reports,
+        site,
         yearend,
     )
 
     for domain in (home, accounts, org_admin, audit, auditlog, ledger, materials, bank, quizzes, assessments, reports, development,
-                   contactwork, register, planning, yearend, ops):
+                   contactwork, register, planning, yearend, ops, notices, site):
         domain.init_app(app)
     app.cli.add_command(demo.demo_cli)
     return app

@@ -162,12 +162,14 @@ def load_all(today: date | None = None) -> DemoContext:
     from learnapp.development import demo as development_demo
     from learnapp.ledger import demo as ledger_demo
     from learnapp.materials import demo as materials_demo
+    from learnapp.materials import demo_content
     from learnapp.planning import demo as planning_demo
     from learnapp.quizzes import demo as quizzes_demo
     from learnapp.yearend import demo as yearend_demo
 
     ctx = load_core(today or clock.today())
-    for domain_demo in (ledger_demo, materials_demo, bank_demo, quizzes_demo, assessments_demo, development_demo,
+    # The content first: the ledger's demo reading lines point at its materials.
+    for domain_demo in (demo_content, ledger_demo, materials_demo, bank_demo, quizzes_demo, assessments_demo, development_demo,
                         contactwork_demo, planning_demo, yearend_demo):
         domain_demo.load_demo(ctx)
         db.session.flush()

@@ -1,4 +1,4 @@
-"""Language choice (the person's setting, then the browser's, then Chinese) and translation folders."""
+"""Language choice (the person's setting, else the committee's site language; see learnapp.site) and translation folders."""
 
 from __future__ import annotations
 
@@ -13,22 +13,43 @@ from markupsafe import Markup
 
 from learnapp.i18n_catalogs import DOMAINS, catalog_dirs
 
+# The committee's language settings (learnapp.site registers them): the site language, and
+# whether an anonymous visitor's browser language may choose. Without them: the configured default,
+# and the browser never chooses.
+_site_language = None
+_browser_allowed = None
+
+
+def use_site_policy(language, browser_allowed) -> None:
+    global _site_language, _browser_allowed
+    _site_language, _browser_allowed = language, browser_allowed
+
+
+def site_language() -> str:
+    """The committee's site language (the configured default when none was set)."""
+    return _site_language() if _site_language else current_app.config["BABEL_DEFAULT_LOCALE"]
+
 
 def select_locale() -> str:
-    """zh_CN unless the person chose English, or has no choice and the browser prefers English."""
+    """The signed-in person's own choice, else the site language. Anonymous: the choice made on
+    the language switch, else the browser's language when the committee allows it, else the site
+    language (Chinese unless the committee says otherwise)."""
     languages = current_app.config["LANGUAGES"]
+    if not request:
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     try:
-        if current_user and current_user.is_authenticated and current_user.locale in languages:
-            return current_user.locale
-    except Exception:  # outside a request or before the user is loaded
-        pass
-    chosen = session.get("locale") if request else None
+        signed_in = bool(current_user and current_user.is_authenticated)
+    except Exception:  # before the user can be loaded
+        signed_in = False
+    if signed_in:
+        return current_user.locale if current_user.locale in languages else site_language()
+    chosen = session.get("locale")
     if chosen in languages:
         return chosen
-    if request:
-        best = request.accept_languages.best_match(["zh_CN", "zh", "en"], default="zh_CN")
-        return "en" if best == "en" else "zh_CN"
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if _browser_allowed and _browser_allowed():
+        best = request.accept_languages.best_match(["zh_CN", "zh", "en"], default=site_language())
+        return "en" if best == "en" else ("zh_CN" if best in ("zh", "zh_CN") else best)
+    return site_language()
 
 
 def select_timezone() -> str:

@@ -15,7 +15,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent
-DOMAINS = ["ledger", "materials", "bank", "quizzes", "assessments", "reports", "development", "contactwork", "planning", "yearend"]
+DOMAINS = ["ledger", "materials", "bank", "quizzes", "assessments", "reports", "development", "contactwork", "planning", "yearend",
+           "notices", "site"]
 METHOD_MAP = [("**.py", "python"), ("**.html", "jinja2")]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None, "lazy_ngettext": (1, 2)}
 

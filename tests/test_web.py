@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from learnapp.db import db
+from learnapp.site import services as site_services
 
 
 def test_security_headers(client, org):
@@ -28,10 +29,14 @@ def test_404_page_chinese_by_default(client, org):
     assert "找不到" in response.get_data(as_text=True) or "不存在" in response.get_data(as_text=True)
 
 
-def test_404_page_in_english_when_the_browser_prefers_it(client, org):
-    response = client.get("/no-such-page", headers={"Accept-Language": "en-US,en;q=0.9"})
+def test_404_page_in_chinese_for_an_english_browser_unless_the_committee_allows_it(client, org):
+    english = {"Accept-Language": "en-US,en;q=0.9"}
+    response = client.get("/no-such-page", headers=english)
     assert response.status_code == 404
-    assert "Not found" in response.get_data(as_text=True)
+    assert "Not found" not in response.get_data(as_text=True)
+    site_services.set_language_policy(org.committee_admin, "zh_CN", True)
+    db.session.commit()
+    assert "Not found" in client.get("/no-such-page", headers=english).get_data(as_text=True)
 
 
 def test_language_switch_is_remembered_for_the_person(client, org, login):

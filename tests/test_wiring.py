@@ -29,7 +29,7 @@ from learnapp.security import (
 )
 
 BLUEPRINTS = {"home", "accounts", "people", "org", "audit", "ledger", "materials", "bank", "quizzes", "assessments",
-              "reports", "development", "contactwork", "register", "planning", "yearend", "ops"}
+              "reports", "development", "contactwork", "register", "planning", "yearend", "ops", "notices", "site"}
 COMMANDS = {"users", "audit", "demo", "rules", "ledger", "content", "questions", "quizzes", "report", "development", "scoring", "jobs", "backup"}
 # One menu entry (at least) of each domain that has one.
 MENU = {"people.index", "accounts.my_account", "org.tree", "audit.index", "ledger.mine", "ledger.queue",

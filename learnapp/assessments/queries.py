@@ -173,6 +173,12 @@ def parse_year(raw, default: int) -> int:
     return year if 2000 <= year <= 2100 else default
 
 
-def years_choice(today_year: int) -> list[int]:
-    """Years offered in the year pickers: the current year and the five before it."""
-    return list(range(today_year, today_year - 6, -1))
+def years_choice(today_year: int, user_id: int | None = None) -> list[int]:
+    """Years offered in the year pickers: those with study hours or assessments (of the person,
+    with `user_id`) and the current year, newest first."""
+    ledger = select(LedgerYearTotal.year).distinct()
+    graded = select(Assessment.year).distinct()
+    if user_id is not None:
+        ledger, graded = ledger.where(LedgerYearTotal.user_id == user_id), graded.where(Assessment.user_id == user_id)
+    years = set(db.session.scalars(ledger.union(graded))) | {today_year}
+    return sorted((y for y in years if 2000 <= y <= today_year + 1), reverse=True)

@@ -16,6 +16,7 @@ from learnapp.assessments.queries import assessments_for, is_closed, minimums
 from learnapp.assessments.status import Minimums, Status, overall_status, pace_target
 from learnapp.db import db
 from learnapp.ledger import queries as ledger_queries
+from learnapp.ledger import sources
 from learnapp.ledger.models import LedgerEntry
 from learnapp.ledger.offline_models import Claim
 from learnapp.ledger.rules import rules_for_year
@@ -57,6 +58,7 @@ class Line:
     entry: LedgerEntry
     reversed_by_id: int | None
     claim: Claim | None = None
+    source_title: str | None = None  # the material, quiz, activity or claim that earned it
 
 
 @dataclass
@@ -160,8 +162,10 @@ def ledger_lines(user_id: int, year: int) -> list[Line]:
         claims = {c.id: c for c in db.session.scalars(
             select(Claim).where(Claim.id.in_(claim_ids)).options(selectinload(Claim.evidence))
         )}
+    titles = sources.titles((e.source_type, e.source_id) for e, _r in rows)
     lines = []
     for entry, reversed_by_id in rows:
         claim = claims.get(int(entry.source_id)) if entry.source_type == "claim" and (entry.source_id or "").isdigit() else None
-        lines.append(Line(entry, reversed_by_id, claim))
+        title = titles.get((entry.source_type, entry.source_id or ""), (None, None))[0]
+        lines.append(Line(entry, reversed_by_id, claim, title))
     return lines

@@ -1,16 +1,19 @@
 """`flask --app learnapp questions …`: import and export question files from the command line.
 
 Commands commit at the end; errors print with their line numbers and exit with status 1, having
-written nothing.
+written nothing. Output is in Chinese; `--lang en` prints English.
 """
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from learnapp.bank import formats, importing, queries, services
@@ -22,6 +25,19 @@ from learnapp.security import SYSTEM
 questions_cli = click.Group("questions", help="Question bank: import and export question files.")
 
 
+def _in_language(command):
+    """`--lang zh_CN|en` (Chinese unless told): what the command prints is in that language."""
+
+    @click.option("--lang", "lang", type=click.Choice(["zh_CN", "en"]), default="zh_CN", show_default=True,
+                  help="Language of the output.")
+    @functools.wraps(command)
+    def wrapped(*args, lang: str, **kwargs):
+        with force_locale(lang):
+            return command(*args, **kwargs)
+
+    return wrapped
+
+
 def _actor(login_id: str | None):
     if not login_id:
         return SYSTEM
@@ -29,7 +45,7 @@ def _actor(login_id: str | None):
 
     user = db.session.scalar(select(User).where(User.login_id == login_id))
     if user is None:
-        raise click.UsageError(f"No user with login ID {login_id}")
+        raise click.UsageError(_("No user with login ID %(login)s", login=login_id))
     return user
 
 
@@ -57,15 +73,16 @@ def find_path(path: str) -> QuestionCategory | None:
 @click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
 @click.option("--as", "login_id", default=None, help="Login ID of the admin to record as the actor (default: system).")
 @with_appcontext
+@_in_language
 def import_command(file: Path, fmt: str | None, category_path: str, duplicates: str, dry_run: bool, login_id: str | None) -> None:
     """Import FILE (GIFT, Aiken, Moodle XML, XLSX or CSV): all questions or none."""
     data = file.read_bytes()
     fmt = fmt or formats.detect(file.name, data)
     if fmt is None:
-        click.echo("Cannot tell the file's format; give --format.", err=True)
+        click.echo(_("Cannot tell the file's format; give --format."), err=True)
         sys.exit(1)
     if not formats.content_matches(fmt, data):
-        click.echo(f"The file's content is not {fmt}.", err=True)
+        click.echo(_("The file's content is not %(format)s.", format=fmt), err=True)
         sys.exit(1)
     actor = _actor(login_id)
     result = formats.parse(data, fmt)
@@ -81,37 +98,42 @@ def import_command(file: Path, fmt: str | None, category_path: str, duplicates: 
         report = importing.run(actor, result, base, duplicates=duplicates, filename=file.name, fmt=fmt)
     except importing.ImportFailed as exc:
         db.session.rollback()
-        click.echo(f"{file.name}: nothing imported, {len(exc.errors)} error(s):", err=True)
+        click.echo(_("%(file)s: nothing imported, %(n)d error(s):", file=file.name, n=len(exc.errors)), err=True)
         for line, message in exc.errors:
-            click.echo(f"  line {line}: {message}", err=True)
+            click.echo("  " + _("line %(line)s: %(message)s", line=line, message=message), err=True)
         sys.exit(1)
     except DomainError as exc:
         db.session.rollback()
-        click.echo(f"{file.name}: nothing imported: {exc}", err=True)
+        click.echo(_("%(file)s: nothing imported: %(error)s", file=file.name, error=exc), err=True)
         sys.exit(1)
     db.session.commit()
     counts = report.counts()
-    click.echo(f"{file.name} ({fmt}): imported {sum(counts.values())} question(s)")
+    click.echo(_("%(file)s (%(format)s): imported %(n)d question(s)", file=file.name, format=fmt,
+                 n=sum(counts.values())))
     for kind in QuestionKind:
-        click.echo(f"  {kind.value:<11} {counts[kind]}")
+        click.echo(f"  {kind.label}: {counts[kind]}")
     for skipped in report.skipped:
-        click.echo(f"  skipped line {skipped.line}: {skipped.kind_name}: {skipped.reason}")
+        click.echo("  " + _("skipped line %(line)s: %(kind)s: %(reason)s", line=skipped.line, kind=skipped.kind_name,
+                            reason=skipped.reason))
     for item in report.duplicates_skipped:
-        where = f"question #{item.duplicate_of_question}" if item.duplicate_of_question else f"line {item.duplicate_of_line}"
-        click.echo(f"  skipped line {item.question.line}: duplicate of {where}")
+        where = (_("question #%(id)s", id=item.duplicate_of_question) if item.duplicate_of_question
+                 else _("line %(line)s", line=item.duplicate_of_line))
+        click.echo("  " + _("skipped line %(line)s: duplicate of %(where)s", line=item.question.line, where=where))
     for item in report.duplicates_imported:
-        click.echo(f"  imported line {item.question.line} although it duplicates another question")
+        click.echo("  " + _("imported line %(line)s although it duplicates another question", line=item.question.line))
     for line, warning in report.warnings:
-        click.echo(f"  warning line {line}: {warning}")
+        click.echo("  " + _("warning line %(line)s: %(warning)s", line=line, warning=warning))
 
 
 def _print_plan(plan: importing.ImportPlan) -> None:
     counts = plan.counts()
-    click.echo(f"would import {len(plan.items) - len(plan.duplicates)} question(s), {len(plan.duplicates)} duplicate(s)")
+    click.echo(_("would import %(n)d question(s), %(d)d duplicate(s)", n=len(plan.items) - len(plan.duplicates),
+                 d=len(plan.duplicates)))
     for kind in QuestionKind:
-        click.echo(f"  {kind.value:<11} {counts.get(kind, 0)}")
+        click.echo(f"  {kind.label}: {counts.get(kind, 0)}")
     for skipped in plan.skipped:
-        click.echo(f"  skipped line {skipped.line}: {skipped.kind_name}: {skipped.reason}")
+        click.echo("  " + _("skipped line %(line)s: %(kind)s: %(reason)s", line=skipped.line, kind=skipped.kind_name,
+                            reason=skipped.reason))
 
 
 @questions_cli.command("export")
@@ -120,22 +142,24 @@ def _print_plan(plan: importing.ImportPlan) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Output file (default: standard output).")
 @click.option("--include-retired", is_flag=True, help="Export retired questions too.")
 @with_appcontext
+@_in_language
 def export_command(category_path: str, fmt: str, output: Path | None, include_retired: bool) -> None:
     """Export the committee-bank category CATEGORY_PATH (and its subtree)."""
     category = find_path(category_path)
     if category is None:
-        click.echo(f"No category {category_path}", err=True)
+        click.echo(_("No category %(path)s", path=category_path), err=True)
         sys.exit(1)
     data = formats.write(queries.export_questions(category, include_retired=include_retired), fmt)
     if output:
         output.write_bytes(data)
-        click.echo(f"wrote {output}")
+        click.echo(_("wrote %(file)s", file=output))
     else:
         sys.stdout.buffer.write(data)
 
 
 @questions_cli.command("tree")
 @with_appcontext
+@_in_language
 def tree_command() -> None:
     """Print the whole category tree with question counts (active questions in each subtree)."""
     for node in queries.category_tree(SYSTEM, everything=True):

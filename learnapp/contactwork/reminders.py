@@ -1,8 +1,9 @@
-"""E-mail reminders to people whose thought report for a quarter is missing."""
+"""Reminders (an in-app notice, e-mail as well) to people whose thought report for a quarter is missing."""
 
 from __future__ import annotations
 
 import smtplib
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
@@ -18,11 +19,13 @@ from learnapp.contactwork.reports import quarter_label
 from learnapp.db import db
 from learnapp.errors import DomainError
 from learnapp.external import external_url
+from learnapp.notices import services as notices
 from learnapp.security import is_branch_admin, is_contact
 
 
 @dataclass
 class Sent:
+    noticed: list[str] = field(default_factory=list)
     sent: list[str] = field(default_factory=list)
     no_email: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
@@ -49,8 +52,9 @@ def _message(person: User, year: int, quarter: int) -> EmailMessage:
 
 
 def remind_missing(actor, year: int, quarter: int, user_ids: list[int] | None = None) -> Sent:
-    """E-mail everyone in the actor's scope whose report for the quarter is missing (or the chosen
-    ones among them); one audit entry. People without an address are listed, not mailed."""
+    """Remind everyone in the actor's scope whose report for the quarter is missing (or the chosen
+    ones among them): an in-app notice to each, an e-mail as well to those with an address when
+    SMTP is configured; one audit entry."""
     if not may_remind(actor):
         raise DomainError(_("Only training contacts and branch administrators send reminders."))
     rows = queries.missing_reports(actor, year, quarter)
@@ -71,11 +75,15 @@ def remind_rows(actor, rows, year: int, quarter: int) -> Sent:
     ids = [r.user_id for r in rows] or [0]
     people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
     result = Sent()
-    with mail.smtp_server() as server:
+    with (mail.smtp_server() if mail.smtp_configured() else nullcontext()) as server:
         for row in rows:
             person = people[row.user_id]
+            notices.notify(person, "report_missing", {"year": year, "quarter": quarter}, sender=actor, email=False)
+            result.noticed.append(person.name)
             if not person.email:
                 result.no_email.append(person.name)
+                continue
+            if server is None:
                 continue
             try:
                 server.send_message(_message(person, year, quarter))
@@ -83,9 +91,10 @@ def remind_rows(actor, rows, year: int, quarter: int) -> Sent:
                 result.failed.append(person.name)
                 continue
             result.sent.append(person.name)
-    if result.sent:
+    db.session.flush()
+    if result.noticed:
         audit.record(actor, "thought_report.remind", ("thought_reports", None),
-                     summary=f"{quarter_label(year, quarter)}: {len(result.sent)}",
-                     after={"year": year, "quarter": quarter, "sent": len(result.sent),
+                     summary=f"{quarter_label(year, quarter)}: {len(result.noticed)}",
+                     after={"year": year, "quarter": quarter, "noticed": len(result.noticed), "sent": len(result.sent),
                             "no_email": len(result.no_email), "failed": len(result.failed)})
     return result

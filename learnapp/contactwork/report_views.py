@@ -158,14 +158,15 @@ def missing():
 @bp.post("/reports/missing/remind")
 @login_required
 def remind_missing():
-    """E-mail the people (ticked, or all listed) whose report for the quarter is missing."""
+    """Remind the people (ticked, or all listed) whose report for the quarter is missing."""
     if not reminders.may_remind(current_user):
         abort(403)
     year, quarter = _parse_quarter(request.form.get("quarter"))
     chosen = [int(v) for v in request.form.getlist("user_id") if v.isdigit()] or None
     result = save_action(lambda: reminders.remind_missing(current_user, year, quarter, chosen))
     if result is not FAILED:
-        flash(_("Reminders sent: %(sent)d. Without e-mail address: %(none)d. Failed: %(failed)d.",
-                sent=len(result.sent), none=len(result.no_email), failed=len(result.failed)),
-              "success" if result.sent else "warning")
+        flash(_("Reminded in the site: %(noticed)d, by e-mail as well: %(sent)d. Without e-mail address: "
+                "%(none)d. E-mail failed: %(failed)d.", noticed=len(result.noticed), sent=len(result.sent),
+                none=len(result.no_email), failed=len(result.failed)),
+              "success" if result.noticed else "warning")
     return redirect(url_for("contactwork.missing", quarter=f"{year}-{quarter}"))

@@ -20,6 +20,7 @@ from learnapp.contactwork.access import can_review_report, must_report
 from learnapp.contactwork.models import ReportStatus, ThoughtReport
 from learnapp.db import db
 from learnapp.errors import DomainError
+from learnapp.notices import services as notices
 
 MAX_BODY = 20000
 MAX_TITLE = 120
@@ -144,6 +145,8 @@ def mark_read(actor, report: ThoughtReport, *, comment: str) -> ThoughtReport:
     report.read_by_id = actor.id
     report.read_at = clock.now()
     db.session.flush()
+    notices.notify(report.user, "report_read", {"report_id": report.id, "comment": comment, "year": report.year,
+                                                "quarter": report.quarter}, sender=actor)
     audit.record(actor, "thought_report.read", report, branch=report.user.branch,
                  summary=f"{report.user.name} · {report.year} Q{report.quarter}", before=before,
                  after={"status": report.status.value, "comment": comment})

@@ -29,6 +29,8 @@ from learnapp.development.rules import StepRule, current_rules
 from learnapp.development.steps import STEP_CODES
 from learnapp.errors import DomainError
 from learnapp.ledger import evidence
+from learnapp.notices import kinds as notices_kinds
+from learnapp.notices import services as notices
 from learnapp.security import can_manage_user, is_committee_admin, is_contact_of, is_system
 
 __all__ = ["StepRefused", "record_step", "decide_step", "submit_filing", "derive_stage", "may_record", "may_decide"]
@@ -178,8 +180,15 @@ def record_step(actor, person: User, code: str, done_on: date, *, note: str | No
         summary += " (exception)"
         details["exception"] = {"reason": exception_reason, "unmet": [str(u) for u in unmet]}
     audit.record(actor, action, person, branch=person.branch, summary=summary, **details)
+    if status != StepStatus.submitted and actor.id != person.id:
+        _notify_step(actor, person, rule, "step_recorded", done_on=done_on.isoformat())
     db.session.flush()
     return step
+
+
+def _notify_step(actor, person: User, rule, kind: str, **params) -> None:
+    notices.notify(person, kind, {"step": notices_kinds.both_languages(rule.label_zh, rule.label_en), **params},
+                   sender=actor)
 
 
 def decide_step(actor, step: DevelopmentStep, *, accept: bool, reason: str | None, decided_on: date | None = None,
@@ -202,6 +211,7 @@ def decide_step(actor, step: DevelopmentStep, *, accept: bool, reason: str | Non
         step.status, step.decided_by_id, step.decided_at, step.decision_note = StepStatus.returned, actor.id, now, reason
         audit.record(actor, "development.return", person, branch=person.branch,
                      summary=f"{person.name}: {rule.label_zh} returned", step_id=step.id, code=step.code, reason=reason)
+        _notify_step(actor, person, rule, "step_returned", reason=reason)
         db.session.flush()
         return
     day = decided_on or clock.today()
@@ -220,6 +230,7 @@ def decide_step(actor, step: DevelopmentStep, *, accept: bool, reason: str | Non
     apply_stage(person)
     details = {"step_id": step.id, "code": step.code, "done_on": day, "before": {"stage": before}, "stage": person.stage}
     action, summary = "development.accept", f"{person.name}: {rule.label_zh} accepted"
+    _notify_step(actor, person, rule, "step_recorded", done_on=day.isoformat())
     if unmet:
         action, summary = "development.exception", summary + " (exception)"
         details["exception"] = {"reason": exception_reason, "unmet": [str(u) for u in unmet]}

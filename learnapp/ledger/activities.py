@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from learnapp import audit, clock
 from learnapp.accounts.models import Stage, User
@@ -25,7 +25,14 @@ from learnapp.ledger.offline_models import Activity, Attendance, AttendanceMetho
 from learnapp.ledger.schedule import Schedule
 from learnapp.ledger.services import ensure_year_open, grant, reverse
 from learnapp.org.models import Branch
-from learnapp.security import can_manage_branch, can_manage_user, is_system, managed_users
+from learnapp.security import (
+    admin_paths,
+    branch_ids_under,
+    can_manage_branch,
+    can_manage_user,
+    is_system,
+    managed_users,
+)
 
 CHECKIN_SLACK_MINUTES = 30
 
@@ -130,6 +137,22 @@ def audience_filter(activity: Activity):
     if activity.stages:
         clause = and_(clause, User.stage.in_(activity.stages))
     return clause
+
+
+def attended_by_members_of(actor) -> ColumnElement[bool]:
+    """Filter on Activity: activities (of any branch, e.g. the committee's) that people of the
+    actor's subtrees attended, which a branch admin may look at without managing them."""
+    members = User.branch_id.in_(branch_ids_under(admin_paths(actor)))
+    return Activity.id.in_(select(Attendance.activity_id).join(User, User.id == Attendance.user_id)
+                           .where(Attendance.present, members))
+
+
+def members_present(activity: Activity, actor) -> Select:
+    """The actor's people who attended `activity` (read-only view of someone else's activity)."""
+    return (select(User, Attendance).join(Attendance, Attendance.user_id == User.id)
+            .where(Attendance.activity_id == activity.id, Attendance.present,
+                   User.branch_id.in_(branch_ids_under(admin_paths(actor))))
+            .order_by(User.branch_id, User.login_id))
 
 
 def roster(activity: Activity, actor) -> Select:

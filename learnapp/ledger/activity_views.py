@@ -18,7 +18,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from learnapp import clock
 from learnapp.accounts.forms import EmptyForm
@@ -58,12 +58,14 @@ def activities_list():
                .where(Attendance.present).group_by(Attendance.activity_id).subquery())
     stmt = (select(Activity, func.coalesce(present.c.n, 0)).join(Branch, Branch.id == Activity.branch_id)
             .outerjoin(present, present.c.activity_id == Activity.id)
-            .where(managed_branches(current_user)).order_by(Activity.start_date.desc(), Activity.id.desc()))
+            .where(or_(managed_branches(current_user), activities.attended_by_members_of(current_user)))
+            .order_by(Activity.start_date.desc(), Activity.id.desc()))
     show = request.args.get("show", "recent")
     if show != "all":
         stmt = stmt.where(Activity.start_date >= clock.today().replace(month=1, day=1))
-    return render_template("ledger/activities.html", rows=db.session.execute(stmt.limit(300)).all(), show=show,
-                           today=clock.today())
+    rows = db.session.execute(stmt.limit(300)).all()
+    return render_template("ledger/activities.html", rows=rows, show=show, today=clock.today(),
+                           managed={a.id for a, _n in rows if can_manage_branch(current_user, a.branch)})
 
 
 def _form_values(form: ActivityForm):
@@ -127,6 +129,13 @@ def edit_activity(activity_id: int):
 @bp.get("/activities/<int:activity_id>")
 @require_role(is_branch_admin)
 def activity(activity_id: int):
+    item = db.session.get(Activity, activity_id)
+    if item is not None and not can_manage_branch(current_user, item.branch) and db.session.scalar(
+            select(Activity.id).where(Activity.id == item.id, activities.attended_by_members_of(current_user))):
+        # Another branch's activity (the committee's lecture) that the admin's people attended.
+        return render_template("ledger/activity_attended.html", activity=item,
+                               people=db.session.execute(activities.members_present(item, current_user)).all(),
+                               credit=sum(p.credit for p in compute_credit(item.category, item.schedule)))
     item = _managed_activity_or_404(activity_id)
     people = db.session.execute(activities.roster(item, current_user)).all()
     portions = compute_credit(item.category, item.schedule)

@@ -27,6 +27,7 @@ from learnapp.ledger.offline_models import (
 )
 from learnapp.ledger.schedule import Schedule
 from learnapp.ledger.services import ensure_year_open, grant
+from learnapp.notices import services as notices
 from learnapp.security import can_manage_user
 
 LIVE = (ClaimStatus.pending, ClaimStatus.approved)
@@ -143,6 +144,8 @@ def approve_claim(actor, claim_id: int, note: str | None = None) -> Claim:
     claim.credited_hundredths = total
     _event(claim, "approved", actor, claim.decision_reason)
     db.session.flush()
+    notices.notify(claim.user, "claim_approved", {"claim_id": claim.id, "title": claim.title, "credit": total},
+                   sender=actor)
     audit.record(actor, "claim.approve", claim, branch=claim.user.branch,
                  summary=f"{claim.user.name}: {claim.title} ({total / 100:g})",
                  before={"status": "pending"}, after={"status": "approved", "credit_hundredths": total})
@@ -164,6 +167,8 @@ def reject_claim(actor, claim_id: int, reason: str) -> Claim:
     claim.decision_reason = reason
     _event(claim, "rejected", actor, reason)
     db.session.flush()
+    notices.notify(claim.user, "claim_rejected", {"claim_id": claim.id, "title": claim.title, "reason": reason},
+                   sender=actor)
     audit.record(actor, "claim.reject", claim, branch=claim.user.branch, summary=f"{claim.user.name}: {claim.title}",
                  before={"status": "pending"}, after={"status": "rejected", "reason": reason})
     return claim

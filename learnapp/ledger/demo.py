@@ -62,10 +62,25 @@ def _load_rules() -> None:
 def _reading(user, day: date, credit: int, key: str) -> int:
     # Thousands of reading lines: added directly, in one flush, rather than grant() by grant(). Each
     # person reads at most one item a day here, far below any daily cap, so grant() would change nothing.
+    materials = _material_ids()
+    source_id = str(materials[zlib.crc32(key.encode()) % len(materials)]) if materials else None
     db.session.add(LedgerEntry(user_id=user.id, year=day.year, occurred_on=day, category=Category.online_reading,
                                credit_hundredths=credit, minutes=35 if credit >= 100 else 20, source_type="material",
-                               created_at=clock.now(), dedupe_key=f"demo:{key}"))
+                               source_id=source_id, created_at=clock.now(), dedupe_key=f"demo:{key}"))
     return credit
+
+
+_MATERIALS_READ: list[int] = []
+
+
+def _material_ids() -> list[int]:
+    """The published materials (loaded first by the demo), so each reading line names one. The
+    materials package credits the ledger, so its table is read by name, not through its model."""
+    if not _MATERIALS_READ:
+        table = db.Model.metadata.tables["materials"]
+        _MATERIALS_READ.extend(db.session.scalars(select(table.c.id).where(table.c.status == "published")
+                                                  .order_by(table.c.id)))
+    return _MATERIALS_READ
 
 
 def _activity(admin, branch, category, title, day, start, end, *, end_day=None, place=None, organiser=None,
@@ -84,6 +99,7 @@ def load_demo(ctx) -> None:
     """Add the ledger's demo content for the people of the core demo (ctx.people by login ID)."""
     if db.session.scalar(select(Activity.id).where(Activity.title == MARKER_TITLE)):
         return
+    _MATERIALS_READ.clear()  # this database's materials
     _load_rules()
     today = clock.today()
     year = today.year

@@ -8,12 +8,12 @@ from functools import cache, lru_cache
 from typing import NamedTuple
 
 from markupsafe import Markup
-from sqlalchemy import Integer, bindparam, case, cast, func, null, select, union_all
+from sqlalchemy import bindparam, func, null, select, union_all
 
 from learnapp import clock
 from learnapp.db import db
 from learnapp.i18n import per_catalog
-from learnapp.ledger import queries
+from learnapp.ledger import queries, sources
 from learnapp.ledger.models import (
     ONLINE_CATEGORIES,
     SOURCE_LABELS,
@@ -21,7 +21,6 @@ from learnapp.ledger.models import (
     LedgerEntry,
     LedgerYearTotal,
 )
-from learnapp.ledger.offline_models import Activity, Claim
 from learnapp.ledger.rules import YearRules, rules_for_year
 from learnapp.security import roles_of
 
@@ -213,7 +212,7 @@ def _month_grid(year: int) -> Markup:
 
 class Line(NamedTuple):
     """One ledger line as the page shows it: the id of the entry that reversed it (if any) and the
-    title of the activity or claim it comes from (if any)."""
+    title of the material, quiz, activity or claim it comes from (if any, ledger.sources)."""
 
     id: int
     occurred_on: date
@@ -226,22 +225,7 @@ class Line(NamedTuple):
     reason: str | None
     reversed_by_id: int | None
     source_title: str | None
-
-
-def _source_title(entry):
-    """The title of the activity or claim an entry comes from, as a column: looked up by primary
-    key for the few lines of a page, in the lines' own statement. Source ids are text (a quiz's
-    or a material's id, or free text of an adjustment); only a whole number of an activity or a
-    claim is cast (PostgreSQL evaluates a CASE branch only when its condition holds)."""
-    number = entry.source_id.regexp_match("^[0-9]{1,9}$")
-
-    def title_of(model):
-        return (select(model.title).where(model.id == cast(entry.source_id, Integer))
-                .correlate(entry).scalar_subquery())
-
-    return case((entry.source_type.in_(("activity", "claim")) & ~number, null()),
-                (entry.source_type == "activity", title_of(Activity)),
-                (entry.source_type == "claim", title_of(Claim)))
+    source_key: str | None  # what the source's page is addressed by (a material's slug, else its id)
 
 
 @cache
@@ -250,8 +234,8 @@ def _lines_statement():
     with parameters."""
     stmt = queries.entries_with_status(bindparam("user_id"), bindparam("year"))
     e = LedgerEntry
-    columns = [getattr(e, name) for name in Line._fields[:-2]] + [stmt.selected_columns.reversed_by_id,
-                                                                 _source_title(e)]
+    columns = [getattr(e, name) for name in Line._fields[:-3]] + [stmt.selected_columns.reversed_by_id,
+                                                                 sources.title_column(e), sources.key_column(e)]
     return stmt.with_only_columns(*columns).limit(bindparam("limit")).offset(bindparam("offset"))
 
 

@@ -56,3 +56,15 @@ def check_command(path: str | None) -> None:
         click.echo(f"{len(report.findings)} problem(s).", err=True)
         sys.exit(1)
     click.echo("No problems found.")
+
+
+@content_cli.command("remind-due")
+@click.option("--days", type=int, default=None, help="Required readings due within this many days (default 3).")
+@with_appcontext
+def remind_due_command(days: int | None) -> None:
+    """In-app notices (and e-mail) to people who have not finished a required reading due soon (cron-able, daily)."""
+    from learnapp.materials.due_notices import DUE_DAYS, remind_due
+
+    written = remind_due(days or DUE_DAYS)
+    db.session.commit()
+    click.echo(f"{written} notice(s)")

@@ -10,6 +10,7 @@ from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from jinja2.utils import htmlsafe_json_dumps
+from sqlalchemy import select
 
 from learnapp import clock
 from learnapp.db import db, hot_read
@@ -17,7 +18,13 @@ from learnapp.i18n import per_catalog
 from learnapp.materials import list_queries, queries, reading
 from learnapp.materials.blueprint import bp
 from learnapp.materials.credit import material_credit
-from learnapp.materials.models import Attachment, Material, MaterialKind
+from learnapp.materials.models import (
+    Attachment,
+    Material,
+    MaterialKind,
+    ReadingList,
+    ReadingProgress,
+)
 from learnapp.materials.rendering import render_markdown
 from learnapp.materials.uploads import path_of
 from learnapp.protected_files import send_protected
@@ -112,13 +119,21 @@ def attachment(attachment_id: int):
     return response
 
 
+def _reading_years(person) -> list[int]:
+    """The year picker's years: those with reading lists or the person's reading, and this year."""
+    lists = select(ReadingList.year).distinct()
+    read = select(ReadingProgress.year).where(ReadingProgress.user_id == person.id).distinct()
+    today = queries.year_of_today()
+    return sorted({y for y in db.session.scalars(lists.union(read)) if 2000 <= y <= today + 1} | {today}, reverse=True)
+
+
 @bp.get("/reading/")
 @login_required
 def my_reading():
     year = queries.parse_year(request.args.get("year"))
     lists, status = list_queries.reading_of(current_user, year)
     return render_template("materials/my_reading.html", person=current_user, year=year, lists=lists, status=status,
-                           recent=queries.recent_reading(current_user), own=True)
+                           recent=queries.recent_reading(current_user), own=True, years=_reading_years(current_user))
 
 
 @bp.get("/reading/people/<int:user_id>")
@@ -129,5 +144,5 @@ def person_reading(user_id: int):
     year = queries.parse_year(request.args.get("year"))
     lists, status = list_queries.reading_of(person, year)
     return render_template("materials/my_reading.html", person=person, year=year, lists=lists, status=status,
-                           recent=queries.recent_reading(person),
+                           recent=queries.recent_reading(person), years=_reading_years(person),
                            own=person.id == current_user.id)

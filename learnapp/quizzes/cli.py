@@ -19,3 +19,17 @@ def close_overdue(limit: int | None) -> None:
     done = run(limit)
     db.session.commit()
     click.echo(f"{done} overdue attempt(s) submitted")
+
+
+@quizzes_cli.command("remind-due")
+@click.option("--days", type=int, default=None, help="Quizzes closing within this many days (default 3).")
+@with_appcontext
+def remind_due(days: int | None) -> None:
+    """In-app notices (and e-mail) to people who have not taken a quiz that closes soon (cron-able, daily)."""
+    from learnapp.db import db
+    from learnapp.quizzes.due_notices import DUE_DAYS
+    from learnapp.quizzes.due_notices import remind_due as run
+
+    written = run(days or DUE_DAYS)
+    db.session.commit()
+    click.echo(f"{written} notice(s)")

@@ -14,8 +14,10 @@ from learnapp.bank.access import can_view_category, can_view_question
 from learnapp.bank.models import Question, QuestionCategory
 from learnapp.db import db
 from learnapp.errors import DomainError
+from learnapp.notices import services as notices
 from learnapp.org.models import Branch
 from learnapp.quizzes import results
+from learnapp.quizzes.audience import audience_users
 from learnapp.quizzes.draw import plan, slot_shortfall
 from learnapp.quizzes.models import (
     Attempt,
@@ -154,6 +156,15 @@ def set_status(actor, quiz: Quiz, status: QuizStatus) -> None:
     audit.record(actor, f"quiz.{status.value}", quiz, branch=quiz.branch, summary=quiz.title,
                  before={"status": before}, after={"status": status})
     db.session.flush()
+    if status == QuizStatus.published:
+        _tell_the_audience(actor, quiz)
+
+
+def _tell_the_audience(actor, quiz: Quiz) -> None:
+    """A notice to everyone the quiz is for, once per quiz (published again after a draft: no repeat)."""
+    people = db.session.scalars(select(User).where(audience_users(quiz), User.active)).all()
+    notices.notify_all([p for p in people if p.id != actor.id], "quiz_published",
+                       {"quiz_id": quiz.id, "title": quiz.title}, sender=actor, dedupe_key=f"quiz:{quiz.id}:published")
 
 
 def publish_problems(quiz: Quiz) -> list[str]:

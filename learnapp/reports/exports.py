@@ -21,9 +21,10 @@ from typing import IO
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, case, func, select
 
-from learnapp.accounts.models import STAGE_CHINESE, Stage, User
+from learnapp.accounts.models import STAGE_CHINESE, ContactAssignment, Stage, User
+from learnapp.assessments.models import GRADE_CHINESE, Assessment, AssessorRole, Grade, Period
 from learnapp.assessments.queries import with_status
 from learnapp.assessments.status import Status
 from learnapp.db import db
@@ -34,8 +35,12 @@ from learnapp.reports.rollup import Node
 from learnapp.spreadsheets import append_row, csv_writer
 
 STATUS_CHINESE = {Status.complete: "已完成", Status.on_track: "进度正常", Status.behind: "进度落后", Status.not_met: "未达标"}
+# The year's assessment grades (by the branch, else the training contact) and each person's contacts.
+GRADE_PERIODS = [(Period.year, "年度考核等次"), (Period.q1, "一季度考核"), (Period.q2, "二季度考核"),
+                 (Period.q3, "三季度考核"), (Period.q4, "四季度考核")]
 PERSON_HEADERS = ["支部", "姓名", "登录名", "阶段", "要求学时", "已获学时", "线上学时", "线下学时", "完成率(%)",
-                  "状态", "考核测试数", "测试平均分"]
+                  "状态", "考核测试数", "测试平均分", *(label for _p, label in GRADE_PERIODS),
+                  "联系电话", "电子邮箱", "培养联系人"]
 SUMMARY_HEADERS = ["支部", "人数", "达标人数", "达标率(%)", "人均学时", "进度落后人数", "落后率(%)", "待审核申报",
                    "测试平均分"]
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
@@ -74,9 +79,12 @@ def person_rows(user_filter: ColumnElement[bool], year: int, today: date, *, sta
     results = counted_results(ids, year).order_by(None).subquery("results")
     scores = (select(results.c.user_id, func.count().label("n"), func.sum(results.c.score_bp).label("bp"))
               .group_by(results.c.user_id).subquery("scores"))
+    users = User.__table__.alias("contact_details")
     query = (
-        select(sq, scores.c.n, scores.c.bp)
+        select(sq, scores.c.n, scores.c.bp, users.c.phone, users.c.email, *_grade_columns(sq.c.user_id, year),
+               *_contact_columns(sq.c.user_id))
         .join(Branch, Branch.id == sq.c.branch_id)
+        .join(users, users.c.id == sq.c.user_id)
         .outerjoin(scores, scores.c.user_id == sq.c.user_id)
         .order_by(Branch.path, sq.c.name, sq.c.user_id)
         .execution_options(yield_per=1000)
@@ -89,7 +97,31 @@ def person_rows(user_filter: ColumnElement[bool], year: int, today: date, *, sta
             hours(row.requirement), hours(row.total), hours(row.online), hours(row.offline),
             _percent(int(row.total), int(row.requirement)) if row.requirement else None,
             STATUS_CHINESE[Status(row.status)], n, _score(round(int(row.bp) / n)) if n else None,
+            *(_grade(row._mapping[f"grade_{period.value}"]) for period, _label in GRADE_PERIODS),
+            row.phone or "", row.email or "", "、".join(dict.fromkeys(c for c in (row.contact_a, row.contact_b) if c)),
         ])
+
+
+def _grade_columns(user_id, year: int) -> list:
+    """Per period, the grade given by the branch (else by the training contact): a scalar subquery
+    of the row's own statement, so the export stays one streamed query."""
+    a = Assessment.__table__
+    branch_first = case((a.c.assessor_role == AssessorRole.branch.value, 0), else_=1)
+    return [select(a.c.grade).where(a.c.user_id == user_id, a.c.year == year, a.c.period == period.value)
+            .order_by(branch_first, a.c.id.desc()).limit(1).scalar_subquery().label(f"grade_{period.value}")
+            for period, _label in GRADE_PERIODS]
+
+
+def _contact_columns(user_id) -> list:
+    """The person's training contacts (at most two at a time): the first and last name."""
+    c, u = ContactAssignment.__table__, User.__table__.alias("contact_people")
+    names = select(u.c.name).join(c, c.c.contact_id == u.c.id).where(c.c.learner_id == user_id, c.c.active)
+    return [names.with_only_columns(func.min(u.c.name)).scalar_subquery().label("contact_a"),
+            names.with_only_columns(func.max(u.c.name)).scalar_subquery().label("contact_b")]
+
+
+def _grade(value) -> str:
+    return GRADE_CHINESE[Grade(value)] if value else ""
 
 
 def summary_rows(nodes: list[Node]) -> Iterator[list]:

@@ -1,8 +1,10 @@
-"""Reminders for people behind pace: the list for administrators, and e-mail when SMTP is configured."""
+"""Reminders for people behind pace: the list for administrators; an in-app notice to each, and
+e-mail as well when SMTP is configured."""
 
 from __future__ import annotations
 
 import smtplib
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from email.message import EmailMessage
@@ -16,6 +18,7 @@ from learnapp.accounts.models import User
 from learnapp.assessments.queries import with_status
 from learnapp.assessments.status import Status, pace_target
 from learnapp.db import db
+from learnapp.notices import services as notices
 from learnapp.reports.models import ReminderSent
 from learnapp.web import format_credit
 
@@ -39,7 +42,8 @@ def behind_pace(user_filter: ColumnElement[bool], year: int, today: date):
 
 @dataclass
 class SendReport:
-    sent: list[str] = field(default_factory=list)
+    noticed: list[str] = field(default_factory=list)  # an in-app notice (everyone not reminded recently)
+    sent: list[str] = field(default_factory=list)     # an e-mail as well
     no_email: list[str] = field(default_factory=list)
     recent: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
@@ -63,10 +67,11 @@ def _message(row, year: int, today: date, sender: str, locale: str | None) -> Em
 
 def send(actor, user_filter: ColumnElement[bool], year: int, user_ids: list[int] | None = None, *,
          branch=None) -> SendReport:
-    """E-mail everyone behind pace in scope (or the chosen ones among them); audited, one entry.
+    """Remind everyone behind pace in scope (or the chosen ones among them): an in-app notice to
+    each, and an e-mail as well to those with an address when SMTP is configured; audited, one entry.
 
-    People without an e-mail address or reminded in the last QUIET_DAYS days are skipped. A failed
-    address does not stop the others; an unreachable server stops everything (nothing recorded).
+    People reminded in the last QUIET_DAYS days are skipped. A refused address does not stop the
+    others; an unreachable server stops everything (nothing recorded).
     """
     today = clock.today()
     stmt = behind_pace(user_filter, year, today)
@@ -74,29 +79,37 @@ def send(actor, user_filter: ColumnElement[bool], year: int, user_ids: list[int]
     if user_ids is not None:
         wanted = set(user_ids)
         rows = [r for r in rows if r.user_id in wanted]
-    locales = dict(db.session.execute(select(User.id, User.locale).where(User.id.in_([r.user_id for r in rows] or [0]))).all())
+    people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_([r.user_id for r in rows] or [0])))}
     quiet_since = clock.now() - timedelta(days=QUIET_DAYS)
     report = SendReport()
-    with mail.smtp_server() as server:
+    with (mail.smtp_server() if mail.smtp_configured() else nullcontext()) as server:
         for row in rows:
-            if not row.email:
-                report.no_email.append(row.name)
-                continue
             if row.last_sent is not None and row.last_sent > quiet_since:
                 report.recent.append(row.name)
                 continue
-            try:
-                server.send_message(_message(row, year, today, mail.sender(), locales.get(row.user_id)))
-            except smtplib.SMTPException:
-                report.failed.append(row.name)
-                continue
-            db.session.add(ReminderSent(user_id=row.user_id, year=year, email=row.email,
+            person = people[row.user_id]
+            notices.notify(person, "behind_pace", {
+                "year": year, "total": int(row.total), "requirement": int(row.requirement),
+                "pace": pace_target(int(row.requirement), year, today)}, sender=actor, email=False)
+            report.noticed.append(row.name)
+            emailed = ""
+            if not row.email:
+                report.no_email.append(row.name)
+            elif server is not None:
+                try:
+                    server.send_message(_message(row, year, today, mail.sender(), person.locale))
+                except smtplib.SMTPException:
+                    report.failed.append(row.name)
+                else:
+                    emailed = row.email
+                    report.sent.append(row.name)
+            # Kept for the quiet period whether or not an e-mail went (the address sent to, or "").
+            db.session.add(ReminderSent(user_id=row.user_id, year=year, email=emailed,
                                         sent_by_id=getattr(actor, "id", None), sent_at=clock.now()))
-            report.sent.append(row.name)
     db.session.flush()
-    if report.sent:
+    if report.noticed:
         audit.record(actor, "report.remind", ("reminders", None), branch=branch,
-                     summary=f"{year}: {len(report.sent)}", after={"year": year, "sent": len(report.sent),
-                                                                  "no_email": len(report.no_email),
-                                                                  "failed": len(report.failed)})
+                     summary=f"{year}: {len(report.noticed)}",
+                     after={"year": year, "noticed": len(report.noticed), "sent": len(report.sent),
+                            "no_email": len(report.no_email), "failed": len(report.failed)})
     return report

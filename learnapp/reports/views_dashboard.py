@@ -134,9 +134,11 @@ def reminders_page():
         chosen = [int(v) for v in request.form.getlist("user_id") if v.isdigit()] or None
         report = save_action(lambda: reminders.send(current_user, scope, p.year, chosen, branch=p.branch), joined=True)
         if report is not FAILED:
-            flash(_("Reminders sent: %(sent)d. Without e-mail address: %(none)d. Reminded recently: %(recent)d. "
-                    "Failed: %(failed)d.", sent=len(report.sent), none=len(report.no_email),
-                    recent=len(report.recent), failed=len(report.failed)), "success" if report.sent else "warning")
+            flash(_("Reminded in the site: %(noticed)d, by e-mail as well: %(sent)d. Without e-mail address: "
+                    "%(none)d. Reminded recently: %(recent)d. E-mail failed: %(failed)d.",
+                    noticed=len(report.noticed), sent=len(report.sent), none=len(report.no_email),
+                    recent=len(report.recent), failed=len(report.failed)),
+                  "success" if report.noticed else "warning")
         return redirect(url_for("reports.reminders_page", branch=p.branch.id if p.branch else None, **p.args()))
     rows = db.session.execute(reminders.behind_pace(scope, p.year, clock.today()).limit(1000)).all()
     return render_template("reports/reminders.html", rows=rows, can_send=can_send, smtp=reminders.smtp_configured(),

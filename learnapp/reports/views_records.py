@@ -14,6 +14,7 @@ from learnapp.assessments.queries import parse_year
 from learnapp.audit.exports import record_export
 from learnapp.extensions import limiter
 from learnapp.external import external_url
+from learnapp.ledger import sources
 from learnapp.ledger.models import SOURCE_LABELS, Category
 from learnapp.reports import certificates, exports, rollup
 from learnapp.reports.blueprint import bp, params
@@ -86,7 +87,10 @@ def certificate_issue(user_id: int):
 def certificate(cert_id: int):
     """The printable annual study record (学时证明), drawn from the frozen snapshot."""
     cert = get_or_404(StudyCertificate, cert_id, lambda c: can_view_user(current_user, c.user))
-    return render_template("reports/certificate.html", cert=cert, content=certificates.content_of(cert),
+    content = certificates.content_of(cert)
+    # The snapshot keeps each line's entry id: what earned it is named from the ledger (unchanging).
+    return render_template("reports/certificate.html", cert=cert, content=content,
+                           titles=sources.titles_of_entries(line.get("id") for line in content.get("lines", [])),
                            verify_url=external_url("reports.verify", code=cert.code),
                            category_label=_category_label, source_label=lambda v: str(SOURCE_LABELS.get(v, v)))
 

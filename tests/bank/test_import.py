@@ -147,12 +147,12 @@ def test_demo_bank_imports_cleanly(org, db):
 
 def test_cli_import_and_export(app, org, db, tmp_path):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["questions", "import", str(FILES / "mixed.gift"), "--category", "导入"])
+    result = runner.invoke(args=["questions", "import", str(FILES / "mixed.gift"), "--category", "导入", "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "imported 7 question(s)" in result.output
     assert "skipped line 22: matching" in result.output and "skipped line 24: numerical" in result.output
-    assert "single      1" in result.output
-    again = runner.invoke(args=["questions", "import", str(FILES / "mixed.gift"), "--category", "导入"])
+    assert "Single choice: 1" in result.output
+    again = runner.invoke(args=["questions", "import", str(FILES / "mixed.gift"), "--category", "导入", "--lang", "en"])
     assert "imported 0 question(s)" in again.output and "duplicate of question #" in again.output
     out = tmp_path / "out.xml"
     exported = runner.invoke(args=["questions", "export", "导入", "--format", "moodle-xml", "-o", str(out)])
@@ -163,7 +163,8 @@ def test_cli_import_and_export(app, org, db, tmp_path):
 
 def test_cli_malformed_file_exits_1_and_writes_nothing(app, org, db):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["questions", "import", str(FILES / "bad.gift"), "--format", "gift", "--category", "坏"])
+    result = runner.invoke(args=["questions", "import", str(FILES / "bad.gift"), "--format", "gift", "--category", "坏",
+                                 "--lang", "en"])
     assert result.exit_code == 1
     assert "line 4:" in result.output
     db.session.rollback()
@@ -172,13 +173,22 @@ def test_cli_malformed_file_exits_1_and_writes_nothing(app, org, db):
 
 def test_cli_dry_run_and_format_mismatch(app, org, db, tmp_path):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["questions", "import", str(FILES / "sample.xml"), "--dry-run"])
+    result = runner.invoke(args=["questions", "import", str(FILES / "sample.xml"), "--dry-run", "--lang", "en"])
     assert result.exit_code == 0 and "would import 6" in result.output
     assert count(db) == 0
     fake = tmp_path / "x.xlsx"
     fake.write_text("not a workbook")
     result = runner.invoke(args=["questions", "import", str(fake), "--format", "xlsx"])
     assert result.exit_code == 1
+
+
+def test_cli_speaks_chinese_unless_told(app, org, db):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["questions", "import", str(FILES / "mixed.gift"), "--category", "导入"])
+    assert result.exit_code == 0, result.output
+    assert "imported" not in result.output and "导入 7 道" in result.output and "单选题" in result.output
+    bad = runner.invoke(args=["questions", "import", str(FILES / "bad.gift"), "--format", "gift", "--category", "坏"])
+    assert bad.exit_code == 1 and "第 4 行" in bad.output
 
 
 def test_demo_loader_is_idempotent(org, db):

@@ -1,4 +1,4 @@
-"""E-mail reminders for missing thought reports, through a local SMTP sink."""
+"""Reminders for missing thought reports: in-app notices, and e-mail through a local SMTP sink."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from learnapp.audit.models import AuditEntry
 from learnapp.contactwork import reminders
 from learnapp.db import db
 from learnapp.errors import DomainError
+from learnapp.notices.models import Notice
 from tests.helpers.contactwork import reporting_since, submitted
 from tests.helpers.smtp_sink import SMTPSink
 
@@ -49,12 +50,15 @@ def test_without_an_address_the_person_is_listed_not_mailed(app, clock, org, sin
     assert result.no_email == [org.learner_a.name] and result.sent == [org.learner_c.name]
 
 
-def test_learners_and_auditors_do_not_send_and_without_smtp_it_says_so(app, clock, org, owing):
+def test_learners_and_auditors_do_not_send_and_without_smtp_the_notices_go(app, clock, org, owing):
     for actor in (org.learner_a, org.auditor):
         with pytest.raises(DomainError):
             reminders.remind_missing(actor, 2026, 1)
-    with pytest.raises(DomainError, match="SMTP"):
-        reminders.remind_missing(org.admin_a, 2026, 1)
+    result = reminders.remind_missing(org.admin_a, 2026, 1)
+    db.session.commit()
+    assert org.learner_a.name in result.noticed and result.sent == []
+    notice = db.session.scalar(select(Notice).where(Notice.user_id == org.learner_a.id))
+    assert notice.kind == "report_missing" and notice.params == {"year": 2026, "quarter": 1}
 
 
 def test_the_page_sends_to_the_ticked_people(app, client, clock, org, login, sink, owing):

@@ -29,3 +29,7 @@ def submit(user, *, category="red_education_visit", day=date(2026, 6, 10), start
            end_date=None, title="参观革命历史纪念馆"):
     return claims.submit_claim(user, category=category, title=title, schedule=sched(day, start, end, end_date),
                                description="带队参观", files=[("photo.png", io.BytesIO(png_bytes()))])
+
+
+# The day of the tests' lecture: the fixed clock's day (2026-06-15).
+LECTURE_DAY = date(2026, 6, 15)

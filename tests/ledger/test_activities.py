@@ -14,9 +14,7 @@ from learnapp.ledger import activities, checkin, queries, sheets
 from learnapp.ledger.models import LedgerEntry
 from learnapp.ledger.offline_models import Attendance
 from tests.helpers.factories import make_user
-from tests.helpers.ledger import sched
-
-LECTURE_DAY = date(2026, 6, 15)
+from tests.helpers.ledger import LECTURE_DAY, sched
 
 
 def lecture(org, actor=None, branch=None, **kw):

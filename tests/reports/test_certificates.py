@@ -104,3 +104,13 @@ def test_printed_labels_read_once_in_the_page_language(app, clock, org, client, 
     english = client.get(f"/reports/certificates/{cert.id}").get_data(as_text=True)
     assert re.findall(r"<dt>(.*?)</dt>", english)[:2] == ["Name", "Branch"]
     assert "姓名" not in english and "Annual study record 2026" in english
+
+
+def test_printed_lines_name_what_earned_them(app, clock, org, client, login):
+    claim = add_claim(org.learner_a, decided_by=org.admin_a, on=date(2026, 4, 2))
+    db.session.commit()
+    cert = certificates.issue(org.admin_a, org.learner_a, 2026)
+    db.session.commit()
+    login(org.learner_a)
+    page = client.get(f"/reports/certificates/{cert.id}").get_data(as_text=True)
+    assert f"：{claim.title}" in page or f": {claim.title}" in page

@@ -152,3 +152,23 @@ def test_export_works_after_the_view_context_is_gone(app, clock, org, client, lo
         xlsx, text = pool.submit(download, "xlsx").result(), pool.submit(download, "csv").result()
     assert org.learner_a.name in _rows_by_name(load_workbook(io.BytesIO(xlsx))["甲支部"])
     assert org.learner_a.name in {r[1] for r in csv.reader(io.StringIO(text.decode("utf-8-sig")))}
+
+
+def test_the_ledger_holds_the_years_grades_and_the_contacts(app, clock, org, client, login):
+    from learnapp.assessments import services as assessments
+
+    _data(org)
+    org.learner_a.phone, org.learner_a.email = "13800000000", "a@example.org"
+    assessments.record_assessment(org.contact_a, org.learner_a, year=2026, period="q1", grade="competent")
+    assessments.record_assessment(org.admin_a, org.learner_a, year=2026, period="q1", grade="excellent")
+    db.session.commit()
+    login(org.admin_a)
+    wb = load_workbook(io.BytesIO(client.get("/reports/export.xlsx?year=2026").data))
+    row = dict(zip(PERSON_HEADERS, _rows_by_name(wb["甲支部"])[org.learner_a.name], strict=True))
+    assert row["一季度考核"] == "优秀"  # the branch's grade before the contact's
+    assert row["年度考核等次"] in (None, "") and row["二季度考核"] in (None, "")
+    assert row["联系电话"] == "13800000000" and row["电子邮箱"] == "a@example.org"
+    assert row["培养联系人"] == org.contact_a.name
+    text = client.get("/reports/export.csv?year=2026").data.decode("utf-8-sig")
+    csv_row = next(r for r in csv.reader(io.StringIO(text)) if r[1] == org.learner_a.name)
+    assert "优秀" in csv_row and org.contact_a.name in csv_row

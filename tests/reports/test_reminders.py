@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from learnapp.audit.models import AuditEntry
 from learnapp.db import db
-from learnapp.errors import DomainError
+from learnapp.notices.models import Notice
 from learnapp.reports import reminders
 from learnapp.reports.models import ReminderSent
 from learnapp.reports.scope import managed_people
@@ -51,7 +51,12 @@ def test_email_reaches_the_sink_once(app, clock, org, sink):
     assert "2026" in body and "50" in body
     assert org.learner_a.name in report.sent
     assert any(org.contact_a.name == n for n in report.no_email)  # behind too, but no address
-    assert db.session.scalar(select(ReminderSent.user_id)) == org.learner_a.id
+    emailed = db.session.execute(select(ReminderSent.user_id, ReminderSent.email)).all()
+    assert (org.learner_a.id, "a@example.org") in emailed and (org.contact_a.id, "") in emailed
+    # Both get an in-app notice; only learner_a an e-mail.
+    assert {org.learner_a.name, org.contact_a.name} <= set(report.noticed)
+    assert db.session.scalar(select(func.count()).select_from(Notice).where(
+        Notice.user_id == org.contact_a.id, Notice.kind == "behind_pace")) == 1
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "report.remind")) is not None
     # Pressing the button again the next day sends nothing new.
     clock.advance(days=1)
@@ -81,13 +86,15 @@ def test_post_from_the_page(app, clock, org, sink, client, login):
     assert [m["To"] for m in sink.messages] == ["a@example.org"]
 
 
-def test_without_smtp_nothing_is_sent(app, clock, org, client, login):
+def test_without_smtp_the_notices_still_go(app, clock, org, client, login):
     _setup(org)
-    with pytest.raises(DomainError):
-        reminders.send(org.admin_a, managed_people(org.admin_a), 2026)
+    report = reminders.send(org.admin_a, managed_people(org.admin_a), 2026)
+    db.session.commit()
+    assert org.learner_a.name in report.noticed and report.sent == []
+    assert db.session.scalar(select(Notice.kind).where(Notice.user_id == org.learner_a.id)) == "behind_pace"
     login(org.admin_a)
     page = client.get("/reports/reminders?year=2026").get_data(as_text=True)
-    assert "SMTP_HOST" in page
+    assert "e-mail is not configured" in page.lower() or "未配置" in page
 
 
 def test_auditor_reads_but_cannot_send(app, clock, org, sink, client, login):

@@ -24,6 +24,21 @@
       form.dataset.sent = "1";
     }
   });
+  // Tables shown as cards on a phone (.cards, see app.css): each cell is labelled with its
+  // column's heading, so a card says what each figure is.
+  Array.prototype.forEach.call(document.querySelectorAll("table.cards"), function (table) {
+    var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+      return th.textContent.replace(/\s+/g, " ").trim();
+    });
+    Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (row) {
+      Array.prototype.forEach.call(row.cells, function (cell, i) {
+        if (heads[i] && !cell.hasAttribute("colspan") && !cell.classList.contains("card-title") &&
+            !cell.hasAttribute("data-label")) {
+          cell.setAttribute("data-label", heads[i]);
+        }
+      });
+    });
+  });
   // Shared helper: the CSRF token for fetch() calls.
   window.learnapp = window.learnapp || {};
   window.learnapp.csrfToken = function () {

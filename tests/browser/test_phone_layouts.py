@@ -1,0 +1,100 @@
+"""Phone-first layouts: the list pages (ledger lines, claims, approval queue, people, dashboards,
+reports, notices) as each demo role sees them. At 390 px no element is wider than the viewport
+(a table hidden in a sideways-scrolling box counts too) and no table cell's text runs over three
+lines; both sizes are photographed."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+# Elements wider than the viewport or sticking out of it, and table cells whose text runs over
+# three lines (counted as the distinct line boxes of the cell's text).
+LAYOUT_PROBLEMS = """
+() => {
+  const width = window.innerWidth;
+  const problems = [];
+  const name = (el) => el.tagName.toLowerCase() + (el.className && typeof el.className === 'string' ?
+                       '.' + el.className.trim().replace(/\\s+/g, '.') : '');
+  for (const el of document.body.querySelectorAll('*')) {
+    const box = el.getBoundingClientRect();
+    if (box.width <= 1 || box.height <= 1) continue;  // visually hidden headings
+    if (box.width > width + 1 || box.right > width + 1) {
+      problems.push(name(el) + ' is ' + Math.round(box.width) + ' px wide, right edge at ' + Math.round(box.right));
+      if (problems.length > 8) break;
+    }
+  }
+  // The distinct lines of an element's text (its text nodes only: a progress bar is no line).
+  const lines = (el) => {
+    const tops = [];
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.textContent.trim()) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      for (const rect of range.getClientRects()) {
+        if (rect.width < 1 || rect.height < 1) continue;
+        if (!tops.some((t) => Math.abs(t - rect.top) < rect.height / 2)) tops.push(rect.top);
+      }
+    }
+    return tops.length;
+  };
+  for (const cell of document.querySelectorAll('main td, main th')) {
+    const n = lines(cell);
+    if (n > 3) problems.push('a cell runs over ' + n + ' lines: ' + cell.textContent.trim().slice(0, 60));
+  }
+  // Text broken one or two characters per line (a date over four lines, a button's label stacked).
+  for (const el of document.querySelectorAll('main td, main th, main .button, main button, main .badge, main dd')) {
+    const chars = el.textContent.replace(/\\s+/g, '').length;
+    const n = lines(el);
+    if (n >= 2 && chars / n < 2.5) {
+      problems.push('text broken one character per line: ' + el.textContent.trim().slice(0, 40));
+    }
+  }
+  return problems;
+}
+"""
+
+PAGES = {
+    "learner": ["/ledger/", "/notices/", "/assessments/"],
+    "training contact": ["/assessments/", "/ledger/"],
+    "branch admin": ["/ledger/queue", "/people/", "/reports/", "/reports/reminders", "/ledger/activities",
+                     "/assessments/"],
+    "committee admin": ["/reports/", "/people/", "/ledger/queue", "/reports/tests"],
+    "auditor": ["/reports/", "/reports/reminders"],
+}
+
+
+def _slug(path: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", path).strip("-") or "home"
+
+
+def _check_layout(journey) -> None:
+    if not journey.phone:
+        return
+    problems = journey.page.evaluate(LAYOUT_PROBLEMS)
+    assert not problems, f"{journey.path()} at 390 px:\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.parametrize("role", list(PAGES))
+def test_list_pages_fit_a_phone(journey, server, role):
+    journey.login(server.login_for(role))
+    for path in PAGES[role]:
+        journey.goto(path, step=f"{role.replace(' ', '-')}-{_slug(path)}")
+        _check_layout(journey)
+    if role in ("branch admin", "committee admin", "auditor"):
+        # The dashboard's drill-down: a branch's people, and one person's record with its lines.
+        journey.goto("/reports/")
+        journey.click(journey.page.locator("table.rollup tbody a").first, step=f"{role.replace(' ', '-')}-branch")
+        _check_layout(journey)
+        person = journey.page.locator("main table tbody a[href*='/assessments/people/']").first
+        if person.count():
+            journey.click(person, step=f"{role.replace(' ', '-')}-record")
+            _check_layout(journey)
+    if role == "learner":
+        # The ledger page of the previous year too (carried-over and claimed lines).
+        journey.goto("/ledger/?year=2025", step="learner-ledger-2025")
+        _check_layout(journey)

@@ -37,30 +37,39 @@ def _previous_quarter(year: int, quarter: int) -> tuple[int, int]:
 
 
 def send_reminders() -> dict:
-    """E-mail people behind pace (none twice within reminders.QUIET_DAYS), people whose thought
-    report for the quarter just ended is missing, and branch administrators the development steps
-    of their people due within two weeks or overdue. Without SMTP: nothing sent, said in the log."""
+    """Remind people behind pace (none twice within reminders.QUIET_DAYS) and people whose thought
+    report for the quarter just ended is missing (an in-app notice, e-mail as well when SMTP is
+    configured); notify people of quizzes closing and required readings due within days; e-mail
+    branch administrators the development steps of their people due within two weeks or overdue
+    (only with SMTP: said in the log otherwise)."""
     from learnapp.accounts.models import User
     from learnapp.contactwork.reminders import remind_everyone_missing
     from learnapp.contactwork.reports import quarter_of
     from learnapp.development.due_reminders import remind_steps_due
+    from learnapp.materials import due_notices as reading_due
+    from learnapp.quizzes import due_notices as quiz_due
     from learnapp.reports import reminders
 
     today = clock.today()
-    if not reminders.smtp_configured():
-        return {"skipped": "SMTP_HOST is not configured"}
     result = {}
     try:
         pace = reminders.send(SYSTEM, User.active.is_(True), today.year)
-        result["behind_pace"] = {"sent": len(pace.sent), "recently_reminded": len(pace.recent),
-                                 "no_email": len(pace.no_email), "failed": len(pace.failed)}
+        result["behind_pace"] = {"noticed": len(pace.noticed), "sent": len(pace.sent),
+                                 "recently_reminded": len(pace.recent), "no_email": len(pace.no_email),
+                                 "failed": len(pace.failed)}
         year, quarter = _previous_quarter(*quarter_of(today))
         reports = remind_everyone_missing(year, quarter)
-        result["thought_reports"] = {"quarter": f"{year}Q{quarter}", "sent": len(reports.sent),
-                                     "no_email": len(reports.no_email), "failed": len(reports.failed)}
-        due = remind_steps_due(today)
-        result["development_steps_due"] = {"steps": due.steps, "admins_mailed": len(due.sent),
-                                           "no_email": len(due.no_email), "failed": len(due.failed)}
+        result["thought_reports"] = {"quarter": f"{year}Q{quarter}", "noticed": len(reports.noticed),
+                                     "sent": len(reports.sent), "no_email": len(reports.no_email),
+                                     "failed": len(reports.failed)}
+        result["quizzes_closing"] = quiz_due.remind_due(quiz_due.DUE_DAYS)
+        result["readings_due"] = reading_due.remind_due(reading_due.DUE_DAYS)
+        if reminders.smtp_configured():
+            due = remind_steps_due(today)
+            result["development_steps_due"] = {"steps": due.steps, "admins_mailed": len(due.sent),
+                                               "no_email": len(due.no_email), "failed": len(due.failed)}
+        else:
+            result["development_steps_due"] = {"skipped": "SMTP_HOST is not configured"}
     except DomainError as exc:  # the mail server cannot be reached: nothing is recorded
         db.session.rollback()
         raise JobFailed(str(exc)) from None

@@ -52,10 +52,19 @@ def close_overdue_quizzes(limit: int | None) -> None:
 @jobs_cli.command("remind")
 @with_appcontext
 def remind() -> None:
-    """E-mail people behind pace, missing thought reports, development steps due to branch admins (weekly)."""
+    """Remind people behind pace and with missing thought reports (notice and e-mail), e-mail development steps due to branch admins (weekly)."""
     from learnapp.ops import jobs
 
     _run("remind", jobs.send_reminders)
+
+
+@jobs_cli.command("notify-due")
+@with_appcontext
+def notify_due() -> None:
+    """Notices of quizzes closing and required readings due within days (daily)."""
+    from learnapp.ops import jobs
+
+    _run("notify-due", jobs.notify_due)
 
 
 @jobs_cli.command("audit-checkpoint")

@@ -36,18 +36,27 @@ def _previous_quarter(year: int, quarter: int) -> tuple[int, int]:
     return (year, quarter - 1) if quarter > 1 else (year - 1, 4)
 
 
+def notify_due() -> dict:
+    """In-app notices (e-mail as well when configured) of quizzes closing and required readings due
+    within days, once per person and item. Daily."""
+    from learnapp.materials import due_notices as reading_due
+    from learnapp.quizzes import due_notices as quiz_due
+
+    result = {"quizzes_closing": quiz_due.remind_due(quiz_due.DUE_DAYS),
+              "readings_due": reading_due.remind_due(reading_due.DUE_DAYS)}
+    db.session.commit()
+    return result
+
+
 def send_reminders() -> dict:
     """Remind people behind pace (none twice within reminders.QUIET_DAYS) and people whose thought
     report for the quarter just ended is missing (an in-app notice, e-mail as well when SMTP is
-    configured); notify people of quizzes closing and required readings due within days; e-mail
-    branch administrators the development steps of their people due within two weeks or overdue
-    (only with SMTP: said in the log otherwise)."""
+    configured); e-mail branch administrators the development steps of their people due within two
+    weeks or overdue (only with SMTP: said in the log otherwise). Weekly."""
     from learnapp.accounts.models import User
     from learnapp.contactwork.reminders import remind_everyone_missing
     from learnapp.contactwork.reports import quarter_of
     from learnapp.development.due_reminders import remind_steps_due
-    from learnapp.materials import due_notices as reading_due
-    from learnapp.quizzes import due_notices as quiz_due
     from learnapp.reports import reminders
 
     today = clock.today()
@@ -62,8 +71,6 @@ def send_reminders() -> dict:
         result["thought_reports"] = {"quarter": f"{year}Q{quarter}", "noticed": len(reports.noticed),
                                      "sent": len(reports.sent), "no_email": len(reports.no_email),
                                      "failed": len(reports.failed)}
-        result["quizzes_closing"] = quiz_due.remind_due(quiz_due.DUE_DAYS)
-        result["readings_due"] = reading_due.remind_due(reading_due.DUE_DAYS)
         if reminders.smtp_configured():
             due = remind_steps_due(today)
             result["development_steps_due"] = {"steps": due.steps, "admins_mailed": len(due.sent),

@@ -3,7 +3,7 @@ first holds the lock says it is already running and does nothing."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -203,3 +203,23 @@ def test_remind_tells_branch_admins_of_development_steps_due(app, db, clock, sin
     [message] = [m for m in sink.messages if m["To"] == "admin_a@example.org" and "2026-06-10" in m.get_content()]
     assert person.name in message.get_content()
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "development.remind_due")) is not None
+
+
+def test_notify_due_tells_of_a_quiz_closing_once(app, db, org, clock):
+    quiz = make_quiz(org.committee_admin, org.branch_a, Bank().auto_questions, closes_at=clock.now() + timedelta(days=2))
+    db.session.commit()
+    first = jobs(app, "notify-due")
+    assert first.exit_code == 0, first.output
+    assert '"quizzes_closing": 0' not in first.output, first.output
+    count = db.session.scalar(select(func.count()).select_from(Notice))
+    assert count >= 1
+    again = jobs(app, "notify-due")
+    assert '"quizzes_closing": 0' in again.output  # once per person and quiz
+    assert db.session.scalar(select(func.count()).select_from(Notice)) == count
+    assert quiz.id
+
+
+def test_notify_due_twice_at_once(app):
+    with job_lock("notify-due"):
+        result = jobs(app, "notify-due")
+    assert "already running" in result.output

@@ -139,3 +139,17 @@ def login(client):
         return response
 
     return do_login
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """Debian's Chromium through Playwright, one for the whole session: the sync API allows one
+    running Playwright per thread, and both the browser journeys and the deployment test use it."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.helpers.browser.chromium import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -8,6 +8,7 @@ from datetime import date, time
 import pytest
 
 from learnapp import create_app
+from learnapp.db import db
 from learnapp.ledger import activities
 from learnapp.reports import certificates
 from tests.helpers.ledger import sched
@@ -41,6 +42,8 @@ def test_untrusted_host_is_refused(client, org):
 
 def test_development_defaults(tmp_path):
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+    with app.app_context():
+        db.create_all()  # the login page reads the site's language setting
     assert app.config["EXTERNAL_URL"] == "http://127.0.0.1:5000"
     assert set(app.config["TRUSTED_HOSTS"]) == {"localhost", "127.0.0.1"}
     client = app.test_client()

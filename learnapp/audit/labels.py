@@ -128,9 +128,10 @@ ACTION_LABELS = {
     "export.year_end": _l("Year-end figures exported"),
     "export.development_plan": _l("Development plan exported"),
     "scoring.save": _l("Scoring scheme saved"),
+    "site.language": _l("Site language settings changed"),
 }
 TARGET_LABELS = {
-    "users": _l("Personnel"), "branches": _l("Branches"), "roster": _l("Roster file"), "system": _l("System"),
+    "users": _l("Personnel"), "branches": _l("Branches"), "site_settings": _l("Site settings"), "roster": _l("Roster file"), "system": _l("System"),
     "audit_entries": _l("Audit log"), "audit_checkpoints": _l("Audit checkpoints"),
     "activities": _l("Activities"), "attendances": _l("Attendance"), "claims": _l("Claims"),
     "ledger_entries": _l("Ledger lines"), "ledger_year_totals": _l("Year totals"), "training_years": _l("Training years"),

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.browser.chromium import CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, skip_reason
+from tests.helpers.browser.chromium import DEFAULT_TIMEOUT_MS, skip_reason
 from tests.helpers.browser.server import LiveServer
 
 HERE = Path(__file__).resolve().parent
@@ -45,13 +45,8 @@ def server(live_server):
 
 
 @pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def browser(chromium_browser):
+    return chromium_browser
 
 
 @pytest.fixture(params=["phone", "pc"])

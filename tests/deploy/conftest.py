@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.browser.chromium import CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS
+from tests.helpers.browser.chromium import DEFAULT_TIMEOUT_MS
 from tests.helpers.browser.chromium import skip_reason as browser_skip_reason
 from tests.helpers.deploy_site import NGINX, REDIS_URL, NginxSite, redis_reachable
 
@@ -50,13 +50,8 @@ def site(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def chromium(chromium_browser):
+    return chromium_browser
 
 
 @pytest.fixture

@@ -34,6 +34,7 @@ from contextlib import contextmanager
 from enum import Enum
 
 from flask import Flask, current_app, has_request_context, request
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
@@ -148,7 +149,7 @@ class TransactionOwningFlask(Flask):
         return rv
 
     def handle_user_exception(self, e):
-        _view_failed(current())
+        _view_failed(current(), e)
         return super().handle_user_exception(e)
 
 
@@ -184,12 +185,15 @@ def _view_returned(state: RequestTransaction, *, loud: bool) -> None:
             raise ReadOnlyRequestWrote(message)
 
 
-def _view_failed(state: RequestTransaction) -> None:
+def _view_failed(state: RequestTransaction, error: BaseException | None = None) -> None:
     state.streaming = False
     if not db.session.registry.has():
         return
     session = db.session()
-    if session.in_transaction() and (state.mode.may_write or state.wrote or _pending(session)):
+    # A statement that failed leaves the transaction unusable (PostgreSQL refuses every statement
+    # after it), also in a request that only read: the error page must read on a fresh one.
+    failed_statement = isinstance(error, SQLAlchemyError)
+    if session.in_transaction() and (failed_statement or state.mode.may_write or state.wrote or _pending(session)):
         session.rollback()
 
 

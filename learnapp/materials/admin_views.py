@@ -76,6 +76,8 @@ def create():
     if request.method == "GET":
         form.status.data = MaterialStatus.draft.value
         form.estimated_minutes.data = 10
+        if request.args.get("kind") == MaterialKind.book.value:
+            form.kind.data = MaterialKind.book.value  # "New book": its chapters are added on the book's page
     preview = None
     if form.validate_on_submit():
         if "preview" in request.form:
@@ -84,6 +86,8 @@ def create():
             material = save_form(form, lambda: services.create_material(current_user, form.slug.data, _data_from(form), note=form.note.data or None))
             if material is not FAILED:
                 flash(_("Material saved."), "success")
+                if material.is_book:
+                    return redirect(url_for("materials.book_admin", book_id=material.id))
                 return redirect(url_for("materials.edit", material_id=material.id))
     return render_template("materials/form.html", form=form, material=None, preview=preview)
 

@@ -134,6 +134,13 @@ class Material(CreatedAtMixin, db.Model):
     def is_book(self) -> bool:
         return self.kind is MaterialKind.book
 
+    @property
+    def display_title(self) -> str:
+        """"book › chapter" for a chapter whose book title a read put beside it (`with_book_titles`),
+        else the title."""
+        book_title = self.__dict__.get("_book_title")
+        return f"{book_title} › {self.title}" if book_title else self.title
+
     def __repr__(self) -> str:
         return f"<Material {self.slug}>"
 

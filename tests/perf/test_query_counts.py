@@ -28,6 +28,7 @@ from learnapp.quizzes.models import QuizKind, QuizStatus
 from learnapp.security import SYSTEM
 from tests.helpers import factories
 from tests.helpers.ledger import png_bytes
+from tests.helpers.books import make_book
 from tests.helpers.materials import make_material, rules_text
 from tests.helpers.query_counter import count_queries, statements_of_get
 from tests.helpers.quizzes import Bank, form_for, make_question, make_quiz, opts, right_answers
@@ -237,6 +238,36 @@ def test_material_page(client, org, login, base):
     big = statements_of_get(client, f"/materials/{base.slug}")
     assert big.body.count("list-note") == 3
     assert_fixed(small, big)
+
+
+def test_book_page(client, org, login, base):
+    """A book's page: the same statements with one chapter or twelve, read or not, on lists or not."""
+    make_book("small-book", chapters=1)
+    big, chapters = make_book("big-book", chapters=12)
+    db.session.commit()
+    login(org.learner_a)
+    small = statements_of_get(client, "/materials/small-book")
+    reading_progress(org.learner_a, chapters[:6], completed=True)
+    reading_list("more-1", [big, *materials(3)])
+    db.session.commit()
+    large = statements_of_get(client, "/materials/big-book")
+    assert large.body.count("data-chapter=") == 12 and "list-note" in large.body
+    assert_fixed(small, large)
+
+
+def test_chapter_page(client, org, login, base):
+    """A chapter's page: its book and neighbours cost the same whatever the book's size."""
+    make_book("small-book", chapters=2)
+    big, chapters = make_book("big-book", chapters=15)
+    db.session.commit()
+    login(org.learner_a)
+    small = statements_of_get(client, "/materials/small-book-02")
+    reading_list("more-1", [big, chapters[1]])
+    reading_progress(org.learner_a, chapters[:8])
+    db.session.commit()
+    large = statements_of_get(client, "/materials/big-book-02")
+    assert 'rel="next"' in large.body and large.body.count("list-note") == 2
+    assert_fixed(small, large)
 
 
 def test_reading_list_page(client, org, login, base):

@@ -9,7 +9,16 @@ def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
     from learnapp import blueprints, nav
-    from learnapp.materials import admin_views, api, blueprint, book_views, cli, list_views, queries, views
+    from learnapp.materials import (
+        admin_views,
+        api,
+        blueprint,
+        book_views,
+        cli,
+        list_views,
+        queries,
+        views,
+    )
     from learnapp.security import can_read_reports
 
     blueprints.register(app, blueprint.bp, views, admin_views, list_views, book_views, api)

@@ -6,6 +6,7 @@ learners, the book administration (add, reorder, audited), and the wrong-answer 
 from __future__ import annotations
 
 import re
+
 import pytest
 from sqlalchemy import select
 

@@ -12,7 +12,13 @@ from learnapp.audit.models import AuditEntry
 from learnapp.ledger.models import LedgerEntry
 from learnapp.materials import reading
 from learnapp.materials.content import ContentError, sync
-from learnapp.materials.models import Material, MaterialKind, MaterialStatus, MaterialVersion, ReadingList
+from learnapp.materials.models import (
+    Material,
+    MaterialKind,
+    MaterialStatus,
+    MaterialVersion,
+    ReadingList,
+)
 from tests.helpers.books import BOOK_MD, CHAPTER_MD, write, write_book
 
 

@@ -27,8 +27,8 @@ from learnapp.quizzes import services as quiz_services
 from learnapp.quizzes.models import QuizKind, QuizStatus
 from learnapp.security import SYSTEM
 from tests.helpers import factories
-from tests.helpers.ledger import png_bytes
 from tests.helpers.books import make_book
+from tests.helpers.ledger import png_bytes
 from tests.helpers.materials import make_material, rules_text
 from tests.helpers.query_counter import count_queries, statements_of_get
 from tests.helpers.quizzes import Bank, form_for, make_question, make_quiz, opts, right_answers

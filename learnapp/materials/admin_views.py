@@ -59,6 +59,7 @@ def manage():
     if not q:
         stmt = stmt.order_by(None).order_by(Material.status, Material.updated_at.desc(), Material.id.desc())
     page = db.paginate(stmt, page=max(1, request.args.get("page", 1, type=int)), per_page=PER_PAGE, error_out=False)
+    queries.with_book_titles(page.items)
     return render_template("materials/manage.html", page=page, q=q, status=status, kind=kind, source=source,
                            kinds=list(MaterialKind), statuses=list(MaterialStatus), sources=queries.facet_sources(current_user),
                            can_edit=is_committee_admin(current_user))

@@ -264,12 +264,3 @@ def summaries(book_ids: list[int], user_id: int, year: int) -> dict[int, BookSum
                    p.completed_at.is_not(None)).group_by(m.book_id)):
         result[book_id].done = done
     return result
-
-
-def titles_of_books(book_ids) -> dict[int, str]:
-    """Book titles by id (search results show "book › chapter"): one statement, none without ids."""
-    book_ids = sorted({b for b in book_ids if b is not None})
-    if not book_ids:
-        return {}
-    m = Material.__table__.c
-    return dict(db.session.execute(select(m.id, m.title).where(m.id.in_(book_ids))).all())

@@ -284,6 +284,22 @@ def test_reading_list_page(client, org, login, base):
     assert_fixed(small, big)
 
 
+def test_reading_list_page_with_books(client, org, login, base):
+    """Books on the lists: one statement for every book's chapters, whatever their number."""
+    book, _chapters = make_book("first-book", chapters=1)
+    reading_list("books-1", [book])
+    db.session.commit()
+    login(org.learner_a)
+    small = statements_of_get(client, "/reading/")
+    more = [make_book(f"book-{n}", chapters=6) for n in range(4)]
+    reading_list("books-2", [b for b, _c in more] + [more[0][1][2]])
+    reading_progress(org.learner_a, more[1][1], completed=True)
+    db.session.commit()
+    big = statements_of_get(client, "/reading/")
+    assert big.body.count("/materials/book-") >= 5
+    assert_fixed(small, big)
+
+
 def test_reading_list_of_a_person_for_their_admin(client, org, login, base):
     login(org.admin_a)
     path = f"/reading/people/{org.learner_a.id}"

@@ -144,7 +144,9 @@ def sync_books(books: list[BookFolder], actor, report: SyncReport, sync_material
         book = sync_material(folder.file, report)
         wanted = {c.file.slug for c in folder.chapters}
         # Archived or moved chapters first give up their places, so that the files' places are free.
-        for gone in db.session.scalars(select(Material).where(Material.book_id == book.id, Material.slug.not_in(wanted or [""]))):
+        gone_chapters = db.session.scalars(select(Material).where(Material.book_id == book.id,
+                                                                  Material.slug.not_in(wanted or [""]))).all()
+        for gone in gone_chapters:
             if gone.is_published or gone.position is not None:
                 book_services.archive_chapter(actor, gone, note=f"content sync: {folder.path}: the chapter's file was removed")
                 report.archived.append(gone.slug)
@@ -155,9 +157,9 @@ def sync_books(books: list[BookFolder], actor, report: SyncReport, sync_material
                 # Its file is back: the archived chapter is read again as the file says.
                 services.update_material(actor, chapter, c.file.data, origin="sync", note=f"content sync: {c.file.path}")
             chapters.append((c.position, chapter))
-        for _position, chapter in chapters:
+        for wanted_place, chapter in chapters:
             if chapter.book_id == book.id and chapter.position is not None and \
-                    chapter.position != _position and any(p == chapter.position for p, _c in chapters):
+                    chapter.position != wanted_place and any(p == chapter.position for p, _c in chapters):
                 chapter.position = None  # a reorder in the files: free the place first (audited below)
         db.session.flush()
         for position, chapter in chapters:

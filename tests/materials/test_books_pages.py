@@ -123,7 +123,8 @@ def test_a_draft_book_and_its_chapters_are_invisible_to_learners(client, login, 
     login(org.learner_a)
     assert client.get("/materials/hidden").status_code == 404
     assert client.get("/materials/hidden-01").status_code == 404
-    assert "hidden" not in client.get("/materials/?q=第1章").get_data(as_text=True)
+    assert 'href="/materials/hidden' not in client.get("/materials/?q=第1章").get_data(as_text=True)
+    assert 'href="/materials/hidden"' not in client.get("/materials/").get_data(as_text=True)
     chapter = db.session.scalar(select(Material).where(Material.slug == "hidden-01"))
     answer = client.post("/api/reading/sessions", json={"material_id": chapter.id})
     assert answer.status_code == 404

@@ -43,8 +43,9 @@ def _assigned(reading_list_id: int, own):
 def _done(material: Material, year: int):
     """Filter on User: the person completed the material in the year (a book: every published chapter)."""
     def completed(material_id):
-        return exists().where(ReadingProgress.user_id == User.id, ReadingProgress.material_id == material_id,
-                              ReadingProgress.year == year, ReadingProgress.completed_at.is_not(None))
+        return (exists().where(ReadingProgress.user_id == User.id, ReadingProgress.material_id == material_id,
+                               ReadingProgress.year == year, ReadingProgress.completed_at.is_not(None))
+                .correlate_except(ReadingProgress))  # the person lies two levels out for a book's chapter
     if not material.is_book:
         return completed(material.id)
     chapter = aliased(Material)

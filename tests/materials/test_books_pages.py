@@ -143,7 +143,7 @@ def test_a_draft_chapter_is_left_out_of_a_published_book(client, login, org, boo
 def test_a_book_is_not_timed_itself(client, login, org, book):
     login(org.learner_a)
     answer = client.post("/api/reading/sessions", json={"material_id": book[0].id})
-    assert answer.status_code == 409 and answer.get_json()["code"] == "not_timed"
+    assert answer.status_code == 409 and answer.get_json()["error"] == "not_timed"
 
 
 def test_the_committee_admin_makes_a_book_adds_and_reorders_chapters(client, login, org, app, db, clock):
@@ -195,11 +195,11 @@ def test_only_committee_admins_change_books(app, db, org, book):
 
 
 def test_the_wrong_answer_notebook_suggests_a_chapter_as_book_and_chapter(app, db, org, clock):
-    the_book, (chapter,) = make_book("nb", chapters=1)
+    the_book, (chapter,) = make_book("nbk", chapters=1)
     data = services.state_of(chapter)
     data.knowledge_points = ["预备期"]
     services.update_material(SYSTEM, chapter, data)
     found = materials_for_knowledge_points(["预备期"])
-    assert [m.display_title for m in found] == ["书 nb › 第1章"]
+    assert [m.display_title for m in found] == ["书 nbk › 第1章"]
     services.set_status(SYSTEM, the_book, MaterialStatus.draft)
     assert materials_for_knowledge_points(["预备期"]) == []

@@ -114,7 +114,7 @@ def test_a_draft_book(app, clock, db, tmp_path):
 BAD = {
     "missing book.md": (lambda folder: (folder / "book.md").unlink(), "books/xiaoduben: book.md: missing"),
     "duplicate place": (lambda folder: write(folder, "02-again.md", CHAPTER_MD.format(title="又一章", minutes=5, point="x", n=9)),
-                        "books/xiaoduben/02-again.md: position: place 02 is also taken by"),
+                        "books/xiaoduben/02-quanli.md: position: place 02 is also taken by"),
     "file outside the pattern": (lambda folder: write(folder, "chapter-three.md", "x"),
                                  "books/xiaoduben/chapter-three.md: not a chapter file"),
     "place 00": (lambda folder: write(folder, "00-zero.md", "x"), "books/xiaoduben/00-zero.md: not a chapter file"),

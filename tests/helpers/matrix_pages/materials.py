@@ -67,8 +67,6 @@ def pages(org) -> list[Page]:
         Page("materials.read", "/materials/matrix-draft-book-01", CA_AUD, note="chapter of a draft book"),
         Page("materials.api_start", "/api/reading/sessions", NOBODY, "POST", {"material_id": str(draft_chapter.id)},
              note="chapter of a draft book"),
-        Page("materials.api_start", "/api/reading/sessions", NOBODY, "POST", {"material_id": str(book.id)},
-             note="a book is not read itself"),
         Page("materials.book_admin", f"/materials/manage/books/{book.id}", CA_AUD),
         Page("materials.book_admin", f"/materials/manage/books/{chapter.id}", NOBODY, note="not a book"),
         Page("materials.chapter_create", f"/materials/manage/books/{book.id}/chapters/new", COMMITTEE),

@@ -101,13 +101,14 @@ def read(slug: str):
     memberships = list_queries.memberships(current_user, year, material)
     points, tags = queries.labels_of(material.id)
     timing = reading.timing()
+    place = books.neighbours(material)
     return render_template(
         "materials/read.html", material=material, body=render_markdown(material.body), progress=progress,
         attachments=queries.attachments_of(material.id), points=points, tags=tags,
         target=material_credit(year, material.estimated_minutes, material.kind), memberships=memberships,
         interval=timing.heartbeat, idle=timing.idle, server_now=clock.now(),
-        timed=material.is_published and material.kind.is_timed, messages=_reading_messages(),
-        place=books.neighbours(material),
+        timed=material.is_published and material.kind.is_timed and (place is None or place.book_published),
+        messages=_reading_messages(), place=place,
     )
 
 

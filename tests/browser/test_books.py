@@ -55,3 +55,14 @@ def test_learner_reads_a_book_chapter_by_chapter(journey, server, book):
     assert page.locator("[data-resume]").get_attribute("href") == f"{book}-02"
     assert page.locator("progress[data-book-progress]").get_attribute("value") == "1"
     journey.shot("book-continue")
+
+
+def test_committee_admin_sees_a_book_with_its_chapters(journey, server, book):
+    """管理 → 资料管理 → the book's 章节: the chapters in order with their places, on a phone too."""
+    journey.login(server.login_for("committee admin"), step="home")
+    journey.goto("/materials/manage/?q=党章小读本&kind=book", step="manage")
+    journey.click(journey.page.locator("main a.button", has_text="章节").first, step="book-admin")
+    rows = journey.page.locator("main table.cards tbody tr[data-chapter]")
+    assert [rows.nth(i).get_attribute("data-chapter") for i in range(rows.count())] == [f"{SLUG}-0{n}" for n in (1, 2, 3)]
+    journey.click(journey.page.locator("main a.button.primary", has_text="添加章节"), step="chapter-form")
+    assert journey.page.locator("input#slug").input_value() == f"{SLUG}-04"

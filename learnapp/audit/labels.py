@@ -89,6 +89,8 @@ ACTION_LABELS = {
     "quiz.archived": _l("Quiz archived"),
     "material.create": _l("Material created"),
     "material.update": _l("Material changed"),
+    "material.book_place": _l("Chapter placed in a book"),
+    "book.reorder": _l("Book chapters reordered"),
     "material.attachment_add": _l("Attachment added to a material"),
     "material.attachment_remove": _l("Attachment removed from a material"),
     "reading_list.create": _l("Reading list created"),

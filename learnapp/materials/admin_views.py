@@ -59,6 +59,7 @@ def manage():
     if not q:
         stmt = stmt.order_by(None).order_by(Material.status, Material.updated_at.desc(), Material.id.desc())
     page = db.paginate(stmt, page=max(1, request.args.get("page", 1, type=int)), per_page=PER_PAGE, error_out=False)
+    queries.with_book_titles(page.items)
     return render_template("materials/manage.html", page=page, q=q, status=status, kind=kind, source=source,
                            kinds=list(MaterialKind), statuses=list(MaterialStatus), sources=queries.facet_sources(current_user),
                            can_edit=is_committee_admin(current_user))
@@ -76,6 +77,8 @@ def create():
     if request.method == "GET":
         form.status.data = MaterialStatus.draft.value
         form.estimated_minutes.data = 10
+        if request.args.get("kind") == MaterialKind.book.value:
+            form.kind.data = MaterialKind.book.value  # "New book": its chapters are added on the book's page
     preview = None
     if form.validate_on_submit():
         if "preview" in request.form:
@@ -84,6 +87,8 @@ def create():
             material = save_form(form, lambda: services.create_material(current_user, form.slug.data, _data_from(form), note=form.note.data or None))
             if material is not FAILED:
                 flash(_("Material saved."), "success")
+                if material.is_book:
+                    return redirect(url_for("materials.book_admin", book_id=material.id))
                 return redirect(url_for("materials.edit", material_id=material.id))
     return render_template("materials/form.html", form=form, material=None, preview=preview)
 

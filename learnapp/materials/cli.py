@@ -33,6 +33,7 @@ def sync_command(path: str | None) -> None:
         f"Materials: {len(report.created)} created, {len(report.updated)} updated, {len(report.unchanged)} unchanged. "
         f"Reading lists: {len(report.lists_created)} created, {len(report.lists_updated)} updated, "
         f"{len(report.lists_unchanged)} unchanged."
+        + (f" Chapters archived (their file was removed): {', '.join(report.archived)}." if report.archived else "")
     )
     for warning in report.warnings:
         click.echo(f"  warning: {warning}")
@@ -48,8 +49,12 @@ def check_command(path: str | None) -> None:
     report = check(path)
     click.echo(f"{report.materials} materials, {report.questions} questions.")
     for year, (count, hundredths) in report.reading_credit.items():
-        click.echo(f"{year}: reading the {count} timed materials on the year's lists earns "
-                   f"{hundredths / 100:.2f} online 学时.")
+        chapters, books = report.reading_books.get(year, (0, 0))
+        of_books = f", {chapters} of them chapters of {books} book(s)" if chapters else ""
+        minimum = report.reading_minimum.get(year)
+        required = f" (minimum {minimum / 100:.2f})" if minimum is not None else ""
+        click.echo(f"{year}: online 学时 a learner earns who reads everything on the {year} lists: "
+                   f"{hundredths / 100:.2f}{required} ({count} timed materials{of_books}).")
     for finding in report.findings:
         click.echo(f"  {finding}", err=True)
     if report.findings:

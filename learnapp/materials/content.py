@@ -1,4 +1,5 @@
-"""`content/` → database: materials (Markdown + YAML front matter) and reading lists (YAML).
+"""`content/` → database: materials (Markdown + YAML front matter), books (a folder of chapter
+files, `content_books`) and reading lists (YAML).
 
 All or nothing: every file is parsed and checked first; if any has a problem, every problem is
 reported by path and field and nothing is written. Keyed by slug, so a second sync of the same
@@ -12,65 +13,48 @@ demo is loaded) is reported as a warning and picked up by the next sync (the dem
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import yaml
-from flask import current_app
 from sqlalchemy import select
 
 from learnapp.accounts.models import Stage
 from learnapp.accounts.services import parse_stage
 from learnapp.db import db
 from learnapp.errors import DomainError
+from learnapp.materials import content_books, services
 from learnapp.materials import lists as list_services
-from learnapp.materials import services
-from learnapp.materials.models import Material, MaterialKind, MaterialStatus, ReadingList
+from learnapp.materials.content_files import (  # noqa: F401 (the names the content check and tests use)
+    MATERIAL_FIELDS,
+    ContentError,
+    MaterialFile,
+    Problem,
+    SyncReport,
+    default_root,
+    parse_material,
+    relative_path,
+    split_front_matter,
+)
+from learnapp.materials.models import Material, MaterialKind, ReadingList
 from learnapp.org.models import Branch
 from learnapp.security import SYSTEM
 
-MATERIAL_FIELDS = {"slug", "title", "summary", "kind", "source", "estimated_minutes", "status", "tags",
-                   "knowledge_points", "external_url"}
 LIST_FIELDS = {"slug", "year", "title", "description", "owner", "active", "assign", "items"}
 COMMITTEE_NAMES = {"all", "committee", "全体", "党委"}
 
 
-@dataclass
-class Problem:
-    path: str
-    field: str | None
-    message: str
+@dataclass(frozen=True)
+class ListItem:
+    slug: str  # a material's slug (an article, a book's chapter …) or a book's
+    required: bool
+    due: date | None
+    book: bool = False  # named as `book: <slug>`: the whole book, every published chapter
 
-    def __str__(self) -> str:
-        return f"{self.path}: {self.field}: {self.message}" if self.field else f"{self.path}: {self.message}"
-
-
-class ContentError(DomainError):
-    """The sync was refused; `problems` lists every bad file and field."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__([(p.field, str(p)) for p in problems])
-        self.problems = problems
-
-
-@dataclass
-class SyncReport:
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    lists_created: list[str] = field(default_factory=list)
-    lists_updated: list[str] = field(default_factory=list)
-    lists_unchanged: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-
-@dataclass
-class MaterialFile:
-    path: str
-    slug: str
-    data: services.MaterialData
-    digest: str
+    @property
+    def field(self) -> str:
+        return "book" if self.book else "material"
 
 
 @dataclass
@@ -80,89 +64,8 @@ class ListFile:
     data: list_services.ListData
     owner: str | None
     assign: list[tuple[str | None, Stage | None]]  # (branch name or None for the committee, stage)
-    items: list[tuple[str, bool, date | None]]  # (material slug, required, due)
+    items: list[ListItem]
     digest: str
-
-
-def default_root() -> Path:
-    return Path(current_app.root_path).parent / "content"
-
-
-def relative_path(path: Path, root: Path) -> str:
-    """How problems name a file: from the content folder's own name (content/materials/x.md)."""
-    try:
-        return str(path.relative_to(root.parent))
-    except ValueError:
-        return str(path)
-
-
-def split_front_matter(text: str) -> tuple[str, str] | None:
-    """(front matter, body) of a Markdown file that starts with a '---' line, or None."""
-    text = text.lstrip("\ufeff")
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].strip() != "---":
-        return None
-    for index in range(1, len(lines)):
-        if lines[index].strip() in ("---", "..."):
-            return "".join(lines[1:index]), "".join(lines[index + 1:])
-    return None
-
-
-def _as_list(value, path: str, name: str, problems: list[Problem]) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return services.split_labels(value)
-    if isinstance(value, list) and all(isinstance(v, (str, int)) for v in value):
-        return services.split_labels([str(v) for v in value])
-    problems.append(Problem(path, name, "expected a list of words, e.g. [党员的权利, 入党程序]"))
-    return []
-
-
-def parse_material(path: Path, root: Path, problems: list[Problem]) -> MaterialFile | None:
-    rel = relative_path(path, root)
-    try:
-        raw = path.read_bytes()
-        text = raw.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(rel, None, f"cannot read the file as UTF-8 ({exc.__class__.__name__})"))
-        return None
-    parts = split_front_matter(text)
-    if parts is None:
-        problems.append(Problem(rel, "front matter", "the file must start with a '---' line, the YAML fields, and a closing '---' line"))
-        return None
-    head, body = parts
-    try:
-        meta = yaml.safe_load(head) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 2})" if mark is not None else ""
-        problems.append(Problem(rel, "front matter", f"not valid YAML{where}: {getattr(exc, 'problem', exc)}"))
-        return None
-    if not isinstance(meta, dict):
-        problems.append(Problem(rel, "front matter", "must be YAML fields (name: value)"))
-        return None
-    before = len(problems)
-    for unknown in sorted(set(meta) - MATERIAL_FIELDS):
-        problems.append(Problem(rel, str(unknown), f"unknown field (known: {', '.join(sorted(MATERIAL_FIELDS))})"))
-    slug = str(meta.get("slug") or path.stem).strip()
-    minutes = meta.get("estimated_minutes", 10)
-    if not isinstance(minutes, int) or isinstance(minutes, bool):
-        problems.append(Problem(rel, "estimated_minutes", "must be a whole number of minutes"))
-        minutes = 10
-    data = services.MaterialData(
-        title=str(meta.get("title") or "").strip(), summary=str(meta.get("summary") or "").strip(), body=body.strip() + "\n",
-        kind=str(meta.get("kind") or MaterialKind.article), source=str(meta.get("source") or "").strip(),
-        estimated_minutes=minutes, external_url=(str(meta["external_url"]).strip() if meta.get("external_url") else None),
-        status=str(meta.get("status") or MaterialStatus.published),
-        tags=_as_list(meta.get("tags"), rel, "tags", problems),
-        knowledge_points=_as_list(meta.get("knowledge_points"), rel, "knowledge_points", problems),
-    )
-    for name, message in services.validate(data, slug=slug):
-        problems.append(Problem(rel, name, message))
-    if len(problems) > before:
-        return None
-    return MaterialFile(rel, slug, data, hashlib.sha256(raw).hexdigest())
 
 
 def _parse_date(value, rel: str, name: str, problems: list[Problem]) -> date | None:
@@ -225,7 +128,7 @@ def parse_list(path: Path, root: Path, problems: list[Problem]) -> ListFile | No
             assign.append((branch, stage))
     if not isinstance(meta.get("assign") or [], list):
         problems.append(Problem(rel, "assign", "must be a list"))
-    items: list[tuple[str, bool, date | None]] = []
+    items: list[ListItem] = []
     raw_items = meta.get("items") or []
     if not isinstance(raw_items, list):
         problems.append(Problem(rel, "items", "must be a list"))
@@ -233,13 +136,16 @@ def parse_list(path: Path, root: Path, problems: list[Problem]) -> ListFile | No
     for n, entry in enumerate(raw_items, start=1):
         if isinstance(entry, str):
             entry = {"material": entry}
-        if not isinstance(entry, dict) or not entry.get("material") or set(entry) - {"material", "required", "due"}:
-            problems.append(Problem(rel, f"items[{n}]", "each item has material (a slug), and optionally required and due"))
+        if not isinstance(entry, dict) or set(entry) - {"material", "book", "required", "due"} \
+                or bool(entry.get("material")) == bool(entry.get("book")):
+            problems.append(Problem(rel, f"items[{n}]", "each item has material (a slug) or book (a book's slug), "
+                                                        "and optionally required and due"))
             continue
         due = _parse_date(entry.get("due"), rel, f"items[{n}].due", problems)
         if due is not None and isinstance(year, int) and due.year != year:
             problems.append(Problem(rel, f"items[{n}].due", f"the due date must fall in {year}"))
-        items.append((str(entry["material"]).strip(), bool(entry.get("required", True)), due))
+        items.append(ListItem(str(entry.get("book") or entry["material"]).strip(), bool(entry.get("required", True)), due,
+                              book=bool(entry.get("book"))))
     if len(problems) > before:
         return None
     return ListFile(rel, slug, data, owner, assign, items, hashlib.sha256(raw).hexdigest())
@@ -257,35 +163,49 @@ def sync(root: Path | str | None = None, *, actor=SYSTEM) -> SyncReport:
         raise ContentError([Problem(str(root), None, "no such folder")])
     material_files = [parse_material(p, root, problems) for p in sorted((root / "materials").glob("*.md"))
                       if p.name.lower() != "readme.md"]
+    books = content_books.parse_books(root, problems)
     list_files = [parse_list(p, root, problems) for p in sorted([*(root / "reading-lists").glob("*.yaml"),
                                                                  *(root / "reading-lists").glob("*.yml")])]
     seen: dict[str, str] = {}
-    for mf in filter(None, material_files):
+    for mf in [*filter(None, material_files), *content_books.files_of(books)]:
         if mf.slug in seen:
             problems.append(Problem(mf.path, "slug", f"'{mf.slug}' is also used by {seen[mf.slug]}"))
         seen[mf.slug] = mf.path
-    known_slugs = set(seen) | set(db.session.scalars(select(Material.slug)))
+    content_books.check_against_database(books, problems)
+    kinds = {mf.slug: MaterialKind(mf.data.kind) for mf in filter(None, material_files)}
+    kinds |= {mf.slug: MaterialKind(mf.data.kind) for mf in content_books.files_of(books)}
+    for slug, kind in db.session.execute(select(Material.slug, Material.kind)):
+        kinds.setdefault(slug, MaterialKind(kind))
     list_seen: dict[str, str] = {}
     for lf in filter(None, list_files):
         if lf.slug in list_seen:
             problems.append(Problem(lf.path, "slug", f"'{lf.slug}' is also used by {list_seen[lf.slug]}"))
         list_seen[lf.slug] = lf.path
-        for n, (slug, _req, _due) in enumerate(lf.items, start=1):
-            if slug not in known_slugs:
-                problems.append(Problem(lf.path, f"items[{n}].material", f"no material with slug '{slug}'"))
+        for n, item in enumerate(lf.items, start=1):
+            _check_item(lf.path, n, item, kinds.get(item.slug), problems)
     if problems:
         raise ContentError(problems)
 
     report = SyncReport()
     for mf in filter(None, material_files):
         _sync_material(mf, actor, report)
+    content_books.sync_books(books, actor, report, lambda mf, rep: _sync_material(mf, actor, rep))
     for lf in filter(None, list_files):
         _sync_list(lf, actor, report)
     db.session.flush()
     return report
 
 
-def _sync_material(mf: MaterialFile, actor, report: SyncReport) -> None:
+def _check_item(path: str, n: int, item: ListItem, kind: MaterialKind | None, problems: list[Problem]) -> None:
+    if kind is None:
+        problems.append(Problem(path, f"items[{n}].{item.field}", f"no {item.field} with slug '{item.slug}'"))
+    elif item.book and kind is not MaterialKind.book:
+        problems.append(Problem(path, f"items[{n}].book", f"'{item.slug}' is not a book (write material: {item.slug})"))
+    elif not item.book and kind is MaterialKind.book:
+        problems.append(Problem(path, f"items[{n}].material", f"'{item.slug}' is a book (write book: {item.slug})"))
+
+
+def _sync_material(mf: MaterialFile, actor, report: SyncReport) -> Material:
     material = db.session.scalar(select(Material).where(Material.slug == mf.slug))
     note = f"content sync: {mf.path}"
     if material is None:
@@ -302,6 +222,7 @@ def _sync_material(mf: MaterialFile, actor, report: SyncReport) -> None:
             report.unchanged.append(mf.slug)
     material.content_path = mf.path
     material.content_hash = mf.digest
+    return material
 
 
 def _sync_list(lf: ListFile, actor, report: SyncReport) -> None:
@@ -325,7 +246,7 @@ def _sync_list(lf: ListFile, actor, report: SyncReport) -> None:
     rl.content_hash = lf.digest
     # Items: exactly those of the file, in its order.
     wanted = {}
-    for position, (slug, required, due) in enumerate(lf.items):
+    for position, (slug, required, due) in enumerate((i.slug, i.required, i.due) for i in lf.items):
         material = db.session.scalar(select(Material).where(Material.slug == slug))
         wanted[material.id] = (material, required, due, position)
     for item in list(rl.items):

@@ -13,6 +13,7 @@ from learnapp.accounts.models import User
 from learnapp.db import db
 from learnapp.materials.models import (
     Material,
+    MaterialStatus,
     ReadingList,
     ReadingListAssignment,
     ReadingListItem,
@@ -39,6 +40,19 @@ def _assigned(reading_list_id: int, own):
             .correlate_except(ReadingListAssignment))
 
 
+def _done(material: Material, year: int):
+    """Filter on User: the person completed the material in the year (a book: every published chapter)."""
+    def completed(material_id):
+        return (exists().where(ReadingProgress.user_id == User.id, ReadingProgress.material_id == material_id,
+                               ReadingProgress.year == year, ReadingProgress.completed_at.is_not(None))
+                .correlate_except(ReadingProgress))  # the person lies two levels out for a book's chapter
+    if not material.is_book:
+        return completed(material.id)
+    chapter = aliased(Material)
+    return ~exists().where(chapter.book_id == material.id, chapter.status == MaterialStatus.published,
+                           ~completed(chapter.id)).correlate_except(chapter)
+
+
 def remind_due(days: int = DUE_DAYS) -> int:
     """One notice per person and item (never repeated): required items of active lists due in the
     next `days` days, to the people the list is for who have not completed the material this year."""
@@ -52,8 +66,7 @@ def remind_due(days: int = DUE_DAYS) -> int:
         .order_by(ReadingListItem.id)).all()
     written = 0
     for item, reading_list, material in items:
-        done = exists().where(ReadingProgress.user_id == User.id, ReadingProgress.material_id == material.id,
-                              ReadingProgress.year == today.year, ReadingProgress.completed_at.is_not(None))
+        done = _done(material, today.year)
         own = aliased(Branch)
         people = db.session.scalars(select(User).join(own, own.id == User.branch_id)
                                     .where(and_(User.active, _assigned(reading_list.id, own), ~done))).all()

@@ -18,6 +18,7 @@ from learnapp import clock
 from learnapp.accounts.models import User
 from learnapp.db import db, loaded_rows
 from learnapp.ledger.rules import rules_for_year
+from learnapp.materials import books
 from learnapp.materials.credit import material_credit
 from learnapp.materials.models import (
     Material,
@@ -80,21 +81,25 @@ def lists_for_user(user: User, year: int) -> list[ReadingList]:
 
 
 @cache
-def _memberships_statement() -> Select:
+def _memberships_statement(in_book: bool) -> Select:
     lists, items = ReadingList.__table__, ReadingListItem.__table__
+    # A chapter is asked for by an item naming it or naming its book (the book's due date applies).
+    named = (items.c.material_id.in_([bindparam("material_id"), bindparam("book_id")]) if in_book
+             else items.c.material_id == bindparam("material_id"))
     return (select(*lists.c, *items.c).join(items, items.c.reading_list_id == lists.c.id)
-            .where(lists.c.year == bindparam("year"), lists.c.active, lists.c.id.in_(_assigned_list_ids()),
-                   items.c.material_id == bindparam("material_id"))
+            .where(lists.c.year == bindparam("year"), lists.c.active, lists.c.id.in_(_assigned_list_ids()), named)
             .order_by(*_list_order(), lists.c.id))
 
 
 def memberships(user: User, year: int, material: Material) -> list[tuple[ReadingList, ReadingListItem]]:
-    """The person's lists of the year that include this (published) material, with the item
-    (required flag, due date): one statement."""
+    """The person's lists of the year that include this (published) material, or the book it is a
+    chapter of, with the item (required flag, due date): one statement."""
     if not material.is_published:
         return []  # a withdrawn material is not asked of anyone
-    return loaded_rows(_memberships_statement(), {"year": year, "material_id": material.id, **_person_params(user)},
-                       ReadingList, ReadingListItem)
+    params = {"year": year, "material_id": material.id, **_person_params(user)}
+    if material.book_id is not None:
+        params["book_id"] = material.book_id
+    return loaded_rows(_memberships_statement(material.book_id is not None), params, ReadingList, ReadingListItem)
 
 
 def manageable_lists(actor) -> ColumnElement[bool]:
@@ -123,8 +128,14 @@ def readable_lists(actor) -> ColumnElement[bool]:
 class ItemStatus:
     item: ReadingListItem
     progress: ReadingProgress | None
-    item_credit: int  # hundredths the year's rules give for the material
+    item_credit: int  # hundredths the year's rules give for the material (a book: its published chapters)
     today: date | None = None  # the local date the status is for (default: clock.today())
+    # A book: its published chapters (its progress is a books.BookProgress, their sums).
+    chapters: list[books.ChapterRow] | None = None
+
+    @property
+    def is_book(self) -> bool:
+        return self.chapters is not None
 
     @property
     def material(self) -> Material:
@@ -189,7 +200,9 @@ def my_lists(user: User, year: int, *, progress: dict[int, ReadingProgress] | No
     `progress`: the person's whole `progress_map(user.id, year)` when the caller has it already."""
     result = []
     lists = lists_for_user(user, year)
+    chapters = books.chapters_by_book({item.material_id for rl in lists for item in rl.items if item.material.is_book})
     material_ids = [item.material_id for rl in lists for item in rl.items]
+    material_ids += [c.id for found in chapters.values() for c in found]
     if progress is None:
         progress = progress_map(user.id, year, material_ids) if material_ids else {}
     rules = rules_for_year(year) if material_ids else None
@@ -199,11 +212,27 @@ def my_lists(user: User, year: int, *, progress: dict[int, ReadingProgress] | No
         for item in rl.items:
             if not item.material.is_published:
                 continue  # a withdrawn material is not asked of anyone
+            if item.material.is_book:
+                of_book = chapters.get(item.material_id, [])
+                status.items.append(ItemStatus(item, books.book_progress(of_book, progress),
+                                               books.book_credit(of_book, year, rules), today, chapters=of_book))
+                continue
             status.items.append(ItemStatus(item, progress.get(item.material_id),
                                            material_credit(year, item.material.estimated_minutes, item.material.kind,
                                                            rules=rules), today))
         result.append(status)
     return result
+
+
+def required_materials(items: list[ReadingListItem], chapters: dict[int, list[books.ChapterRow]]) -> dict[int, bool]:
+    """Each material the items ask for (a book: each of its published chapters) → required on any
+    of them (an item on two lists, or a chapter listed alone and in its book, counts once)."""
+    required: dict[int, bool] = {}
+    for item in items:
+        ids = [c.id for c in chapters.get(item.material_id, [])] if item.material.is_book else [item.material_id]
+        for material_id in ids:
+            required[material_id] = required.get(material_id, False) or item.required
+    return required
 
 
 @dataclass
@@ -234,21 +263,26 @@ def reading_of(user: User, year: int) -> tuple[list[ListStatus], ReadingStatus]:
 def reading_status(user: User, year: int | None = None, *, lists: list[ListStatus] | None = None,
                    progress: dict[int, ReadingProgress] | None = None) -> ReadingStatus:
     """Required items done / total across every list assigned to the person in the year
-    (an item on two lists counts once; required on any list makes it required).
+    (an item on two lists counts once; required on any list makes it required; a book counts as
+    one item, done when every published chapter is).
 
     `lists`: the person's `my_lists(user, year)` when the caller has them already; `progress`:
     their whole `progress_map(user.id, year)`."""
     year = year or clock.today().year
     required: dict[int, bool] = {}
     if lists is not None:
-        items = [entry.item for status in lists for entry in status.items]
+        entries = [entry for status in lists for entry in status.items]
+        items = [entry.item for entry in entries]
+        chapters = {entry.item.material_id: entry.chapters for entry in entries if entry.is_book}
     else:
         items = [item for rl in lists_for_user(user, year) for item in rl.items if item.material.is_published]
+        chapters = books.chapters_by_book({item.material_id for item in items if item.material.is_book})
     for item in items:
         required[item.material_id] = required.get(item.material_id, False) or item.required
     if progress is None:
         progress = progress_map(user.id, year)
     done = {mid for mid, p in progress.items() if p.completed_at is not None}
+    done |= {book_id for book_id, of_book in chapters.items() if of_book and all(c.id in done for c in of_book)}
     req = [m for m, r in required.items() if r]
     opt = [m for m, r in required.items() if not r]
     return ReadingStatus(

@@ -17,7 +17,7 @@ from learnapp.accounts.models import Stage, User
 from learnapp.audit.exports import record_export
 from learnapp.db import db
 from learnapp.errors import FAILED, save_action, save_form
-from learnapp.materials import list_queries, queries
+from learnapp.materials import books, list_queries, queries
 from learnapp.materials import lists as list_services
 from learnapp.materials.blueprint import bp
 from learnapp.materials.forms import AssignmentForm, ItemForm, ReadingListForm
@@ -126,8 +126,13 @@ def _people_stmt(rl: ReadingList):
 
 
 def _progress_rows(rl: ReadingList, people: list[User]) -> list[dict]:
-    material_ids = [item.material_id for item in rl.items if item.material.is_published]
-    required_ids = {item.material_id for item in rl.items if item.required and item.material.is_published}
+    """Per person: items done (a book: when every published chapter is credited), time and credit
+    on the list's materials (a book's: its chapters')."""
+    items = [item for item in rl.items if item.material.is_published]
+    chapters = books.chapters_by_book({item.material_id for item in items if item.material.is_book})
+    parts = {item.material_id: ([c.id for c in chapters[item.material_id]] if item.material.is_book
+                                else [item.material_id]) for item in items}
+    material_ids = sorted({mid for ids in parts.values() for mid in ids})
     progress = db.session.scalars(select(ReadingProgress).where(
         ReadingProgress.user_id.in_([p.id for p in people] or [0]), ReadingProgress.year == rl.year,
         ReadingProgress.material_id.in_(material_ids or [0]))).all()
@@ -137,10 +142,12 @@ def _progress_rows(rl: ReadingList, people: list[User]) -> list[dict]:
     rows = []
     for person in people:
         mine = by_user.get(person.id, [])
-        done = {p.material_id for p in mine if p.completed_at is not None}
+        completed = {p.material_id for p in mine if p.completed_at is not None}
+        done = [item for item in items if parts[item.material_id] and set(parts[item.material_id]) <= completed]
         rows.append({
-            "person": person, "required_done": len(done & required_ids), "required_total": len(required_ids),
-            "done": len(done), "total": len(material_ids), "seconds": sum(p.active_seconds for p in mine),
+            "person": person, "required_done": sum(1 for item in done if item.required),
+            "required_total": sum(1 for item in items if item.required),
+            "done": len(done), "total": len(items), "seconds": sum(p.active_seconds for p in mine),
             "credit": sum(p.granted_hundredths for p in mine),
         })
     return rows
@@ -159,7 +166,8 @@ def list_detail(list_id: int):
         assignment_form.branch_id.choices = _branch_choices(rl)
     return render_template("materials/list_detail.html", rl=rl, page=page, rows=_progress_rows(rl, list(page.items)),
                            can_manage=can_manage, item_form=item_form, assignment_form=assignment_form,
-                           today=clock.today())
+                           today=clock.today(),
+                           book_chapters=books.chapters_by_book({i.material_id for i in rl.items if i.material.is_book}))
 
 
 @bp.get("/reading/lists/<int:list_id>/progress.csv")

@@ -31,6 +31,7 @@ from learnapp.org.models import Branch
 
 class MaterialKind(enum.StrEnum):
     article = "article"
+    book = "book"  # 书目: a foreword; its chapters (kind chapter, `book_id`) are read and credited one by one
     chapter = "chapter"
     document = "document"
     video = "video"
@@ -49,12 +50,14 @@ class MaterialKind(enum.StrEnum):
 
     @property
     def is_timed(self) -> bool:
-        """Reading time can be measured only on our own page; an external site cannot be measured."""
-        return self is not MaterialKind.link
+        """Reading time can be measured only on our own page; an external site cannot be measured.
+        A book is not read itself: its chapters are."""
+        return self not in (MaterialKind.link, MaterialKind.book)
 
 
 KIND_LABELS = {
     MaterialKind.article: _l("Article"),
+    MaterialKind.book: _l("Book"),
     MaterialKind.chapter: _l("Book chapter"),
     MaterialKind.document: _l("Document"),
     MaterialKind.video: _l("Video"),
@@ -103,6 +106,9 @@ class Material(CreatedAtMixin, db.Model):
     # file never overwrites edits made in the site.
     content_path: Mapped[str | None] = mapped_column(String(300))
     content_hash: Mapped[str | None] = mapped_column(String(64))
+    # A chapter's book (a material of kind book) and its place in the book (1, 2, …); None otherwise.
+    book_id: Mapped[int | None] = mapped_column(ForeignKey("materials.id"), index=True)
+    position: Mapped[int | None] = mapped_column(Integer)
 
     labels: Mapped[list[MaterialLabel]] = relationship(
         back_populates="material", cascade="all, delete-orphan", order_by="MaterialLabel.kind, MaterialLabel.position"
@@ -123,6 +129,17 @@ class Material(CreatedAtMixin, db.Model):
     @property
     def is_published(self) -> bool:
         return self.status is MaterialStatus.published
+
+    @property
+    def is_book(self) -> bool:
+        return self.kind is MaterialKind.book
+
+    @property
+    def display_title(self) -> str:
+        """"book › chapter" for a chapter whose book title a read put beside it (`with_book_titles`),
+        else the title."""
+        book_title = self.__dict__.get("_book_title")
+        return f"{book_title} › {self.title}" if book_title else self.title
 
     def __repr__(self) -> str:
         return f"<Material {self.slug}>"

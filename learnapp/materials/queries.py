@@ -14,6 +14,7 @@ from functools import cache
 from sqlalchemy import (
     ColumnElement,
     Select,
+    and_,
     bindparam,
     case,
     false,
@@ -23,7 +24,7 @@ from sqlalchemy import (
     select,
     true,
 )
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from learnapp import clock
 from learnapp.accounts.models import User
@@ -51,16 +52,33 @@ def sees_drafts(actor) -> bool:
 
 
 def can_see_material(actor, material: Material | None) -> bool:
+    """Published, and a chapter only in a published book (drafts: committee admins, auditors).
+    The person's roles are read only when the material is not plainly visible (a heartbeat's
+    check of a published material asks nothing more)."""
     if material is None or actor is None or not getattr(actor, "is_authenticated", False):
         return False
-    return material.is_published or sees_drafts(actor)
+    if not material.is_published:
+        return sees_drafts(actor)
+    book_id = getattr(material, "book_id", None)  # a beat's row has no book: its session's start checked
+    if book_id is not None:
+        book = db.session.get(Material, book_id)
+        return (book is not None and book.is_published) or sees_drafts(actor)
+    return True
 
 
 def visible_materials(actor) -> ColumnElement[bool]:
-    """Filter on Material: what the actor may open."""
+    """Filter on Material: what the actor may open (a chapter only in a published book)."""
     if actor is None or not getattr(actor, "is_authenticated", False):
         return false()
-    return true() if sees_drafts(actor) else Material.status == MaterialStatus.published
+    if sees_drafts(actor):
+        return true()
+    return and_(Material.status == MaterialStatus.published,
+                or_(Material.book_id.is_(None), Material.book_id.in_(_published_books())))
+
+
+def _published_books() -> Select:
+    book = aliased(Material)
+    return select(book.id).where(book.kind == MaterialKind.book, book.status == MaterialStatus.published)
 
 
 # --- search ------------------------------------------------------------------------------------
@@ -182,10 +200,25 @@ def materials_for_knowledge_points(points: list[str] | tuple[str, ...], sources:
                                                         MaterialLabel.name.in_(points or [""]))
               .correlate(Material).scalar_subquery())
     source_match = case((Material.source.in_(sources or [""]), 1), else_=0)
-    stmt = select(Material).where(Material.status == MaterialStatus.published)
+    # A chapter only of a published book (shown as "book › chapter": `books.titles_of_books`); a
+    # book itself teaches through its chapters.
+    stmt = select(Material).where(Material.status == MaterialStatus.published, Material.kind != MaterialKind.book,
+                                  or_(Material.book_id.is_(None), Material.book_id.in_(_published_books())))
     stmt = stmt.where(shared > 0) if points else stmt.where(Material.source.in_(sources))
     stmt = stmt.order_by(shared.desc(), source_match.desc(), Material.title).limit(limit)
-    return list(db.session.scalars(stmt))
+    return with_book_titles(list(db.session.scalars(stmt)))
+
+
+def with_book_titles(materials: list[Material]) -> list[Material]:
+    """Put each chapter's book title beside it, for `Material.display_title` ("book › chapter"):
+    one statement when some are chapters, none otherwise."""
+    book_ids = sorted({m.book_id for m in materials if m.book_id is not None})
+    if book_ids:
+        titles = dict(db.session.execute(select(Material.id, Material.title).where(Material.id.in_(book_ids))).all())
+        for m in materials:
+            if m.book_id is not None:
+                m._book_title = titles.get(m.book_id)
+    return materials
 
 
 def recent_reading(user: User, limit: int = 5) -> list[ReadingProgress]:

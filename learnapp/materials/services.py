@@ -179,6 +179,12 @@ def update_material(actor, material: Material, data: MaterialData, *, origin: st
     """Save a new version when anything changed; returns False (and writes nothing) otherwise."""
     require_content_admin(actor)
     problems = validate(data)
+    kind = str(data.kind)
+    if material.book_id is not None and kind != MaterialKind.chapter:
+        problems.append(("kind", _("A chapter of a book stays of the kind “book chapter”.")))
+    if material.kind is MaterialKind.book and kind != MaterialKind.book and \
+            db.session.scalar(db.select(Material.id).where(Material.book_id == material.id).limit(1)) is not None:
+        problems.append(("kind", _("A book with chapters stays a book.")))
     if problems:
         raise DomainError(problems)
     before = _state(material)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from learnapp import clock
 from learnapp.db import db, hot_read
 from learnapp.i18n import per_catalog
-from learnapp.materials import list_queries, queries, reading
+from learnapp.materials import book_views, books, list_queries, queries, reading
 from learnapp.materials.blueprint import bp
 from learnapp.materials.credit import material_credit
 from learnapp.materials.models import (
@@ -52,13 +52,17 @@ def library():
     page = request.args.get("page", 1, type=int)
     stmt = queries.search_materials(current_user, q, source=source, tag=tag, kind=kind,
                                     status=None if queries.sees_drafts(current_user) else "published")
+    if not q and kind != MaterialKind.chapter:
+        stmt = stmt.where(Material.book_id.is_(None))  # a book is one entry; a search finds its chapters
     results = db.paginate(stmt, page=max(1, page), per_page=PER_PAGE, error_out=False)
     year = clock.today().year
     progress = list_queries.progress_map(current_user.id, year, [m.id for m in results.items])
+    queries.with_book_titles(results.items)
     return render_template(
         "materials/library.html", results=results, q=q, source=source, tag=tag, kind=kind,
         sources=queries.facet_sources(current_user), tags=queries.facet_tags(current_user),
         kinds=list(MaterialKind), progress=progress, terms=queries.query_terms(q),
+        book_summaries=books.summaries([m.id for m in results.items if m.is_book], current_user.id, year),
     )
 
 
@@ -89,18 +93,22 @@ def _reading_messages():
 @login_required
 def read(slug: str):
     material = _visible_material_or_404(slug)
+    if material.is_book:
+        return book_views.book_page(material)
     year = clock.today().year
     progress = list_queries.progress_map(current_user.id, year, [material.id]).get(material.id)
     # The person's lists that include this material, with the item's required flag and due date.
     memberships = list_queries.memberships(current_user, year, material)
     points, tags = queries.labels_of(material.id)
     timing = reading.timing()
+    place = books.neighbours(material)
     return render_template(
         "materials/read.html", material=material, body=render_markdown(material.body), progress=progress,
         attachments=queries.attachments_of(material.id), points=points, tags=tags,
         target=material_credit(year, material.estimated_minutes, material.kind), memberships=memberships,
         interval=timing.heartbeat, idle=timing.idle, server_now=clock.now(),
-        timed=material.is_published and material.kind.is_timed, messages=_reading_messages(),
+        timed=material.is_published and material.kind.is_timed and (place is None or place.book_published),
+        messages=_reading_messages(), place=place,
     )
 
 

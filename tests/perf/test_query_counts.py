@@ -27,6 +27,7 @@ from learnapp.quizzes import services as quiz_services
 from learnapp.quizzes.models import QuizKind, QuizStatus
 from learnapp.security import SYSTEM
 from tests.helpers import factories
+from tests.helpers.books import make_book
 from tests.helpers.ledger import png_bytes
 from tests.helpers.materials import make_material, rules_text
 from tests.helpers.query_counter import count_queries, statements_of_get
@@ -239,6 +240,36 @@ def test_material_page(client, org, login, base):
     assert_fixed(small, big)
 
 
+def test_book_page(client, org, login, base):
+    """A book's page: the same statements with one chapter or twelve, read or not, on lists or not."""
+    make_book("small-book", chapters=1)
+    big, chapters = make_book("big-book", chapters=12)
+    db.session.commit()
+    login(org.learner_a)
+    small = statements_of_get(client, "/materials/small-book")
+    reading_progress(org.learner_a, chapters[:6], completed=True)
+    reading_list("more-1", [big, *materials(3)])
+    db.session.commit()
+    large = statements_of_get(client, "/materials/big-book")
+    assert large.body.count("data-chapter=") == 12 and "list-note" in large.body
+    assert_fixed(small, large)
+
+
+def test_chapter_page(client, org, login, base):
+    """A chapter's page: its book and neighbours cost the same whatever the book's size."""
+    make_book("small-book", chapters=2)
+    big, chapters = make_book("big-book", chapters=15)
+    db.session.commit()
+    login(org.learner_a)
+    small = statements_of_get(client, "/materials/small-book-02")
+    reading_list("more-1", [big, chapters[1]])
+    reading_progress(org.learner_a, chapters[:8])
+    db.session.commit()
+    large = statements_of_get(client, "/materials/big-book-02")
+    assert 'rel="next"' in large.body and large.body.count("list-note") == 2
+    assert_fixed(small, large)
+
+
 def test_reading_list_page(client, org, login, base):
     login(org.learner_a)
     small = statements_of_get(client, "/reading/")
@@ -250,6 +281,22 @@ def test_reading_list_page(client, org, login, base):
     db.session.commit()
     big = statements_of_get(client, "/reading/")
     assert big.body.count("<tr>") > 20
+    assert_fixed(small, big)
+
+
+def test_reading_list_page_with_books(client, org, login, base):
+    """Books on the lists: one statement for every book's chapters, whatever their number."""
+    book, _chapters = make_book("first-book", chapters=1)
+    reading_list("books-1", [book])
+    db.session.commit()
+    login(org.learner_a)
+    small = statements_of_get(client, "/reading/")
+    more = [make_book(f"book-{n}", chapters=6) for n in range(4)]
+    reading_list("books-2", [b for b, _c in more] + [more[0][1][2]])
+    reading_progress(org.learner_a, more[1][1], completed=True)
+    db.session.commit()
+    big = statements_of_get(client, "/reading/")
+    assert big.body.count("/materials/book-") >= 5
     assert_fixed(small, big)
 
 

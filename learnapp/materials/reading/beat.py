@@ -85,11 +85,20 @@ class BeatResult:
 def _check_material(actor, material: Material | TimedMaterial | None) -> Material | TimedMaterial:
     if material is None or not can_see_material(actor, material):
         raise HeartbeatRefused("material_unavailable", _("This material does not exist or you may not read it."), 404)
-    if not material.is_published:
+    if not material.is_published or not _book_published(material):
         raise HeartbeatRefused("material_unavailable", _("Drafts earn no reading time; publish the material first."), 403)
     if not material.kind.is_timed:
         raise HeartbeatRefused("not_timed", _("Reading time on external sites cannot be measured."), 409)
     return material
+
+
+def _book_published(material: Material | TimedMaterial) -> bool:
+    """A chapter earns only in a published book (a beat's row has no book: its start checked)."""
+    book_id = getattr(material, "book_id", None)
+    if book_id is None:
+        return True
+    book = db.session.get(Material, book_id)
+    return book is not None and book.is_published
 
 
 def start_session(user: User, material: Material | None) -> ReadingSession:

@@ -12,6 +12,7 @@ from learnapp.materials import lists, uploads
 from learnapp.materials.lists import ListData
 from learnapp.materials.models import MaterialStatus, ReadingSession
 from learnapp.security import SYSTEM
+from tests.helpers.books import make_book
 from tests.helpers.materials import make_material
 from tests.helpers.matrix import ADMINS, COMMITTEE, READERS, SIGNED_IN, Page
 
@@ -41,6 +42,8 @@ def pages(org) -> list[Page]:
     db.session.add_all([mine, theirs])
     db.session.flush()
     learner_self = SIGNED_IN  # herself, her training contact, the admins above her branch, auditors
+    book, (chapter, second) = make_book("matrix-book", chapters=2, minutes=5)
+    draft_book, (draft_chapter,) = make_book("matrix-draft-book", chapters=1, status=MaterialStatus.draft)
 
     m, d = published.id, draft.id
     material_form = {"title": "新标题", "summary": "", "body": "正文", "kind": "article", "source": "党章",
@@ -57,6 +60,21 @@ def pages(org) -> list[Page]:
         Page("materials.my_reading", "/reading/", SIGNED_IN),
         Page("materials.person_reading", f"/reading/people/{org.learner_a.id}", learner_self),
         Page("materials.person_reading", f"/reading/people/{org.learner_c.id}", CA_AUD, note="out of scope"),
+        # Books: a book's page is its material's address; a draft book hides its published chapters
+        Page("materials.read", "/materials/matrix-book", SIGNED_IN, note="book"),
+        Page("materials.read", "/materials/matrix-book-01", SIGNED_IN, note="chapter"),
+        Page("materials.read", "/materials/matrix-draft-book", CA_AUD, note="draft book"),
+        Page("materials.read", "/materials/matrix-draft-book-01", CA_AUD, note="chapter of a draft book"),
+        Page("materials.api_start", "/api/reading/sessions", NOBODY, "POST", {"material_id": str(draft_chapter.id)},
+             note="chapter of a draft book"),
+        Page("materials.book_admin", f"/materials/manage/books/{book.id}", CA_AUD),
+        Page("materials.book_admin", f"/materials/manage/books/{chapter.id}", NOBODY, note="not a book"),
+        Page("materials.chapter_create", f"/materials/manage/books/{book.id}/chapters/new", COMMITTEE),
+        Page("materials.chapter_create", f"/materials/manage/books/{draft_book.id}/chapters/new", COMMITTEE, "POST",
+             {"slug": "matrix-draft-book-02", "title": "第二章", "kind": "chapter", "source": "党章",
+              "estimated_minutes": "10", "status": "draft", "position": "2"}),
+        Page("materials.chapter_move", f"/materials/manage/books/{book.id}/chapters/{second.id}/move", COMMITTEE, "POST",
+             {"direction": "up"}),
         # Heartbeat API (before the start below, which closes the learner's other sessions)
         Page("materials.api_heartbeat", f"/api/reading/sessions/{mine.id}/heartbeat", {"learner"}, "POST", {"seq": "1"}),
         Page("materials.api_heartbeat", f"/api/reading/sessions/{theirs.id}/heartbeat", NOBODY, "POST", {"seq": "1"},

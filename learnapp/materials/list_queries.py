@@ -14,7 +14,7 @@ from functools import cache
 from sqlalchemy import ColumnElement, Select, String, and_, bindparam, false, or_, select, true
 from sqlalchemy.orm import selectinload
 
-from learnapp import clock
+from learnapp import clock, request_memo
 from learnapp.accounts.models import User
 from learnapp.db import db, loaded_rows
 from learnapp.ledger.rules import rules_for_year
@@ -229,6 +229,15 @@ def reading_of(user: User, year: int) -> tuple[list[ListStatus], ReadingStatus]:
     progress = progress_map(user.id, year)
     lists = my_lists(user, year, progress=progress)
     return lists, reading_status(user, year, lists=lists, progress=progress)
+
+
+def reading_of_this_year(user: User) -> tuple[list[ListStatus], ReadingStatus]:
+    """`reading_of(user, <this year>)`, read once per request: the home page's panels (reading
+    and next steps) share it."""
+    return request_memo.remember("reading_of", user.id, lambda: reading_of(user, clock.today().year))
+
+
+request_memo.depends_on("reading_of", ReadingProgress, ReadingList, ReadingListItem, ReadingListAssignment, Material)
 
 
 def reading_status(user: User, year: int | None = None, *, lists: list[ListStatus] | None = None,

@@ -25,14 +25,14 @@ from learnapp.ledger.offline_credit import compute_credit
 from learnapp.ledger.progress import Progress, this_year
 from learnapp.materials.list_queries import reading_of_this_year
 from learnapp.materials.queries import display_title, materials_by_point
-from learnapp.quizzes.models import QuizStatus
+from learnapp.quizzes.models import QuizKind, QuizStatus
 from learnapp.quizzes.queries import missed_points, my_quizzes_now
 from learnapp.security import roles_of
 from learnapp.web import format_credit
 
 SHOWN = 5  # lines shown at once; the rest behind "more"
-MOST = 15  # lines at most
-POINTS = 8  # missed knowledge points considered
+# Lines at most of each group, so that a long reading list leaves room for the rest.
+REQUIRED, SUGGESTED, POINTS, ACTIVITIES, QUIZZES = 8, 3, 3, 3, 3
 
 
 @dataclass
@@ -106,7 +106,7 @@ def _reading_steps(lists) -> tuple[list[Step], list[Step], set[int], set[int]]:
 
 def _point_steps(user, listed: set[int], required: set[int], completed: set[int]) -> list[Step]:
     """For each knowledge point missed, the material that teaches it (one per point, not listed above)."""
-    points = missed_points(user)[:POINTS]
+    points = missed_points(user)[:8]
     if not points:
         return []
     teaching = materials_by_point([p for p, _n in points], per_point=3, prefer=required, done=completed)
@@ -119,12 +119,12 @@ def _point_steps(user, listed: set[int], required: set[int], completed: set[int]
         why = (_("Teaches “%(point)s”, missed in %(n)d questions", point=point, n=misses) if misses > 1
                else _("Teaches “%(point)s”, missed in a quiz", point=point))
         steps.append(Step("point", display_title(material), url_for("materials.read", slug=material.slug), why))
-    return steps
+    return steps[:POINTS]
 
 
 def _activity_steps(user) -> list[Step]:
     steps = []
-    for activity in activities.upcoming_for(user, limit=3):
+    for activity in activities.upcoming_for(user, limit=ACTIVITIES):
         credit = sum(p.credit for p in compute_credit(activity.category, activity.schedule))
         why = _("%(credit)s 学时 when you attend", credit=format_credit(credit))
         if activity.place:
@@ -139,14 +139,15 @@ def _quiz_steps(user) -> list[Step]:
         quiz = row["quiz"]
         if row["state"] != "open" or quiz.status != QuizStatus.published:
             continue
+        participant = row["participant"]
         if row["open_attempt"]:
             why = _("Your attempt is in progress")
-        elif row["participant"] is None or row["participant"].counted_bp is None:
+        elif participant is None or (quiz.kind != QuizKind.practice and participant.counted_bp is None):
             why = _("Open for you now")
         else:
             continue
         steps.append(Step("quiz", quiz.title, url_for("quizzes.quiz_info", quiz_id=quiz.id), why, quiz.closes_at))
-    return steps[:3]
+    return steps[:QUIZZES]
 
 
 def next_steps(user) -> tuple[Distance, list[Step]]:
@@ -155,9 +156,9 @@ def next_steps(user) -> tuple[Distance, list[Step]]:
     lists, _status = reading_of_this_year(user)
     required, suggested, required_ids, completed = _reading_steps(lists)
     listed = {item.material.id for status in lists for item in status.items}
-    steps = required + suggested + _point_steps(user, listed, required_ids, completed)
+    steps = required[:REQUIRED] + suggested[:SUGGESTED] + _point_steps(user, listed, required_ids, completed)
     steps += _activity_steps(user) + _quiz_steps(user)
-    return distance, steps[:MOST]
+    return distance, steps
 
 
 def next_steps_panel(user) -> dict | None:

@@ -217,6 +217,7 @@ class ReadingStatus:
     optional_done: int
     credit_hundredths: int  # reading/video credit granted in the year (all materials, listed or not)
     active_seconds: int
+    completed: frozenset[int] = frozenset()  # ids of the materials completed in the year (listed or not)
 
     @property
     def all_required_done(self) -> bool:
@@ -264,7 +265,7 @@ def reading_status(user: User, year: int | None = None, *, lists: list[ListStatu
         year=year, required_total=len(req), required_done=sum(1 for m in req if m in done),
         optional_total=len(opt), optional_done=sum(1 for m in opt if m in done),
         credit_hundredths=sum(p.granted_hundredths for p in progress.values()),
-        active_seconds=sum(p.active_seconds for p in progress.values()),
+        active_seconds=sum(p.active_seconds for p in progress.values()), completed=frozenset(done),
     )
 
 

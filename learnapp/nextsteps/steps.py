@@ -153,8 +153,9 @@ def _quiz_steps(user) -> list[Step]:
 def next_steps(user) -> tuple[Distance, list[Step]]:
     """The person's distance from the year's requirement and their next steps, in order."""
     distance = Distance(this_year(user))
-    lists, _status = reading_of_this_year(user)
+    lists, status = reading_of_this_year(user)
     required, suggested, required_ids, completed = _reading_steps(lists)
+    completed |= status.completed
     listed = {item.material.id for status in lists for item in status.items}
     steps = required[:REQUIRED] + suggested[:SUGGESTED] + _point_steps(user, listed, required_ids, completed)
     steps += _activity_steps(user) + _quiz_steps(user)

@@ -146,9 +146,9 @@ def result(attempt_id: int):
 @login_required
 def mistakes():
     entries = queries.mistakes(current_user)
-    lists, _status = list_queries.reading_of_this_year(current_user)
+    lists, reading = list_queries.reading_of_this_year(current_user)
     required = {item.material.id for status in lists for item in status.required}
-    done = {m for m, p in list_queries.progress_map(current_user.id, clock.today().year).items() if p.completed_at}
+    done = reading.completed
     points: dict[str, int] = {}
     for entry in entries:
         for point in entry["item"].version.knowledge_points or []:

@@ -1,7 +1,7 @@
 """Demo content: syncs content/ again (branch-named reading lists need the demo branches, which
-exist only now) and gives the demo people a reading history, by reading: sittings spread over the
-year to date (and some of last year) run through the real heartbeat (`demo_reading`), so the
-sessions, progress and ledger lines all come from the crediting code.
+exist only now) and gives the demo people a reading history, by reading: sittings spread over
+the year to date (and, for the keenest, some of last year) run through the real heartbeat
+(`demo_reading`), so the sessions, progress and ledger lines all come from the crediting code.
 
 Each person reads in the order a learner would: their required items (nearest due date first),
 then the optional ones of their lists, then other materials, until the online credit their
@@ -99,16 +99,16 @@ def load_demo(ctx) -> None:
     yesterday = today - timedelta(days=1)
     elapsed_share = ((today - date(year, 1, 1)).days + 1) / 366
     rng = random.Random(2026)
-    for index, person in enumerate(ctx.trainees()):
+    for person in ctx.trainees():
         if db.session.scalar(select(ReadingSession.id).where(ReadingSession.user_id == person.id).limit(1)):
             continue  # already has history: leave it alone
         profile = ctx.profiles[person.login_id]
         sittings = []
-        if index % 2 == 0:  # last year: some reading, the rest of the credit came from activities
+        if profile == 0:  # last year: a little reading; the rest of the credit came from activities
             order = list(published)
             rng.shuffle(order)
             sittings += plan(order, year - 1, date(year - 1, 1, 5), date(year - 1, 12, 20),
-                             (last_rules.min_online or 1000) // 2, rng)
+                             (last_rules.min_online or 1000) // 3, rng)
         sittings += plan(reading_order(person, year, published, rng), year, date(year, 1, 2), yesterday,
                          _target(rules, profile, elapsed_share, rng), rng, unfinished=profile != 0)
         for sitting in sittings:

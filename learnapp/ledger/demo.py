@@ -1,6 +1,6 @@
 """Demo study hours offline: last year's and this year's activities with attendance (a lecture,
-themed Party days of the general branches, each branch's monthly themed Party day, the training
-class) and claims (pending with a generated photo, approved, rejected), all through the services,
+themed Party days of the general branches, each branch's monthly themed Party day this year, the
+training class) and claims (pending with a generated photo, approved, rejected), all through the services,
 so every ledger line names the activity or claim that earned it. Online credit comes from reading
 (materials/demo.py, through the real heartbeat) and from quiz attempts (quizzes/demo.py).
 Idempotent: skipped once loaded.
@@ -101,6 +101,20 @@ def _monthly_party_days(ctx, year: int, until: date, rng: random.Random) -> None
             _attend(ctx.admin, activity, [p for p in members if rng.random() < ATTENDANCE_BY_PROFILE[ctx.profiles[p.login_id]]])
 
 
+def _quarterly_days(ctx, year: int, rng: random.Random) -> None:
+    """Last year's record, kept short: each general branch's quarterly themed Party day, a whole
+    day (8 学时), with attendance by profile."""
+    for name, general in ctx.branches.items():
+        if not name.endswith("党总支"):
+            continue
+        members = [p for p in ctx.trainees() if p.branch.parent_id == general.id]
+        for quarter, month in enumerate((3, 6, 9, 11)):
+            activity = _activity(ctx.admin, general, Category.themed_party_day,
+                                 f"{year}年第{quarter + 1}季度主题党日：{MONTHLY_THEMES[month]}（{name}）",
+                                 date(year, month, 20), time(8, 30), time(16, 30), place="党员活动室", audience=[general])
+            _attend(ctx.admin, activity, [p for p in members if rng.random() < ATTENDANCE_BY_PROFILE[ctx.profiles[p.login_id]]])
+
+
 def load_demo(ctx) -> None:
     """Add the ledger's demo content for the people of the core demo (ctx.people by login ID)."""
     if db.session.scalar(select(Activity.id).where(Activity.title == MARKER_TITLE)):
@@ -113,7 +127,7 @@ def load_demo(ctx) -> None:
     people = [p for login, p in sorted(ctx.people.items()) if login.startswith("u") or login.startswith("sec")]
     learners = [p for p in people if p.login_id.startswith("u")]
 
-    # Last year: a lecture and a themed Party day for everyone, and each branch's monthly Party days.
+    # Last year: a lecture and a themed Party day for everyone, and the general branches' quarterly days.
     last = year - 1
     lecture_last = _activity(admin, ctx.committee, Category.lecture, "党课：新时代党的建设总要求", date(last, 4, 18),
                              time(9), time(11, 30), place="机关大礼堂", organiser="市委党校 李教授", audience=[ctx.committee])
@@ -121,7 +135,7 @@ def load_demo(ctx) -> None:
                                date(last, 7, 1), time(8, 30), time(16, 30), place="市革命历史纪念馆", audience=[ctx.committee])
     _attend(admin, lecture_last, [p for i, p in enumerate(people) if i % 5])
     _attend(admin, party_day_last, [p for i, p in enumerate(people) if i % 4])
-    _monthly_party_days(ctx, last, date(last, 12, 31), rng)
+    _quarterly_days(ctx, last, rng)
 
     # This year: a committee lecture (4 学时 per attendee), themed Party days per general branch,
     # a three-day class for development targets, and today's Party day for the check-in code.

@@ -83,7 +83,7 @@ def _target(rules, profile: int, elapsed_share: float, rng: random.Random) -> in
     if profile == 0:
         return minimum + 200
     pace = int(minimum * elapsed_share)
-    return pace + pace // 10 if profile == 1 else max(100, pace // 3 + rng.randrange(0, 100))
+    return pace if profile == 1 else max(100, pace // 4 + rng.randrange(0, 100))
 
 
 def load_demo(ctx) -> None:

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from learnapp import clock
+from learnapp import clock, request_memo
 from learnapp.accounts.caller import Caller
 from learnapp.accounts.models import User
 from learnapp.materials import reading
@@ -63,7 +63,8 @@ def read(user: User, sitting: Sitting) -> Outcome:
     timing = reading.timing()
     step = timing.most_per_beat
     frozen = clock.FrozenClock(sitting.start)
-    with clock.running_on(frozen):
+    # The memo as in a request (the year's rules read once, not on every beat).
+    with clock.running_on(frozen), request_memo.scope():
         session = reading.start_session(user, sitting.material)
         outcome = Outcome(session.id)
         caller = Caller.person(user)

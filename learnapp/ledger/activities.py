@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, String, and_, func, literal, or_, select
 
 from learnapp import audit, clock
 from learnapp.accounts.models import Stage, User
@@ -294,7 +294,7 @@ def upcoming_for(user: User, *, within_days: int = 31, limit: int = 5) -> list[A
     today = clock.today()
     audience = Activity.__table__.metadata.tables["activity_audience_branches"]
     invited = (select(audience.c.activity_id).join(Branch, Branch.id == audience.c.branch_id)
-               .where(func.substr(user.branch.path, 1, func.length(Branch.path)) == Branch.path))
+               .where(literal(user.branch.path, String).like(Branch.path + "%")))
     stage = f"%{user.stage}%" if user.stage else ""
     attended = select(Attendance.activity_id).where(Attendance.user_id == user.id, Attendance.present)
     stmt = (select(Activity).where(Activity.cancelled.is_(False), Activity.end_date >= today,

@@ -14,6 +14,7 @@ from learnapp.demo import DEMO_PASSWORD, load_all
 from learnapp.ledger.models import ONLINE_CATEGORIES, LedgerEntry
 from learnapp.ledger.offline_models import Attendance, Claim, ClaimStatus
 from learnapp.ledger.progress import year_progress
+from learnapp.materials import list_queries
 from learnapp.materials.list_queries import reading_status
 from learnapp.materials.models import ReadingProgress, ReadingSession
 from learnapp.quizzes.models import Attempt
@@ -79,6 +80,13 @@ def test_every_demo_line_has_its_source_and_every_page_agrees(app, clock, db, cl
     assert readers > len(ctx.trainees()) // 2
     result = app.test_cli_runner().invoke(args=["ledger", "verify-totals"])
     assert result.exit_code == 0, result.output
+
+    # The walkthrough learners have required reading left to do (the browser journeys read it).
+    for role, login_id, _branch in ctx.logins:
+        if role == "learner":
+            person = ctx.people[login_id]
+            items = [i for s in list_queries.my_lists(person, today.year) for i in s.required]
+            assert not items or any(i.state != "completed" for i in items), login_id
 
     # A walkthrough learner's home page and reading page show the same reading credit.
     learner = ctx.people[next(login for role, login, _b in ctx.logins if role == "learner")]

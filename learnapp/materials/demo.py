@@ -34,13 +34,18 @@ def _published() -> list[Material]:
                                           .order_by(Material.slug)) if m.kind.is_timed]
 
 
-def reading_order(person, year: int, published: list[Material], rng: random.Random) -> list[Material]:
+def reading_order(person, year: int, published: list[Material], rng: random.Random, *,
+                  leave_required: int = 0) -> list[Material]:
     """The person's materials in the order they would read them: required items by due date,
-    optional items of their lists, then the rest of the library (shuffled per person)."""
+    optional items of their lists, then the rest of the library (shuffled per person), without
+    the last `leave_required` required items (left for the walkthrough to read)."""
     statuses = [item for status in list_queries.my_lists(person, year) for item in status.items]
     required = sorted((i for i in statuses if i.item.required), key=lambda i: (i.item.due_on or date.max, i.material.slug))
+    left = {i.material for i in required[len(required) - leave_required:]} if leave_required else set()
     optional = [i for i in statuses if not i.item.required]
     order = list(dict.fromkeys(i.material for i in [*required, *optional] if i.material.kind.is_timed))
+    published = [m for m in published if m not in left]
+    order = [m for m in order if m not in left]
     rest = [m for m in published if m not in order]
     rng.shuffle(rest)
     return order + rest
@@ -99,6 +104,7 @@ def load_demo(ctx) -> None:
     yesterday = today - timedelta(days=1)
     elapsed_share = ((today - date(year, 1, 1)).days + 1) / 366
     rng = random.Random(2026)
+    walkthrough = {login for role, login, _branch in ctx.logins if role == "learner"}
     for person in ctx.trainees():
         if db.session.scalar(select(ReadingSession.id).where(ReadingSession.user_id == person.id).limit(1)):
             continue  # already has history: leave it alone
@@ -109,7 +115,8 @@ def load_demo(ctx) -> None:
             rng.shuffle(order)
             sittings += plan(order, year - 1, date(year - 1, 1, 5), date(year - 1, 12, 20),
                              (last_rules.min_online or 1000) // 3, rng)
-        sittings += plan(reading_order(person, year, published, rng), year, date(year, 1, 2), yesterday,
+        leave = 2 if person.login_id in walkthrough else 0
+        sittings += plan(reading_order(person, year, published, rng, leave_required=leave), year, date(year, 1, 2), yesterday,
                          _target(rules, profile, elapsed_share, rng), rng, unfinished=profile != 0)
         for sitting in sittings:
             sit(person, sitting)

@@ -25,6 +25,7 @@ from datetime import datetime
 from learnapp import clock, request_memo
 from learnapp.accounts.caller import Caller
 from learnapp.accounts.models import User
+from learnapp.db import db
 from learnapp.materials import reading
 from learnapp.materials.models import Material
 from learnapp.materials.reading.arithmetic import need_seconds
@@ -97,6 +98,14 @@ def simulator_for(material: Material) -> Callable[[User, Sitting], Outcome]:
 
 
 def sit(user: User, sitting: Sitting) -> Outcome:
-    """One sitting by whatever simulation suits the material (any material by id: chapters of
-    books are materials too)."""
+    """One sitting by whatever simulation suits the material."""
     return simulator_for(sitting.material)(user, sitting)
+
+
+def sit_on(user: User, material_id: int, start: datetime, seconds: int | None = None) -> Outcome:
+    """A sitting with the material of this id (any material: a chapter of a book is one too),
+    from `start`, long enough to complete it unless `seconds` says otherwise."""
+    material = db.session.get(Material, material_id)
+    if material is None:
+        raise LookupError(f"no material {material_id}")
+    return sit(user, Sitting(material, start, seconds_to_complete(material) if seconds is None else seconds))

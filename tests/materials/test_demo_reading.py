@@ -56,6 +56,13 @@ def test_a_sitting_stops_at_the_daily_cap_and_one_material_at_a_time(app, clock,
     assert open_sessions == []
 
 
+def test_any_material_by_id(app, clock, org, db):
+    ledger_services.save_rules(SYSTEM, rules_text(), source_name="rules.yaml")
+    chapter = make_material("chapter-one", kind=MaterialKind.chapter, minutes=15)
+    outcome = demo_reading.sit_on(org.learner_a, chapter.id, app_clock.now() - timedelta(days=1))
+    assert outcome.completed and outcome.granted == 50
+
+
 def test_a_registered_watch_simulation_is_used_for_media(app, clock, org, db, monkeypatch):
     video, article = make_material("film", kind=MaterialKind.video), make_material("text")
     watched = []

@@ -61,6 +61,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         home,
         ledger,
         materials,
+        nextsteps,
         notices,
         ops,
         org_admin,
@@ -73,7 +74,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
 
     for domain in (home, accounts, org_admin, audit, auditlog, ledger, materials, bank, quizzes, assessments, reports, development,
-                   contactwork, register, planning, yearend, ops, notices, site):
+                   contactwork, register, planning, yearend, nextsteps, ops, notices, site):
         domain.init_app(app)
     app.cli.add_command(demo.demo_cli)
     return app

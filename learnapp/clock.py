@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -24,6 +26,23 @@ class FrozenClock:
 
     def set(self, at: datetime) -> None:
         self.at = at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+@contextmanager
+def running_on(frozen: FrozenClock) -> Iterator[FrozenClock]:
+    """Run the block on `frozen` as the application's clock, then put back the clock that was
+    there (the real time, or a test's frozen clock). The demo's simulated reading moves it through
+    past days while the real crediting code runs; nothing outside the block sees it."""
+    extensions = current_app.extensions
+    before = extensions.get("learnapp.clock")
+    extensions["learnapp.clock"] = frozen
+    try:
+        yield frozen
+    finally:
+        if before is None:
+            extensions.pop("learnapp.clock", None)
+        else:
+            extensions["learnapp.clock"] = before
 
 
 def _offset_seconds(path: str) -> float:

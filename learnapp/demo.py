@@ -37,6 +37,14 @@ class DemoContext:
     branches: dict[str, object] = field(default_factory=dict)
     people: dict[str, object] = field(default_factory=dict)
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (role, login, branch)
+    # How diligent each learner and secretary is this year, by login ID: 0 beyond the requirement,
+    # 1 on pace, 2 behind. The ledger demo's attendance and the materials demo's reading follow it,
+    # so a person's pages tell one story; the walkthrough learners have something left to do.
+    profiles: dict[str, int] = field(default_factory=dict)
+
+    def trainees(self) -> list:
+        """The learners and branch secretaries, in login order (the people with a profile)."""
+        return [p for login, p in sorted(self.people.items()) if login in self.profiles]
 
 
 def _ensure_user(ctx_admin, login_id, name, branch, stage, stage_steps):
@@ -149,6 +157,10 @@ def load_core(today: date) -> DemoContext:
         services.grant_role(admin, auditor, Role.auditor, root)
     ctx.people["auditor"] = auditor
     ctx.logins.append(("auditor", "auditor", root.name))
+    walkthrough = {login for role, login, _branch in ctx.logins if role == "learner"}
+    trainees = sorted(login for login in ctx.people if login.startswith(("u", "sec")))
+    for index, login in enumerate(trainees):
+        ctx.profiles[login] = 1 + index % 2 if login in walkthrough else index % 3
     db.session.flush()
     return ctx
 

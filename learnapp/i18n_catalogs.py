@@ -16,7 +16,7 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent
 DOMAINS = ["ledger", "materials", "bank", "quizzes", "assessments", "reports", "development", "contactwork", "planning", "yearend",
-           "notices", "site"]
+           "notices", "site", "nextsteps"]
 METHOD_MAP = [("**.py", "python"), ("**.html", "jinja2")]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None, "lazy_ngettext": (1, 2)}
 

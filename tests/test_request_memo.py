@@ -88,3 +88,23 @@ def test_rules_saved_in_the_request_replace_those_read_with_the_person(app, clie
         assert rules_for_year(year).version is None
         ledger_services.save_rules(SYSTEM, rules_text(year, daily_online="4"), source_name="rules.yaml")
         assert rules_for_year(year).daily_online_cap == 400
+
+
+def test_a_scope_memoises_outside_a_request_until_it_ends(app, org, db):
+    def role_statements(block) -> int:
+        with count_queries() as counted:
+            block()
+        return len([s for s in counted.statements if "role_grants" in s])
+
+    def twice():
+        security.admin_paths(org.admin_a)
+        security.admin_paths(org.admin_a)
+
+    with request_memo.scope():
+        assert role_statements(twice) == 1
+        with request_memo.scope():  # nested: the same memo
+            assert role_statements(twice) == 0
+        db.session.add(RoleGrant(user=org.learner_a, role=Role.branch_admin, branch=org.branch_a))
+        db.session.flush()  # a change to what the memo depends on drops it
+        assert role_statements(twice) == 1
+    assert role_statements(twice) == 2  # the scope ended: nothing is kept

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, String, and_, func, literal, or_, select
 
 from learnapp import audit, clock
 from learnapp.accounts.models import Stage, User
@@ -285,6 +285,24 @@ def find_by_code(user: User, code: str) -> Activity | None:
             if invited:
                 return activity
     return None
+
+
+def upcoming_for(user: User, *, within_days: int = 31, limit: int = 5) -> list[Activity]:
+    """Activities the person is invited to (their branch or one above it in the audience, their
+    stage if the activity names stages) from today to `within_days` ahead, not cancelled and not
+    attended yet, soonest first: one statement (the home page's next steps)."""
+    today = clock.today()
+    audience = Activity.__table__.metadata.tables["activity_audience_branches"]
+    invited = (select(audience.c.activity_id).join(Branch, Branch.id == audience.c.branch_id)
+               .where(literal(user.branch.path, String).like(Branch.path + "%")))
+    stage = f"%{user.stage}%" if user.stage else ""
+    attended = select(Attendance.activity_id).where(Attendance.user_id == user.id, Attendance.present)
+    stmt = (select(Activity).where(Activity.cancelled.is_(False), Activity.end_date >= today,
+                                   Activity.start_date <= today + timedelta(days=within_days),
+                                   Activity.id.in_(invited), Activity.id.not_in(attended),
+                                   or_(Activity.audience_stages == "", Activity.audience_stages.like(stage)))
+            .order_by(Activity.start_date, Activity.start_time, Activity.id).limit(limit))
+    return list(db.session.scalars(stmt))
 
 
 def attendance_count(activity: Activity) -> int:

@@ -1,8 +1,13 @@
-"""Demo study hours: last year's history, this year's activities with attendance, reading credit,
-and claims (pending with a generated photo, approved, rejected). Idempotent: skipped once loaded.
+"""Demo study hours offline: last year's and this year's activities with attendance (a lecture,
+themed Party days of the general branches, each branch's monthly themed Party day this year, the
+training class) and claims (pending with a generated photo, approved, rejected), all through the services,
+so every ledger line names the activity or claim that earned it. Online credit comes from reading
+(materials/demo.py, through the real heartbeat) and from quiz attempts (quizzes/demo.py).
+Idempotent: skipped once loaded.
 
-The spread of this year's credit is deliberate: about a third of the people have met the
-requirement, a third are on pace and a third are behind, so every page has something to show.
+The spread of this year's credit is deliberate: the people's profiles (ctx.profiles) decide how
+often they attend, so about a third have met the requirement, a third are on pace and a third
+are behind, and every page has something to show.
 """
 
 from __future__ import annotations
@@ -20,10 +25,10 @@ from sqlalchemy import select
 from learnapp import clock
 from learnapp.accounts.models import Stage
 from learnapp.db import db
-from learnapp.ledger import activities, claims, queries, services
-from learnapp.ledger.models import Category, LedgerEntry
+from learnapp.ledger import activities, claims, services
+from learnapp.ledger.models import Category
 from learnapp.ledger.offline_models import Activity
-from learnapp.ledger.rules import current_rule_set, rules_for_year
+from learnapp.ledger.rules import current_rule_set
 from learnapp.ledger.schedule import make_schedule
 from learnapp.security import SYSTEM
 
@@ -59,30 +64,6 @@ def _load_rules() -> None:
             services.save_rules(SYSTEM, path.read_text(encoding="utf-8"), source_name=path.name, expected_year=int(path.stem))
 
 
-def _reading(user, day: date, credit: int, key: str) -> int:
-    # Thousands of reading lines: added directly, in one flush, rather than grant() by grant(). Each
-    # person reads at most one item a day here, far below any daily cap, so grant() would change nothing.
-    materials = _material_ids()
-    source_id = str(materials[zlib.crc32(key.encode()) % len(materials)]) if materials else None
-    db.session.add(LedgerEntry(user_id=user.id, year=day.year, occurred_on=day, category=Category.online_reading,
-                               credit_hundredths=credit, minutes=35 if credit >= 100 else 20, source_type="material",
-                               source_id=source_id, created_at=clock.now(), dedupe_key=f"demo:{key}"))
-    return credit
-
-
-_MATERIALS_READ: list[int] = []
-
-
-def _material_ids() -> list[int]:
-    """The published materials (loaded first by the demo), so each reading line names one. The
-    materials package credits the ledger, so its table is read by name, not through its model."""
-    if not _MATERIALS_READ:
-        table = db.Model.metadata.tables["materials"]
-        _MATERIALS_READ.extend(db.session.scalars(select(table.c.id).where(table.c.status == "published")
-                                                  .order_by(table.c.id)))
-    return _MATERIALS_READ
-
-
 def _activity(admin, branch, category, title, day, start, end, *, end_day=None, place=None, organiser=None,
               audience=None, stages=()):
     return activities.create_activity(admin, branch=branch, category=category, title=title,
@@ -95,11 +76,49 @@ def _attend(admin, activity, people) -> None:
         activities.set_attendance(admin, activity, person, True, "roster")
 
 
+# Each branch's themed Party day (每月主题党日), an afternoon: by profile, how often a person came.
+MONTHLY_THEMES = ["学习党章党规", "重温入党誓词", "学习党的二十大精神", "党史学习教育", "廉洁文化教育", "志愿服务进社区",
+                  "学习七一重要讲话", "警示教育", "学习贯彻全会精神", "参观红色教育基地", "组织生活会准备", "年度学习交流"]
+ATTENDANCE_BY_PROFILE = (0.95, 0.85, 0.4)
+
+
+def _monthly_party_days(ctx, year: int, until: date, rng: random.Random) -> None:
+    """Each branch's monthly themed Party day of `year` up to `until`, with attendance by profile,
+    and the next one when it falls within a month after `until` (announced, nobody attended yet)."""
+    for branch_name, branch in ctx.branches.items():
+        if branch_name.endswith("党总支"):
+            continue
+        members = [p for p in ctx.trainees() if p.branch_id == branch.id]
+        for month in range(1, 13):
+            day = date(year, month, 10 + branch.id % 5)
+            if day > until + timedelta(days=31):
+                break
+            activity = _activity(ctx.admin, branch, Category.themed_party_day,
+                                 f"{month}月主题党日：{MONTHLY_THEMES[month - 1]}", day, time(14), time(17),
+                                 place="党员活动室", organiser=f"{branch_name}支委会", audience=[branch])
+            if day > until:
+                break
+            _attend(ctx.admin, activity, [p for p in members if rng.random() < ATTENDANCE_BY_PROFILE[ctx.profiles[p.login_id]]])
+
+
+def _quarterly_days(ctx, year: int, rng: random.Random) -> None:
+    """Last year's record, kept short: each general branch's quarterly themed Party day, a whole
+    day (8 学时), with attendance by profile."""
+    for name, general in ctx.branches.items():
+        if not name.endswith("党总支"):
+            continue
+        members = [p for p in ctx.trainees() if p.branch.parent_id == general.id]
+        for quarter, month in enumerate((3, 6, 9, 11)):
+            activity = _activity(ctx.admin, general, Category.themed_party_day,
+                                 f"{year}年第{quarter + 1}季度主题党日：{MONTHLY_THEMES[month]}（{name}）",
+                                 date(year, month, 20), time(8, 30), time(16, 30), place="党员活动室", audience=[general])
+            _attend(ctx.admin, activity, [p for p in members if rng.random() < ATTENDANCE_BY_PROFILE[ctx.profiles[p.login_id]]])
+
+
 def load_demo(ctx) -> None:
     """Add the ledger's demo content for the people of the core demo (ctx.people by login ID)."""
     if db.session.scalar(select(Activity.id).where(Activity.title == MARKER_TITLE)):
         return
-    _MATERIALS_READ.clear()  # this database's materials
     _load_rules()
     today = clock.today()
     year = today.year
@@ -108,7 +127,7 @@ def load_demo(ctx) -> None:
     people = [p for login, p in sorted(ctx.people.items()) if login.startswith("u") or login.startswith("sec")]
     learners = [p for p in people if p.login_id.startswith("u")]
 
-    # Last year: a lecture and a themed Party day for everyone, plus reading: 35 to 70 学时 each.
+    # Last year: a lecture and a themed Party day for everyone, and the general branches' quarterly days.
     last = year - 1
     lecture_last = _activity(admin, ctx.committee, Category.lecture, "党课：新时代党的建设总要求", date(last, 4, 18),
                              time(9), time(11, 30), place="机关大礼堂", organiser="市委党校 李教授", audience=[ctx.committee])
@@ -116,11 +135,7 @@ def load_demo(ctx) -> None:
                                date(last, 7, 1), time(8, 30), time(16, 30), place="市革命历史纪念馆", audience=[ctx.committee])
     _attend(admin, lecture_last, [p for i, p in enumerate(people) if i % 5])
     _attend(admin, party_day_last, [p for i, p in enumerate(people) if i % 4])
-    for i, person in enumerate(people):
-        target = rng.randint(3500, 7000)
-        have = (400 if i % 5 else 0) + (800 if i % 4 else 0)
-        for n, day in enumerate(rng.sample(range(10, 350), max(0, -(-(target - have) // 100)))):
-            have += _reading(person, date(last, 1, 1) + timedelta(days=day), 100, f"{last}:{person.login_id}:{n}")
+    _quarterly_days(ctx, last, rng)
 
     # This year: a committee lecture (4 学时 per attendee), themed Party days per general branch,
     # a three-day class for development targets, and today's Party day for the check-in code.
@@ -148,21 +163,7 @@ def load_demo(ctx) -> None:
     _activity(admin, ctx.committee, Category.themed_party_day, "主题党日：学习党章（今日，可用签到码签到）", today,
               time(8, 30), time(20, 30), place="党员活动室", audience=[ctx.committee])
 
-    # Reading credit up to each person's profile: met / on pace / behind.
-    rules = rules_for_year(year)
-    elapsed = (today - date(year, 1, 1)).days + 1
-    for i, person in enumerate(people):
-        requirement = rules.requirement_for(person)
-        pace = requirement * elapsed // 366
-        profile = i % 3
-        target = requirement + 200 if profile == 0 else (pace + pace // 10 if profile == 1 else pace // 2)
-        have = queries.year_total(person.id, year)
-        days = rng.sample(range(elapsed), min(elapsed, max(0, -(-(target - have) // 75))))
-        for n, day in enumerate(sorted(days)):
-            if have >= target:
-                break
-            have += _reading(person, date(year, 1, 1) + timedelta(days=day), 100 if rng.random() < 0.7 else 50,
-                             f"{year}:{person.login_id}:{n}")
+    _monthly_party_days(ctx, year, today - timedelta(days=1), rng)
 
     # Claims: a few pending (with a photo) for the approval queue, one approved, one rejected.
     photo = demo_photo()

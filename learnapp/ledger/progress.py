@@ -10,7 +10,7 @@ from typing import NamedTuple
 from markupsafe import Markup
 from sqlalchemy import bindparam, func, null, select, union_all
 
-from learnapp import clock
+from learnapp import clock, request_memo
 from learnapp.db import db
 from learnapp.i18n import per_catalog
 from learnapp.ledger import queries, sources
@@ -78,6 +78,15 @@ class Progress:
     @property
     def percent(self) -> int:
         return min(100, self.total * 100 // self.requirement) if self.requirement else 100
+
+
+def this_year(user) -> Progress:
+    """This year's progress without the chart, read once per request: the home page's panels
+    (the ledger's and the next steps) share it."""
+    return request_memo.remember("year_progress", user.id, lambda: year_progress(user, with_chart=False))
+
+
+request_memo.depends_on("year_progress", LedgerEntry)
 
 
 def year_progress(user, year: int | None = None, *, with_chart: bool = True) -> Progress:

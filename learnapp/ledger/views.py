@@ -4,9 +4,9 @@ check-in), checkin_views (the QR link), admin_views (approval queue, adjustments
 
 from __future__ import annotations
 
-from learnapp.ledger.progress import year_progress
+from learnapp.ledger.progress import this_year
 
 
 def progress_panel(user) -> dict | None:
     """Home-page panel: this year's credit against the requirement, with the pace."""
-    return {"template": "ledger/_panel.html", "ledger_progress": year_progress(user, with_chart=False)}
+    return {"template": "ledger/_panel.html", "ledger_progress": this_year(user)}

@@ -14,7 +14,7 @@ from functools import cache
 from sqlalchemy import ColumnElement, Select, String, and_, bindparam, false, or_, select, true
 from sqlalchemy.orm import selectinload
 
-from learnapp import clock
+from learnapp import clock, request_memo
 from learnapp.accounts.models import User
 from learnapp.db import db, loaded_rows
 from learnapp.ledger.rules import rules_for_year
@@ -246,6 +246,7 @@ class ReadingStatus:
     optional_done: int
     credit_hundredths: int  # reading/video credit granted in the year (all materials, listed or not)
     active_seconds: int
+    completed: frozenset[int] = frozenset()  # ids of the materials completed in the year (listed or not)
 
     @property
     def all_required_done(self) -> bool:
@@ -258,6 +259,15 @@ def reading_of(user: User, year: int) -> tuple[list[ListStatus], ReadingStatus]:
     progress = progress_map(user.id, year)
     lists = my_lists(user, year, progress=progress)
     return lists, reading_status(user, year, lists=lists, progress=progress)
+
+
+def reading_of_this_year(user: User) -> tuple[list[ListStatus], ReadingStatus]:
+    """`reading_of(user, <this year>)`, read once per request: the home page's panels (reading
+    and next steps) share it."""
+    return request_memo.remember("reading_of", user.id, lambda: reading_of(user, clock.today().year))
+
+
+request_memo.depends_on("reading_of", ReadingProgress, ReadingList, ReadingListItem, ReadingListAssignment, Material)
 
 
 def reading_status(user: User, year: int | None = None, *, lists: list[ListStatus] | None = None,
@@ -289,7 +299,7 @@ def reading_status(user: User, year: int | None = None, *, lists: list[ListStatu
         year=year, required_total=len(req), required_done=sum(1 for m in req if m in done),
         optional_total=len(opt), optional_done=sum(1 for m in opt if m in done),
         credit_hundredths=sum(p.granted_hundredths for p in progress.values()),
-        active_seconds=sum(p.active_seconds for p in progress.values()),
+        active_seconds=sum(p.active_seconds for p in progress.values()), completed=frozenset(done),
     )
 
 

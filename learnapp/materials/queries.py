@@ -3,12 +3,15 @@ Reading lists and a person's reading status are in list_queries.py.
 
 Public API for other domains:
 - `materials_for_knowledge_points(points, sources)` — the quiz wrong-answer notebook links a wrong
-  answer to the materials that teach its knowledge points (知识点) and source document.
+  answer to the materials that teach its knowledge points (知识点) and source document;
+  `materials_by_point(points)` the same for many points in one statement (the notebook's and the
+  home page's suggestions); `display_title(material)` names a suggested material.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
 
 from sqlalchemy import (
@@ -24,7 +27,7 @@ from sqlalchemy import (
     select,
     true,
 )
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased, defer, joinedload
 
 from learnapp import clock
 from learnapp.accounts.models import User
@@ -186,11 +189,24 @@ def attachments_of(material_id: int) -> list[Attachment]:
 # --- knowledge points (for the quiz wrong-answer notebook) ----------------------------------------
 
 
+def display_title(material) -> str:
+    """How a material is named wherever it is suggested (the wrong-answer notebook, the home
+    page's next steps): "book › chapter" for a chapter read with `with_book_titles`."""
+    return material.display_title
+
+
+def _preference(prefer: Iterable[int], done: Iterable[int]) -> tuple:
+    """ORDER BY terms: not yet completed first, then required (ids in `prefer`)."""
+    done_ids, prefer_ids = list(done) or [0], list(prefer) or [0]
+    return case((Material.id.in_(done_ids), 1), else_=0), case((Material.id.in_(prefer_ids), 0), else_=1)
+
+
 def materials_for_knowledge_points(points: list[str] | tuple[str, ...], sources: list[str] | tuple[str, ...] = (),
-                                   *, limit: int = 10) -> list[Material]:
+                                   *, limit: int = 10, prefer: Iterable[int] = (), done: Iterable[int] = ()) -> list[Material]:
     """Published materials teaching any of these knowledge points, ranked by how many points they
-    share, then by a matching source document (党章, 准则, 纪律处分条例 …). With no points, materials
-    of the given sources."""
+    share, then unread before completed (ids in `done`) and required before optional (ids in
+    `prefer`), then by a matching source document (党章, 准则, 纪律处分条例 …). With no points,
+    materials of the given sources."""
     points = [p for p in dict.fromkeys(points or []) if p]
     sources = [s for s in dict.fromkeys(sources or []) if s]
     if not points and not sources:
@@ -205,7 +221,7 @@ def materials_for_knowledge_points(points: list[str] | tuple[str, ...], sources:
     stmt = select(Material).where(Material.status == MaterialStatus.published, Material.kind != MaterialKind.book,
                                   or_(Material.book_id.is_(None), Material.book_id.in_(_published_books())))
     stmt = stmt.where(shared > 0) if points else stmt.where(Material.source.in_(sources))
-    stmt = stmt.order_by(shared.desc(), source_match.desc(), Material.title).limit(limit)
+    stmt = stmt.order_by(shared.desc(), *_preference(prefer, done), source_match.desc(), Material.title).limit(limit)
     return with_book_titles(list(db.session.scalars(stmt)))
 
 
@@ -219,6 +235,29 @@ def with_book_titles(materials: list[Material]) -> list[Material]:
             if m.book_id is not None:
                 m._book_title = titles.get(m.book_id)
     return materials
+
+
+def materials_by_point(points: Iterable[str], *, per_point: int = 2, prefer: Iterable[int] = (),
+                       done: Iterable[int] = ()) -> dict[str, list[Material]]:
+    """For each knowledge point, the published materials that teach it (at most `per_point`):
+    unread before completed (ids in `done`), required before optional (ids in `prefer`), then by
+    title. One statement whatever the number of points; points no material teaches are left out."""
+    points = [p for p in dict.fromkeys(points) if p]
+    if not points:
+        return {}
+    stmt = (select(MaterialLabel.name, Material).join(Material, Material.id == MaterialLabel.material_id)
+            .where(MaterialLabel.kind == LabelKind.point, MaterialLabel.name.in_(points),
+                   Material.status == MaterialStatus.published, Material.kind != MaterialKind.book,
+                   or_(Material.book_id.is_(None), Material.book_id.in_(_published_books())))
+            .order_by(MaterialLabel.name, *_preference(prefer, done), Material.title, Material.id)
+            .options(defer(Material.body)))
+    found: dict[str, list[Material]] = {}
+    for point, material in db.session.execute(stmt):
+        chosen = found.setdefault(point, [])
+        if len(chosen) < per_point:
+            chosen.append(material)
+    with_book_titles([m for chosen in found.values() for m in chosen])
+    return {p: found[p] for p in points if p in found}
 
 
 def recent_reading(user: User, limit: int = 5) -> list[ReadingProgress]:

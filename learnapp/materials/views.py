@@ -36,7 +36,7 @@ PER_PAGE = 20
 def reading_panel(user):
     if user is None or not user.is_authenticated:
         return None
-    lists, status = list_queries.reading_of(user, clock.today().year)
+    lists, status = list_queries.reading_of_this_year(user)
     if status.required_total == 0 and status.optional_total == 0:
         return None
     return {"template": "materials/_panel.html", "reading": status, "due": list_queries.due_soon(user, lists=lists)[:5]}

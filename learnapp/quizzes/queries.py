@@ -10,8 +10,9 @@ from flask import abort
 from sqlalchemy import ColumnElement, Select, exists, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from learnapp import clock
+from learnapp import clock, request_memo
 from learnapp.accounts.models import User
+from learnapp.bank.models import QuestionVersion
 from learnapp.db import db
 from learnapp.quizzes import audience, review
 from learnapp.quizzes.models import (
@@ -125,6 +126,43 @@ def my_quizzes(user) -> list[dict]:
         rows.append({"quiz": quiz, "participant": participants.get(quiz.id), "open_attempt": open_attempts.get(quiz.id),
                      "state": quiz_state(quiz, now), "show_score": review.score_visible(quiz, now)})
     return rows
+
+
+def my_quizzes_now(user) -> list[dict]:
+    """`my_quizzes(user)`, read once per request: the home page's panels (tests and next steps)
+    share it."""
+    return request_memo.remember("my_quizzes", user.id, lambda: my_quizzes(user))
+
+
+request_memo.depends_on("my_quizzes", Quiz, QuizParticipant, Attempt)
+
+
+def missed_points(user, *, limit: int = 500) -> list[tuple[str, int]]:
+    """The knowledge points (知识点) of the questions the person last answered wrongly, as
+    (point, how many such questions), most missed first: only answers whose correctness the
+    quiz's review policy shows them now (as the wrong-answer notebook). One statement over their
+    latest `limit` graded answers."""
+    rows = db.session.execute(
+        select(AttemptItem.question_id, AttemptItem.fraction, QuestionVersion.knowledge_points, Quiz)
+        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+        .join(Quiz, Quiz.id == Attempt.quiz_id)
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+        .where(Attempt.user_id == user.id, Attempt.state != AttemptState.in_progress,
+               AttemptItem.score_hundredths.is_not(None))
+        .order_by(Attempt.submitted_at.desc(), AttemptItem.id).limit(limit)
+    ).all()
+    now = clock.now()
+    latest: dict[int, tuple[bool, list[str]]] = {}
+    for question_id, fraction, points, quiz in rows:
+        if question_id in latest or not review.correctness_shown(quiz, now):
+            continue
+        latest[question_id] = (fraction == "1/1", list(points or []))
+    counts: dict[str, int] = {}
+    for right, points in latest.values():
+        if not right:
+            for point in dict.fromkeys(points):
+                counts[point] = counts.get(point, 0) + 1
+    return sorted(counts.items(), key=lambda pair: -pair[1])
 
 
 def quiz_state(quiz: Quiz, now: datetime | None = None) -> str:

@@ -38,6 +38,14 @@ def allowed(attempt: Attempt, now: datetime | None = None) -> set[ReviewItem]:
     return items
 
 
+def correctness_shown(quiz: Quiz, now: datetime | None = None) -> bool:
+    """Whether a learner may see now which of their submitted answers were right (as `allowed`)."""
+    show = set(quiz.review_after_submit or [])
+    if quiz_closed(quiz, now):
+        show |= set(quiz.review_after_close or [])
+    return ReviewItem.correctness.value in show
+
+
 def score_visible(quiz: Quiz, now: datetime | None = None) -> bool:
     """Whether the learner may see their score (and pass/fail) for this quiz now."""
     show = set(quiz.review_after_submit or [])

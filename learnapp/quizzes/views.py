@@ -12,7 +12,8 @@ from flask_login import current_user, login_required
 from learnapp import clock
 from learnapp.db import write_after_reads
 from learnapp.errors import FAILED, save_action, try_save, wants_json
-from learnapp.materials.queries import materials_for_knowledge_points
+from learnapp.materials import list_queries
+from learnapp.materials.queries import materials_by_point, materials_for_knowledge_points
 from learnapp.materials.rendering import render_markdown
 from learnapp.quizzes import attempts, queries, review
 from learnapp.quizzes.blueprint import bp
@@ -145,16 +146,25 @@ def result(attempt_id: int):
 @login_required
 def mistakes():
     entries = queries.mistakes(current_user)
+    lists, reading = list_queries.reading_of_this_year(current_user)
+    required = {item.material.id for status in lists for item in status.required}
+    done = reading.completed
+    points: dict[str, int] = {}
+    for entry in entries:
+        for point in entry["item"].version.knowledge_points or []:
+            points[point] = points.get(point, 0) + 1
+    by_point = materials_by_point(points, per_point=2, prefer=required, done=done)
     for entry in entries:
         version = entry["item"].version
         entry["view"] = review.result_item(entry["item"], entry["show"])
-        related = materials_for_knowledge_points(version.knowledge_points or [], [version.source] if version.source else [], limit=3)
+        related = list({m.id: m for p in version.knowledge_points or [] for m in by_point.get(p, [])}.values())[:3]
         if not related and version.source:
-            related = materials_for_knowledge_points([], [version.source], limit=3)
+            related = materials_for_knowledge_points([], [version.source], limit=3, prefer=required, done=done)
         entry["materials"] = related
         entry["version"] = version
+    review_points = [(point, n, by_point.get(point, [])) for point, n in sorted(points.items(), key=lambda pair: -pair[1])]
     return render_template("quizzes/mistakes.html", entries=entries, ReviewItem=ReviewItem, blank_html=review.blank_html,
-                           material_url=_material_url)
+                           material_url=_material_url, review_points=review_points, required=required, done=done)
 
 
 def _material_url(material) -> str:
@@ -164,7 +174,7 @@ def _material_url(material) -> str:
 
 def quizzes_panel(user):
     """Home panel: quizzes open to the person now, and an attempt to continue."""
-    rows = [r for r in queries.my_quizzes(user) if r["state"] == "open" and r["quiz"].status == QuizStatus.published]
+    rows = [r for r in queries.my_quizzes_now(user) if r["state"] == "open" and r["quiz"].status == QuizStatus.published]
     todo = [r for r in rows if r["open_attempt"] or (r["participant"] is None or r["participant"].counted_bp is None)]
     if not todo:
         return None

@@ -59,7 +59,7 @@ LAYOUT_PROBLEMS = """
 """
 
 PAGES = {
-    "learner": ["/ledger/", "/notices/", "/assessments/"],
+    "learner": ["/", "/ledger/", "/notices/", "/assessments/", "/quizzes/mistakes"],
     "training contact": ["/assessments/", "/ledger/"],
     "branch admin": ["/ledger/queue", "/people/", "/reports/", "/reports/reminders", "/ledger/activities",
                      "/assessments/"],

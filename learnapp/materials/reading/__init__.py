@@ -26,17 +26,16 @@ The rule (documented for learners on the reading page and in the README):
 Modules: `arithmetic` (the rules above as pure functions), `rows` and `store` (the statements;
 every write of a beat goes through its `store.BeatWriter`, the session's compare-and-set first),
 `beat` (the entry points, re-exported here: `heartbeat`, `start_session`, `close_session`,
-`book_time`, `timing`). The JSON views are in materials/api.py; accounts.caller checks who calls.
+`timing`). The JSON views are in materials/api.py; accounts.caller checks who calls.
 """
 
 from learnapp.materials.reading.beat import (
     BeatResult,
     HeartbeatRefused,
-    book_time,
     close_session,
     heartbeat,
     start_session,
     timing,
 )
 
-__all__ = ["BeatResult", "HeartbeatRefused", "book_time", "close_session", "heartbeat", "start_session", "timing"]
+__all__ = ["BeatResult", "HeartbeatRefused", "close_session", "heartbeat", "start_session", "timing"]

@@ -1,6 +1,6 @@
-"""The entry points of reading time: start and close a reading session, a heartbeat, and time
-booked without a session (the demo loader). The rules are in the package's docstring, their
-arithmetic in `arithmetic`, the statements in `store`."""
+"""The entry points of reading time: start and close a reading session, and a heartbeat (the
+demo's reading goes through them too, materials/demo_reading.py). The rules are in the
+package's docstring, their arithmetic in `arithmetic`, the statements in `store`."""
 
 from __future__ import annotations
 
@@ -174,14 +174,6 @@ def _beat_once(caller: Caller, session_id: int, seq: int, sent_at: datetime | No
         _credit_time(writer, row.user_id, row.material, now, verdict.seconds, result,
                      known=(today.year, row.progress), online=(today, row.online_today))
     writer.finish()  # a beat that credited nothing; else done already
-    return result
-
-
-def book_time(user: User, material: Material, end: datetime, seconds: int) -> BeatResult:
-    """Credit `seconds` of reading that ended at `end`, exactly as heartbeats would have
-    (used by the demo loader to give demo people a reading history)."""
-    result = BeatResult(session_id=None)
-    _credit_time(store.BeatWriter(None), user.id, material, end, seconds, result)
     return result
 
 

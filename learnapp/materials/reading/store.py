@@ -211,8 +211,9 @@ class StaleRead(Exception):
 
 class BeatWriter:
     """Every write of one heartbeat (`beat`), in the one order that keeps it safe: the
-    compare-and-set on the session first. With `beat=None`, writes of reading time booked
-    without a session (`reading.book_time`, the demo loader), which have no compare-and-set."""
+    compare-and-set on the session first. With `beat=None`, writes without a session and so
+    without a compare-and-set (nothing books time that way now: the demo beats, see
+    materials/demo_reading.py)."""
 
     __slots__ = ("beat", "recorded")
 

@@ -66,3 +66,16 @@ def make_book(slug: str = "book", *, chapters: int = 3, minutes: int = 30, statu
             title=f"第{n}章", body=f"第{n}章正文", source="党章", estimated_minutes=minutes, status=chapter_status)))
     db.session.flush()
     return book, made
+
+
+def read_for(person, material, seconds: int):
+    """`person` reads `material` for `seconds` ending now, through the real heartbeat (the demo's
+    sittings: open, beat, close), so reading sessions, progress and ledger lines come from it. The
+    first beat only starts the count, so the sitting lasts one beat longer than `seconds`."""
+    from datetime import timedelta
+
+    from learnapp import clock
+    from learnapp.materials import demo_reading, reading
+
+    sitting = seconds + reading.timing().most_per_beat
+    return demo_reading.sit_on(person, material.id, clock.now() - timedelta(seconds=sitting), sitting)

@@ -9,14 +9,13 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from learnapp import clock as app_clock
-from learnapp.materials import book_services, list_queries, reading, services
+from learnapp.materials import book_services, list_queries, services
 from learnapp.materials import lists as list_services
 from learnapp.materials.due_notices import remind_due
 from learnapp.materials.lists import ListData
 from learnapp.notices.models import Notice
 from learnapp.security import SYSTEM
-from tests.helpers.books import make_book
+from tests.helpers.books import make_book, read_for
 
 
 @pytest.fixture
@@ -33,7 +32,7 @@ def setup(app, db, org, clock):
 
 
 def read(person, material, minutes: int) -> None:
-    reading.book_time(person, material, app_clock.now(), minutes * 60)
+    read_for(person, material, minutes * 60)
 
 
 def items_of(person) -> list:

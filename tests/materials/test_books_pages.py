@@ -10,13 +10,12 @@ import re
 import pytest
 from sqlalchemy import select
 
-from learnapp import clock as app_clock
 from learnapp.audit.models import AuditEntry
-from learnapp.materials import book_services, reading, services
+from learnapp.materials import book_services, services
 from learnapp.materials.models import Material, MaterialKind, MaterialStatus
 from learnapp.materials.queries import materials_for_knowledge_points
 from learnapp.security import SYSTEM
-from tests.helpers.books import make_book
+from tests.helpers.books import make_book, read_for
 from tests.helpers.materials import make_material
 
 
@@ -48,9 +47,9 @@ def test_a_new_reader_sees_every_chapter_not_started_and_starts_at_chapter_one(c
 
 def test_states_progress_and_resume_follow_the_reading(client, login, org, book, clock, db):
     _book, (first, second, third) = book
-    reading.book_time(org.learner_a, first, app_clock.now(), 10 * 60)  # credited
+    read_for(org.learner_a, first, 10 * 60)  # credited
     clock.advance(minutes=20)
-    reading.book_time(org.learner_a, second, app_clock.now(), 3 * 60)  # reading
+    read_for(org.learner_a, second, 3 * 60)  # reading
     db.session.commit()
     login(org.learner_a)
     html = client.get("/materials/book").get_data(as_text=True)
@@ -62,24 +61,24 @@ def test_states_progress_and_resume_follow_the_reading(client, login, org, book,
 
 def test_once_the_last_chapter_read_is_credited_resume_goes_to_the_next_one(client, login, org, book, clock, db):
     _book, (first, second, third) = book
-    reading.book_time(org.learner_a, second, app_clock.now(), 10 * 60)
+    read_for(org.learner_a, second, 10 * 60)
     db.session.commit()
     login(org.learner_a)
     assert resume_href(client.get("/materials/book").get_data(as_text=True)) == "/materials/book-03"
     clock.advance(minutes=20)
-    reading.book_time(org.learner_a, third, app_clock.now(), 10 * 60)
+    read_for(org.learner_a, third, 10 * 60)
     db.session.commit()
     # Every later chapter credited: back to the first one not credited.
     assert resume_href(client.get("/materials/book").get_data(as_text=True)) == "/materials/book-01"
     clock.advance(minutes=20)
-    reading.book_time(org.learner_a, first, app_clock.now(), 10 * 60)
+    read_for(org.learner_a, first, 10 * 60)
     db.session.commit()
     html = client.get("/materials/book").get_data(as_text=True)
     assert resume_href(html) is None and "已计学时 3 / 3 章" in html
 
 
 def test_my_reading_is_my_own(client, login, org, book, db):
-    reading.book_time(org.learner_b, book[1][0], app_clock.now(), 10 * 60)
+    read_for(org.learner_b, book[1][0], 10 * 60)
     db.session.commit()
     login(org.learner_a)
     assert set(states(client.get("/materials/book").get_data(as_text=True)).values()) == {"not_started"}
@@ -107,7 +106,7 @@ def test_an_article_shows_no_book(client, login, org, app, db, clock):
 
 def test_the_library_lists_a_book_once_and_a_search_finds_its_chapters(client, login, org, book, db):
     make_material("plain", title="一篇文章")
-    reading.book_time(org.learner_a, book[1][0], app_clock.now(), 10 * 60)
+    read_for(org.learner_a, book[1][0], 10 * 60)
     db.session.commit()
     login(org.learner_a)
     html = client.get("/materials/").get_data(as_text=True)

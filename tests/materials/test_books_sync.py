@@ -7,10 +7,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from learnapp import clock as app_clock
 from learnapp.audit.models import AuditEntry
 from learnapp.ledger.models import LedgerEntry
-from learnapp.materials import reading
 from learnapp.materials.content import ContentError, sync
 from learnapp.materials.models import (
     Material,
@@ -19,7 +17,7 @@ from learnapp.materials.models import (
     MaterialVersion,
     ReadingList,
 )
-from tests.helpers.books import BOOK_MD, CHAPTER_MD, write, write_book
+from tests.helpers.books import BOOK_MD, CHAPTER_MD, read_for, write, write_book
 
 
 def count(db, model) -> int:
@@ -87,7 +85,7 @@ def test_renamed_files_reorder_the_chapters_with_their_slugs(app, clock, db, roo
 def test_a_removed_chapter_file_archives_the_chapter_and_keeps_its_history_and_credit(app, clock, db, root, org):
     sync(root)
     chapter = db.session.scalar(select(Material).where(Material.slug == "xiaoduben-02"))
-    reading.book_time(org.learner_a, chapter, app_clock.now(), 15 * 60)
+    read_for(org.learner_a, chapter, 15 * 60)
     lines = count(db, LedgerEntry)
     assert lines > 0
     (root / "books/xiaoduben/02-quanli.md").unlink()

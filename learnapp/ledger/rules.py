@@ -365,11 +365,11 @@ request_memo.depends_on("rules_stamp", CreditRuleSet)
 
 
 @cache
-def read_stamp_with_the_person() -> None:
+def register_rules_stamp_fact() -> None:
     """Have accounts.sessions read this year's rules stamp with every signed-in person (from the
     ledger's init_app). Its statement is built once per process, so this registers once per
     process, however many applications the process creates."""
-    sessions.read_with_the_person("rules_stamp", latest_stamp_column, lambda: {"rules_year": clock.today().year},
+    sessions.register_person_fact("rules_stamp", latest_stamp_column, lambda: {"rules_year": clock.today().year},
                                   lambda params, stamp: keep_latest_stamp(params["rules_year"], stamp))
 
 

@@ -7,13 +7,11 @@ hundredths. The parser walks the YAML node tree (yaml.compose) so every error na
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
-import yaml
 from flask_babel import gettext as _
 from sqlalchemy import String, bindparam, cast, select
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -23,7 +21,7 @@ from learnapp.accounts import sessions
 from learnapp.accounts.models import Role, Stage
 from learnapp.db import db
 from learnapp.ledger.models import Category, CreditRuleSet
-from learnapp.rules_yaml import NodeReader, RuleProblem, RulesError
+from learnapp.rules_yaml import NodeReader
 
 # Any part of a half day (4 clock hours) counts as a half day; a day is two half days.
 HALF_DAY_MINUTES = 240
@@ -196,17 +194,7 @@ CATEGORY_NAMES = tuple(c.value for c in CONVERTIBLE)
 def parse_rules(text: str, *, expected_year: int | None = None, source: str = "") -> YearRules:
     """Parse and check a rules file; raises RulesError listing every problem with its line."""
     p = _Parser()
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark else 1
-        raise RulesError([RuleProblem(line, "", _("not valid YAML: %(problem)s", problem=getattr(exc, "problem", None) or str(exc)))], source) from None
-    if root is None:
-        raise RulesError([RuleProblem(1, "", _("the file is empty"))], source)
-    top = p.mapping(root, "", TOP_KEYS)
-    if not isinstance(root, MappingNode):
-        raise RulesError(p.problems, source)
+    root, top = p.top(text, TOP_KEYS, source)
     year = None
     if "year" not in top:
         p.fail(root, "year", _("is required"))
@@ -252,8 +240,7 @@ def parse_rules(text: str, *, expected_year: int | None = None, source: str = ""
                 kwargs["carry_over_max"] = p.credit(carry["max"][1], "carry_over.max") or 0
             elif isinstance(node, MappingNode):
                 p.fail(node, "carry_over", _("give max (study hours that may carry over), or write: carry_over: none"))
-    if p.problems:
-        raise RulesError(sorted(p.problems, key=lambda x: x.line), source)
+    p.refuse_if_problems(source)
     return YearRules(year=year, **kwargs)
 
 
@@ -307,10 +294,6 @@ caps:
 carry_over:
   max: 10
 """
-
-
-def text_digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 # ---------------------------------------------------------------------------------------------

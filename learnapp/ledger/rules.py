@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import String, bindparam, cast, select
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from learnapp import clock, request_memo
+from learnapp import clock, request_memo, versioned_rules
 from learnapp.accounts import sessions
 from learnapp.accounts.models import Role, Stage
 from learnapp.db import db
@@ -302,10 +302,17 @@ carry_over:
 _parsed: dict[tuple[int, str], YearRules] = {}
 
 
+# The versions of a year's rules (learnapp/versioned_rules.py: saved by ledger.services.save_rules).
+CREDIT_RULES = versioned_rules.RulesKind(CreditRuleSet, "rules.save", lambda: _("Only committee admins change the credit rules."))
+
+
 def current_rule_set(year: int) -> CreditRuleSet | None:
-    return db.session.scalar(
-        select(CreditRuleSet).where(CreditRuleSet.year == year).order_by(CreditRuleSet.version.desc()).limit(1)
-    )
+    return versioned_rules.latest(CREDIT_RULES, year)
+
+
+def rule_sets(year: int) -> list[CreditRuleSet]:
+    """Every version of the year's rules, the latest first."""
+    return versioned_rules.versions(CREDIT_RULES, year)
 
 
 def rules_for_year(year: int) -> YearRules:

@@ -6,14 +6,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from learnapp import clock, versioned_rules
+from learnapp import clock
 from learnapp.accounts.forms import EmptyForm
 from learnapp.accounts.models import Role, Stage
 from learnapp.errors import FAILED, save_action
 from learnapp.ledger import services, years
 from learnapp.ledger.blueprint import bp
 from learnapp.ledger.forms import ReasonForm, RulesForm
-from learnapp.ledger.rules import current_rule_set, rules_for_year, template_text
+from learnapp.ledger.rules import current_rule_set, rule_sets, rules_for_year, template_text
 from learnapp.security import is_auditor, is_committee_admin, require_role
 from learnapp.versioned_rules import save_version_form, shown_version
 
@@ -42,7 +42,7 @@ def rules_index():
 @require_role(_rules_reader)
 def rules_year(year: int):
     _valid_year(year)
-    versions = versioned_rules.versions(services.CREDIT_RULES, year)
+    versions = rule_sets(year)
     shown, diff = shown_version(versions, request.args.get("version", type=int))
     return render_template("ledger/rules_year.html", year=year, versions=versions, shown=shown, diff=diff,
                            rules=rules_for_year(year), can_edit=is_committee_admin(current_user),

@@ -28,10 +28,10 @@ from learnapp.ledger.models import (
     LedgerEntry,
     TrainingYear,
 )
-from learnapp.ledger.rules import parse_rules, rules_for_year
+from learnapp.ledger.rules import CREDIT_RULES, parse_rules, rules_for_year
 from learnapp.org import queries as org_queries
 from learnapp.security import can_manage_user, is_system, require_actor
-from learnapp.versioned_rules import RulesKind, save_version
+from learnapp.versioned_rules import save_version
 
 # Names the PostgreSQL advisory lock that serialises cap checks of one person's grants.
 _CAP_LOCK_KEY = 7_150_301
@@ -199,9 +199,6 @@ def rebuild_year_totals(actor, year: int | None = None) -> int:
 
 
 # --- rules -----------------------------------------------------------------------------------
-
-CREDIT_RULES = RulesKind(CreditRuleSet, "rules.save", lambda: _("Only committee admins change the credit rules."))
-
 
 def save_rules(actor, source_text: str, *, source_name: str, note: str | None = None,
                expected_year: int | None = None) -> CreditRuleSet | None:

@@ -21,7 +21,7 @@ from learnapp.accounts import sessions
 from learnapp.accounts.models import Role, Stage
 from learnapp.db import db
 from learnapp.ledger.models import Category, CreditRuleSet
-from learnapp.rules_yaml import NodeReader
+from learnapp.rules_yaml import NodeReader, RuleProblem, RulesError  # noqa: F401  (the ledger's readers import them from here)
 
 # Any part of a half day (4 clock hours) counts as a half day; a day is two half days.
 HALF_DAY_MINUTES = 240

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import yaml
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from yaml.nodes import MappingNode, Node, ScalarNode
 
@@ -20,6 +21,16 @@ class RuleProblem:
         if self.key:
             return _("line %(line)d: %(key)s: %(message)s", line=self.line, key=self.key, message=self.message)
         return _("line %(line)d: %(message)s", line=self.line, message=self.message)
+
+
+def label_in_language(label_zh: str, label_en: str) -> str:
+    """A rules file's label (given in both languages) in the current language: Chinese unless the
+    person reads English, and outside a request."""
+    try:
+        language = get_locale().language if get_locale() else "zh"
+    except (RuntimeError, AttributeError):
+        language = "zh"
+    return label_en if language == "en" else label_zh
 
 
 class RulesError(Exception):

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import abort, flash, redirect
+from flask import abort, current_app, flash, redirect
 from sqlalchemy import func, select
 
 from learnapp import audit, clock
@@ -93,6 +93,12 @@ def save_version(kind: RulesKind, actor, source_text: str, parse: Callable[[str]
 
 
 # --- the `load` commands ------------------------------------------------------------------------
+
+def content_path(config_key: str, name: str) -> Path:
+    """Where a kind's files are: the configured path, else content/<name> beside the package."""
+    configured = current_app.config.get(config_key)
+    return Path(configured) if configured else Path(current_app.root_path).parent / "content" / name
+
 
 def expected_year(path: Path) -> int | None:
     """A file named after its year (2026.yaml) must hold the rules of that year."""

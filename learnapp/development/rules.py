@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app
 from flask_babel import gettext as _
 
 from learnapp import request_memo, versioned_rules
@@ -49,8 +48,7 @@ class DevelopmentRules:
 
 
 def default_path() -> Path:
-    configured = current_app.config.get("DEVELOPMENT_RULES_FILE")
-    return Path(configured) if configured else Path(current_app.root_path).parent / "content" / "development-rules.yaml"
+    return versioned_rules.content_path("DEVELOPMENT_RULES_FILE", "development-rules.yaml")
 
 
 _parsed: dict[str, ParsedRules] = {}

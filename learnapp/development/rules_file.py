@@ -14,7 +14,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from learnapp.accounts.models import Stage
 from learnapp.development.steps import RECORDERS, STEP_CODES
-from learnapp.rules_yaml import NodeReader
+from learnapp.rules_yaml import NodeReader, label_in_language
 
 # name: (the 细则's value, lowest allowed, highest allowed). A bureau may be stricter, not looser:
 # minimum intervals may only grow, time limits only shrink; the 党章's numbers are fixed.
@@ -71,13 +71,7 @@ class StepRule:
     @property
     def label(self) -> str:
         """The label in the current language (Chinese unless the person reads English)."""
-        from flask_babel import get_locale
-
-        try:
-            language = get_locale().language if get_locale() else "zh"
-        except (RuntimeError, AttributeError):
-            language = "zh"
-        return self.label_en if language == "en" else self.label_zh
+        return label_in_language(self.label_zh, self.label_en)
 
     @property
     def committee_decides(self) -> bool:

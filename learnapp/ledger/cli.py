@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -26,8 +25,7 @@ ledger_cli = click.Group("ledger", help="The study-hour ledger: totals and their
 
 
 def rules_dir() -> Path:
-    configured = current_app.config.get("CREDIT_RULES_DIR")
-    return Path(configured) if configured else Path(current_app.root_path).parent / "content" / "credit-rules"
+    return versioned_rules.content_path("CREDIT_RULES_DIR", "credit-rules")
 
 
 @rules_cli.command("load")

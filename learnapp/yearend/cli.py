@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import force_locale
 from sqlalchemy import select
@@ -57,8 +56,7 @@ def year_end_command(year: int, branch_spec: str | None, fmt: str, lang: str, ou
 
 
 def scoring_dir() -> Path:
-    configured = current_app.config.get("SCORING_DIR")
-    return Path(configured) if configured else Path(current_app.root_path).parent / "content" / "scoring"
+    return versioned_rules.content_path("SCORING_DIR", "scoring")
 
 
 @scoring_cli.command("load")

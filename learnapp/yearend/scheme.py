@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from learnapp.rules_yaml import NodeReader
+from learnapp.rules_yaml import NodeReader, label_in_language
 
 
 @dataclass(frozen=True)
@@ -57,13 +57,7 @@ class Item:
 
     @property
     def label(self) -> str:
-        from flask_babel import get_locale
-
-        try:
-            language = get_locale().language if get_locale() else "zh"
-        except (RuntimeError, AttributeError):
-            language = "zh"
-        return self.label_en if language == "en" else self.label_zh
+        return label_in_language(self.label_zh, self.label_en)
 
     def fraction(self, value) -> Decimal | None:
         """The share of the weight earned by `value` (0 to 1); None when the item does not apply."""

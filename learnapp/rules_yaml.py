@@ -1,10 +1,12 @@
-"""Reading a rules file (credit rules, development rules) from YAML nodes, so that every error names
-its line and key, and a file with any error is refused whole."""
+"""Reading a rules file (credit rules, development rules, scoring schemes) from YAML nodes, so that
+every error names its line and key, and a file with any error is refused whole."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import yaml
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from yaml.nodes import MappingNode, Node, ScalarNode
 
@@ -19,6 +21,16 @@ class RuleProblem:
         if self.key:
             return _("line %(line)d: %(key)s: %(message)s", line=self.line, key=self.key, message=self.message)
         return _("line %(line)d: %(message)s", line=self.line, message=self.message)
+
+
+def label_in_language(label_zh: str, label_en: str) -> str:
+    """A rules file's label (given in both languages) in the current language: Chinese unless the
+    person reads English, and outside a request."""
+    try:
+        language = get_locale().language if get_locale() else "zh"
+    except (RuntimeError, AttributeError):
+        language = "zh"
+    return label_en if language == "en" else label_zh
 
 
 class RulesError(Exception):
@@ -36,6 +48,28 @@ class NodeReader:
 
     def __init__(self) -> None:
         self.problems: list[RuleProblem] = []
+
+    def top(self, text: str, keys: tuple[str, ...], source: str = "") -> tuple[Node, dict[str, tuple[Node, Node]]]:
+        """The file's root node and its top-level entries (`keys` allowed). Not YAML, empty, or not
+        a mapping: RulesError at once (nothing else can be read)."""
+        try:
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+            problem = getattr(exc, "problem", None) or str(exc)
+            raise RulesError([RuleProblem(mark.line + 1 if mark else 1, "", _("not valid YAML: %(problem)s", problem=problem))],
+                             source) from None
+        if root is None:
+            raise RulesError([RuleProblem(1, "", _("the file is empty"))], source)
+        top = self.mapping(root, "", keys)
+        if not isinstance(root, MappingNode):
+            raise RulesError(self.problems, source)
+        return root, top
+
+    def refuse_if_problems(self, source: str = "") -> None:
+        """Every problem found, in the order of the file's lines: the file is refused whole."""
+        if self.problems:
+            raise RulesError(sorted(self.problems, key=lambda x: x.line), source)
 
     def fail(self, node: Node | None, key: str, message: str) -> None:
         self.problems.append(RuleProblem(node.start_mark.line + 1 if node is not None else 1, key, message))

@@ -91,8 +91,7 @@ def _filter_args(form: PeopleFilterForm) -> dict:
 @require_role(can_read_reports)
 def index():
     form, filters = _filters()
-    page = db.paginate(queries.people_statement(current_user, filters), page=request.args.get("page", 1, type=int),
-                       per_page=PER_PAGE, error_out=False)
+    page = queries.people_page(current_user, filters, request.args.get("page", 1, type=int), PER_PAGE)
     return render_template("people/list.html", form=form, page=page, names=full_names(),
                            filter_args=_filter_args(form), can_manage=is_branch_admin(current_user))
 
@@ -103,7 +102,7 @@ def export():
     """The filtered list in the roster's columns: edit it and import it back with 'update existing'."""
     form, filters = _filters()
     names = full_names()
-    people = db.session.scalars(queries.people_statement(current_user, filters)).all()
+    people = queries.people_to_export(current_user, filters)
     status = {True: _("Active"), False: _("Deactivated")}
     rows = []
     for u in people:

@@ -111,3 +111,34 @@ def find_managed_by_login(actor, login_id: str) -> User | None:
     """A person the actor administers, by login ID (case-insensitive)."""
     return db.session.scalar(select(User).where(managed_users(actor),
                                                 func.lower(User.login_id) == (login_id or "").strip().lower()))
+
+
+def people_by_login_ids(login_ids) -> list[User]:
+    """The people of these login IDs (unknown ones are left out: compare to report them); none asked, none read."""
+    return list(db.session.scalars(select(User).where(User.login_id.in_(login_ids)))) if login_ids else []
+
+
+def person_by_login_id(login_id: str) -> User | None:
+    """The person of this login ID (exactly as written), whoever may see them: check before use."""
+    return db.session.scalar(select(User).where(User.login_id == login_id))
+
+
+def granted_roles(person: User) -> list:
+    """(role, branch path) of each of the person's role grants."""
+    return db.session.execute(select(RoleGrant.role, Branch.path).join(Branch, Branch.id == RoleGrant.branch_id)
+                              .where(RoleGrant.user_id == person.id)).all()
+
+
+def names_by_id(ids) -> dict[int, str]:
+    """The names of these people by id (unknown ids are left out)."""
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
+
+
+def people_page(actor, filters: PeopleFilter, page: int, per_page: int):
+    """A page of the people `people_statement` finds (a Flask-SQLAlchemy Pagination)."""
+    return db.paginate(people_statement(actor, filters), page=page, per_page=per_page, error_out=False)
+
+
+def people_to_export(actor, filters: PeopleFilter) -> list[User]:
+    """Every person `people_statement` finds."""
+    return list(db.session.scalars(people_statement(actor, filters)))

@@ -139,19 +139,19 @@ def accept_sign_in(row, params: dict) -> bool:
 
 
 def _fact_columns() -> list:
-    return [fact.column().label(f"with_person__{name}") for name, fact in _READ_WITH_THE_PERSON.items()]
+    return [fact.column().label(f"person_fact__{name}") for name, fact in _PERSON_FACTS.items()]
 
 
 def _fact_params() -> dict:
     params = {}
-    for fact in _READ_WITH_THE_PERSON.values():
+    for fact in _PERSON_FACTS.values():
         params.update(fact.params())
     return params
 
 
 def _keep_facts(params: dict, row) -> None:
-    for name, fact in _READ_WITH_THE_PERSON.items():
-        fact.keep(params, row._mapping[f"with_person__{name}"])
+    for name, fact in _PERSON_FACTS.items():
+        fact.keep(params, row._mapping[f"person_fact__{name}"])
 
 
 class _Fact(NamedTuple):
@@ -161,19 +161,19 @@ class _Fact(NamedTuple):
 
 
 # Facts that most signed-in requests need, read as scalar subqueries of the person's statement
-# instead of in statements of their own (on PostgreSQL each is a round trip), by name. Registered
-# by the domains when they are imported, before the first request.
-_READ_WITH_THE_PERSON: dict[str, _Fact] = {}
+# instead of in statements of their own (on PostgreSQL each is a round trip), by name: the person's
+# facts. Registered with register_person_fact from the domains' init_app, before the first request.
+_PERSON_FACTS: dict[str, _Fact] = {}
 
 
-def read_with_the_person(name: str, column: Callable, params: Callable[[], dict],
+def register_person_fact(name: str, column: Callable, params: Callable[[], dict],
                          keep: Callable[[dict, Any], None]) -> None:
     """Read `column()` (a scalar subquery with bound parameters) with every signed-in person;
     `params()` gives its parameters for the request, `keep(params, value)` is called with them and
     the value read."""
     if _user_statement.cache_info().currsize:
         raise RuntimeError(f"{name}: register before the first request")
-    _READ_WITH_THE_PERSON[name] = _Fact(column, params, keep)
+    _PERSON_FACTS[name] = _Fact(column, params, keep)
 
 
 @cache

@@ -13,7 +13,7 @@ from datetime import date
 
 from sqlalchemy import ColumnElement, Select, and_, case, false, func, literal, or_, select, true
 
-from learnapp.accounts.models import Role, RoleGrant, Stage, User
+from learnapp.accounts.models import ContactAssignment, Role, RoleGrant, Stage, User
 from learnapp.assessments.models import Assessment
 from learnapp.assessments.status import Minimums, Status, days_elapsed, days_in_year, year_is_over
 from learnapp.db import db
@@ -182,3 +182,11 @@ def years_choice(today_year: int, user_id: int | None = None) -> list[int]:
         ledger, graded = ledger.where(LedgerYearTotal.user_id == user_id), graded.where(Assessment.user_id == user_id)
     years = set(db.session.scalars(ledger.union(graded))) | {today_year}
     return sorted((y for y in years if 2000 <= y <= today_year + 1), reverse=True)
+
+
+def learners_with_status(contact, year: int, today) -> list:
+    """The `with_status` rows of the people the contact looks after now, by name."""
+    learners = select(ContactAssignment.learner_id).where(ContactAssignment.contact_id == contact.id,
+                                                          ContactAssignment.active)
+    stmt, people = with_status(year, User.id.in_(learners), today)
+    return db.session.execute(stmt.order_by(people.c.name)).all()

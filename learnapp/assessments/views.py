@@ -5,18 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from learnapp import charts, clock
-from learnapp.accounts.models import ContactAssignment, User
 from learnapp.assessments import record as records
 from learnapp.assessments import services
 from learnapp.assessments.extras import quarter_extras, record_sections
 from learnapp.assessments.forms import AssessmentForm, DeleteAssessmentForm, EditAssessmentForm
 from learnapp.assessments.models import Assessment, Period
-from learnapp.assessments.queries import parse_year, with_status, years_choice
+from learnapp.assessments.queries import learners_with_status, parse_year, years_choice
 from learnapp.assessments.status import Status
-from learnapp.db import db
 from learnapp.errors import FAILED, save_form
 from learnapp.ledger.evidence import evidence_url
 from learnapp.security import (
@@ -36,10 +33,7 @@ def index():
     year = parse_year(request.args.get("year"), clock.today().year)
     people = []
     if is_contact(current_user):
-        contacts = select(ContactAssignment.learner_id).where(ContactAssignment.contact_id == current_user.id,
-                                                              ContactAssignment.active)
-        stmt, people_sq = with_status(year, User.id.in_(contacts), clock.today())
-        people = db.session.execute(stmt.order_by(people_sq.c.name)).all()
+        people = learners_with_status(current_user, year, clock.today())
     elif not can_read_reports(current_user):
         return redirect(url_for("assessments.record", user_id=current_user.id, year=year))
     return render_template("assessments/index.html", year=year, years=years_choice(clock.today().year),

@@ -91,3 +91,13 @@ def diff(details: dict) -> tuple[list[DiffRow], dict]:
     rows = [DiffRow(k, before.get(k), after.get(k)) for k in keys]
     rest = {k: v for k, v in details.items() if k not in ("before", "after")}
     return rows, rest
+
+
+def entries_page(actor, f: AuditFilter, page: int, per_page: int):
+    """A page of the entries the actor reads that match `f`, newest first (a Pagination)."""
+    return db.paginate(entries_statement(actor, f), page=page, per_page=per_page, error_out=False)
+
+
+def entries_to_export(actor, f: AuditFilter, limit: int):
+    """The first `limit` entries the actor reads that match `f`, newest first, as they are read."""
+    return db.session.scalars(entries_statement(actor, f).limit(limit))

@@ -85,8 +85,7 @@ def _filters() -> tuple[AuditFilterForm, queries.AuditFilter, dict]:
 @require_role(can_read_reports)
 def index():
     form, f, args = _filters()
-    page = db.paginate(queries.entries_statement(current_user, f), page=request.args.get("page", 1, type=int),
-                       per_page=PER_PAGE, error_out=False)
+    page = queries.entries_page(current_user, f, request.args.get("page", 1, type=int), PER_PAGE)
     return render_template("audit/list.html", form=form, page=page, filter_args=args, action_label=action_label,
                            target_label=target_label, can_verify=_can_verify(current_user))
 
@@ -100,7 +99,7 @@ def export():
     writer = spreadsheets.csv_writer(buffer)
     writer.writerow(["seq", "at", "actor", "action", "target_type", "target_id", "summary", "details", "hash"])
     count = 0
-    for entry in db.session.scalars(queries.entries_statement(current_user, f).limit(EXPORT_LIMIT)):
+    for entry in queries.entries_to_export(current_user, f, EXPORT_LIMIT):
         writer.writerow([entry.seq, clock.to_local(entry.at).isoformat(timespec="seconds"), entry.actor_name, entry.action,
                          entry.target_type, entry.target_id or "", entry.summary,
                          json.dumps(entry.details, ensure_ascii=False, sort_keys=True), entry.hash])

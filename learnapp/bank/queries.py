@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 
 from sqlalchemy import Select, String, cast, func, or_, select, true
+from sqlalchemy.orm import selectinload
 
 from learnapp.bank.access import editable_categories, usable_questions, visible_categories
 from learnapp.bank.formats.base import ParsedQuestion
@@ -169,3 +170,46 @@ def export_questions(category: QuestionCategory, *, include_retired: bool = Fals
         path = [names[int(i)] for i in cat.path.strip("/").split("/") if i and int(i) in names]
         result.append(ParsedQuestion.from_version(version, path))
     return result
+
+
+def categories_by_path(actor) -> list[QuestionCategory]:
+    """The categories the actor sees, by path (a form's choices)."""
+    return list(db.session.scalars(select(QuestionCategory).where(visible_categories(actor)).order_by(QuestionCategory.path)))
+
+
+def visible_category(actor, category_id: int) -> QuestionCategory | None:
+    """The category of this id if the actor sees it, else None."""
+    return db.session.scalar(select(QuestionCategory).where(QuestionCategory.id == category_id, visible_categories(actor)))
+
+
+def usable_questions_among(actor, question_ids) -> list[Question]:
+    """Those of these questions the actor may put in a quiz."""
+    return list(db.session.scalars(select(Question).where(Question.id.in_(question_ids), usable_questions(actor))))
+
+
+def versions_by_id(version_ids) -> dict[int, QuestionVersion]:
+    """Question versions by id (a quiz's planned draw carries version ids)."""
+    return {v.id: v for v in db.session.scalars(select(QuestionVersion).where(QuestionVersion.id.in_(version_ids)))}
+
+
+def current_questions_matching(actor, category: QuestionCategory | None, text: str, limit: int) -> list:
+    """(Question, its current version) rows the actor may use, not retired, in the category's subtree
+    and/or with `text` in the stem or source, by id; neither given: none (nothing is read)."""
+    if category is None and not text:
+        return []
+    stmt = (select(Question, QuestionVersion).join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+            .where(usable_questions(actor), Question.retired.is_(False)).order_by(Question.id))
+    if category is not None:
+        stmt = stmt.join(QuestionCategory, QuestionCategory.id == Question.category_id).where(
+            QuestionCategory.path.startswith(category.path, autoescape=True))
+    if text:
+        stmt = stmt.where(or_(QuestionVersion.stem.contains(text, autoescape=True),
+                              QuestionVersion.source.contains(text, autoescape=True)))
+    return db.session.execute(stmt.limit(limit)).all()
+
+
+def questions_page(actor, filters: QuestionFilters, page: int, per_page: int):
+    """A page of the questions `question_select` finds (a Flask-SQLAlchemy Pagination of Question,
+    their current versions loaded in one more statement)."""
+    stmt = question_select(actor, filters).with_only_columns(Question).options(selectinload(Question.current_version))
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)

@@ -9,15 +9,15 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
 from learnapp.bank import access, queries, services
 from learnapp.bank.blueprint import bp
 from learnapp.bank.forms import CategoryForm, QuestionForm
-from learnapp.bank.models import KIND_LABELS, Question, QuestionKind, QuestionVersion
+from learnapp.bank.models import KIND_LABELS, QuestionKind, QuestionVersion
 from learnapp.bank.rendering import plain_snippet, render_markdown, render_stem
 from learnapp.db import db
 from learnapp.errors import FAILED, DomainError, save_action, save_form
+from learnapp.org import queries as org_queries
 from learnapp.org.models import Branch
 from learnapp.security import is_committee_admin, managed_branches, require, require_role
 
@@ -59,10 +59,7 @@ def index():
     category = None
     if filters.category_id:
         category = access.get_category_or_404(current_user, filters.category_id)
-    # Questions only (paginate yields scalars); their current versions come in one extra query.
-    stmt = queries.question_select(current_user, filters).with_only_columns(Question).options(
-        selectinload(Question.current_version))
-    page = db.paginate(stmt, page=_int_arg("page") or 1, per_page=PER_PAGE, error_out=False)
+    page = queries.questions_page(current_user, filters, _int_arg("page") or 1, PER_PAGE)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("bank/index.html", tree=queries.category_tree(current_user), page=page, filters=filters,
                            category=category, facets=queries.facets(current_user), kinds=KIND_LABELS, args=args,
@@ -73,7 +70,7 @@ def index():
 
 def _owner_choices() -> list[tuple[int, str]]:
     choices = [(0, _("The committee's bank"))] if is_committee_admin(current_user) else []
-    branches = db.session.scalars(db.select(Branch).where(managed_branches(current_user), Branch.active).order_by(Branch.path))
+    branches = org_queries.active_branches_by_path(managed_branches(current_user))
     return choices + [(b.id, b.name) for b in branches]
 
 

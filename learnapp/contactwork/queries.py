@@ -7,18 +7,18 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, and_, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 
 from learnapp import clock
-from learnapp.accounts.models import ContactAssignment, User
+from learnapp.accounts.models import ContactAssignment, Stage, User
 from learnapp.assessments.models import QUARTERS, Assessment
 from learnapp.contactwork.access import REPORTING_STAGES
-from learnapp.contactwork.models import ReportStatus, Talk, ThoughtReport
+from learnapp.contactwork.models import PoliticalReview, ReportStatus, Talk, ThoughtReport
 from learnapp.contactwork.reports import quarter_bounds, quarter_of
 from learnapp.db import db
 from learnapp.development import queries as development_queries
 from learnapp.org.models import Branch
-from learnapp.security import visible_users
+from learnapp.security import managed_users, visible_users
 
 DEFAULT_TALK_INTERVAL_DAYS = 92
 # Someone who became an activist in the last month of a quarter starts reporting with the next one.
@@ -183,3 +183,24 @@ def quarter_work(person: User, year: int, quarter: int) -> QuarterWork:
         ThoughtReport.user_id == person.id, ThoughtReport.year == year, ThoughtReport.quarter == quarter,
         ThoughtReport.status != ReportStatus.draft))
     return QuarterWork(year, quarter, talks, report)
+
+
+def owes_report(person: User, year: int, quarter: int) -> bool:
+    """Whether the person's report for the quarter is missing (see missing_reports_stmt)."""
+    return db.session.execute(missing_reports_stmt(User.id == person.id, year, quarter)).first() is not None
+
+
+def missing_reports_count(actor, year: int, quarter: int) -> int:
+    """How many people the actor administers (not the actor) have not handed in the quarter's report."""
+    stmt = missing_reports_stmt(managed_users(actor) & (User.id != actor.id), year, quarter).subquery()
+    return db.session.scalar(select(func.count()).select_from(stmt))
+
+
+def people_for_review(actor) -> list:
+    """(User, concluded_on, review id) of the active development targets the actor sees (not the
+    actor) and of anyone with a political review, by branch and name; the caller checks each."""
+    return db.session.execute(
+        select(User, PoliticalReview.concluded_on, PoliticalReview.id).outerjoin(PoliticalReview, PoliticalReview.user_id == User.id)
+        .where(visible_users(actor), User.id != actor.id, User.active,
+               or_(User.stage == Stage.development_target, PoliticalReview.id.is_not(None)))
+        .order_by(User.branch_id, User.name)).all()

@@ -7,12 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learnapp import clock, mail
-from learnapp.accounts.models import User
 from learnapp.contactwork import access, queries, reminders, report_files, reports
 from learnapp.contactwork.blueprint import bp
 from learnapp.contactwork.forms import ReadForm, ReportForm
 from learnapp.contactwork.models import ReportStatus, ThoughtReport
-from learnapp.db import db
 from learnapp.errors import FAILED, save_action, save_form, save_or_raise
 from learnapp.protected_files import send_protected
 from learnapp.security import can_read_reports, can_view_user, get_or_404, is_contact
@@ -38,7 +36,7 @@ def my_reports():
     mine = queries.reports_of(current_user, include_drafts=True)
     year, quarter = reports.quarter_of(clock.today())
     missing = [(y, q) for y, q in queries.last_quarters(clock.today())
-               if db.session.execute(queries.missing_reports_stmt(User.id == current_user.id, y, q)).first()]
+               if queries.owes_report(current_user, y, q)]
     return render_template("contactwork/my_reports.html", reports=mine, must_report=access.must_report(current_user),
                            current=(year, quarter), missing=missing, label=reports.quarter_label,
                            has_current=any((r.year, r.quarter) == (year, quarter) and r.status != ReportStatus.draft for r in mine))

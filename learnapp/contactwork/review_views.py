@@ -7,16 +7,15 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
 
-from learnapp.accounts.models import Stage, User
-from learnapp.contactwork import access, review
+from learnapp.accounts.models import User
+from learnapp.contactwork import access, queries, review
 from learnapp.contactwork.blueprint import bp
 from learnapp.contactwork.forms import DeleteForm, LetterForm, RelativeForm, ReviewForm
-from learnapp.contactwork.models import InquiryLetter, PoliticalReview, ReviewRelative
-from learnapp.db import db, writes
+from learnapp.contactwork.models import InquiryLetter, ReviewRelative
+from learnapp.db import writes
 from learnapp.errors import FAILED, save_action, save_form
-from learnapp.security import can_read_reports, get_or_404, get_visible_user_or_404, visible_users
+from learnapp.security import can_read_reports, get_or_404, get_visible_user_or_404
 
 
 def _reader_or_404(user_id: int) -> User:
@@ -44,11 +43,7 @@ def reviews():
     """Development targets (and anyone with a dossier) in the actor's scope, with the review's state only."""
     if not can_read_reports(current_user):
         abort(403)
-    rows = db.session.execute(
-        select(User, PoliticalReview.concluded_on, PoliticalReview.id).outerjoin(PoliticalReview, PoliticalReview.user_id == User.id)
-        .where(visible_users(current_user), User.id != current_user.id, User.active,
-               or_(User.stage == Stage.development_target, PoliticalReview.id.is_not(None)))
-        .order_by(User.branch_id, User.name)).all()
+    rows = queries.people_for_review(current_user)
     rows = [row for row in rows if access.can_read_review(current_user, row[0])]
     return render_template("contactwork/reviews.html", rows=rows)
 

@@ -6,14 +6,10 @@ and review_views (the political review dossier), all on blueprint.bp.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-
 from learnapp import clock
-from learnapp.accounts.models import User
 from learnapp.contactwork import access, queries
 from learnapp.contactwork.reports import quarter_bounds, quarter_label, quarter_of, report_for
-from learnapp.db import db
-from learnapp.security import is_branch_admin, managed_users
+from learnapp.security import is_branch_admin
 
 
 def contact_panel(user) -> dict | None:
@@ -34,8 +30,7 @@ def branch_panel(user) -> dict | None:
     last = queries.last_quarters(today, 1)[0]
     counts = []
     for year, quarter in (last, current):
-        stmt = queries.missing_reports_stmt(managed_users(user) & (User.id != user.id), year, quarter).subquery()
-        counts.append((year, quarter, db.session.scalar(select(func.count()).select_from(stmt)),
+        counts.append((year, quarter, queries.missing_reports_count(user, year, quarter),
                        quarter_bounds(year, quarter)[1] < today))
     return {"template": "contactwork/_branch_panel.html", "counts": counts, "label": quarter_label}
 

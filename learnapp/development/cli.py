@@ -10,14 +10,12 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from learnapp import clock
+from learnapp import clock, versioned_rules
 from learnapp.db import db
 from learnapp.development import check as compliance
 from learnapp.development.history import migrate_stage_changes
 from learnapp.development.rules import current_rules, default_path, save_rules
 from learnapp.development.rules_file import PARAMETERS, parse_rules
-from learnapp.errors import DomainError
-from learnapp.rules_yaml import RulesError
 from learnapp.security import SYSTEM
 
 development_cli = click.Group("development", help="The Party-member development procedure (发展党员).")
@@ -32,22 +30,9 @@ development_cli.add_command(rules_cli)
 def load(file: Path | None, note: str | None) -> None:
     """Load the rules file (default: content/development-rules.yaml) as a new version. All or nothing."""
     path = file or default_path()
-    text = path.read_text(encoding="utf-8")
-    try:
-        parse_rules(text, source=path.name)
-    except RulesError as exc:
-        for problem in exc.problems:
-            click.echo(f"{path}:{problem.line}: {problem.key or '-'}: {problem.message}", err=True)
-        click.echo("Nothing was loaded.", err=True)
-        sys.exit(1)
-    try:
-        saved = save_rules(SYSTEM, text, source_name=path.name, note=note)
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        click.echo(f"Nothing was loaded: {exc}", err=True)
-        sys.exit(1)
-    click.echo(f"{path.name}: " + (f"loaded as version {saved.version}" if saved else "unchanged"))
+    versioned_rules.load_files([path], lambda path, text: parse_rules(text, source=path.name),
+                               lambda path, text: save_rules(SYSTEM, text, source_name=path.name, note=note),
+                               lambda saved: f"version {saved.version}")
 
 
 @rules_cli.command("show")

@@ -7,16 +7,12 @@ committee's numbers form in the site) is a new version, audited.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
 
-from learnapp import audit, clock, request_memo
-from learnapp.db import db
+from learnapp import request_memo, versioned_rules
 from learnapp.development.models import DevelopmentRuleSet
 from learnapp.development.rules_file import (
     PARAMETERS,
@@ -26,9 +22,7 @@ from learnapp.development.rules_file import (
     with_parameters,
 )
 from learnapp.errors import DomainError
-from learnapp.org import queries as org_queries
-from learnapp.rules_yaml import RulesError
-from learnapp.security import is_committee_admin, is_system
+from learnapp.security import is_committee_admin
 
 __all__ = ["DevelopmentRules", "StepRule", "current_rules", "save_rules", "save_parameters", "PARAMETERS"]
 
@@ -54,19 +48,14 @@ class DevelopmentRules:
 
 
 def default_path() -> Path:
-    configured = current_app.config.get("DEVELOPMENT_RULES_FILE")
-    return Path(configured) if configured else Path(current_app.root_path).parent / "content" / "development-rules.yaml"
-
-
-def text_digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return versioned_rules.content_path("DEVELOPMENT_RULES_FILE", "development-rules.yaml")
 
 
 _parsed: dict[str, ParsedRules] = {}
 
 
 def _parse_cached(text: str) -> ParsedRules:
-    key = text_digest(text)
+    key = versioned_rules.text_digest(text)
     parsed = _parsed.get(key)
     if parsed is None:
         parsed = parse_rules(text)
@@ -77,7 +66,12 @@ def _parse_cached(text: str) -> ParsedRules:
 
 
 def current_rule_set() -> DevelopmentRuleSet | None:
-    return db.session.scalar(select(DevelopmentRuleSet).order_by(DevelopmentRuleSet.version.desc()).limit(1))
+    return versioned_rules.latest(DEVELOPMENT_RULES)
+
+
+def versions() -> list[DevelopmentRuleSet]:
+    """Every version saved, the latest first."""
+    return versioned_rules.versions(DEVELOPMENT_RULES)
 
 
 def _load_current() -> DevelopmentRules:
@@ -98,36 +92,24 @@ def current_rules() -> DevelopmentRules:
 request_memo.depends_on("development_rules", DevelopmentRuleSet)
 
 
+def _audit_facts(text: str | None) -> dict:
+    return {"parameters": _parse_cached(text).parameters if text is not None else None}
+
+
+DEVELOPMENT_RULES = versioned_rules.RulesKind(
+    DevelopmentRuleSet, "development.rules_save", lambda: _("Only committee admins change the development rules."),
+    by_year=False, audit_facts=_audit_facts)
+
+
 def save_rules(actor, source_text: str, *, source_name: str, note: str | None = None) -> DevelopmentRuleSet | None:
     """Store a new version of the rules; None when the text equals the version in force.
 
     Raises DomainError (field "source_text") naming the line of each problem. `actor` SYSTEM: the
     site itself (CLI); otherwise a committee admin. Steps already recorded keep the version they were
     checked against."""
-    if not is_system(actor) and not is_committee_admin(actor):
-        raise DomainError(_("Only committee admins change the development rules."))
-    source_text = source_text.replace("\r\n", "\n")
-    try:
-        parse_rules(source_text, source=source_name)
-    except RulesError as exc:
-        raise DomainError([("source_text", str(p)) for p in exc.problems]) from None
-    digest = text_digest(source_text)
-    current = current_rule_set()
-    if current is not None and current.sha256 == digest:
-        return None
-    version = (db.session.scalar(select(func.max(DevelopmentRuleSet.version))) or 0) + 1
-    rule_set = DevelopmentRuleSet(version=version, source_text=source_text, source_name=source_name, sha256=digest,
-                                  note=(note or None), created_by_id=getattr(actor, "id", None), created_at=clock.now())
-    db.session.add(rule_set)
-    db.session.flush()
-    before = _parse_cached(current.source_text).parameters if current is not None else None
-    audit.record(actor, "development.rules_save", rule_set, branch=org_queries.committee(),
-                 summary=f"v{version} ({source_name})",
-                 before={"version": current.version if current else None, "sha256": current.sha256 if current else None,
-                         "parameters": before},
-                 after={"version": version, "sha256": digest, "parameters": _parse_cached(source_text).parameters,
-                        "note": note})
-    return rule_set
+    return versioned_rules.save_version(DEVELOPMENT_RULES, actor, source_text,
+                                        lambda text: parse_rules(text, source=source_name),
+                                        source_name=source_name, note=note)
 
 
 def save_parameters(actor, values: dict[str, int], *, note: str | None = None) -> DevelopmentRuleSet | None:

@@ -14,7 +14,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from learnapp.accounts.models import Stage
 from learnapp.development.steps import RECORDERS, STEP_CODES
-from learnapp.rules_yaml import NodeReader, RuleProblem, RulesError
+from learnapp.rules_yaml import NodeReader, label_in_language
 
 # name: (the 细则's value, lowest allowed, highest allowed). A bureau may be stricter, not looser:
 # minimum intervals may only grow, time limits only shrink; the 党章's numbers are fixed.
@@ -71,13 +71,7 @@ class StepRule:
     @property
     def label(self) -> str:
         """The label in the current language (Chinese unless the person reads English)."""
-        from flask_babel import get_locale
-
-        try:
-            language = get_locale().language if get_locale() else "zh"
-        except (RuntimeError, AttributeError):
-            language = "zh"
-        return self.label_en if language == "en" else self.label_zh
+        return label_in_language(self.label_zh, self.label_en)
 
     @property
     def committee_decides(self) -> bool:
@@ -275,18 +269,7 @@ def _step(p: _Parser, code: str, node: Node) -> StepRule | None:
 def parse_rules(text: str, *, source: str = "") -> ParsedRules:
     """Parse and check a development rules file; raises RulesError listing every problem with its line."""
     p = _Parser()
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise RulesError([RuleProblem(mark.line + 1 if mark else 1, "", _("not valid YAML: %(problem)s", problem=problem))],
-                         source) from None
-    if root is None:
-        raise RulesError([RuleProblem(1, "", _("the file is empty"))], source)
-    top = p.mapping(root, "", ("parameters", "steps"))
-    if not isinstance(root, MappingNode):
-        raise RulesError(p.problems, source)
+    root, top = p.top(text, ("parameters", "steps"), source)
     lines = _parameters(p, top["parameters"][1]) if "parameters" in top else {}
     if "parameters" not in top:
         p.parameters = {name: default for name, (default, _low, _high) in PARAMETERS.items()}
@@ -309,8 +292,7 @@ def parse_rules(text: str, *, source: str = "") -> ParsedRules:
         listed = [c for c in entries if c in STEP_CODES]
         if not missing and listed != list(STEP_CODES):
             p.fail(steps_node, "steps", _("the steps must be listed in the procedure's order"))
-    if p.problems:
-        raise RulesError(sorted(p.problems, key=lambda x: x.line), source)
+    p.refuse_if_problems(source)
     return ParsedRules(parameters=dict(p.parameters), steps=tuple(steps), parameter_lines=lines)
 
 

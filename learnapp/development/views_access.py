@@ -15,10 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from learnapp.accounts.models import Role, RoleGrant, User
-from learnapp.db import db
+from learnapp.accounts import queries as accounts_queries
+from learnapp.accounts.models import Role, User
 from learnapp.development import services
-from learnapp.org.models import Branch
 from learnapp.security import (
     admin_paths,
     can_manage_user,
@@ -37,10 +36,7 @@ def outranks(person: User, actor) -> bool:
     actor's subtrees, or the committee admin role the actor does not hold."""
     paths = admin_paths(actor)
     actor_committee = is_committee_admin(actor)
-    grants = db.session.execute(
-        db.select(RoleGrant.role, Branch.path).join(Branch, Branch.id == RoleGrant.branch_id)
-        .where(RoleGrant.user_id == person.id)).all()
-    for role, path in grants:
+    for role, path in accounts_queries.granted_roles(person):
         if Role(role) == Role.committee_admin and not actor_committee:
             return True
         if not any(path.startswith(p) for p in paths):

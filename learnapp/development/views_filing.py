@@ -14,16 +14,13 @@ from itertools import groupby
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import exists, select
-from sqlalchemy.orm import aliased
 
 from learnapp import clock
 from learnapp.accounts.forms import EmptyForm
 from learnapp.accounts.models import User
-from learnapp.db import db
-from learnapp.development import services
+from learnapp.development import queries, services
 from learnapp.development.blueprint import bp
-from learnapp.development.models import DevelopmentStep, StepStatus
+from learnapp.development.models import DevelopmentStep
 from learnapp.development.rules import current_rules
 from learnapp.development.step_forms import AcceptForm, FilingForm, ReturnForm
 from learnapp.development.views_access import outranks
@@ -31,14 +28,11 @@ from learnapp.development.views_record import uploaded
 from learnapp.errors import FAILED, DomainError, save_action, save_form
 from learnapp.org.queries import full_names
 from learnapp.security import (
-    branch_ids_under,
     can_view_user,
     get_or_404,
     is_auditor,
     is_branch_admin,
     is_committee_admin,
-    managed_users,
-    read_paths,
     require_role,
 )
 
@@ -55,14 +49,7 @@ def _labels() -> dict[str, str]:
 def filing_candidates(actor, code: str) -> list[tuple[User, DevelopmentStep]]:
     """People the actor administers who have the determination this filing files and no filing of
     it waiting or accepted (a returned one may be filed again), with their determination."""
-    determined = aliased(DevelopmentStep)
-    filed = aliased(DevelopmentStep)
-    rows = db.session.execute(
-        select(User, determined).join(determined, (determined.user_id == User.id) & (determined.code == FILED_STEP[code]))
-        .where(managed_users(actor), User.active, User.id != actor.id,
-               ~exists().where(filed.user_id == User.id, filed.code == code,
-                               filed.status != StepStatus.returned))
-        .order_by(User.branch_id, determined.done_on, User.name)).all()
+    rows = queries.determined_not_filed(actor, code, FILED_STEP[code])
     seen, result = set(), []
     for person, step in rows:
         if person.id not in seen and not outranks(person, actor):
@@ -121,28 +108,15 @@ def _filing_key(step: DevelopmentStep):
 @require_role(lambda u: is_branch_admin(u) or is_auditor(u))
 def filings():
     """Waiting filings (grouped) and the recent decisions, of the people the actor may read."""
-    waiting = db.session.scalars(
-        select(DevelopmentStep).join(User, User.id == DevelopmentStep.user_id)
-        .where(DevelopmentStep.status == StepStatus.submitted, _of_read_branches())
-        .order_by(User.branch_id, DevelopmentStep.code, DevelopmentStep.recorded_at, DevelopmentStep.id)
-        .limit(LIMIT)).all()
+    waiting = queries.waiting_steps(current_user, LIMIT)
     groups = [(key, list(items)) for key, items in groupby(sorted(waiting, key=_filing_key), key=_filing_key)]
     since = clock.now() - timedelta(days=DECIDED_SHOWN_DAYS)
-    decided = db.session.scalars(
-        select(DevelopmentStep).join(User, User.id == DevelopmentStep.user_id)
-        .where(DevelopmentStep.status.in_([StepStatus.accepted, StepStatus.returned]),
-               DevelopmentStep.source == "site", DevelopmentStep.decided_at >= since, _of_read_branches())
-        .order_by(DevelopmentStep.decided_at.desc(), DevelopmentStep.id.desc()).limit(LIMIT)).all()
+    decided = queries.decided_steps(current_user, since, LIMIT)
     return render_template("development/filings.html", groups=groups, waiting_count=len(waiting), decided=decided, labels=_labels(),
                            names=full_names(), can_decide=is_committee_admin(current_user),
                            may_decide=lambda step: services.may_decide(current_user, step),
                            can_submit=is_branch_admin(current_user), codes=list(FILED_STEP),
                            form=EmptyForm(), return_form=ReturnForm(), accept_form=AcceptForm())
-
-
-def _of_read_branches():
-    """People of the branches the actor administers or audits (not a contact's people elsewhere)."""
-    return User.branch_id.in_(branch_ids_under(read_paths(current_user)))
 
 
 def _waiting_step_or_404(step_id: int) -> DevelopmentStep:

@@ -8,51 +8,40 @@ from __future__ import annotations
 
 from flask import render_template, request
 from flask_login import current_user
-from sqlalchemy import case, func, select
 
 from learnapp import clock
-from learnapp.accounts.models import Stage, User
-from learnapp.db import db
+from learnapp.accounts.models import User
+from learnapp.development import queries
 from learnapp.development.blueprint import bp
-from learnapp.development.models import DevelopmentStep, StepStatus
+from learnapp.development.queries import IN_DEVELOPMENT
 from learnapp.development.rules import current_rules
 from learnapp.development.timeline import timeline
 from learnapp.org.queries import branch_choices, full_names
 from learnapp.security import (
-    branch_ids_under,
     can_read_reports,
     get_visible_branch_or_404,
-    read_paths,
     require_role,
     visible_branches,
 )
 
 PER_PAGE = 40
-IN_DEVELOPMENT = [s for s in Stage if s != Stage.full_member]
-STAGE_ORDER = case({s.value: i for i, s in enumerate(Stage)}, value=User.stage)
 
 
 @bp.get("/")
 @require_role(can_read_reports)
 def index():
     """People in development, by stage, each with the next step and by when."""
-    scope = [User.active, User.branch_id.in_(branch_ids_under(read_paths(current_user))),
-             User.stage.in_(IN_DEVELOPMENT)]
     branch_id = request.args.get("branch", type=int)
-    if branch_id:
-        branch = get_visible_branch_or_404(current_user, branch_id)
-        scope.append(User.branch_id.in_(branch_ids_under([branch.path])))
-    counts = dict(db.session.execute(select(User.stage, func.count()).where(*scope).group_by(User.stage)).all())
+    scope = queries.in_development(current_user, get_visible_branch_or_404(current_user, branch_id) if branch_id else None)
+    counts = queries.counts_by_stage(scope)
     stage = request.args.get("stage")
     if stage in {s.value for s in IN_DEVELOPMENT}:
         scope.append(User.stage == stage)
     else:
         stage = None
-    page = db.paginate(select(User).where(*scope).order_by(STAGE_ORDER, User.branch_id, User.name),
-                       page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
+    page = queries.people_page(scope, request.args.get("page", 1, type=int), PER_PAGE)
     today = clock.today()
-    waiting = set(db.session.scalars(select(DevelopmentStep.user_id).where(
-        DevelopmentStep.status == StepStatus.submitted, DevelopmentStep.user_id.in_([p.id for p in page.items]))))
+    waiting = queries.with_waiting_filing([p.id for p in page.items])
     rows = []
     for person in page.items:
         line = timeline(person, today)

@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from learnapp.accounts.models import User
-from learnapp.db import db
+from learnapp.accounts import queries as accounts_queries
 from learnapp.development.models import DevelopmentStep, StepStatus
 from learnapp.development.views_access import Access
 
@@ -52,7 +51,7 @@ def _names(ids) -> str:
     ids = [int(i) for i in ids or () if str(i).isdigit()]
     if not ids:
         return ""
-    found = dict(db.session.execute(db.select(User.id, User.name).where(User.id.in_(ids))).all())
+    found = accounts_queries.names_by_id(ids)
     return "、".join(found.get(i, "?") for i in ids)
 
 

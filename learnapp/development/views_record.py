@@ -12,12 +12,10 @@ import io
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from learnapp import clock
-from learnapp.accounts.models import Stage, User
-from learnapp.db import db
-from learnapp.development import services
+from learnapp.accounts.models import User
+from learnapp.development import queries, services
 from learnapp.development.blueprint import bp
 from learnapp.development.models import StepStatus
 from learnapp.development.rules import current_rules
@@ -26,8 +24,6 @@ from learnapp.development.timeline import timeline
 from learnapp.development.views_access import access_to, visible_person_or_404
 from learnapp.development.views_present import METHOD_LABELS
 from learnapp.errors import FAILED, DomainError, save_form
-from learnapp.org.models import Branch
-from learnapp.security import managed_users
 
 
 def uploaded(files) -> list[tuple[str, io.BytesIO]]:
@@ -40,11 +36,7 @@ def full_member_choices(actor, who: User) -> list[tuple[int, str]]:
     branch itself under the committee), within what the actor administers; the person excluded."""
     branch = who.branch
     scope = branch.parent if branch.parent is not None and branch.parent.parent is not None else branch
-    rows = db.session.execute(
-        select(User.id, User.name, Branch.name).join(Branch, Branch.id == User.branch_id)
-        .where(User.stage == Stage.full_member, User.active, User.id != who.id,
-               Branch.path.startswith(scope.path, autoescape=True), managed_users(actor))
-        .order_by(User.branch_id != who.branch_id, Branch.name, User.name)).all()
+    rows = queries.full_members_to_choose(actor, who, scope)
     return [(uid, f"{name}（{branch_name}）") for uid, name, branch_name in rows]
 
 

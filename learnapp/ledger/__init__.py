@@ -35,4 +35,4 @@ def init_app(app) -> None:
     nav.register_panel(app, views.progress_panel, order=10)
     app.cli.add_command(cli.rules_cli)
     app.cli.add_command(cli.ledger_cli)
-    rules.read_stamp_with_the_person()
+    rules.register_rules_stamp_fact()

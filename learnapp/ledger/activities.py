@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, String, and_, func, literal, or_, select
@@ -31,6 +31,7 @@ from learnapp.security import (
     can_manage_branch,
     can_manage_user,
     is_system,
+    managed_branches,
     managed_users,
 )
 
@@ -167,6 +168,35 @@ def roster(activity: Activity, actor) -> Select:
                or_(managed_users(actor), User.id == actor.id))
         .order_by(User.branch_id, User.login_id)
     )
+
+
+def roster_rows(activity: Activity, actor) -> list:
+    """The rows of `roster(activity, actor)`: (User, Attendance or None)."""
+    return db.session.execute(roster(activity, actor)).all()
+
+
+def members_present_rows(activity: Activity, actor) -> list:
+    """The rows of `members_present(activity, actor)`: (User, Attendance)."""
+    return db.session.execute(members_present(activity, actor)).all()
+
+
+def attended_by_members(actor, activity: Activity) -> bool:
+    """Whether people of the actor's subtrees attended `activity` (see attended_by_members_of)."""
+    return db.session.scalar(select(Activity.id).where(Activity.id == activity.id, attended_by_members_of(actor))) is not None
+
+
+def activities_to_list(actor, since: date | None, limit: int = 300) -> list:
+    """(Activity, people present) of the branches the actor manages and those its people attended,
+    the latest first; from `since` (None: every year)."""
+    present = (select(Attendance.activity_id, func.count(Attendance.id).label("n"))
+               .where(Attendance.present).group_by(Attendance.activity_id).subquery())
+    stmt = (select(Activity, func.coalesce(present.c.n, 0)).join(Branch, Branch.id == Activity.branch_id)
+            .outerjoin(present, present.c.activity_id == Activity.id)
+            .where(or_(managed_branches(actor), attended_by_members_of(actor)))
+            .order_by(Activity.start_date.desc(), Activity.id.desc()))
+    if since is not None:
+        stmt = stmt.where(Activity.start_date >= since)
+    return db.session.execute(stmt.limit(limit)).all()
 
 
 def _credit(actor, activity: Activity, attendance: Attendance) -> int:

@@ -18,7 +18,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, or_, select
 
 from learnapp import clock
 from learnapp.accounts.forms import EmptyForm
@@ -30,8 +29,9 @@ from learnapp.ledger import activities, checkin, sheets
 from learnapp.ledger.blueprint import bp
 from learnapp.ledger.forms import ActivityForm, RosterForm, SheetForm
 from learnapp.ledger.offline_credit import compute_credit
-from learnapp.ledger.offline_models import Activity, Attendance
+from learnapp.ledger.offline_models import Activity
 from learnapp.ledger.schedule import make_schedule
+from learnapp.org import queries as org_queries
 from learnapp.org.models import Branch
 from learnapp.security import (
     can_manage_branch,
@@ -47,23 +47,15 @@ def _managed_activity_or_404(activity_id: int) -> Activity:
 
 
 def _branch_choices() -> list[tuple[int, str]]:
-    branches = db.session.scalars(select(Branch).where(managed_branches(current_user), Branch.active).order_by(Branch.path)).all()
+    branches = org_queries.active_branches_by_path(managed_branches(current_user))
     return [(b.id, "　" * max(0, b.depth) + b.name) for b in branches]
 
 
 @bp.get("/activities")
 @require_role(is_branch_admin)
 def activities_list():
-    present = (select(Attendance.activity_id, func.count(Attendance.id).label("n"))
-               .where(Attendance.present).group_by(Attendance.activity_id).subquery())
-    stmt = (select(Activity, func.coalesce(present.c.n, 0)).join(Branch, Branch.id == Activity.branch_id)
-            .outerjoin(present, present.c.activity_id == Activity.id)
-            .where(or_(managed_branches(current_user), activities.attended_by_members_of(current_user)))
-            .order_by(Activity.start_date.desc(), Activity.id.desc()))
     show = request.args.get("show", "recent")
-    if show != "all":
-        stmt = stmt.where(Activity.start_date >= clock.today().replace(month=1, day=1))
-    rows = db.session.execute(stmt.limit(300)).all()
+    rows = activities.activities_to_list(current_user, None if show == "all" else clock.today().replace(month=1, day=1))
     return render_template("ledger/activities.html", rows=rows, show=show, today=clock.today(),
                            managed={a.id for a, _n in rows if can_manage_branch(current_user, a.branch)})
 
@@ -130,14 +122,14 @@ def edit_activity(activity_id: int):
 @require_role(is_branch_admin)
 def activity(activity_id: int):
     item = db.session.get(Activity, activity_id)
-    if item is not None and not can_manage_branch(current_user, item.branch) and db.session.scalar(
-            select(Activity.id).where(Activity.id == item.id, activities.attended_by_members_of(current_user))):
+    if (item is not None and not can_manage_branch(current_user, item.branch)
+            and activities.attended_by_members(current_user, item)):
         # Another branch's activity (the committee's lecture) that the admin's people attended.
         return render_template("ledger/activity_attended.html", activity=item,
-                               people=db.session.execute(activities.members_present(item, current_user)).all(),
+                               people=activities.members_present_rows(item, current_user),
                                credit=sum(p.credit for p in compute_credit(item.category, item.schedule)))
     item = _managed_activity_or_404(activity_id)
-    people = db.session.execute(activities.roster(item, current_user)).all()
+    people = activities.roster_rows(item, current_user)
     portions = compute_credit(item.category, item.schedule)
     return render_template("ledger/activity.html", activity=item, people=people, portions=portions,
                            credit=sum(p.credit for p in portions), roster_form=RosterForm(), sheet_form=SheetForm(),

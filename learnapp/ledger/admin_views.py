@@ -5,23 +5,20 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from learnapp import clock
+from learnapp.accounts import queries as accounts_queries
 from learnapp.accounts.forms import EmptyForm
-from learnapp.accounts.models import User
-from learnapp.db import db
 from learnapp.errors import FAILED, save_action, save_form, try_save
-from learnapp.ledger import claims, services
+from learnapp.ledger import claims, queries, services
 from learnapp.ledger.blueprint import bp
 from learnapp.ledger.forms import AdjustmentForm, ApproveForm, ReasonForm, RejectForm
-from learnapp.ledger.models import Category, LedgerEntry
-from learnapp.ledger.offline_models import Claim, ClaimStatus
+from learnapp.ledger.models import LedgerEntry
+from learnapp.ledger.offline_models import Claim
 from learnapp.security import (
     can_manage_user,
     get_or_404,
     is_branch_admin,
-    managed_users,
     require_role,
 )
 from learnapp.web import format_credit
@@ -37,14 +34,7 @@ def _managed_claim_or_404(claim_id: int) -> Claim:
 @require_role(is_branch_admin)
 def queue():
     """Pending claims of the people the admin administers, oldest first, each with its overlap flag."""
-    stmt = (select(Claim).join(User, User.id == Claim.user_id)
-            .where(Claim.status == ClaimStatus.pending, managed_users(current_user), Claim.user_id != current_user.id)
-            .order_by(Claim.created_at, Claim.id))
-    branch_id = request.args.get("branch", type=int)
-    if branch_id:
-        stmt = stmt.where(User.branch_id == branch_id)
-    pending = db.session.scalars(stmt.limit(QUEUE_LIMIT)).all()
-    count = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    pending, count = claims.claims_to_decide(current_user, request.args.get("branch", type=int), QUEUE_LIMIT)
     rows = [(c, claims.overlaps(c), claims.expected_credit(c)) for c in pending]
     return render_template("ledger/queue.html", rows=rows, count=count, limit=QUEUE_LIMIT, form=EmptyForm())
 
@@ -117,7 +107,7 @@ def adjustments():
         form.occurred_on.data = clock.today()
         form.login_id.data = request.args.get("login_id", "")
     if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(User.login_id == form.login_id.data.strip()))
+        user = accounts_queries.person_by_login_id(form.login_id.data.strip())
         if user is None or not can_manage_user(current_user, user):
             form.login_id.errors.append(_("No one with this login ID in the branches you administer."))
         else:
@@ -126,11 +116,7 @@ def adjustments():
                                                        reason=form.reason.data)) is not FAILED:
                 flash(_("Adjustment recorded for %(name)s.", name=user.name), "success")
                 return redirect(url_for("ledger.adjustments"))
-    recent = db.session.execute(
-        select(LedgerEntry, User).join(User, User.id == LedgerEntry.user_id)
-        .where(LedgerEntry.category == Category.adjustment, managed_users(current_user))
-        .order_by(LedgerEntry.id.desc()).limit(50)
-    ).all()
+    recent = queries.recent_adjustments(current_user, 50)
     return render_template("ledger/adjustments.html", form=form, recent=recent)
 
 

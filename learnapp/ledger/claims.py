@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, select
 
 from learnapp import audit, clock
-from learnapp.db import db
+from learnapp.accounts.models import User
+from learnapp.db import db, loaded_rows
 from learnapp.errors import DomainError
 from learnapp.ledger import evidence as evidence_files
 from learnapp.ledger.models import OFFLINE_CATEGORIES, Category
@@ -28,7 +29,7 @@ from learnapp.ledger.offline_models import (
 from learnapp.ledger.schedule import Schedule
 from learnapp.ledger.services import ensure_year_open, grant
 from learnapp.notices import services as notices
-from learnapp.security import can_manage_user
+from learnapp.security import can_manage_user, managed_users
 
 LIVE = (ClaimStatus.pending, ClaimStatus.approved)
 
@@ -211,3 +212,27 @@ def overlaps(claim: Claim) -> list[object]:
     )
     found.extend(a for a in activities if a.schedule.overlaps(schedule))
     return found
+
+
+def claims_to_decide(actor, branch_id: int | None, limit: int) -> tuple[list[Claim], int]:
+    """The first `limit` pending claims of the people the actor administers (never the actor's own),
+    oldest first, of one branch when `branch_id` is given; and how many there are in all."""
+    stmt = (select(Claim).join(User, User.id == Claim.user_id)
+            .where(Claim.status == ClaimStatus.pending, managed_users(actor), Claim.user_id != actor.id)
+            .order_by(Claim.created_at, Claim.id))
+    if branch_id:
+        stmt = stmt.where(User.branch_id == branch_id)
+    pending = list(db.session.scalars(stmt.limit(limit)))
+    return pending, db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+
+
+# The person's claims, pending first (table columns and loaded_rows: the ledger page is the most
+# visited learner page). Built once.
+_CLAIMS = Claim.__table__
+_CLAIMS_OF_PERSON = (select(*_CLAIMS.c).where(_CLAIMS.c.user_id == bindparam("user_id"))
+                     .order_by(_CLAIMS.c.status != ClaimStatus.pending, _CLAIMS.c.start_date.desc()).limit(200))
+
+
+def claims_of_person(user_id: int) -> list[Claim]:
+    """A person's latest 200 claims, the pending ones first (the caller may see the person)."""
+    return loaded_rows(_CLAIMS_OF_PERSON, {"user_id": user_id}, Claim)

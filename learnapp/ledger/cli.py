@@ -6,29 +6,26 @@ import sys
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from learnapp import versioned_rules
 from learnapp.accounts.models import User
 from learnapp.db import db
 from learnapp.errors import DomainError
 from learnapp.ledger import queries, services, years
-from learnapp.ledger.rules import RulesError, parse_rules, rules_for_year
+from learnapp.ledger.rules import parse_rules, rules_for_year
+from learnapp.rules_yaml import RulesError
 from learnapp.security import SYSTEM
+from learnapp.versioned_rules import expected_year
 
 rules_cli = click.Group("rules", help="Credit rules per training year (YAML files in content/credit-rules/).")
 ledger_cli = click.Group("ledger", help="The study-hour ledger: totals and their check, year close and reopen.")
 
 
 def rules_dir() -> Path:
-    configured = current_app.config.get("CREDIT_RULES_DIR")
-    return Path(configured) if configured else Path(current_app.root_path).parent / "content" / "credit-rules"
-
-
-def _expected_year(path: Path) -> int | None:
-    return int(path.stem) if path.stem.isdigit() and len(path.stem) == 4 else None
+    return versioned_rules.content_path("CREDIT_RULES_DIR", "credit-rules")
 
 
 @rules_cli.command("load")
@@ -36,33 +33,11 @@ def _expected_year(path: Path) -> int | None:
 @with_appcontext
 def load(files: tuple[Path, ...]) -> None:
     """Load rules files (default: every *.yaml of content/credit-rules/). All or nothing."""
-    paths = list(files) or sorted(rules_dir().glob("*.yaml"))
-    if not paths:
-        click.echo(f"No rules files in {rules_dir()}", err=True)
-        sys.exit(1)
-    texts, failed = {}, False
-    for path in paths:
-        text = path.read_text(encoding="utf-8")
-        try:
-            parse_rules(text, expected_year=_expected_year(path))
-        except RulesError as exc:
-            failed = True
-            for problem in exc.problems:
-                click.echo(f"{path}:{problem.line}: {problem.key or '-'}: {problem.message}", err=True)
-            continue
-        texts[path] = text
-    if failed:
-        click.echo("Nothing was loaded.", err=True)
-        sys.exit(1)
-    try:
-        for path, text in texts.items():
-            saved = services.save_rules(SYSTEM, text, source_name=str(path.name), expected_year=_expected_year(path))
-            click.echo(f"{path.name}: " + (f"loaded as {saved.year} version {saved.version}" if saved else "unchanged"))
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        click.echo(f"Nothing was loaded: {exc}", err=True)
-        sys.exit(1)
+    versioned_rules.load_files(
+        versioned_rules.files_to_load(files, rules_dir(), f"No rules files in {rules_dir()}"),
+        lambda path, text: parse_rules(text, expected_year=expected_year(path)),
+        lambda path, text: services.save_rules(SYSTEM, text, source_name=str(path.name), expected_year=expected_year(path)),
+        lambda saved: f"{saved.year} version {saved.version}")
 
 
 @rules_cli.command("check")
@@ -73,7 +48,7 @@ def check(files: tuple[Path, ...]) -> None:
     failed = False
     for path in files:
         try:
-            rules = parse_rules(path.read_text(encoding="utf-8"), expected_year=_expected_year(path))
+            rules = parse_rules(path.read_text(encoding="utf-8"), expected_year=expected_year(path))
             click.echo(f"{path}: OK ({rules.year})")
         except RulesError as exc:
             failed = True

@@ -5,11 +5,10 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import bindparam, select
 
 from learnapp import audit, clock
 from learnapp.accounts.forms import EmptyForm
-from learnapp.db import hot_read, loaded_rows
+from learnapp.db import hot_read
 from learnapp.errors import FAILED, DomainError, save_action, save_form
 from learnapp.extensions import limiter
 from learnapp.ledger import checkin as checkins
@@ -43,20 +42,13 @@ class LinePages(PageInfo):
         super().__init__(page, total, per_page)
 
 
-# The person's claims, pending first (table columns and loaded_rows: this is the most visited
-# learner page). Built once.
-_CLAIMS = Claim.__table__
-_CLAIMS_OF_PERSON = (select(*_CLAIMS.c).where(_CLAIMS.c.user_id == bindparam("user_id"))
-                     .order_by(_CLAIMS.c.status != ClaimStatus.pending, _CLAIMS.c.start_date.desc()).limit(200))
-
-
 def _ledger_page(user, *, own: bool):
     year = _year_arg()
     p = progress.year_progress(user, year)
     wanted = max(1, request.args.get("page", 1, type=int))
     pages = LinePages(page=min(wanted, LinePages(1, p.lines).pages), total=p.lines)
     lines = progress.lines_page(user.id, year, pages.page, LINES_PER_PAGE)
-    user_claims = loaded_rows(_CLAIMS_OF_PERSON, {"user_id": user.id}, Claim)
+    user_claims = claims.claims_of_person(user.id)
     return render_template(
         "ledger/mine.html", p=p, lines=lines, pages=pages, labels=progress.entry_labels(),
         claims=user_claims, own=own,

@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 from learnapp.accounts.models import User
 from learnapp.db import db
 from learnapp.ledger.models import ONLINE_CATEGORIES, Category, LedgerEntry, LedgerYearTotal
+from learnapp.security import managed_users
 
 _ONLINE = [c.value for c in ONLINE_CATEGORIES]
 
@@ -207,3 +208,12 @@ def unreversed_entries(user_id: int, source_type: str, source_id: str) -> list[L
                LedgerEntry.source_id == source_id, reversal.id.is_(None), LedgerEntry.reverses_id.is_(None))
         .order_by(LedgerEntry.id)
     ))
+
+
+def recent_adjustments(actor, limit: int = 50) -> list:
+    """(LedgerEntry, User) of the latest manual adjustments to people the actor administers."""
+    return db.session.execute(
+        select(LedgerEntry, User).join(User, User.id == LedgerEntry.user_id)
+        .where(LedgerEntry.category == Category.adjustment, managed_users(actor))
+        .order_by(LedgerEntry.id.desc()).limit(limit)
+    ).all()

@@ -7,23 +7,21 @@ hundredths. The parser walks the YAML node tree (yaml.compose) so every error na
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
-import yaml
 from flask_babel import gettext as _
 from sqlalchemy import String, bindparam, cast, select
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from learnapp import clock, request_memo
+from learnapp import clock, request_memo, versioned_rules
 from learnapp.accounts import sessions
 from learnapp.accounts.models import Role, Stage
 from learnapp.db import db
 from learnapp.ledger.models import Category, CreditRuleSet
-from learnapp.rules_yaml import NodeReader, RuleProblem, RulesError
+from learnapp.rules_yaml import NodeReader, RuleProblem, RulesError  # noqa: F401  (the ledger's readers import them from here)
 
 # Any part of a half day (4 clock hours) counts as a half day; a day is two half days.
 HALF_DAY_MINUTES = 240
@@ -196,17 +194,7 @@ CATEGORY_NAMES = tuple(c.value for c in CONVERTIBLE)
 def parse_rules(text: str, *, expected_year: int | None = None, source: str = "") -> YearRules:
     """Parse and check a rules file; raises RulesError listing every problem with its line."""
     p = _Parser()
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark else 1
-        raise RulesError([RuleProblem(line, "", _("not valid YAML: %(problem)s", problem=getattr(exc, "problem", None) or str(exc)))], source) from None
-    if root is None:
-        raise RulesError([RuleProblem(1, "", _("the file is empty"))], source)
-    top = p.mapping(root, "", TOP_KEYS)
-    if not isinstance(root, MappingNode):
-        raise RulesError(p.problems, source)
+    root, top = p.top(text, TOP_KEYS, source)
     year = None
     if "year" not in top:
         p.fail(root, "year", _("is required"))
@@ -252,8 +240,7 @@ def parse_rules(text: str, *, expected_year: int | None = None, source: str = ""
                 kwargs["carry_over_max"] = p.credit(carry["max"][1], "carry_over.max") or 0
             elif isinstance(node, MappingNode):
                 p.fail(node, "carry_over", _("give max (study hours that may carry over), or write: carry_over: none"))
-    if p.problems:
-        raise RulesError(sorted(p.problems, key=lambda x: x.line), source)
+    p.refuse_if_problems(source)
     return YearRules(year=year, **kwargs)
 
 
@@ -309,20 +296,23 @@ carry_over:
 """
 
 
-def text_digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 # ---------------------------------------------------------------------------------------------
 # The rules in force
 
 _parsed: dict[tuple[int, str], YearRules] = {}
 
 
+# The versions of a year's rules (learnapp/versioned_rules.py: saved by ledger.services.save_rules).
+CREDIT_RULES = versioned_rules.RulesKind(CreditRuleSet, "rules.save", lambda: _("Only committee admins change the credit rules."))
+
+
 def current_rule_set(year: int) -> CreditRuleSet | None:
-    return db.session.scalar(
-        select(CreditRuleSet).where(CreditRuleSet.year == year).order_by(CreditRuleSet.version.desc()).limit(1)
-    )
+    return versioned_rules.latest(CREDIT_RULES, year)
+
+
+def rule_sets(year: int) -> list[CreditRuleSet]:
+    """Every version of the year's rules, the latest first."""
+    return versioned_rules.versions(CREDIT_RULES, year)
 
 
 def rules_for_year(year: int) -> YearRules:
@@ -365,11 +355,11 @@ request_memo.depends_on("rules_stamp", CreditRuleSet)
 
 
 @cache
-def read_stamp_with_the_person() -> None:
+def register_rules_stamp_fact() -> None:
     """Have accounts.sessions read this year's rules stamp with every signed-in person (from the
     ledger's init_app). Its statement is built once per process, so this registers once per
     process, however many applications the process creates."""
-    sessions.read_with_the_person("rules_stamp", latest_stamp_column, lambda: {"rules_year": clock.today().year},
+    sessions.register_person_fact("rules_stamp", latest_stamp_column, lambda: {"rules_year": clock.today().year},
                                   lambda params, stamp: keep_latest_stamp(params["rules_year"], stamp))
 
 

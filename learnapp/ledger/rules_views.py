@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import difflib
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from learnapp import clock
 from learnapp.accounts.forms import EmptyForm
 from learnapp.accounts.models import Role, Stage
-from learnapp.db import db
-from learnapp.errors import FAILED, save_action, save_form
+from learnapp.errors import FAILED, save_action
 from learnapp.ledger import services, years
 from learnapp.ledger.blueprint import bp
 from learnapp.ledger.forms import ReasonForm, RulesForm
-from learnapp.ledger.models import CreditRuleSet
-from learnapp.ledger.rules import current_rule_set, rules_for_year, template_text
+from learnapp.ledger.rules import current_rule_set, rule_sets, rules_for_year, template_text
 from learnapp.security import is_auditor, is_committee_admin, require_role
+from learnapp.versioned_rules import save_version_form, shown_version
 
 
 def _rules_reader(user) -> bool:
@@ -46,18 +42,8 @@ def rules_index():
 @require_role(_rules_reader)
 def rules_year(year: int):
     _valid_year(year)
-    versions = db.session.scalars(select(CreditRuleSet).where(CreditRuleSet.year == year)
-                                  .order_by(CreditRuleSet.version.desc())).all()
-    shown = versions[0] if versions else None
-    wanted = request.args.get("version", type=int)
-    if wanted:
-        shown = next((v for v in versions if v.version == wanted), None) or abort(404)
-    diff = None
-    if shown is not None:
-        older = next((v for v in versions if v.version < shown.version), None)
-        if older is not None:
-            diff = list(difflib.unified_diff(older.source_text.splitlines(), shown.source_text.splitlines(),
-                                             f"v{older.version}", f"v{shown.version}", lineterm="", n=1))
+    versions = rule_sets(year)
+    shown, diff = shown_version(versions, request.args.get("version", type=int))
     return render_template("ledger/rules_year.html", year=year, versions=versions, shown=shown, diff=diff,
                            rules=rules_for_year(year), can_edit=is_committee_admin(current_user),
                            labels={**{s.value: s.label for s in Stage}, **{r.value: r.label for r in Role}})
@@ -78,14 +64,14 @@ def rules_edit(year: int):
         else:
             form.source_text.data = template_text(year)
     if form.validate_on_submit():
-        saved = save_form(form, lambda: services.save_rules(current_user, form.source_text.data, source_name="web",
-                                                            note=form.note.data, expected_year=year))
-        if saved is not FAILED:
-            if saved is None:
-                flash(_("Nothing changed: the rules are the same as the version in force."), "info")
-            else:
-                flash(_("Rules saved as version %(v)d. Credit already granted is not changed.", v=saved.version), "success")
-            return redirect(url_for("ledger.rules_year", year=year))
+        done = save_version_form(
+            form, lambda: services.save_rules(current_user, form.source_text.data, source_name="web", note=form.note.data,
+                                              expected_year=year),
+            unchanged=_("Nothing changed: the rules are the same as the version in force."),
+            saved=lambda saved: _("Rules saved as version %(v)d. Credit already granted is not changed.", v=saved.version),
+            then=url_for("ledger.rules_year", year=year))
+        if done is not None:
+            return done
     return render_template("ledger/rules_edit.html", form=form, year=year)
 
 

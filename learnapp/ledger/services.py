@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from learnapp import audit, clock
@@ -28,9 +28,10 @@ from learnapp.ledger.models import (
     LedgerEntry,
     TrainingYear,
 )
-from learnapp.ledger.rules import RulesError, parse_rules, rules_for_year, text_digest
+from learnapp.ledger.rules import CREDIT_RULES, parse_rules, rules_for_year
 from learnapp.org import queries as org_queries
-from learnapp.security import can_manage_user, is_committee_admin, is_system, require_actor
+from learnapp.security import can_manage_user, is_system, require_actor
+from learnapp.versioned_rules import save_version
 
 # Names the PostgreSQL advisory lock that serialises cap checks of one person's grants.
 _CAP_LOCK_KEY = 7_150_301
@@ -206,26 +207,6 @@ def save_rules(actor, source_text: str, *, source_name: str, note: str | None = 
     Raises DomainError (field "source_text") listing each problem with its line. Changing rules
     never touches entries already granted: they keep the credit they were given.
     """
-    if not is_system(actor) and not is_committee_admin(actor):
-        raise DomainError(_("Only committee admins change the credit rules."))
-    source_text = source_text.replace("\r\n", "\n")
-    try:
-        parsed = parse_rules(source_text, expected_year=expected_year, source=source_name)
-    except RulesError as exc:
-        raise DomainError([("source_text", str(p)) for p in exc.problems]) from None
-    digest = text_digest(source_text)
-    current = db.session.scalar(select(CreditRuleSet).where(CreditRuleSet.year == parsed.year)
-                                .order_by(CreditRuleSet.version.desc()).limit(1))
-    if current is not None and current.sha256 == digest:
-        return None
-    version = (db.session.scalar(select(func.max(CreditRuleSet.version)).where(CreditRuleSet.year == parsed.year)) or 0) + 1
-    rule_set = CreditRuleSet(year=parsed.year, version=version, source_text=source_text, source_name=source_name,
-                             sha256=digest, note=(note or None), created_by_id=getattr(actor, "id", None),
-                             created_at=clock.now())
-    db.session.add(rule_set)
-    db.session.flush()
-    audit.record(actor, "rules.save", rule_set, branch=org_queries.committee(),
-                 summary=f"{parsed.year} v{version} ({source_name})",
-                 before={"version": current.version if current else None, "sha256": current.sha256 if current else None},
-                 after={"version": version, "sha256": digest, "note": note})
-    return rule_set
+    return save_version(CREDIT_RULES, actor, source_text,
+                        lambda text: parse_rules(text, expected_year=expected_year, source=source_name),
+                        source_name=source_name, note=note)

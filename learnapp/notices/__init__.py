@@ -13,4 +13,4 @@ def init_app(app) -> None:
     from learnapp.notices import queries, views
 
     blueprints.register(app, views.bp, views)
-    queries.read_unread_count_with_the_person()
+    queries.register_unread_count_fact()

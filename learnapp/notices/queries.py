@@ -35,10 +35,10 @@ def _keep(params: dict, value) -> None:
 
 
 @cache
-def read_unread_count_with_the_person() -> None:
+def register_unread_count_fact() -> None:
     """Every page shows the bell: its count comes with the person's own statement, not one of its
     own (registered from notices.init_app, once per process)."""
-    sessions.read_with_the_person("unread_notices", unread_column, dict, _keep)
+    sessions.register_person_fact("unread_notices", unread_column, dict, _keep)
 
 
 request_memo.depends_on("unread_notices", Notice)

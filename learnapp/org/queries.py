@@ -119,3 +119,14 @@ def find_branch_by_name_or_path(text: str) -> Branch | None:
         if names[-len(parts):] == parts:
             return candidate
     return None
+
+
+def active_branches_by_path(condition: ColumnElement[bool]) -> list[Branch]:
+    """The active branches matching a security filter (managed_branches/visible_branches), by path:
+    the choices of a form."""
+    return list(db.session.scalars(select(Branch).where(condition, Branch.active).order_by(Branch.path)))
+
+
+def branches_by_ids(ids) -> list[Branch]:
+    """The branches of these ids (unknown ids are left out); the caller's service checks each."""
+    return list(db.session.scalars(select(Branch).where(Branch.id.in_(ids))))

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, func, select
 
-from learnapp.accounts.models import Stage, User
+from learnapp.accounts.models import RoleGrant, Stage, User
 from learnapp.db import db
 from learnapp.org.models import Branch
 from learnapp.org.queries import branches_where
@@ -67,3 +67,8 @@ def people_count(branch: Branch, *, active_only: bool = True) -> int:
     if active_only:
         stmt = stmt.where(User.active)
     return db.session.scalar(stmt) or 0
+
+
+def grants_on(branch: Branch) -> list[RoleGrant]:
+    """The role grants on the branch itself (not its subtree), by role."""
+    return list(db.session.scalars(select(RoleGrant).where(RoleGrant.branch_id == branch.id).order_by(RoleGrant.role)))

@@ -6,10 +6,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select, true
+from sqlalchemy import true
 
 from learnapp.accounts.forms import EmptyForm
-from learnapp.accounts.models import RoleGrant, Stage
+from learnapp.accounts.models import Stage
 from learnapp.db import db
 from learnapp.errors import FAILED, save_action, save_form
 from learnapp.org import queries as tree_queries
@@ -47,7 +47,7 @@ def branch(branch_id: int):
     branch = get_visible_branch_or_404(current_user, branch_id)
     roots = queries.tree(Branch.path.startswith(branch.path, autoescape=True))
     node = roots[0] if roots else queries.TreeNode(branch)
-    grants = db.session.scalars(select(RoleGrant).where(RoleGrant.branch_id == branch.id).order_by(RoleGrant.role)).all()
+    grants = queries.grants_on(branch)
     return render_template(
         "org/branch.html", branch=branch, node=node, stages=list(Stage), grants=grants,
         ancestors=tree_queries.ancestors(branch),

@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
 
-from learnapp.accounts.models import User
-from learnapp.bank.access import get_category_or_404, usable_questions, visible_categories
-from learnapp.bank.models import Question, QuestionCategory, QuestionVersion
+from learnapp.accounts import queries as accounts_queries
+from learnapp.bank import queries as bank_queries
+from learnapp.bank.access import get_category_or_404
 from learnapp.db import db
 from learnapp.errors import FAILED, save_action, save_form
+from learnapp.org import queries as org_queries
 from learnapp.org.models import Branch
 from learnapp.quizzes import audience as audience_rules
 from learnapp.quizzes import draw, queries, review, services
@@ -24,15 +24,14 @@ QUESTION_PAGE = 50
 
 
 def _branch_choices() -> list[tuple[int, str]]:
-    branches = db.session.scalars(select(Branch).where(managed_branches(current_user), Branch.active).order_by(Branch.path))
+    branches = org_queries.active_branches_by_path(managed_branches(current_user))
     return [(b.id, "　" * b.depth + b.name) for b in branches]
 
 
 @bp.get("/manage")
 @require_role(is_branch_admin)
 def manage():
-    quizzes = db.session.scalars(select(Quiz).where(queries.manageable_quizzes(current_user))
-                                 .order_by(Quiz.status, Quiz.id.desc())).all()
+    quizzes = queries.quizzes_to_manage(current_user)
     return render_template("quizzes/manage.html", quizzes=quizzes, pending=queries.grading_queue_count(current_user))
 
 
@@ -76,7 +75,7 @@ def edit(quiz_id: int):
 
 
 def _category_choices() -> list[tuple[int, str]]:
-    cats = db.session.scalars(select(QuestionCategory).where(visible_categories(current_user)).order_by(QuestionCategory.path))
+    cats = bank_queries.categories_by_path(current_user)
     return [(c.id, "　" * c.depth + c.name) for c in cats]
 
 
@@ -90,16 +89,8 @@ def questions(quiz_id: int):
     fixed_form = FixedForm()
     category_id = request.args.get("category", type=int)
     text = (request.args.get("q") or "").strip()
-    stmt = (select(Question, QuestionVersion).join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
-            .where(usable_questions(current_user), Question.retired.is_(False)).order_by(Question.id))
-    if category_id:
-        category = get_category_or_404(current_user, category_id)
-        stmt = stmt.join(QuestionCategory, QuestionCategory.id == Question.category_id).where(
-            QuestionCategory.path.startswith(category.path, autoescape=True))
-    if text:
-        stmt = stmt.where(or_(QuestionVersion.stem.contains(text, autoescape=True),
-                              QuestionVersion.source.contains(text, autoescape=True)))
-    found = db.session.execute(stmt.limit(QUESTION_PAGE)).all() if (category_id or text) else []
+    category = get_category_or_404(current_user, category_id) if category_id else None
+    found = bank_queries.current_questions_matching(current_user, category, text, QUESTION_PAGE)
     in_quiz = {s.question_id for s in quiz.slots if s.question_id}
     shortfalls = {s.id: draw.slot_shortfall(s) for s in quiz.slots}
     return render_template("quizzes/questions.html", quiz=quiz, draw_form=draw_form, fixed_form=fixed_form,
@@ -122,7 +113,7 @@ def add_fixed(quiz_id: int):
             for message in errors:
                 flash(message, "error")
         return _back_to_questions(quiz)
-    chosen = db.session.scalars(select(Question).where(Question.id.in_(form.question_ids.data), usable_questions(current_user))).all()
+    chosen = bank_queries.usable_questions_among(current_user, form.question_ids.data)
     added = save_action(lambda: services.add_fixed_questions(current_user, quiz, list(chosen), form.points.data))
     if added is not FAILED:
         flash(_("%(n)d question(s) added.", n=added), "success")
@@ -140,8 +131,7 @@ def add_draw(quiz_id: int):
             for message in errors:
                 flash(message, "error")
         return _back_to_questions(quiz)
-    category = db.session.scalar(select(QuestionCategory).where(QuestionCategory.id == form.category_id.data,
-                                                                visible_categories(current_user)))
+    category = bank_queries.visible_category(current_user, form.category_id.data)
     slot = save_action(lambda: services.add_draw_rule(
         current_user, quiz, count=form.count.data, category=category,
         include_subcategories=form.include_subcategories.data, tag=form.tag.data, points=form.points.data))
@@ -191,12 +181,12 @@ def audience(quiz_id: int):
         form.people.data = "\n".join(p.user.login_id for p in quiz.audience_people)
     if form.validate_on_submit():
         ids = form.login_ids()
-        people = db.session.scalars(select(User).where(User.login_id.in_(ids))).all() if ids else []
+        people = accounts_queries.people_by_login_ids(ids)
         unknown = sorted(set(ids) - {p.login_id for p in people})
         if unknown:
             form.people.errors.append(_("Unknown login IDs: %(ids)s", ids=", ".join(unknown)))
         else:
-            branches = db.session.scalars(select(Branch).where(Branch.id.in_(form.branches.data or []))).all()
+            branches = org_queries.branches_by_ids(form.branches.data or [])
             if save_form(form, lambda: services.set_audience(current_user, quiz, branches=list(branches),
                                                              stages=form.stages.data or [], people=list(people))) is not FAILED:
                 flash(_("The audience was saved."), "success")
@@ -236,7 +226,6 @@ def preview(quiz_id: int):
     seed = request.args.get("seed", type=int) or 1
     planned = draw.plan(quiz, seed)
     # The draw carries version ids; the preview shows each version whole, answers included.
-    versions = {v.id: v for v in db.session.scalars(
-        select(QuestionVersion).where(QuestionVersion.id.in_([p.version_id for p in planned])))}
+    versions = bank_queries.versions_by_id([p.version_id for p in planned])
     return render_template("quizzes/preview.html", quiz=quiz, planned=planned, versions=versions, seed=seed,
                            render=review.render_markdown)

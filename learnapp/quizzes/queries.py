@@ -226,6 +226,31 @@ def grading_queue(actor) -> Select:
     )
 
 
+def quizzes_to_manage(actor) -> list[Quiz]:
+    """The quizzes the actor manages, by status, the newest first."""
+    return list(db.session.scalars(select(Quiz).where(manageable_quizzes(actor)).order_by(Quiz.status, Quiz.id.desc())))
+
+
+def quizzes_to_read(actor) -> list[Quiz]:
+    """The quizzes whose reports the actor reads, the newest first."""
+    return list(db.session.scalars(select(Quiz).where(readable_quizzes(actor)).order_by(Quiz.id.desc())))
+
+
+def is_readable_quiz(actor, quiz_id: int) -> bool:
+    return db.session.scalar(select(Quiz.id).where(Quiz.id == quiz_id, readable_quizzes(actor))) is not None
+
+
+def attempts_at(quiz: Quiz, person: User) -> list[Attempt]:
+    """A person's attempts at a quiz, in order (the caller has checked it may see both)."""
+    return list(db.session.scalars(select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id == person.id)
+                                   .order_by(Attempt.number)))
+
+
+def grading_queue_rows(actor, limit: int = 200) -> list:
+    """The first rows of `grading_queue(actor)`."""
+    return db.session.execute(grading_queue(actor).limit(limit)).all()
+
+
 def grading_queue_count(actor) -> int:
     stmt = grading_queue(actor).with_only_columns(func.count(AttemptItem.id)).order_by(None)
     return db.session.scalar(stmt) or 0

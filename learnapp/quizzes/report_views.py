@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from learnapp import clock
 from learnapp.audit.exports import record_export
@@ -14,7 +13,7 @@ from learnapp.errors import FAILED, save_form
 from learnapp.quizzes import analysis, export, queries, results, review
 from learnapp.quizzes.blueprint import bp
 from learnapp.quizzes.forms import GradeForm
-from learnapp.quizzes.models import Attempt, Quiz, QuizKind, ReviewItem
+from learnapp.quizzes.models import Attempt, QuizKind, ReviewItem
 from learnapp.security import (
     can_read_reports,
     can_view_user,
@@ -31,8 +30,7 @@ ALL_REVIEW = set(ReviewItem)
 @bp.get("/reports")
 @require_role(can_read_reports)
 def reports():
-    quizzes = db.session.scalars(select(Quiz).where(queries.readable_quizzes(current_user))
-                                 .order_by(Quiz.id.desc())).all()
+    quizzes = queries.quizzes_to_read(current_user)
     return render_template("quizzes/reports.html", quizzes=quizzes)
 
 
@@ -73,8 +71,7 @@ def attempts_of(quiz_id: int, user_id: int):
     person = get_visible_user_or_404(current_user, user_id)
     if quiz.kind != QuizKind.assessment:
         abort(404)
-    attempts = db.session.scalars(select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id == person.id)
-                                  .order_by(Attempt.number)).all()
+    attempts = queries.attempts_at(quiz, person)
     return render_template("quizzes/attempts_of.html", quiz=quiz, person=person, attempts=attempts)
 
 
@@ -87,7 +84,7 @@ def attempt_detail(attempt_id: int):
     """
     attempt = db.session.get(Attempt, attempt_id)
     if (attempt is None or attempt.quiz.kind != QuizKind.assessment or not can_view_user(current_user, attempt.user)
-            or db.session.scalar(select(Quiz.id).where(Quiz.id == attempt.quiz_id, queries.readable_quizzes(current_user))) is None):
+            or not queries.is_readable_quiz(current_user, attempt.quiz_id)):
         abort(404)
     items = [review.result_item(item, ALL_REVIEW) for item in attempt.items] if attempt.finished else []
     return render_template("quizzes/attempt_detail.html", attempt=attempt, quiz=attempt.quiz, items=items,
@@ -97,7 +94,7 @@ def attempt_detail(attempt_id: int):
 @bp.get("/grading")
 @require_role(is_branch_admin)
 def grading_queue():
-    rows = db.session.execute(queries.grading_queue(current_user).limit(200)).all()
+    rows = queries.grading_queue_rows(current_user, 200)
     return render_template("quizzes/grading_queue.html", rows=rows)
 
 

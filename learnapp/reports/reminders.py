@@ -40,6 +40,11 @@ def behind_pace(user_filter: ColumnElement[bool], year: int, today: date):
             .order_by(sq.c.name, sq.c.user_id))
 
 
+def behind_pace_rows(user_filter: ColumnElement[bool], year: int, today: date, limit: int = 1000) -> list:
+    """The first rows of `behind_pace`."""
+    return db.session.execute(behind_pace(user_filter, year, today).limit(limit)).all()
+
+
 @dataclass
 class SendReport:
     noticed: list[str] = field(default_factory=list)  # an in-app notice (everyone not reminded recently)

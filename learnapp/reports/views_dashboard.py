@@ -6,21 +6,17 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import case, func, select
 
 from learnapp import charts, clock
-from learnapp.accounts.models import Stage, User
+from learnapp.accounts.models import Stage
 from learnapp.assessments.queries import years_choice
 from learnapp.assessments.status import Status
-from learnapp.db import db
 from learnapp.errors import FAILED, save_action
 from learnapp.ledger.evidence import evidence_url
 from learnapp.org.queries import flatten, full_names
 from learnapp.planning import actuals
 from learnapp.planning.categories import categories
-from learnapp.quizzes.models import Quiz
-from learnapp.quizzes.queries import counted_results
-from learnapp.reports import reminders, rollup, spotcheck
+from learnapp.reports import quiz_scores, reminders, rollup, spotcheck
 from learnapp.reports.blueprint import bp, params
 from learnapp.reports.people import people_page
 from learnapp.reports.scope import managed_people, readable_people
@@ -68,29 +64,11 @@ def branch(branch_id: int):
 def tests():
     """Score distribution per assessment quiz among the people in scope."""
     p = params(current_user)
-    people = select(User.id).where(readable_people(current_user, p.branch), User.active)
-    if p.stage:
-        people = people.where(User.stage == p.stage)
-    results = counted_results(people, p.year).order_by(None).subquery("results")
-    band = results.c.score_bp // 1000  # integer division: ten-point bands, one row per quiz and band
-    rows = db.session.execute(
-        select(results.c.quiz_id, results.c.title, band, func.count(),
-               func.sum(case((results.c.passed.is_(True), 1), else_=0)))
-        .group_by(results.c.quiz_id, results.c.title, band)
-        .order_by(results.c.quiz_id)
-    ).all()
-    quizzes: dict[int, dict] = {}
-    for quiz_id, title, band, count, passed in rows:
-        q = quizzes.setdefault(quiz_id, {"id": quiz_id, "title": title, "bins": [0] * 10, "passed": 0})
-        q["bins"][min(9, int(band))] += int(count)
-        q["passed"] += int(passed or 0)
-    pass_marks = dict(db.session.execute(select(Quiz.id, Quiz.pass_bp).where(Quiz.id.in_(list(quizzes) or [0]))).all())
-    for q in quizzes.values():
-        q["n"] = sum(q["bins"])
-        q["pass_bp"] = pass_marks.get(q["id"])
+    quizzes = quiz_scores.score_bands(current_user, p.branch, p.stage, p.year)
+    for q in quizzes:
         q["chart"] = charts.histogram(q["bins"], _("Score distribution: %(title)s", title=q["title"]),
                                       pass_bp=q["pass_bp"], pass_label=_("Pass mark"))
-    return render_template("reports/tests.html", quizzes=list(quizzes.values()), **_common(p))
+    return render_template("reports/tests.html", quizzes=quizzes, **_common(p))
 
 
 @bp.get("/branches/<int:branch_id>/summary")
@@ -140,6 +118,6 @@ def reminders_page():
                     recent=len(report.recent), failed=len(report.failed)),
                   "success" if report.noticed else "warning")
         return redirect(url_for("reports.reminders_page", branch=p.branch.id if p.branch else None, **p.args()))
-    rows = db.session.execute(reminders.behind_pace(scope, p.year, clock.today()).limit(1000)).all()
+    rows = reminders.behind_pace_rows(scope, p.year, clock.today(), 1000)
     return render_template("reports/reminders.html", rows=rows, can_send=can_send, smtp=reminders.smtp_configured(),
                            names=full_names(), quiet_days=reminders.QUIET_DAYS, **_common(p))

@@ -18,4 +18,4 @@ def init_app(app) -> None:
 
     blueprints.register(app, views.bp, views)
     nav.register(app, "site.language", _l("Site settings"), is_committee_admin, order=95, section="admin")
-    services.read_site_language_with_the_person()
+    services.register_site_language_fact()

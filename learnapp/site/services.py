@@ -1,7 +1,7 @@
 """Reading and changing the site language settings (the committee admin's, audited).
 
 Read cheaply: a signed-in person's request gets the site language with the person's own statement
-(accounts.sessions.read_with_the_person); an anonymous request reads both settings in one small
+(accounts.sessions.register_person_fact); an anonymous request reads both settings in one small
 statement, once per request, and only when the page needs a language and no choice was made.
 """
 
@@ -43,10 +43,10 @@ def _keep(params: dict, value) -> None:
 
 
 @cache
-def read_site_language_with_the_person() -> None:
+def register_site_language_fact() -> None:
     """Most requests are signed in: the site language comes with the person's own statement
     (registered from site.init_app, once per process)."""
-    sessions.read_with_the_person("site_language", lambda: _VALUE.scalar_subquery(),
+    sessions.register_person_fact("site_language", lambda: _VALUE.scalar_subquery(),
                                   lambda: {"site_language_key": LANGUAGE}, _keep)
 
 

@@ -7,23 +7,20 @@ domain does not depend on this one.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from learnapp import clock
+from learnapp import clock, versioned_rules
 from learnapp.actors import SYSTEM
 from learnapp.audit.exports import record_export
 from learnapp.db import db
-from learnapp.errors import DomainError
 from learnapp.org.models import Branch
 from learnapp.reports.cli import find_branch
-from learnapp.rules_yaml import RulesError
+from learnapp.versioned_rules import expected_year
 from learnapp.yearend import documents, scoring
 from learnapp.yearend.figures import year_end
 from learnapp.yearend.scheme import parse_scheme
@@ -59,12 +56,7 @@ def year_end_command(year: int, branch_spec: str | None, fmt: str, lang: str, ou
 
 
 def scoring_dir() -> Path:
-    configured = current_app.config.get("SCORING_DIR")
-    return Path(configured) if configured else Path(current_app.root_path).parent / "content" / "scoring"
-
-
-def _expected_year(path: Path) -> int | None:
-    return int(path.stem) if path.stem.isdigit() and len(path.stem) == 4 else None
+    return versioned_rules.content_path("SCORING_DIR", "scoring")
 
 
 @scoring_cli.command("load")
@@ -72,33 +64,11 @@ def _expected_year(path: Path) -> int | None:
 @with_appcontext
 def load(files: tuple[Path, ...]) -> None:
     """Load scheme files (default: every *.yaml of content/scoring/) as new versions. All or nothing."""
-    paths = list(files) or sorted(scoring_dir().glob("*.yaml"))
-    if not paths:
-        click.echo(f"No scheme files in {scoring_dir()}", err=True)
-        sys.exit(1)
-    texts, failed = {}, False
-    for path in paths:
-        text = path.read_text(encoding="utf-8")
-        try:
-            parse_scheme(text, expected_year=_expected_year(path))
-        except RulesError as exc:
-            failed = True
-            for problem in exc.problems:
-                click.echo(f"{path}:{problem.line}: {problem.key or '-'}: {problem.message}", err=True)
-            continue
-        texts[path] = text
-    if failed:
-        click.echo("Nothing was loaded.", err=True)
-        sys.exit(1)
-    try:
-        for path, text in texts.items():
-            saved = scoring.save_scheme(SYSTEM, text, source_name=path.name, expected_year=_expected_year(path))
-            click.echo(f"{path.name}: " + (f"loaded as {saved.year} version {saved.version}" if saved else "unchanged"))
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        click.echo(f"Nothing was loaded: {exc}", err=True)
-        sys.exit(1)
+    versioned_rules.load_files(
+        versioned_rules.files_to_load(files, scoring_dir(), f"No scheme files in {scoring_dir()}"),
+        lambda path, text: parse_scheme(text, expected_year=expected_year(path)),
+        lambda path, text: scoring.save_scheme(SYSTEM, text, source_name=path.name, expected_year=expected_year(path)),
+        lambda saved: f"{saved.year} version {saved.version}")
 
 
 @scoring_cli.command("show")

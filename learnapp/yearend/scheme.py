@@ -11,16 +11,14 @@ See content/scoring/README.md.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-import yaml
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from learnapp.rules_yaml import NodeReader, RuleProblem, RulesError
+from learnapp.rules_yaml import NodeReader, label_in_language
 
 
 @dataclass(frozen=True)
@@ -59,13 +57,7 @@ class Item:
 
     @property
     def label(self) -> str:
-        from flask_babel import get_locale
-
-        try:
-            language = get_locale().language if get_locale() else "zh"
-        except (RuntimeError, AttributeError):
-            language = "zh"
-        return self.label_en if language == "en" else self.label_zh
+        return label_in_language(self.label_zh, self.label_en)
 
     def fraction(self, value) -> Decimal | None:
         """The share of the weight earned by `value` (0 to 1); None when the item does not apply."""
@@ -160,18 +152,7 @@ def _item(p: _Parser, code: str, node: Node) -> Item | None:
 def parse_scheme(text: str, *, expected_year: int | None = None, source: str = "") -> Scheme:
     """Parse and check a scheme; raises RulesError listing every problem with its line."""
     p = _Parser()
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise RulesError([RuleProblem(mark.line + 1 if mark else 1, "", _("not valid YAML: %(problem)s", problem=problem))],
-                         source) from None
-    if root is None:
-        raise RulesError([RuleProblem(1, "", _("the file is empty"))], source)
-    top = p.mapping(root, "", ("year", "items"))
-    if not isinstance(root, MappingNode):
-        raise RulesError(p.problems, source)
+    root, top = p.top(text, ("year", "items"), source)
     year = None
     if "year" not in top:
         p.fail(root, "year", _("is required"))
@@ -194,10 +175,5 @@ def parse_scheme(text: str, *, expected_year: int | None = None, source: str = "
             p.fail(node, "items", _("give at least one item"))
         elif not p.problems and sum(i.weight for i in items) != 100:
             p.fail(node, "", _("the weights add up to %(sum)d, not 100", sum=sum(i.weight for i in items)))
-    if p.problems:
-        raise RulesError(sorted(p.problems, key=lambda x: x.line), source)
+    p.refuse_if_problems(source)
     return Scheme(year=year, items=tuple(items))
-
-
-def text_digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -12,20 +12,15 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
 
-from learnapp import audit, clock
+from learnapp import versioned_rules
 from learnapp.accounts.models import User
-from learnapp.db import db
-from learnapp.errors import DomainError
-from learnapp.org import queries as org_queries
 from learnapp.org.models import Branch
-from learnapp.rules_yaml import RulesError
-from learnapp.security import branch_ids_under, is_committee_admin, is_system
+from learnapp.security import branch_ids_under
 from learnapp.yearend import figures, many
 from learnapp.yearend.figures import YearEnd, share
 from learnapp.yearend.models import ScoringScheme
-from learnapp.yearend.scheme import Item, Scheme, parse_scheme, text_digest
+from learnapp.yearend.scheme import Item, Scheme, parse_scheme
 
 
 def measure_value(f: YearEnd, measure: str):
@@ -43,9 +38,12 @@ def measure_value(f: YearEnd, measure: str):
     return values[measure]()
 
 
+SCORING_SCHEMES = versioned_rules.RulesKind(ScoringScheme, "scoring.save",
+                                            lambda: _("Only committee admins change the scoring scheme."))
+
+
 def versions(year: int) -> list[ScoringScheme]:
-    return list(db.session.scalars(select(ScoringScheme).where(ScoringScheme.year == year)
-                                   .order_by(ScoringScheme.version.desc())))
+    return versioned_rules.versions(SCORING_SCHEMES, year)
 
 
 def scheme_for_year(year: int) -> Scheme | None:
@@ -60,28 +58,9 @@ def save_scheme(actor, source_text: str, *, source_name: str, note: str | None =
                 expected_year: int | None = None) -> ScoringScheme | None:
     """Store a new version of a year's scheme; None when the text equals the version in force.
     Raises DomainError (field "source_text") naming the line of each problem."""
-    if not is_system(actor) and not is_committee_admin(actor):
-        raise DomainError(_("Only committee admins change the scoring scheme."))
-    source_text = source_text.replace("\r\n", "\n")
-    try:
-        parsed = parse_scheme(source_text, expected_year=expected_year, source=source_name)
-    except RulesError as exc:
-        raise DomainError([("source_text", str(p)) for p in exc.problems]) from None
-    digest = text_digest(source_text)
-    current = next(iter(versions(parsed.year)), None)
-    if current is not None and current.sha256 == digest:
-        return None
-    version = (db.session.scalar(select(func.max(ScoringScheme.version)).where(ScoringScheme.year == parsed.year)) or 0) + 1
-    saved = ScoringScheme(year=parsed.year, version=version, source_text=source_text, source_name=source_name,
-                          sha256=digest, note=(note or "").strip() or None, created_by_id=getattr(actor, "id", None),
-                          created_at=clock.now())
-    db.session.add(saved)
-    db.session.flush()
-    audit.record(actor, "scoring.save", saved, branch=org_queries.committee(),
-                 summary=f"{parsed.year} v{version} ({source_name})",
-                 before={"version": current.version if current else None, "sha256": current.sha256 if current else None},
-                 after={"version": version, "sha256": digest, "note": saved.note})
-    return saved
+    return versioned_rules.save_version(SCORING_SCHEMES, actor, source_text,
+                                        lambda text: parse_scheme(text, expected_year=expected_year, source=source_name),
+                                        source_name=source_name, note=(note or "").strip() or None)
 
 
 @dataclass

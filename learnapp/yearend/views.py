@@ -8,18 +8,16 @@ it, auditors read it.
 
 from __future__ import annotations
 
-import difflib
 import io
 from urllib.parse import quote
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from learnapp import clock
 from learnapp.audit.exports import record_export
 from learnapp.db import db
-from learnapp.errors import FAILED, save_form
 from learnapp.org.models import Branch
 from learnapp.org.queries import branch_choices, branches_where, full_names
 from learnapp.planning import services as plan_services
@@ -32,6 +30,7 @@ from learnapp.security import (
     require_role,
     visible_branches,
 )
+from learnapp.versioned_rules import save_version_form, shown_version
 from learnapp.yearend import charts, documents, scoring
 from learnapp.yearend.figures import year_end
 from learnapp.yearend.forms import SchemeForm
@@ -119,16 +118,7 @@ def scheme(year: int):
     if year not in plan_services.year_range():
         abort(404)
     versions = scoring.versions(year)
-    shown = versions[0] if versions else None
-    wanted = request.args.get("version", type=int)
-    if wanted:
-        shown = next((v for v in versions if v.version == wanted), None) or abort(404)
-    diff = None
-    if shown is not None:
-        older = next((v for v in versions if v.version < shown.version), None)
-        if older is not None:
-            diff = list(difflib.unified_diff(older.source_text.splitlines(), shown.source_text.splitlines(),
-                                             f"v{older.version}", f"v{shown.version}", lineterm="", n=1))
+    shown, diff = shown_version(versions, request.args.get("version", type=int))
     return render_template("yearend/scheme.html", versions=versions, shown=shown, diff=diff, measures=MEASURES,
                            parsed=scoring.scheme_for_year(year), can_edit=is_committee_admin(current_user),
                            year=year)
@@ -148,14 +138,14 @@ def scheme_edit(year: int):
     if form.validate_on_submit():
         if form.upload.data:
             form.source_text.data = form.upload.data.read(256 * 1024).decode("utf-8", errors="replace")
-        saved = save_form(form, lambda: scoring.save_scheme(current_user, form.source_text.data or "", source_name="web",
-                                                            note=form.note.data, expected_year=year))
-        if saved is not FAILED:
-            if saved is None:
-                flash(_("Nothing changed: the scheme is the same as the version in force."), "info")
-            else:
-                flash(_("The scoring scheme was saved as version %(v)d.", v=saved.version), "success")
-            return redirect(url_for("yearend.scheme", year=year))
+        done = save_version_form(
+            form, lambda: scoring.save_scheme(current_user, form.source_text.data or "", source_name="web",
+                                              note=form.note.data, expected_year=year),
+            unchanged=_("Nothing changed: the scheme is the same as the version in force."),
+            saved=lambda saved: _("The scoring scheme was saved as version %(v)d.", v=saved.version),
+            then=url_for("yearend.scheme", year=year))
+        if done is not None:
+            return done
     return render_template("yearend/scheme_edit.html", form=form, year=year, measures=MEASURES), \
         (400 if form.errors else 200)
 

@@ -1,5 +1,6 @@
 """Phone-first layouts: the list pages (ledger lines, claims, approval queue, people, dashboards,
-reports, notices) as each demo role sees them. At 390 px no element is wider than the viewport
+reports, notices, the org tree, the audit log, the question bank, quizzes, development, planning,
+year-end, contact work, reading lists) as each demo role sees them. At 390 px no element is wider than the viewport
 (a table hidden in a sideways-scrolling box counts too) and no table cell's text runs over three
 lines; both sizes are photographed."""
 
@@ -59,12 +60,36 @@ LAYOUT_PROBLEMS = """
 """
 
 PAGES = {
-    "learner": ["/ledger/", "/notices/", "/assessments/"],
+    "learner": ["/ledger/", "/notices/", "/assessments/", "/reading/"],
     "training contact": ["/assessments/", "/ledger/"],
     "branch admin": ["/ledger/queue", "/people/", "/reports/", "/reports/reminders", "/ledger/activities",
-                     "/assessments/"],
-    "committee admin": ["/reports/", "/people/", "/ledger/queue", "/reports/tests"],
-    "auditor": ["/reports/", "/reports/reminders"],
+                     "/assessments/", "/ledger/adjustments", "/org/", "/development/", "/development/filings",
+                     "/development/compliance", "/planning/", "/planning/forecast", "/quizzes/manage",
+                     "/quizzes/reports", "/quizzes/grading", "/bank/", "/reading/lists/", "/materials/manage/",
+                     "/contact-work/political-reviews", "/contact-work/reports/missing"],
+    "committee admin": ["/reports/", "/people/", "/ledger/queue", "/reports/tests", "/org/", "/audit/", "/bank/",
+                        "/quizzes/manage", "/quizzes/reports", "/development/", "/development/filings",
+                        "/development/compliance", "/development/rules", "/people/register", "/planning/",
+                        "/planning/forecast", "/yearend/", "/yearend/scores", "/contact-work/political-reviews",
+                        "/contact-work/reports/missing", "/reading/lists/", "/materials/manage/", "/ledger/years",
+                        "/ledger/rules", "/ledger/adjustments"],
+    "auditor": ["/reports/", "/reports/reminders", "/audit/", "/org/", "/development/compliance", "/yearend/"],
+}
+
+# One level deeper: on the page, the first link of the selector, when there is one (a quiz's
+# report, a question's versions, a reading list's progress, a person's roles...).
+DEEPER = {
+    "branch admin": [("/quizzes/reports", "main table a[href*='/quizzes/reports/']"),
+                     ("/reading/lists/", "main table a[href*='/reading/lists/']"),
+                     ("/contact-work/political-reviews", "main table a[href*='/political-review']")],
+    "committee admin": [("/quizzes/reports", "main table a[href*='/quizzes/reports/']"),
+                        ("/bank/", "main table a[href*='/bank/questions/']"),
+                        ("/reading/lists/", "main table a[href*='/reading/lists/']"),
+                        ("/materials/manage/", "main table a[href$='/history']"),
+                        ("/ledger/years", "main table a[href*='/ledger/years/']"),
+                        ("/yearend/", "main a[href*='/yearend/scheme/']"),
+                        ("/planning/", "main table a[href*='/planning/people']"),
+                        ("/people/", "main a[href$='/roles']")],
 }
 
 
@@ -85,6 +110,12 @@ def test_list_pages_fit_a_phone(journey, server, role):
     for path in PAGES[role]:
         journey.goto(path, step=f"{role.replace(' ', '-')}-{_slug(path)}")
         _check_layout(journey)
+    for path, selector in DEEPER.get(role, []):
+        journey.goto(path)
+        link = journey.page.locator(selector).first
+        if link.count():
+            journey.click(link, step=f"{role.replace(' ', '-')}-{_slug(path)}-deeper")
+            _check_layout(journey)
     if role in ("branch admin", "committee admin", "auditor"):
         # The dashboard's drill-down: a branch's people, and one person's record with its lines.
         journey.goto("/reports/")

@@ -49,6 +49,7 @@
     Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (row) {
       Array.prototype.forEach.call(row.cells, function (cell, i) {
         if (heads[i] && !cell.hasAttribute("colspan") && !cell.classList.contains("card-title") &&
+            !cell.classList.contains("card-pick") &&
             !cell.hasAttribute("data-label")) {
           cell.setAttribute("data-label", heads[i]);
         }

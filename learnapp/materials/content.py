@@ -287,7 +287,7 @@ def sync(root: Path | str | None = None, *, actor=SYSTEM) -> SyncReport:
 
 def _sync_material(mf: MaterialFile, actor, report: SyncReport) -> None:
     material = db.session.scalar(select(Material).where(Material.slug == mf.slug))
-    note = f"content sync: {mf.path}"
+    note = str(mf.path)  # the origin (sync) says it came from a file: the note names which
     if material is None:
         material = services.create_material(actor, mf.slug, mf.data, origin="sync", note=note)
         report.created.append(mf.slug)

@@ -177,6 +177,15 @@ def init_app(app) -> None:
     # template context's call machinery); a page says `_()` some forty times.
     app.jinja_env.globals["_"] = app.jinja_env.globals["gettext"] = _template_gettext
 
+    def catalog_of(template: str) -> str:
+        """In a template, before including another domain's part (a home-page panel): its strings
+        read in its own domain's wording from here on (returns "" to print)."""
+        name = template.split("/", 1)[0]
+        preferred[name if name in DOMAINS else "core"].as_default()
+        return ""
+
+    app.jinja_env.globals["catalog_of"] = catalog_of
+
     @app.before_request
     def use_the_domain_catalog():
         preferred[domain_of_blueprint(app, request.blueprint)].as_default()

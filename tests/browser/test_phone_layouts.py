@@ -74,7 +74,7 @@ PAGES = {
                      "/quizzes/reports", "/quizzes/grading", "/bank/", "/reading/lists/",
                      "/contact-work/political-reviews", "/contact-work/reports/missing"],
     "committee admin": ["/reports/", "/people/", "/ledger/queue", "/reports/tests", "/org/", "/audit/", "/bank/",
-                        "/bank/questions/new",
+                        "/bank/questions/new", "/bank/questions/new?kind=single",
                         "/quizzes/manage", "/quizzes/reports", "/development/", "/development/filings",
                         "/development/compliance", "/development/rules", "/people/register", "/planning/",
                         "/planning/forecast", "/yearend/", "/yearend/scores", "/contact-work/political-reviews",

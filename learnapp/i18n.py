@@ -6,7 +6,7 @@ import weakref
 from pathlib import Path
 
 from flask import current_app, g, request, session
-from flask_babel import Domain, get_locale, get_translations
+from flask_babel import Domain, get_domain, get_locale, get_translations
 from flask_login import current_user
 from jinja2 import pass_eval_context
 from markupsafe import Markup
@@ -177,9 +177,35 @@ def init_app(app) -> None:
     # template context's call machinery); a page says `_()` some forty times.
     app.jinja_env.globals["_"] = app.jinja_env.globals["gettext"] = _template_gettext
 
+    def catalog_of(template: str) -> str:
+        """In a template, before including another domain's part (a home-page panel): its strings
+        read in its own domain's wording from here on (returns "" to print)."""
+        name = template.split("/", 1)[0]
+        preferred[name if name in DOMAINS else "core"].as_default()
+        return ""
+
+    app.jinja_env.globals["catalog_of"] = catalog_of
+
     @app.before_request
     def use_the_domain_catalog():
-        blueprint = app.blueprints.get(request.blueprint or "")
-        parts = blueprint.import_name.split(".") if blueprint else []
-        name = parts[1] if len(parts) > 2 and parts[1] in DOMAINS else "core"
-        preferred[name].as_default()
+        preferred[domain_of_blueprint(app, request.blueprint)].as_default()
+
+
+def domain_of_blueprint(app, name: str | None) -> str:
+    """The catalog's domain of a blueprint's pages ("core" for those of no domain catalog)."""
+    blueprint = app.blueprints.get(name or "")
+    parts = blueprint.import_name.split(".") if blueprint else []
+    return parts[1] if len(parts) > 2 and parts[1] in DOMAINS else "core"
+
+
+def in_domain(app, name: str, build):
+    """`build()` with the catalog of domain `name` preferred (then the request's again)."""
+    preferred = app.extensions.get("learnapp.i18n_domains", {})
+    if name not in preferred or _babel_context() is None:
+        return build()
+    current = get_domain()
+    preferred[name].as_default()
+    try:
+        return build()
+    finally:
+        current.as_default()

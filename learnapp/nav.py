@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from flask import Flask, current_app, request, url_for
 
-from learnapp.i18n import per_catalog
+from learnapp.i18n import domain_of_blueprint, in_domain, per_catalog
 
 _EXTENSION = "learnapp.nav"
 SECTIONS = ("main", "admin")
@@ -105,6 +105,14 @@ class MenuEntry(NamedTuple):
     endpoint: str
 
 
+def _labels(menu: Menu) -> dict[str, str]:
+    """Each item's label in the wording of its own page's domain, whichever page draws the menu
+    (the same English word means different things in two domains: "Materials")."""
+    app = current_app._get_current_object()
+    return {item.endpoint: in_domain(app, domain_of_blueprint(app, item.endpoint.split(".")[0]), lambda i=item: str(i.label))
+            for item in menu.items.values()}
+
+
 def items_for(user, section: str) -> list[MenuEntry]:
     """Menu items the user may see, in order, for the template."""
     if user is None or not user.is_authenticated:
@@ -116,7 +124,7 @@ def items_for(user, section: str) -> list[MenuEntry]:
         # Administration is for people who hold a role: a learner's pages, the most visited,
         # skip the items' checks (each reads the person's grants).
         return []
-    labels = per_catalog("nav.labels", lambda: {item.endpoint: str(item.label) for item in menu.items.values()})
+    labels = per_catalog("nav.labels", lambda: _labels(menu))
     return [MenuEntry(_url(item.endpoint), labels[item.endpoint], item.endpoint)
             for item in menu.in_section(section) if item.visible(user)]
 

@@ -22,6 +22,7 @@ from typing import Any
 
 import click
 from flask import abort, current_app, flash, redirect
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from learnapp import audit, clock
@@ -131,16 +132,17 @@ def load_files(paths: list[Path], check: Callable[[Path, str], Any], save: Calla
             continue
         texts[path] = text
     if failed:
-        click.echo("Nothing was loaded.", err=True)
+        click.echo(_("Nothing was loaded."), err=True)
         sys.exit(1)
     try:
         for path, text in texts.items():
             saved = save(path, text)
-            click.echo(f"{path.name}: " + (f"loaded as {saved_as(saved)}" if saved else "unchanged"))
+            click.echo(_("%(file)s: loaded as %(what)s", file=path.name, what=saved_as(saved)) if saved
+                       else _("%(file)s: unchanged", file=path.name))
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()
-        click.echo(f"Nothing was loaded: {exc}", err=True)
+        click.echo(_("Nothing was loaded: %(error)s", error=exc), err=True)
         sys.exit(1)
 
 

@@ -118,6 +118,8 @@ ACTION_LABELS = {
     "political_review.update": _l("Political review changed"),
     "political_review.conclude": _l("Political review concluded"),
     "political_review.read": _l("Political review read"),
+    "evidence.view": _l("Evidence opened"),
+    "evidence.download": _l("Evidence downloaded"),
     "political_review.letter_add": _l("Inquiry letter added"),
     "political_review.letter_update": _l("Inquiry letter changed"),
     "political_review.letter_delete": _l("Inquiry letter deleted"),

@@ -6,36 +6,22 @@ written nothing. Output is in Chinese; `--lang en` prints English.
 
 from __future__ import annotations
 
-import functools
 import sys
 from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from learnapp.bank import formats, importing, queries, services
 from learnapp.bank.models import QuestionCategory, QuestionKind
+from learnapp.cli_language import in_language
 from learnapp.db import db
 from learnapp.errors import DomainError
 from learnapp.security import SYSTEM
 
 questions_cli = click.Group("questions", help="Question bank: import and export question files.")
-
-
-def _in_language(command):
-    """`--lang zh_CN|en` (Chinese unless told): what the command prints is in that language."""
-
-    @click.option("--lang", "lang", type=click.Choice(["zh_CN", "en"]), default="zh_CN", show_default=True,
-                  help="Language of the output.")
-    @functools.wraps(command)
-    def wrapped(*args, lang: str, **kwargs):
-        with force_locale(lang):
-            return command(*args, **kwargs)
-
-    return wrapped
 
 
 def _actor(login_id: str | None):
@@ -73,7 +59,7 @@ def find_path(path: str) -> QuestionCategory | None:
 @click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
 @click.option("--as", "login_id", default=None, help="Login ID of the admin to record as the actor (default: system).")
 @with_appcontext
-@_in_language
+@in_language
 def import_command(file: Path, fmt: str | None, category_path: str, duplicates: str, dry_run: bool, login_id: str | None) -> None:
     """Import FILE (GIFT, Aiken, Moodle XML, XLSX or CSV): all questions or none."""
     data = file.read_bytes()
@@ -142,7 +128,7 @@ def _print_plan(plan: importing.ImportPlan) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Output file (default: standard output).")
 @click.option("--include-retired", is_flag=True, help="Export retired questions too.")
 @with_appcontext
-@_in_language
+@in_language
 def export_command(category_path: str, fmt: str, output: Path | None, include_retired: bool) -> None:
     """Export the committee-bank category CATEGORY_PATH (and its subtree)."""
     category = find_path(category_path)
@@ -159,7 +145,7 @@ def export_command(category_path: str, fmt: str, output: Path | None, include_re
 
 @questions_cli.command("tree")
 @with_appcontext
-@_in_language
+@in_language
 def tree_command() -> None:
     """Print the whole category tree with question counts (active questions in each subtree)."""
     for node in queries.category_tree(SYSTEM, everything=True):

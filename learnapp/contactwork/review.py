@@ -46,7 +46,7 @@ def record_read(actor, person: User, page: str) -> PoliticalReview | None:
         raise NotAllowed()
     review = review_of(person)
     audit.record(actor, "political_review.read", review if review is not None else ("users", person.id),
-                 branch=person.branch, summary=f"{person.name} · {page}", page=page, person_id=person.id)
+                 branch=person.branch, summary=person.name, page=page, person_id=person.id)
     return review
 
 

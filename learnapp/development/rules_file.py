@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import yaml
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from learnapp.accounts.models import Stage
@@ -30,6 +31,21 @@ PARAMETERS: dict[str, tuple[int, int, int]] = {
     "extension_min_months": (6, 6, 12),
     "extension_max_months": (12, 6, 12),
     "extensions_max": (1, 1, 1),
+}
+
+# What each number means, for the rules page, its form and `flask development rules show`.
+PARAMETER_LABELS = {
+    "talk_within_months": _l("Talk after the application within (months)"),
+    "activist_min_months": _l("Activist at least (months) before becoming a development target"),
+    "activist_exam_every_months": _l("Branch examines activists every (months)"),
+    "training_min_days": _l("Training class at least (days)"),
+    "training_min_hours": _l("or at least (study hours)"),
+    "approval_within_months": _l("Committee approval within (months) of the branch meeting"),
+    "probation_months": _l("Probation (months)"),
+    "probation_exam_every_months": _l("Examination during probation every (months)"),
+    "extension_min_months": _l("Extension of probation at least (months)"),
+    "extension_max_months": _l("Extension of probation at most (months)"),
+    "extensions_max": _l("Extensions at most (times)"),
 }
 
 REQUIREMENT_KINDS = ("step", "any_step", "after_months", "within_months", "training", "introducers", "contacts",

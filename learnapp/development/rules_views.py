@@ -5,29 +5,14 @@ from __future__ import annotations
 
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from learnapp.development import rules as dev_rules
 from learnapp.development.blueprint import bp
 from learnapp.development.forms import parameters_form
-from learnapp.development.rules_file import PARAMETERS
+from learnapp.development.rules_file import PARAMETER_LABELS, PARAMETERS
 from learnapp.security import is_auditor, is_committee_admin, require_role
 from learnapp.versioned_rules import save_version_form, shown_version
-
-PARAMETER_LABELS = {
-    "talk_within_months": _l("Talk after the application within (months)"),
-    "activist_min_months": _l("Activist at least (months) before becoming a development target"),
-    "activist_exam_every_months": _l("Branch examines activists every (months)"),
-    "training_min_days": _l("Training class at least (days)"),
-    "training_min_hours": _l("or at least (study hours)"),
-    "approval_within_months": _l("Committee approval within (months) of the branch meeting"),
-    "probation_months": _l("Probation (months)"),
-    "probation_exam_every_months": _l("Examination during probation every (months)"),
-    "extension_min_months": _l("Extension of probation at least (months)"),
-    "extension_max_months": _l("Extension of probation at most (months)"),
-    "extensions_max": _l("Extensions at most (times)"),
-}
 
 
 def reads_development_rules(user) -> bool:

@@ -207,7 +207,7 @@ def _check_item(path: str, n: int, item: ListItem, kind: MaterialKind | None, pr
 
 def _sync_material(mf: MaterialFile, actor, report: SyncReport) -> Material:
     material = db.session.scalar(select(Material).where(Material.slug == mf.slug))
-    note = f"content sync: {mf.path}"
+    note = str(mf.path)  # the origin (sync) says it came from a file: the note names which
     if material is None:
         material = services.create_material(actor, mf.slug, mf.data, origin="sync", note=note)
         report.created.append(mf.slug)

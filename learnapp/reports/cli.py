@@ -1,13 +1,19 @@
-"""`flask --app learnapp report hours --year 2026 [--branch PATH] --format csv|xlsx -o FILE`."""
+"""`flask --app learnapp report hours --year 2026 [--branch PATH] --format csv|xlsx -o FILE`.
+
+What it prints is in Chinese; `--lang en` prints English (`learnapp.cli_language`). The file
+itself is the 台账, in Chinese like the one the dashboard exports.
+"""
 
 from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from learnapp import clock
 from learnapp.audit.exports import record_export
+from learnapp.cli_language import in_language
 from learnapp.db import db
 from learnapp.org.models import Branch
 from learnapp.org.queries import branches_where, full_names
@@ -39,13 +45,14 @@ def find_branch(spec: str) -> Branch | None:
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
 @with_appcontext
+@in_language
 def hours(year: int, branch_spec: str | None, fmt: str, output: str) -> None:
     """Write the completion ledger (台账) of a year."""
     branch = None
     if branch_spec:
         branch = find_branch(branch_spec)
         if branch is None:
-            raise click.ClickException(f"no single branch matches {branch_spec!r}")
+            raise click.ClickException(_("No single branch matches %(spec)s", spec=branch_spec))
     scope = everyone(branch)
     today = clock.today()
     rows = exports.Counted(exports.person_rows(scope, year, today))
@@ -64,4 +71,4 @@ def hours(year: int, branch_spec: str | None, fmt: str, output: str) -> None:
     record_export(SYSTEM, "ledger", ("branches", branch.id if branch else None), branch=branch,
                   summary=f"{year} {branch_spec or ''} → {output}".strip(), year=year,
                   branch_id=branch.id if branch else None, format=fmt, rows=rows.count, via="cli")
-    click.echo(f"written {output}")
+    click.echo(_("Wrote %(file)s (%(n)d people)", file=output, n=rows.count))

@@ -77,7 +77,8 @@ class Item:
 
 
 def _plain(value: Decimal) -> str:
-    return str(value.normalize()) if value == value.to_integral_value() else str(value)
+    """100 as "100" (normalize() alone writes 1E+2), 0.50 as "0.5"."""
+    return f"{value.normalize():f}"
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,9 @@ ROOT = Path(learnapp.__file__).parent
 # or `action = "x.y"` chosen before the call.
 _DIRECT = re.compile(r'(?:record|_record_failure)\(\s*[\w.]+,\s*"([a-z_]+(?:\.[a-z_]+)+)"|\baction = "([a-z_]+(?:\.[a-z_]+)+)"')
 _EXPORT = re.compile(r'record_export\(\s*[\w.]+,\s*"(\w+)"')
+# The codes of a read (record_read), one or two of them (`"x.y" if download else "x.z"`).
+_READ = re.compile(r'record_read\(\s*[\w.]+,\s*("[a-z_.]+"(?: if \w+ else "[a-z_.]+")?)')
+_CODE = re.compile(r'"([a-z_]+(?:\.[a-z_]+)+)"')
 
 
 def _codes_in_the_code() -> set[str]:
@@ -23,6 +26,7 @@ def _codes_in_the_code() -> set[str]:
         text = path.read_text(encoding="utf-8")
         codes.update(a or b for a, b in _DIRECT.findall(text))
         codes.update(f"export.{what}" for what in _EXPORT.findall(text))
+        codes.update(code for call in _READ.findall(text) for code in _CODE.findall(call))
     codes.update(f"quiz.{status.value}" for status in QuizStatus)  # audit.record(actor, f"quiz.{status.value}", ...)
     return codes
 

@@ -47,9 +47,9 @@ def test_problems_name_their_line_and_key(app):
 
 def test_cli_loads_a_version_then_refuses_a_malformed_file_and_changes_nothing(app, db, tmp_path):
     runner = app.test_cli_runner()
-    first = runner.invoke(args=["development", "rules", "load"])
+    first = runner.invoke(args=["development", "rules", "load", "--lang", "en"])
     assert first.exit_code == 0 and "version 1" in first.output
-    assert runner.invoke(args=["development", "rules", "load"]).output.strip().endswith("unchanged")
+    assert runner.invoke(args=["development", "rules", "load"]).output.strip().endswith("无变化")
     bad = tmp_path / "rules.yaml"
     text = _shipped().replace("    recorded_by: person\n", "    recorded_by: nobody\n", 1)
     bad.write_text(text, encoding="utf-8")
@@ -60,7 +60,7 @@ def test_cli_loads_a_version_then_refuses_a_malformed_file_and_changes_nothing(a
     assert db.session.scalar(select(func.count(DevelopmentRuleSet.id))) == 1
     assert current_rules().version == 1
     shown = runner.invoke(args=["development", "rules", "show"])
-    assert shown.exit_code == 0 and "target_determined" in shown.output and "version 1" in shown.output
+    assert shown.exit_code == 0 and "target_determined" in shown.output and "第 1 版" in shown.output
 
 
 def test_the_committee_makes_the_numbers_stricter_as_a_new_audited_version(app, org, db, clock):

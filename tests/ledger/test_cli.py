@@ -20,9 +20,9 @@ def test_rules_load_all_or_nothing(app, org, db, tmp_path):
     assert result.exit_code == 1
     assert f"{bad}:3: conversion.lecture.per_half_day:" in result.output
     assert db.session.scalar(db.select(db.func.count(CreditRuleSet.id))) == 0
-    result = runner.invoke(args=["rules", "load", str(good)])
+    result = runner.invoke(args=["rules", "load", str(good), "--lang", "en"])
     assert result.exit_code == 0 and "version 1" in result.output
-    assert runner.invoke(args=["rules", "load", str(good)]).output.strip().endswith("unchanged")
+    assert runner.invoke(args=["rules", "load", str(good)]).output.strip().endswith("无变化")
     wrong = tmp_path / "2024.yaml"
     wrong.write_text("year: 2023\n", encoding="utf-8")
     assert runner.invoke(args=["rules", "load", str(wrong)]).exit_code == 1
@@ -32,7 +32,7 @@ def test_default_folder_loads_shipped_files(app, org, db):
     result = app.test_cli_runner().invoke(args=["rules", "load"])
     assert result.exit_code == 0, result.output
     assert {r.year for r in db.session.scalars(db.select(CreditRuleSet))} == {2025, 2026}
-    assert "lecture" in app.test_cli_runner().invoke(args=["rules", "show", "2026"]).output
+    assert "专题讲座" in app.test_cli_runner().invoke(args=["rules", "show", "2026"]).output
 
 
 def test_totals_and_close(app, org, db):
@@ -43,6 +43,6 @@ def test_totals_and_close(app, org, db):
     runner = app.test_cli_runner()
     assert "learner_a\t" in runner.invoke(args=["ledger", "totals", "2025"]).output
     result = runner.invoke(args=["ledger", "close", "2025"])
-    assert result.exit_code == 0 and "1 people" in result.output
+    assert result.exit_code == 0 and "1 人结转" in result.output
     assert runner.invoke(args=["ledger", "close", "2025"]).exit_code == 1
     assert runner.invoke(args=["ledger", "reopen", "2025", "--reason", "补录"]).exit_code == 0

@@ -114,8 +114,8 @@ def test_cli_writes_csv_and_xlsx(app, clock, org, tmp_path):
     total = sum(Decimal(str(r[5])) for name in wb.sheetnames[1:] for r in wb[name].iter_rows(min_row=2, values_only=True))
     assert total == Decimal("110.5")  # learner_a 12.5 + 8, learner_b 50, learner_c 40: 2025 does not count
     bad = runner.invoke(args=["report", "hours", "--year", "2026", "--branch", "没有这个支部", "--format", "csv",
-                              "-o", str(out)])
-    assert bad.exit_code != 0 and "no single branch" in bad.output
+                              "-o", str(out), "--lang", "en"])
+    assert bad.exit_code != 0 and "No single branch" in bad.output
 
 
 def test_exports_are_sent_from_a_file_with_the_sheet_layout(app, clock, org, client, login):

@@ -42,11 +42,11 @@ def test_scoring_load(app, org, db, clock, tmp_path):
     bad = tmp_path / "2026.yaml"
     bad.write_text("year: 2026\nitems:\n  a:\n    measure: nope\n", encoding="utf-8")
     result = runner.invoke(args=["scoring", "load", str(bad)])
-    assert result.exit_code == 1 and f"{bad}:4: items.a.measure" in result.output and "Nothing was loaded" in result.output
+    assert result.exit_code == 1 and f"{bad}:4: items.a.measure" in result.output and "未载入任何内容" in result.output
     assert scoring.versions(2026) == []
-    result = runner.invoke(args=["scoring", "load"])
+    result = runner.invoke(args=["scoring", "load", "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "2026.yaml: loaded as 2026 version 1" in result.output
-    assert runner.invoke(args=["scoring", "load"]).output.count("unchanged") >= 2
+    assert runner.invoke(args=["scoring", "load"]).output.count("无变化") >= 2
     shown = runner.invoke(args=["scoring", "show", "2026"])
     assert "hours_completion" in shown.output

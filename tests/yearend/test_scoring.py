@@ -47,6 +47,15 @@ def test_the_shipped_schemes_parse(app):
         assert sum(i.weight for i in scheme.items) == 100
 
 
+def test_the_formula_in_words_writes_plain_numbers(app):
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale("en"):
+        hours, findings = parse_scheme(SCHEME.replace("zero_at: 0\n", "zero_at: 0.50\n", 1)).items
+        assert hours.in_words() == "60 points at 100 or more, none at 0.5 or less, in proportion between."
+        assert "E+" not in findings.in_words() and "10" in findings.in_words()
+
+
 def test_errors_name_their_lines(app):
     bad = SCHEME.replace("measure: hours_completion", "measure: happiness").replace("weight: 40", "weight: many") \
         .replace("zero_at: 10", "zero_at: 0").replace("full_at: 100", "full_at: 100\n    colour: red")

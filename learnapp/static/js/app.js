@@ -9,6 +9,22 @@
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
     });
   }
+  // The administration entries (a <details>): listed open in the phone's menu; on a PC a drop-down
+  // that Escape or a click elsewhere folds again.
+  var adminMenu = document.querySelector(".admin-menu");
+  if (adminMenu) {
+    var phone = window.matchMedia("(max-width: 899px)");
+    if (phone.matches) { adminMenu.open = true; }
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && adminMenu.open && !phone.matches) {
+        adminMenu.open = false;
+        adminMenu.querySelector("summary").focus();
+      }
+    });
+    document.addEventListener("click", function (event) {
+      if (adminMenu.open && !phone.matches && !adminMenu.contains(event.target)) { adminMenu.open = false; }
+    });
+  }
   // Buttons with data-confirm ask before their form is sent.
   document.addEventListener("click", function (event) {
     var target = event.target.closest("[data-confirm]");
@@ -33,6 +49,7 @@
     Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (row) {
       Array.prototype.forEach.call(row.cells, function (cell, i) {
         if (heads[i] && !cell.hasAttribute("colspan") && !cell.classList.contains("card-title") &&
+            !cell.classList.contains("card-pick") &&
             !cell.hasAttribute("data-label")) {
           cell.setAttribute("data-label", heads[i]);
         }

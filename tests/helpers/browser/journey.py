@@ -225,11 +225,16 @@ class Journey:
         self.click(button, step)
 
     def open_menu(self) -> None:
-        """On the phone the menu is folded behind the Menu button."""
+        """On the phone the menu is folded behind the Menu button; an administrator's entries are
+        folded under 管理 (open in the phone's menu, a drop-down on a PC, opened here)."""
         toggle = self.page.locator(".nav-toggle")
         if toggle.count() and toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
             toggle.click()
             self.page.locator("#site-nav").wait_for(state="visible")
+        admin = self.page.locator("#site-nav details.admin-menu")
+        if admin.count() and admin.get_attribute("open") is None:
+            admin.locator("summary").click()
+            admin.locator(".admin-nav").wait_for(state="visible")
 
     def nav_links(self, section: str = "all") -> list[tuple[str, str]]:
         """(path, label) of the menu items shown: section 'main', 'admin' or 'all'."""

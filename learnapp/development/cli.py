@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from learnapp import clock
 from learnapp.db import db
 from learnapp.development import check as compliance
+from learnapp.development import stored
 from learnapp.development.history import migrate_stage_changes
 from learnapp.development.rules import current_rules, default_path, save_rules
 from learnapp.development.rules_file import PARAMETERS, parse_rules
@@ -69,10 +70,20 @@ def show() -> None:
 
 @development_cli.command("check")
 @click.option("--lang", default="zh_CN", show_default=True, help="Language of the report (zh_CN or en).")
+@click.option("--rebuild", is_flag=True, help="Instead, rewrite the stored findings the reports read (after an "
+              "upgrade, or to repair them) and print how many people's stored findings differed; exit 0.")
 @with_appcontext
-def check(lang: str) -> None:
-    """Print every person whose development file breaks a rule, and every committee exception;
-    exit 1 if there is any."""
+def check(lang: str, rebuild: bool) -> None:
+    """Print every person whose development file breaks a rule, and every committee exception
+    (every file checked now, not the stored findings); exit 1 if there is any."""
+    if rebuild:
+        built = stored.current()
+        differed = stored.differences(clock.today()) if built else None
+        people = stored.rebuild()
+        db.session.commit()
+        click.echo(f"Stored findings rebuilt for {people} people with a development file; "
+                   + (f"{len(differed)} people's differed." if built else "there were none for the rules in force."))
+        return
     with force_locale(lang):
         findings = compliance.check_all(clock.today())
         for finding in findings:

@@ -24,9 +24,10 @@ from sqlalchemy import ColumnElement, exists, select
 from learnapp import hooks
 from learnapp.accounts.models import ContactAssignment, Stage, User
 from learnapp.db import db
-from learnapp.development import check
+from learnapp.development import check, stored
 from learnapp.development.check import Finding
 from learnapp.development.queries import entered_on
+from learnapp.paging import PageInfo
 from learnapp.spreadsheets import append_row
 
 KIND_LABELS = {
@@ -79,35 +80,11 @@ def no_contact_findings(condition: ColumnElement, today: date) -> list[Finding]:
             for person, since in rows]
 
 
-@dataclass
-class ListPage:
-    """One page of a list already in memory, shaped as the pagination macro expects."""
-
-    items: list
-    page: int
-    pages: int
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-
-def page_of(items: list, page: int | None, per_page: int) -> ListPage:
-    pages = max(1, -(-len(items) // per_page))
-    page = min(max(1, page or 1), pages)
-    return ListPage(items[(page - 1) * per_page:page * per_page], page, pages)
+def page_of(items: list, page: int | None, per_page: int) -> tuple[list, PageInfo]:
+    """One page of a list already in memory, and its PageInfo for the pagination macro."""
+    info = PageInfo(1, len(items), per_page)
+    info = PageInfo(min(max(1, page or 1), info.pages), len(items), per_page)
+    return items[(info.page - 1) * per_page:info.page * per_page], info
 
 
 @dataclass
@@ -120,7 +97,8 @@ def report(condition: ColumnElement, today: date, names: dict[int, str], *, year
            kind: str | None = None) -> Report:
     """The findings for the people meeting `condition`, dated in `year` (all years when None), of
     `kind` (all when None), ordered by branch, person and date."""
-    found = check.check_all(today, condition)
+    # The stored findings when they are complete for the rules in force, else every file checked now.
+    found = stored.read(condition, today) if stored.current() else check.check_all(today, condition)
     found += no_contact_findings(condition, today)
     quarters = quarters_for(year, today)
     for source in hooks.providers(SOURCES):

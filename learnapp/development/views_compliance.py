@@ -61,8 +61,8 @@ def compliance_report():
     today = clock.today()
     filter_args = {k: v for k, v in {"branch": branch.id if branch else None, "kind": kind, "year": year}.items() if v}
     # An inspector filters or downloads; a page of thousands of rows helps nobody and costs seconds.
-    page = compliance.page_of(found.findings, request.args.get("page", type=int), PER_PAGE)
-    return render_template("development/compliance.html", findings=page.items, page=page, counts=found.counts,
+    items, page = compliance.page_of(found.findings, request.args.get("page", type=int), PER_PAGE)
+    return render_template("development/compliance.html", findings=items, page=page, counts=found.counts,
                            kinds=compliance.KIND_LABELS, kind=kind, year=year, branch=branch, names=names,
                            branches=branch_choices(visible_branches(current_user), active_only=False),
                            years=range(today.year, today.year - YEARS_BACK - 1, -1), filter_args=filter_args)

@@ -98,8 +98,10 @@ def _note(session: Session, pending: dict) -> None:
 
 
 def _forget(session: Session, *_args) -> None:
-    session.info.pop(PENDING, None)
-    session.info.pop(EVERYONE, None)
+    """after_rollback: the changes are gone (a savepoint's rollback leaves the transaction's own)."""
+    if not session.in_transaction():
+        session.info.pop(PENDING, None)
+        session.info.pop(EVERYONE, None)
 
 
 def _naming(ids: set[int]) -> set[int]:

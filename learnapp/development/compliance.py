@@ -98,11 +98,8 @@ def report(condition: ColumnElement, today: date, names: dict[int, str], *, year
     """The findings for the people meeting `condition`, dated in `year` (all years when None), of
     `kind` (all when None), ordered by branch, person and date."""
     # The stored findings when they are complete for the rules in force, else every file checked now.
-    found = stored.read(condition, today) if stored.current() else check.check_all(today, condition)
-    found += no_contact_findings(condition, today)
-    quarters = quarters_for(year, today)
-    for source in hooks.providers(SOURCES):
-        found += source(condition, quarters, today)
+    found = stored.read(condition, today, year=year) if stored.current() else check.check_all(today, condition)
+    found += _other_findings(condition, today, year)
     if year:
         found = [f for f in found if f.on is not None and f.on.year == year]
     counts = Counter(f.kind for f in found)
@@ -111,6 +108,31 @@ def report(condition: ColumnElement, today: date, names: dict[int, str], *, year
     found.sort(key=lambda f: (names.get(f.person.branch_id, ""), f.person.name, f.person.id, f.on or date.min,
                               KINDS.index(f.kind) if f.kind in KINDS else len(KINDS)))
     return Report(found, counts)
+
+
+def _other_findings(condition: ColumnElement, today: date, year: int | None) -> list[Finding]:
+    """The findings that are not the files' own: no training contact, and the registered sources."""
+    found = no_contact_findings(condition, today)
+    quarters = quarters_for(year, today)
+    for source in hooks.providers(SOURCES):
+        found += source(condition, quarters, today)
+    return found
+
+
+def counts_by_branch(condition: ColumnElement, today: date, year: int | None = None) -> dict[int, Counter]:
+    """branch id -> findings per kind of the people meeting `condition`, dated in `year` (all when
+    None): the report's counts without building its rows (the stored findings counted in SQL)."""
+    result: dict[int, Counter] = {}
+    if stored.current():
+        for branch_id, kind, n in stored.counts(condition, today, year=year):
+            result.setdefault(branch_id, Counter())[kind] += n
+        others = _other_findings(condition, today, year)
+    else:
+        others = check.check_all(today, condition) + _other_findings(condition, today, year)
+    for f in others:
+        if not year or (f.on is not None and f.on.year == year):
+            result.setdefault(f.person.branch_id, Counter())[f.kind] += 1
+    return result
 
 
 def report_xlsx(findings: list[Finding], names: dict[int, str]) -> bytes:

@@ -23,7 +23,7 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import force_locale, get_locale
-from sqlalchemy import Text, and_, cast, delete, event, or_, select, true
+from sqlalchemy import Text, and_, cast, delete, event, func, or_, select, true
 from sqlalchemy.orm import Session, attributes
 
 from learnapp import clock
@@ -217,16 +217,26 @@ def current() -> bool:
     return digest is not None and digest == text_digest(current_rules().source_text)
 
 
-def read(condition, today: date, *, year: int | None = None, kind: str | None = None) -> list[Finding]:
-    """The stored findings of the people meeting `condition` (a condition on User), as of `today`."""
+def _where(stmt, condition, today: date, year: int | None):
     f = DevelopmentFinding
-    stmt = (select(f.user_id, f.kind, f.code, f.step_id, f.on, f.due, f.messages).join(User, User.id == f.user_id)
-            .where(condition, or_(f.due.is_(False), f.on < today)))
+    stmt = stmt.join(User, User.id == f.user_id).where(condition, or_(f.due.is_(False), f.on < today))
     if year:
         stmt = stmt.where(f.on >= date(year, 1, 1), f.on <= date(year, 12, 31))
-    if kind:
-        stmt = stmt.where(f.kind == kind)
-    rows = db.session.execute(stmt).all()
+    return stmt
+
+
+def counts(condition, today: date, *, year: int | None = None) -> list[tuple[int, str, int]]:
+    """(branch id, kind, findings) of the stored findings of the people meeting `condition`, as of `today`."""
+    f = DevelopmentFinding
+    stmt = _where(select(User.branch_id, f.kind, func.count()), condition, today, year).group_by(User.branch_id, f.kind)
+    return [(branch_id, kind, int(n)) for branch_id, kind, n in db.session.execute(stmt)]
+
+
+def read(condition, today: date, *, year: int | None = None) -> list[Finding]:
+    """The stored findings of the people meeting `condition` (a condition on User), as of `today`."""
+    f = DevelopmentFinding
+    rows = db.session.execute(_where(select(f.user_id, f.kind, f.code, f.step_id, f.on, f.due, f.messages),
+                                     condition, today, year)).all()
     if not rows:
         return []
     people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({r.user_id for r in rows})))}

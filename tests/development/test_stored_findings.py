@@ -24,7 +24,6 @@ from learnapp.errors import DomainError
 from learnapp.ledger import services as ledger
 from learnapp.ledger.models import Category
 from learnapp.security import SYSTEM
-from tests.helpers import factories
 from tests.helpers.development import PATH, person_up_to
 
 STOPS = ("application", "activist_determined", "target_determined", "training_class", "branch_meeting_admission",

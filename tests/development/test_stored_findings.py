@@ -9,15 +9,20 @@ import random
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select, true
+from sqlalchemy import delete, select, true
 
 from learnapp.accounts.models import Stage
 from learnapp.accounts.profile import update_profile
 from learnapp.db import db
-from learnapp.development import stored
+from learnapp.development import compliance, stored
 from learnapp.development.check import check_all
 from learnapp.development.history import record_history
-from learnapp.development.models import DevelopmentFinding, DevelopmentStep, StepStatus
+from learnapp.development.models import (
+    DevelopmentFinding,
+    DevelopmentFindingsState,
+    DevelopmentStep,
+    StepStatus,
+)
 from learnapp.development.rules import current_rules, save_parameters
 from learnapp.development.services import decide_step, record_step
 from learnapp.errors import DomainError
@@ -145,8 +150,10 @@ def test_time_limits_appear_when_the_day_is_past_them_without_any_write(app, clo
 
 def test_without_a_build_for_the_rules_in_force_the_report_checks_every_file(app, clock, org):
     person_up_to(org.branch_a, "target_determined", login_id="t1", skip=("application_talk",))
+    db.session.execute(delete(DevelopmentFindingsState))  # as after the upgrade that made the table
     db.session.commit()
     assert not stored.current()  # never built: the readers check every file
+    assert {f.person.login_id for f in compliance.report(true(), clock.today(), {}).findings} == {"t1"}
     stored.rebuild()
     db.session.commit()
     assert stored.current()

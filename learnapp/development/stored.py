@@ -93,7 +93,8 @@ def _note(session: Session, pending: dict) -> None:
         elif isinstance(obj, Attendance | Claim):
             if obj.user_id is not None:
                 pending["people"].add(obj.user_id)
-        elif isinstance(obj, Activity) and obj.id is not None and obj.category == Category.training_class:
+        elif isinstance(obj, Activity) and obj.id is not None and (
+                obj.category == Category.training_class or _changed(obj, ("category",))):
             pending["activities"].add(obj.id)
 
 
@@ -129,9 +130,13 @@ def _attendees(activity_ids: set[int]) -> set[int]:
 
 def refresh_pending(session: Session | None = None) -> int:
     """Recompute the findings of everyone the session's changes may concern; returns how many people."""
-    session = session or db.session
-    if session.info.get(BUSY):
+    try:
+        ours = db.session()
+    except RuntimeError:  # no application context: a session of a script, not the site's
         return 0
+    session = session or ours
+    if session.info.get(BUSY) or session is not ours:
+        return 0  # a separate short session (an audit read, an export's record) writes no files
     if session.new or session.dirty or session.deleted:
         session.flush()  # noted by before_flush
     if not (session.info.get(PENDING) or session.info.get(EVERYONE)):
@@ -164,11 +169,13 @@ def _compute(files: Files) -> list[dict]:
         with force_locale(language):
             rules = rules_by_language.setdefault(language, current_rules())
             for person in files.people:
-                for n, f in enumerate(file_findings(person, rules, steps=files.steps.get(person.id, []),
-                                                    training=files.training)):
-                    row = rows.setdefault((person.id, n), {"user_id": person.id, "kind": f.kind, "code": f.code,
-                                                           "step_id": f.step_id, "on": f.on, "due": f.due,
-                                                           "messages": {}})
+                seen: dict[tuple, int] = {}
+                for f in file_findings(person, rules, steps=files.steps.get(person.id, []), training=files.training):
+                    what = (person.id, f.kind, f.code, f.step_id, f.on, f.due)
+                    seen[what] = seen.get(what, 0) + 1
+                    row = rows.setdefault((*what, seen[what]), {"user_id": person.id, "kind": f.kind, "code": f.code,
+                                                                "step_id": f.step_id, "on": f.on, "due": f.due,
+                                                                "messages": {}})
                     row["messages"][language] = f.message
     return list(rows.values())
 

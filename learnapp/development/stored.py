@@ -98,9 +98,9 @@ def _note(session: Session, pending: dict) -> None:
             pending["activities"].add(obj.id)
 
 
-def _forget(session: Session, *_args) -> None:
-    """after_rollback: the changes are gone (a savepoint's rollback leaves the transaction's own)."""
-    if not session.in_transaction():
+def _forget(session: Session, previous_transaction) -> None:
+    """after_soft_rollback: the changes are gone (a savepoint's rollback leaves the transaction's own)."""
+    if not previous_transaction.nested:
         session.info.pop(PENDING, None)
         session.info.pop(EVERYONE, None)
 
@@ -258,7 +258,7 @@ def init_app(app) -> None:
     if not event.contains(Session, "before_flush", note_changes):
         event.listen(Session, "before_flush", note_changes)
         event.listen(Session, "before_commit", refresh_pending)
-        event.listen(Session, "after_rollback", _forget)
+        event.listen(Session, "after_soft_rollback", _forget)
 
 
 def _key(f: Finding) -> tuple:

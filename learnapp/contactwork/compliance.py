@@ -15,12 +15,12 @@ from learnapp.contactwork.access import REPORTING_STAGES
 from learnapp.contactwork.queries import FIRST_QUARTER_GRACE_DAYS, missing_reports_stmt
 from learnapp.contactwork.reports import quarter_bounds, quarter_label
 from learnapp.db import db
-from learnapp.development.check import Finding
+from learnapp.development.check import PERSON_COLUMNS, Finding, PersonRef
 from learnapp.development.queries import entered_since
 
 
 def _missing_assessments_stmt(condition: ColumnElement, year: int, quarter: int):
-    """(learner id, contact name): a contact assigned before the quarter ended to a person who owed
+    """(learner id, name, login ID, branch id, contact name): a contact assigned before the quarter ended to a person who owed
     a report that quarter, with no assessment of theirs for it."""
     last = quarter_bounds(year, quarter)[1]
     since = entered_since(REPORTING_STAGES, "assessed_since")
@@ -28,7 +28,7 @@ def _missing_assessments_stmt(condition: ColumnElement, year: int, quarter: int)
     written = exists().where(Assessment.user_id == User.id, Assessment.year == year,
                              Assessment.period == QUARTERS[quarter - 1],
                              Assessment.assessor_id == ContactAssignment.contact_id)
-    return (select(User.id, contact.name)
+    return (select(*PERSON_COLUMNS, contact.name.label("contact_name"))
             .join(since, since.c.user_id == User.id)
             .join(ContactAssignment, ContactAssignment.learner_id == User.id)
             .join(contact, contact.id == ContactAssignment.contact_id)
@@ -39,14 +39,15 @@ def _missing_assessments_stmt(condition: ColumnElement, year: int, quarter: int)
 
 def missing_work(condition: ColumnElement, quarters: list[tuple[int, int]], today: date) -> list[Finding]:
     """Findings "no_report" and "no_assessment" for the people meeting `condition`."""
-    lines: list[tuple[int, str, str, date]] = []
+    found: list[Finding] = []
     for year, quarter in quarters:
         last, label = quarter_bounds(year, quarter)[1], quarter_label(year, quarter)
+        message = _("No thought report handed in for %(quarter)s.", quarter=label)
         for row in db.session.execute(missing_reports_stmt(condition, year, quarter)):
-            lines.append((row.user_id, "no_report", _("No thought report handed in for %(quarter)s.", quarter=label), last))
-        for user_id, contact_name in db.session.execute(_missing_assessments_stmt(condition, year, quarter)):
-            lines.append((user_id, "no_assessment", _("No quarterly assessment for %(quarter)s by the training contact %(contact)s.",
-                                                      quarter=label, contact=contact_name), last))
-    ids = {line[0] for line in lines}
-    people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
-    return [Finding(people[user_id], kind, None, message, on=on) for user_id, kind, message, on in lines]
+            person = PersonRef(row.user_id, row.name, row.login_id, row.branch_id)
+            found.append(Finding(person, "no_report", None, message, on=last))
+        for row in db.session.execute(_missing_assessments_stmt(condition, year, quarter)):
+            found.append(Finding(PersonRef(*row[:4]), "no_assessment", None, _(
+                "No quarterly assessment for %(quarter)s by the training contact %(contact)s.", quarter=label,
+                contact=row.contact_name), on=last))
+    return found

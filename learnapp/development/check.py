@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -27,9 +28,22 @@ from learnapp.development.steps import VOTE_FIELDS
 ADMITTED = ("branch_committee_review", "branch_meeting_admission", "committee_approval_admission")
 
 
+class PersonRef(NamedTuple):
+    """Who a finding is about, as the reports show them: read as columns, not a mapped User (a report
+    of thousands of findings would build thousands of them)."""
+
+    id: int
+    name: str
+    login_id: str
+    branch_id: int
+
+
+PERSON_COLUMNS = (User.id, User.name, User.login_id, User.branch_id)
+
+
 @dataclass(frozen=True)
 class Finding:
-    person: User
+    person: User | PersonRef  # a User from the check, a PersonRef from the stored findings and the sources
     kind: str        # "rule" (a step breaks a rule), "missing", "overdue" or "exception"
     code: str | None  # the step it is about
     message: str

@@ -25,7 +25,7 @@ from learnapp import hooks
 from learnapp.accounts.models import ContactAssignment, Stage, User
 from learnapp.db import db
 from learnapp.development import check, stored
-from learnapp.development.check import Finding
+from learnapp.development.check import PERSON_COLUMNS, Finding, PersonRef
 from learnapp.development.queries import entered_on
 from learnapp.paging import PageInfo
 from learnapp.spreadsheets import append_row
@@ -72,12 +72,12 @@ def no_contact_findings(condition: ColumnElement, today: date) -> list[Finding]:
     """Activists and development targets with no active training contact (培养联系人), as of today."""
     has_contact = exists().where(ContactAssignment.learner_id == User.id, ContactAssignment.active)
     since = entered_on(User.id, NEEDS_CONTACT).label("since")
-    rows = db.session.execute(select(User, since).where(User.active, User.stage.in_(NEEDS_CONTACT), condition,
-                                                        ~has_contact)).all()
-    return [Finding(person, "no_contact", "contacts_assigned",
-                    _("%(stage)s since %(date)s without a training contact.", stage=person.stage.label,
-                      date=since.isoformat() if since else "—"), on=today)
-            for person, since in rows]
+    rows = db.session.execute(select(*PERSON_COLUMNS, User.stage, since).where(
+        User.active, User.stage.in_(NEEDS_CONTACT), condition, ~has_contact)).all()
+    return [Finding(PersonRef(*row[:4]), "no_contact", "contacts_assigned",
+                    _("%(stage)s since %(date)s without a training contact.", stage=Stage(row.stage).label,
+                      date=row.since.isoformat() if row.since else "—"), on=today)
+            for row in rows]
 
 
 def page_of(items: list, page: int | None, per_page: int) -> tuple[list, PageInfo]:

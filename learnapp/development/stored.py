@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, attributes
 from learnapp import clock
 from learnapp.accounts.models import Stage, User
 from learnapp.db import db
-from learnapp.development.check import Finding, check_all, file_findings
+from learnapp.development.check import PERSON_COLUMNS, Finding, PersonRef, check_all, file_findings
 from learnapp.development.models import (
     DevelopmentFinding,
     DevelopmentFindingsState,
@@ -242,14 +242,11 @@ def counts(condition, today: date, *, year: int | None = None) -> list[tuple[int
 def read(condition, today: date, *, year: int | None = None) -> list[Finding]:
     """The stored findings of the people meeting `condition` (a condition on User), as of `today`."""
     f = DevelopmentFinding
-    rows = db.session.execute(_where(select(f.user_id, f.kind, f.code, f.step_id, f.on, f.due, f.messages),
+    rows = db.session.execute(_where(select(*PERSON_COLUMNS, f.kind, f.code, f.step_id, f.on, f.due, f.messages),
                                      condition, today, year)).all()
-    if not rows:
-        return []
-    people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({r.user_id for r in rows})))}
     language = str(get_locale() or _languages()[0])
     first = _languages()[0]
-    return [Finding(people[r.user_id], r.kind, r.code, r.messages.get(language) or r.messages.get(first, ""),
+    return [Finding(PersonRef(*r[:4]), r.kind, r.code, r.messages.get(language) or r.messages.get(first, ""),
                     r.step_id, r.on, r.due) for r in rows]
 
 

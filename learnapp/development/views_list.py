@@ -15,6 +15,7 @@ from learnapp.accounts.models import Stage, User
 from learnapp.db import db
 from learnapp.development.blueprint import bp
 from learnapp.development.models import DevelopmentStep, StepStatus
+from learnapp.development.readahead import Files
 from learnapp.development.rules import current_rules
 from learnapp.development.timeline import timeline
 from learnapp.org.queries import branch_choices, full_names
@@ -53,9 +54,10 @@ def index():
     today = clock.today()
     waiting = set(db.session.scalars(select(DevelopmentStep.user_id).where(
         DevelopmentStep.status == StepStatus.submitted, DevelopmentStep.user_id.in_([p.id for p in page.items]))))
+    files = Files(User.id.in_([p.id for p in page.items]))  # the page's files at once, not one person at a time
     rows = []
     for person in page.items:
-        line = timeline(person, today)
+        line = timeline(person, today, steps=files.steps.get(person.id, []), training=files.training)
         last = line.done[-1] if line.done else None
         rows.append({"person": person, "last": last, "next": line.next, "waiting": person.id in waiting})
     branches = branch_choices(visible_branches(current_user), active_only=False)

@@ -7,9 +7,10 @@ now. "Developed" (发展) is the committee's approval as probationary member (�
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -40,9 +41,27 @@ MEASURE_LABELS = {
 }
 
 
+class CountedPerson(NamedTuple):
+    """What the plan reads of a person counted: read as columns (a year's admissions of a large
+    committee are thousands of people), with the register's fields the composition categories test."""
+
+    id: int
+    name: str
+    branch_id: int
+    gender: str | None
+    ethnicity: str | None
+    education: str | None
+    job_category: str | None
+    birth_date: date | None
+
+
+PERSON_COLUMNS = (User.id, User.name, User.branch_id, User.gender, User.ethnicity, User.education, User.job_category,
+                  User.birth_date)
+
+
 @dataclass
 class Counted:
-    person: User
+    person: CountedPerson
     on: date  # the day of the step that counts
 
 
@@ -82,18 +101,18 @@ def counted(branch: Branch, year: int) -> dict[str, list[Counted]]:
 def counted_under(paths: list[str], year: int) -> dict[str, list[Counted]]:
     """measure -> the people counted in the subtrees of `paths` for the year, by date."""
     first = func.min(DevelopmentStep.done_on).label("on")
-    stmt = (select(DevelopmentStep.user_id, DevelopmentStep.code, first)
+    stmt = (select(DevelopmentStep.code, first, *PERSON_COLUMNS)
             .join(User, User.id == DevelopmentStep.user_id)
             .where(DevelopmentStep.code.in_(tuple(MEASURES.values())), DevelopmentStep.status.in_(DONE),
                    DevelopmentStep.done_on >= date(year, 1, 1), DevelopmentStep.done_on <= date(year, 12, 31),
                    User.branch_id.in_(branch_ids_under(paths)))
-            .group_by(DevelopmentStep.user_id, DevelopmentStep.code))
-    rows = db.session.execute(stmt).all()
-    people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({r.user_id for r in rows})))} if rows else {}
+            .group_by(DevelopmentStep.code, *PERSON_COLUMNS))
     by_code = {code: measure for measure, code in MEASURES.items()}
     found: dict[str, list[Counted]] = {m: [] for m in MEASURES}
-    for user_id, code, on in rows:
-        found[by_code[code]].append(Counted(people[user_id], on))
+    people: dict[int, CountedPerson] = {}
+    for row in db.session.execute(stmt):
+        person = people.setdefault(row[2], CountedPerson(*row[2:]))
+        found[by_code[row[0]]].append(Counted(person, row[1]))
     for items in found.values():
         items.sort(key=lambda c: (c.on, c.person.name, c.person.id))
     return found
@@ -164,13 +183,16 @@ def rows_of(branch: Branch, tree: list[Branch], plans: dict, found: dict[str, li
     """The branch's subtree total, then one row per direct sub-branch (found: people of the subtree)."""
     shown = [branch] + sorted((b for b in tree if b.parent_id == branch.id), key=lambda b: (b.sort_order, b.id))
     paths = {b.id: b.path for b in tree}  # the people counted are in the subtree: no branch read per person
+    # Counted once per person's branch, then summed over the branches under each row.
+    per_branch: dict[str, Counter] = {m: Counter(c.person.branch_id for c in items) for m, items in found.items()}
+    composition = {cat.code: Counter(c.person.branch_id for c in in_category(found.get("developed", []), cat))
+                   for cat in cats}
     rows = []
     for b in shown:
         planned, targets, own = plans[b.id]
         row = Row(b, planned, targets, own)
-        inside = {m: [c for c in items if paths.get(c.person.branch_id, "").startswith(b.path)]
-                  for m, items in found.items()}
-        row.counts = {m: len(items) for m, items in inside.items()}
-        row.composition = {c.code: len(in_category(inside["developed"], c)) for c in cats}
+        under = {i for i, path in paths.items() if path.startswith(b.path)}
+        row.counts = {m: sum(n for i, n in counts.items() if i in under) for m, counts in per_branch.items()}
+        row.composition = {code: sum(n for i, n in counts.items() if i in under) for code, counts in composition.items()}
         rows.append(row)
     return rows

@@ -50,6 +50,7 @@ class Finding:
     step_id: int | None = None
     on: date | None = None  # the day it is about: the step's date, or the date a thing fell due
     due: bool = False  # a finding only once today is past `on` (a time limit); the others hold whatever the day
+    ref: int | None = None  # the stored finding's id (stored.read without messages: stored.with_messages fills them)
 
 
 def _data_present(kind: str, data: dict) -> bool:

@@ -94,11 +94,13 @@ class Report:
 
 
 def report(condition: ColumnElement, today: date, names: dict[int, str], *, year: int | None = None,
-           kind: str | None = None) -> Report:
+           kind: str | None = None, messages: bool = True) -> Report:
     """The findings for the people meeting `condition`, dated in `year` (all years when None), of
-    `kind` (all when None), ordered by branch, person and date."""
+    `kind` (all when None), ordered by branch, person and date. Without `messages`, the stored
+    findings' messages are read only by `with_messages` (for the page shown)."""
     # The stored findings when they are complete for the rules in force, else every file checked now.
-    found = stored.read(condition, today, year=year) if stored.current() else check.check_all(today, condition)
+    found = (stored.read(condition, today, year=year, messages=messages) if stored.current()
+             else check.check_all(today, condition))
     found += _other_findings(condition, today, year)
     if year:
         found = [f for f in found if f.on is not None and f.on.year == year]
@@ -108,6 +110,11 @@ def report(condition: ColumnElement, today: date, names: dict[int, str], *, year
     found.sort(key=lambda f: (names.get(f.person.branch_id, ""), f.person.name, f.person.id, f.on or date.min,
                               KINDS.index(f.kind) if f.kind in KINDS else len(KINDS)))
     return Report(found, counts)
+
+
+def with_messages(findings: list[Finding]) -> list[Finding]:
+    """The messages of findings read without them (report(..., messages=False))."""
+    return stored.with_messages(findings)
 
 
 def _other_findings(condition: ColumnElement, today: date, year: int | None) -> list[Finding]:

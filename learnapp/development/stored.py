@@ -19,11 +19,12 @@ wrong. `flask development check --rebuild` (or `rebuild()`) recomputes every fil
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 
 from flask import current_app
 from flask_babel import force_locale, get_locale
-from sqlalchemy import Text, and_, cast, delete, event, func, or_, select, true
+from sqlalchemy import Text, and_, cast, delete, event, func, literal, or_, select, true
 from sqlalchemy.orm import Session, attributes
 
 from learnapp import clock
@@ -239,15 +240,30 @@ def counts(condition, today: date, *, year: int | None = None) -> list[tuple[int
     return [(branch_id, kind, int(n)) for branch_id, kind, n in db.session.execute(stmt)]
 
 
-def read(condition, today: date, *, year: int | None = None) -> list[Finding]:
-    """The stored findings of the people meeting `condition` (a condition on User), as of `today`."""
+def _message(messages: dict) -> str:
+    return messages.get(str(get_locale() or _languages()[0])) or messages.get(_languages()[0], "")
+
+
+def read(condition, today: date, *, year: int | None = None, messages: bool = True) -> list[Finding]:
+    """The stored findings of the people meeting `condition` (a condition on User), as of `today`.
+    Without `messages` each finding's message is empty until `with_messages` (a page of a long list)."""
     f = DevelopmentFinding
-    rows = db.session.execute(_where(select(*PERSON_COLUMNS, f.kind, f.code, f.step_id, f.on, f.due, f.messages),
-                                     condition, today, year)).all()
-    language = str(get_locale() or _languages()[0])
-    first = _languages()[0]
-    return [Finding(PersonRef(*r[:4]), r.kind, r.code, r.messages.get(language) or r.messages.get(first, ""),
-                    r.step_id, r.on, r.due) for r in rows]
+    text = f.messages if messages else literal(None).label("messages")
+    rows = db.session.execute(_where(select(*PERSON_COLUMNS, f.kind, f.code, f.step_id, f.on, f.due,
+                                            f.id.label("finding_id"), text), condition, today, year)).all()
+    return [Finding(PersonRef(*r[:4]), r.kind, r.code, _message(r.messages) if messages else "", r.step_id, r.on,
+                    r.due, r.finding_id) for r in rows]
+
+
+def with_messages(findings: list[Finding]) -> list[Finding]:
+    """The findings with the messages of those read without them, in the reader's language (one statement)."""
+    wanted = [f.ref for f in findings if f.ref is not None and not f.message]
+    if not wanted:
+        return findings
+    texts = dict(db.session.execute(select(DevelopmentFinding.id, DevelopmentFinding.messages)
+                                    .where(DevelopmentFinding.id.in_(wanted))).all())
+    return [replace(f, message=_message(texts.get(f.ref) or {})) if f.ref in texts and not f.message else f
+            for f in findings]
 
 
 def init_app(app) -> None:

@@ -13,7 +13,7 @@ from datetime import date
 from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import distinct, func, select
 
 from learnapp.accounts.models import User
 from learnapp.db import db
@@ -98,12 +98,12 @@ def counted(branch: Branch, year: int) -> dict[str, list[Counted]]:
     return counted_under([branch.path], year)
 
 
-def counted_under(paths: list[str], year: int) -> dict[str, list[Counted]]:
+def counted_under(paths: list[str], year: int, measures=tuple(MEASURES)) -> dict[str, list[Counted]]:
     """measure -> the people counted in the subtrees of `paths` for the year, by date."""
     first = func.min(DevelopmentStep.done_on).label("on")
     stmt = (select(DevelopmentStep.code, first, *PERSON_COLUMNS)
             .join(User, User.id == DevelopmentStep.user_id)
-            .where(DevelopmentStep.code.in_(tuple(MEASURES.values())), DevelopmentStep.status.in_(DONE),
+            .where(DevelopmentStep.code.in_(tuple(MEASURES[m] for m in measures)), DevelopmentStep.status.in_(DONE),
                    DevelopmentStep.done_on >= date(year, 1, 1), DevelopmentStep.done_on <= date(year, 12, 31),
                    User.branch_id.in_(branch_ids_under(paths)))
             .group_by(DevelopmentStep.code, *PERSON_COLUMNS))
@@ -151,12 +151,28 @@ def _plan_sums(tree: list[Branch], plans: dict) -> dict[int, tuple[int | None, d
     return result
 
 
+def _tallies(paths: list[str], year: int) -> dict[str, Counter]:
+    """measure -> people counted per branch id in the subtrees of `paths` (counted in SQL)."""
+    stmt = (select(User.branch_id, DevelopmentStep.code, func.count(distinct(DevelopmentStep.user_id)))
+            .join(User, User.id == DevelopmentStep.user_id)
+            .where(DevelopmentStep.code.in_(tuple(MEASURES.values())), DevelopmentStep.status.in_(DONE),
+                   DevelopmentStep.done_on >= date(year, 1, 1), DevelopmentStep.done_on <= date(year, 12, 31),
+                   User.branch_id.in_(branch_ids_under(paths)))
+            .group_by(User.branch_id, DevelopmentStep.code))
+    by_code = {code: measure for measure, code in MEASURES.items()}
+    tallies: dict[str, Counter] = {m: Counter() for m in MEASURES}
+    for branch_id, code, n in db.session.execute(stmt):
+        tallies[by_code[code]][branch_id] += int(n)
+    return tallies
+
+
 def rows_for(branch: Branch, year: int) -> tuple[Row, list[Row], dict[str, list[Counted]]]:
-    """The branch's subtree total, one row per direct sub-branch, and the people counted."""
+    """The branch's subtree total, one row per direct sub-branch, and the people admitted (the
+    composition is theirs; the other measures are counted in SQL)."""
     tree = list(db.session.scalars(select(Branch).where(Branch.path.startswith(branch.path, autoescape=True))))
     plans = _plan_sums(tree, plans_in_force([b.id for b in tree], year))
-    found = counted(branch, year)
-    rows = rows_of(branch, tree, plans, found, categories())
+    found = {"developed": counted_under([branch.path], year, ("developed",))["developed"]}
+    rows = rows_of(branch, tree, plans, found, categories(), _tallies([branch.path], year))
     return rows[0], rows[1:], found
 
 
@@ -179,12 +195,15 @@ def _ids_under(tree: list[Branch], path: str) -> set[int]:
     return {b.id for b in tree if b.path.startswith(path)}
 
 
-def rows_of(branch: Branch, tree: list[Branch], plans: dict, found: dict[str, list[Counted]], cats) -> list[Row]:
-    """The branch's subtree total, then one row per direct sub-branch (found: people of the subtree)."""
+def rows_of(branch: Branch, tree: list[Branch], plans: dict, found: dict[str, list[Counted]], cats,
+            tallies: dict[str, Counter] | None = None) -> list[Row]:
+    """The branch's subtree total, then one row per direct sub-branch (found: people of the subtree;
+    `tallies`: the measures counted per branch already, else counted from `found`)."""
     shown = [branch] + sorted((b for b in tree if b.parent_id == branch.id), key=lambda b: (b.sort_order, b.id))
     paths = {b.id: b.path for b in tree}  # the people counted are in the subtree: no branch read per person
     # Counted once per person's branch, then summed over the branches under each row.
-    per_branch: dict[str, Counter] = {m: Counter(c.person.branch_id for c in items) for m, items in found.items()}
+    per_branch: dict[str, Counter] = tallies if tallies is not None else {
+        m: Counter(c.person.branch_id for c in items) for m, items in found.items()}
     composition = {cat.code: Counter(c.person.branch_id for c in in_category(found.get("developed", []), cat))
                    for cat in cats}
     rows = []

@@ -1,4 +1,5 @@
-"""development_findings: the stored findings of the development files, and their state
+"""development_findings: the stored findings of the development files, and their state; an index
+of development_steps by code, person and date
 
 Revision ID: find_r8w2k5
 Revises: site_m2q7v4
@@ -43,9 +44,12 @@ def upgrade():
     sa.Column('built_at', learnapp.db.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_development_findings_state'))
     )
+    op.create_index('ix_development_steps_code_user_done', 'development_steps', ['code', 'user_id', 'done_on', 'status'],
+                    unique=False)
 
 
 def downgrade():
+    op.drop_index('ix_development_steps_code_user_done', table_name='development_steps')
     op.drop_table('development_findings_state')
     op.drop_index('ix_development_findings_user_id', table_name='development_findings')
     op.drop_table('development_findings')

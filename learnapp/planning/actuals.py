@@ -166,52 +166,48 @@ def _tallies(paths: list[str], year: int) -> dict[str, Counter]:
     return tallies
 
 
+def composition_of(developed: list[Counted], cats) -> dict[str, Counter]:
+    """category code -> people admitted per branch id who fall in the category."""
+    return {cat.code: Counter(c.person.branch_id for c in in_category(developed, cat)) for cat in cats}
+
+
 def rows_for(branch: Branch, year: int) -> tuple[Row, list[Row], dict[str, list[Counted]]]:
     """The branch's subtree total, one row per direct sub-branch, and the people admitted (the
     composition is theirs; the other measures are counted in SQL)."""
     tree = list(db.session.scalars(select(Branch).where(Branch.path.startswith(branch.path, autoescape=True))))
     plans = _plan_sums(tree, plans_in_force([b.id for b in tree], year))
     found = {"developed": counted_under([branch.path], year, ("developed",))["developed"]}
-    rows = rows_of(branch, tree, plans, found, categories(), _tallies([branch.path], year))
+    rows = rows_of(branch, tree, plans, _tallies([branch.path], year), composition_of(found["developed"], categories()))
     return rows[0], rows[1:], found
 
 
 def totals_for(branches: list[Branch], year: int) -> dict[int, tuple[Row, list[Row]]]:
-    """rows_for's total and sub-branch rows for many branches at once (a fixed number of statements)."""
+    """rows_for's total and sub-branch rows for many branches at once (a fixed number of statements;
+    everything counted once per branch id, then summed up each subtree)."""
     tree = list(db.session.scalars(select(Branch)))
     plans = _plan_sums(tree, plans_in_force([b.id for b in tree], year))
-    found = counted_under([b.path for b in branches], year)
-    cats = categories()
+    paths = [b.path for b in branches]
+    tallies = _tallies(paths, year)
+    composition = composition_of(counted_under(paths, year, ("developed",))["developed"], categories())
     out = {}
     for branch in branches:
-        under = _ids_under(tree, branch.path)
-        inside = {m: [c for c in items if c.person.branch_id in under] for m, items in found.items()}
-        rows = rows_of(branch, tree, plans, inside, cats)
+        rows = rows_of(branch, tree, plans, tallies, composition)
         out[branch.id] = (rows[0], rows[1:])
     return out
 
 
-def _ids_under(tree: list[Branch], path: str) -> set[int]:
-    return {b.id for b in tree if b.path.startswith(path)}
-
-
-def rows_of(branch: Branch, tree: list[Branch], plans: dict, found: dict[str, list[Counted]], cats,
-            tallies: dict[str, Counter] | None = None) -> list[Row]:
-    """The branch's subtree total, then one row per direct sub-branch (found: people of the subtree;
-    `tallies`: the measures counted per branch already, else counted from `found`)."""
+def rows_of(branch: Branch, tree: list[Branch], plans: dict, tallies: dict[str, Counter],
+            composition: dict[str, Counter]) -> list[Row]:
+    """The branch's subtree total, then one row per direct sub-branch: `tallies` (measure) and
+    `composition` (category) count people per branch id, summed here over the branches under each row."""
     shown = [branch] + sorted((b for b in tree if b.parent_id == branch.id), key=lambda b: (b.sort_order, b.id))
-    paths = {b.id: b.path for b in tree}  # the people counted are in the subtree: no branch read per person
-    # Counted once per person's branch, then summed over the branches under each row.
-    per_branch: dict[str, Counter] = tallies if tallies is not None else {
-        m: Counter(c.person.branch_id for c in items) for m, items in found.items()}
-    composition = {cat.code: Counter(c.person.branch_id for c in in_category(found.get("developed", []), cat))
-                   for cat in cats}
+    paths = {b.id: b.path for b in tree}
     rows = []
     for b in shown:
         planned, targets, own = plans[b.id]
         row = Row(b, planned, targets, own)
         under = {i for i, path in paths.items() if path.startswith(b.path)}
-        row.counts = {m: sum(n for i, n in counts.items() if i in under) for m, counts in per_branch.items()}
+        row.counts = {m: sum(n for i, n in counts.items() if i in under) for m, counts in tallies.items()}
         row.composition = {code: sum(n for i, n in counts.items() if i in under) for code, counts in composition.items()}
         rows.append(row)
     return rows

@@ -189,15 +189,21 @@ def totals_for(branches: list[Branch], year: int) -> dict[int, tuple[Row, list[R
     paths = [b.path for b in branches]
     tallies = _tallies(paths, year)
     composition = composition_of(counted_under(paths, year, ("developed",))["developed"], categories())
+    under = _under_each(tree)
     out = {}
     for branch in branches:
-        rows = rows_of(branch, tree, plans, tallies, composition)
+        rows = rows_of(branch, tree, plans, tallies, composition, under)
         out[branch.id] = (rows[0], rows[1:])
     return out
 
 
+def _under_each(tree: list[Branch]) -> dict[int, set[int]]:
+    """branch id -> the ids of the branches in its subtree (itself included)."""
+    return {b.id: {o.id for o in tree if o.path.startswith(b.path)} for b in tree}
+
+
 def rows_of(branch: Branch, tree: list[Branch], plans: dict, tallies: dict[str, Counter],
-            composition: dict[str, Counter]) -> list[Row]:
+            composition: dict[str, Counter], under_each: dict[int, set[int]] | None = None) -> list[Row]:
     """The branch's subtree total, then one row per direct sub-branch: `tallies` (measure) and
     `composition` (category) count people per branch id, summed here over the branches under each row."""
     shown = [branch] + sorted((b for b in tree if b.parent_id == branch.id), key=lambda b: (b.sort_order, b.id))
@@ -206,8 +212,8 @@ def rows_of(branch: Branch, tree: list[Branch], plans: dict, tallies: dict[str, 
     for b in shown:
         planned, targets, own = plans[b.id]
         row = Row(b, planned, targets, own)
-        under = {i for i, path in paths.items() if path.startswith(b.path)}
-        row.counts = {m: sum(n for i, n in counts.items() if i in under) for m, counts in tallies.items()}
-        row.composition = {code: sum(n for i, n in counts.items() if i in under) for code, counts in composition.items()}
+        under = under_each[b.id] if under_each else {i for i, path in paths.items() if path.startswith(b.path)}
+        row.counts = {m: sum(counts.get(i, 0) for i in under) for m, counts in tallies.items()}
+        row.composition = {code: sum(counts.get(i, 0) for i in under) for code, counts in composition.items()}
         rows.append(row)
     return rows

@@ -18,10 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.deploy.site import NGINX, REDIS_URL, SITE_CONF, main_config, redis_reachable, site_config
-
 from bench.client import Client
 from bench.server import Server, free_port
+from tests.deploy.site import NGINX, REDIS_URL, SITE_CONF, main_config, redis_reachable, site_config
 
 ROOT = Path(__file__).resolve().parent.parent
 

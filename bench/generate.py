@@ -174,8 +174,9 @@ def generate(url: str, people: int, ledger: int, attempts: int, *, seed: int = 2
 
 # What `make run` loads from content/ before serving: the year's credit rules decide every page's
 # numbers, and production has them in the database (an empty table makes pages use defaults); the
-# branches' scoring schemes make the scores page compute every branch's figures.
-SETUP_COMMANDS = (["rules", "load"], ["scoring", "load"])
+# branches' scoring schemes make the scores page compute every branch's figures; the development
+# files' findings are stored as the site's own writes would have stored them (stored.py).
+SETUP_COMMANDS = (["rules", "load"], ["scoring", "load"], ["development", "check", "--rebuild"])
 
 
 def _domain_setup(app, log) -> None:
@@ -183,9 +184,10 @@ def _domain_setup(app, log) -> None:
     for args in SETUP_COMMANDS:
         if args[0] not in app.cli.list_commands(None):
             continue
+        t0 = time.perf_counter()
         result = runner.invoke(args=args)
         status = "ok" if result.exit_code == 0 else f"exit {result.exit_code}: {result.output.strip()[-200:]}"
-        log(f"  flask {' '.join(args):<20} {status}")
+        log(f"  flask {' '.join(args):<30} {status} {time.perf_counter() - t0:6.1f} s")
 
 
 # The composition fields of the register, spread over the people (the plan's categories count them).

@@ -18,7 +18,8 @@ from learnapp.web import format_credit
 RED, GREY, GREEN, AMBER, INK = "#b71c1c", "#9e9e9e", "#2e7d32", "#b26a00", "#222"
 
 
-def _svg(width: int, height: int, title: str, body: list[str], css_class: str) -> Markup:
+def svg(width: int, height: int, title: str, body: list[str], css_class: str) -> Markup:
+    """The <svg> element every chart of the site is drawn in: scales to its container, titled for screen readers."""
     head = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="chart {css_class}" '
             f'role="img" preserveAspectRatio="xMidYMid meet"><title>{escape(title)}</title>')
     return Markup(head + "".join(body) + "</svg>")
@@ -45,7 +46,7 @@ def completion_bars(rows: Sequence[tuple[str, int, int]], title: str, *, goal_la
         body.append(f'<text x="{bar_w + 4}" y="{y + 28}" class="chart-value">{int(met)}%</text>')
     if not rows:
         body.append(f'<text x="0" y="{top + 16}" class="chart-label">{escape(goal_label)}</text>')
-    return _svg(width, height, title, body, "chart-bars")
+    return svg(width, height, title, body, "chart-bars")
 
 
 def cumulative_credit(daily: Sequence[tuple[date, int]], requirement: int, year: int, today: date, *,
@@ -103,7 +104,7 @@ def cumulative_credit(daily: Sequence[tuple[date, int]], requirement: int, year:
                 f'{escape(labels.get("pace", ""))}</text>')
     body.append(f'<text x="{left + 6}" y="{legend_y + 26}" class="chart-legend" fill="{GREY}">'
                 f'{escape(labels.get("requirement", ""))} {format_credit(requirement)}</text>')
-    return _svg(width, height, title, body, "chart-line")
+    return svg(width, height, title, body, "chart-line")
 
 
 def score_bins(scores_bp: Sequence[int]) -> list[int]:
@@ -136,4 +137,4 @@ def histogram(bins: Sequence[int], title: str, *, pass_bp: int | None = None, pa
         x = round(left + plot_w * pass_bp / 10000, 1)
         body.append(f'<line x1="{x}" y1="{top - 4}" x2="{x}" y2="{top + plot_h}" stroke="{INK}" stroke-dasharray="3 2"/>')
         body.append(f'<text x="{x + 3}" y="{top + 4}" class="chart-legend">{escape(pass_label)}</text>')
-    return _svg(width, height, title, body, "chart-histogram")
+    return svg(width, height, title, body, "chart-histogram")

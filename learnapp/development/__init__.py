@@ -10,6 +10,7 @@
     timeline.py    timeline(person, today): done, pending, next steps with what they need and dates
     check.py       the compliance check (`flask development check`, the compliance report)
     readahead.py   the files of a whole scope read at once for the check (a fixed number of statements)
+    stored.py      the findings kept in development_findings, recomputed in the transaction that changes a file
     cli.py, rules_views.py, demo.py
 
 users.stage is written only here (history.apply_stage), derived from the done steps.
@@ -29,6 +30,7 @@ def init_app(app) -> None:
         blueprint,
         cli,
         rules_views,
+        stored,
         views_compliance,
         views_file,
         views_filing,
@@ -51,4 +53,5 @@ def init_app(app) -> None:
     nav.register_panel(app, views_file.my_development_panel, order=8)
     person_links.register_panel(app, views_file.person_development_panel, order=5)
     app.cli.add_command(cli.development_cli)
+    stored.init_app(app)
     stage_history.register(record_stage, stage_since)

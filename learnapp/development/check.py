@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -27,14 +28,29 @@ from learnapp.development.steps import VOTE_FIELDS
 ADMITTED = ("branch_committee_review", "branch_meeting_admission", "committee_approval_admission")
 
 
+class PersonRef(NamedTuple):
+    """Who a finding is about, as the reports show them: read as columns, not a mapped User (a report
+    of thousands of findings would build thousands of them)."""
+
+    id: int
+    name: str
+    login_id: str
+    branch_id: int
+
+
+PERSON_COLUMNS = (User.id, User.name, User.login_id, User.branch_id)
+
+
 @dataclass(frozen=True)
 class Finding:
-    person: User
+    person: User | PersonRef  # a User from the check, a PersonRef from the stored findings and the sources
     kind: str        # "rule" (a step breaks a rule), "missing", "overdue" or "exception"
     code: str | None  # the step it is about
     message: str
     step_id: int | None = None
     on: date | None = None  # the day it is about: the step's date, or the date a thing fell due
+    due: bool = False  # a finding only once today is past `on` (a time limit); the others hold whatever the day
+    ref: int | None = None  # the stored finding's id (stored.read without messages: stored.with_messages fills them)
 
 
 def _data_present(kind: str, data: dict) -> bool:
@@ -69,6 +85,13 @@ def _step_findings(person: User, step: DevelopmentStep, done: list[DevelopmentSt
 def person_findings(person: User, today: date, rules: DevelopmentRules | None = None, *,
                     steps: list[DevelopmentStep] | None = None, training=None) -> list[Finding]:
     """What the person's file breaks, as of `today` (`steps`, `training`: read ahead, see readahead.Files)."""
+    return [f for f in file_findings(person, rules, steps=steps, training=training) if not f.due or today > f.on]
+
+
+def file_findings(person: User, rules: DevelopmentRules | None = None, *,
+                  steps: list[DevelopmentStep] | None = None, training=None) -> list[Finding]:
+    """Every finding the person's file holds, those that wait for a time limit included (`due`):
+    what the stored findings keep (stored.py); `person_findings` keeps those of a day."""
     rules = rules or current_rules()
     if steps is None:
         steps = list(db.session.scalars(select(DevelopmentStep).where(DevelopmentStep.user_id == person.id)
@@ -91,29 +114,28 @@ def person_findings(person: User, today: date, rules: DevelopmentRules | None = 
     application = latest(done, "application")
     if application is not None and "application_talk" not in codes:
         due = add_months(application.done_on, rules.parameters["talk_within_months"])
-        if today > due:
-            out.append(Finding(person, "missing", "application_talk", _(
-                "No talk recorded after the application of %(date)s (due by %(due)s).",
-                date=application.done_on.isoformat(), due=due.isoformat()), on=due))
+        out.append(Finding(person, "missing", "application_talk", _(
+            "No talk recorded after the application of %(date)s (due by %(due)s).",
+            date=application.done_on.isoformat(), due=due.isoformat()), on=due, due=True))
     if "target_determined" in codes and "training_class" not in codes and codes & set(ADMITTED):
         admitted = min(s.done_on for s in done if s.code in ADMITTED)
         out.append(Finding(person, "missing", "training_class", _(
             "Admitted as a development target without the concentrated training class."), on=admitted))
     end = probation_end(done, rules)
     decided = codes & {"committee_approval_full", "probation_cancelled"}
-    if person.stage == Stage.probationary_member and end is not None and today > end and not decided:
+    if person.stage == Stage.probationary_member and end is not None and not decided:
         out.append(Finding(person, "overdue", "committee_approval_full", _(
-            "The probation ended on %(end)s and no decision is recorded.", end=end.isoformat()), on=end))
+            "The probation ended on %(end)s and no decision is recorded.", end=end.isoformat()), on=end, due=True))
     for meeting_code, approval_code in (("branch_meeting_admission", "committee_approval_admission"),
                                         ("branch_meeting_full", "committee_approval_full")):
         meeting = latest(done, meeting_code)
         if meeting is None or any(s.code == approval_code and s.done_on >= meeting.done_on for s in done):
             continue
         limit = add_months(meeting.done_on, rules.parameters["approval_within_months"])
-        if today > limit:
-            out.append(Finding(person, "overdue", approval_code, _(
-                "%(step)s is past its time limit: the branch meeting was on %(date)s, the approval was due by %(due)s.",
-                step=rules.step(approval_code).label, date=meeting.done_on.isoformat(), due=limit.isoformat()), on=limit))
+        out.append(Finding(person, "overdue", approval_code, _(
+            "%(step)s is past its time limit: the branch meeting was on %(date)s, the approval was due by %(due)s.",
+            step=rules.step(approval_code).label, date=meeting.done_on.isoformat(), due=limit.isoformat()), on=limit,
+            due=True))
     seen, unique = set(), []
     for finding in out:
         if finding.message not in seen:

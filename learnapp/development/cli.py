@@ -17,6 +17,7 @@ from learnapp.accounts.models import Role
 from learnapp.cli_language import in_language
 from learnapp.db import db
 from learnapp.development import check as compliance
+from learnapp.development import stored
 from learnapp.development.history import migrate_stage_changes
 from learnapp.development.rules import current_rules, default_path, save_rules
 from learnapp.development.rules_file import PARAMETER_LABELS, PARAMETERS, parse_rules
@@ -63,11 +64,22 @@ def show() -> None:
 
 
 @development_cli.command("check")
+@click.option("--rebuild", is_flag=True, help="Instead, rewrite the stored findings the reports read (after an "
+              "upgrade, or to repair them) and print how many people's stored findings differed; exit 0.")
 @with_appcontext
 @in_language
-def check() -> None:
-    """Print every person whose development file breaks a rule, and every committee exception;
-    exit 1 if there is any."""
+def check(rebuild: bool) -> None:
+    """Print every person whose development file breaks a rule, and every committee exception
+    (every file checked now, not the stored findings); exit 1 if there is any."""
+    if rebuild:
+        built = stored.current()
+        differed = stored.differences(clock.today()) if built else None
+        people = stored.rebuild()
+        db.session.commit()
+        click.echo(_("Stored findings rebuilt for %(people)d people with a development file.", people=people) + " "
+                   + (_("%(n)d people's findings differed.", n=len(differed)) if built
+                      else _("There were none for the rules in force.")))
+        return
     findings = compliance.check_all(clock.today())
     for finding in findings:
         click.echo(f"{finding.person.name} ({finding.person.login_id}, {finding.person.branch.name}): {finding.message}")

@@ -24,9 +24,10 @@ from sqlalchemy import ColumnElement, exists, select
 from learnapp import hooks
 from learnapp.accounts.models import ContactAssignment, Stage, User
 from learnapp.db import db
-from learnapp.development import check
-from learnapp.development.check import Finding
+from learnapp.development import check, stored
+from learnapp.development.check import PERSON_COLUMNS, Finding, PersonRef
 from learnapp.development.queries import entered_on
+from learnapp.paging import PageInfo
 from learnapp.spreadsheets import append_row
 
 KIND_LABELS = {
@@ -71,43 +72,19 @@ def no_contact_findings(condition: ColumnElement, today: date) -> list[Finding]:
     """Activists and development targets with no active training contact (培养联系人), as of today."""
     has_contact = exists().where(ContactAssignment.learner_id == User.id, ContactAssignment.active)
     since = entered_on(User.id, NEEDS_CONTACT).label("since")
-    rows = db.session.execute(select(User, since).where(User.active, User.stage.in_(NEEDS_CONTACT), condition,
-                                                        ~has_contact)).all()
-    return [Finding(person, "no_contact", "contacts_assigned",
-                    _("%(stage)s since %(date)s without a training contact.", stage=person.stage.label,
-                      date=since.isoformat() if since else "—"), on=today)
-            for person, since in rows]
+    rows = db.session.execute(select(*PERSON_COLUMNS, User.stage, since).where(
+        User.active, User.stage.in_(NEEDS_CONTACT), condition, ~has_contact)).all()
+    return [Finding(PersonRef(*row[:4]), "no_contact", "contacts_assigned",
+                    _("%(stage)s since %(date)s without a training contact.", stage=Stage(row.stage).label,
+                      date=row.since.isoformat() if row.since else "—"), on=today)
+            for row in rows]
 
 
-@dataclass
-class ListPage:
-    """One page of a list already in memory, shaped as the pagination macro expects."""
-
-    items: list
-    page: int
-    pages: int
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-
-def page_of(items: list, page: int | None, per_page: int) -> ListPage:
-    pages = max(1, -(-len(items) // per_page))
-    page = min(max(1, page or 1), pages)
-    return ListPage(items[(page - 1) * per_page:page * per_page], page, pages)
+def page_of(items: list, page: int | None, per_page: int) -> tuple[list, PageInfo]:
+    """One page of a list already in memory, and its PageInfo for the pagination macro."""
+    info = PageInfo(1, len(items), per_page)
+    info = PageInfo(min(max(1, page or 1), info.pages), len(items), per_page)
+    return items[(info.page - 1) * per_page:info.page * per_page], info
 
 
 @dataclass
@@ -117,14 +94,14 @@ class Report:
 
 
 def report(condition: ColumnElement, today: date, names: dict[int, str], *, year: int | None = None,
-           kind: str | None = None) -> Report:
+           kind: str | None = None, messages: bool = True) -> Report:
     """The findings for the people meeting `condition`, dated in `year` (all years when None), of
-    `kind` (all when None), ordered by branch, person and date."""
-    found = check.check_all(today, condition)
-    found += no_contact_findings(condition, today)
-    quarters = quarters_for(year, today)
-    for source in hooks.providers(SOURCES):
-        found += source(condition, quarters, today)
+    `kind` (all when None), ordered by branch, person and date. Without `messages`, the stored
+    findings' messages are read only by `with_messages` (for the page shown)."""
+    # The stored findings when they are complete for the rules in force, else every file checked now.
+    found = (stored.read(condition, today, year=year, messages=messages) if stored.current()
+             else check.check_all(today, condition))
+    found += _other_findings(condition, today, year)
     if year:
         found = [f for f in found if f.on is not None and f.on.year == year]
     counts = Counter(f.kind for f in found)
@@ -133,6 +110,36 @@ def report(condition: ColumnElement, today: date, names: dict[int, str], *, year
     found.sort(key=lambda f: (names.get(f.person.branch_id, ""), f.person.name, f.person.id, f.on or date.min,
                               KINDS.index(f.kind) if f.kind in KINDS else len(KINDS)))
     return Report(found, counts)
+
+
+def with_messages(findings: list[Finding]) -> list[Finding]:
+    """The messages of findings read without them (report(..., messages=False))."""
+    return stored.with_messages(findings)
+
+
+def _other_findings(condition: ColumnElement, today: date, year: int | None) -> list[Finding]:
+    """The findings that are not the files' own: no training contact, and the registered sources."""
+    found = no_contact_findings(condition, today)
+    quarters = quarters_for(year, today)
+    for source in hooks.providers(SOURCES):
+        found += source(condition, quarters, today)
+    return found
+
+
+def counts_by_branch(condition: ColumnElement, today: date, year: int | None = None) -> dict[int, Counter]:
+    """branch id -> findings per kind of the people meeting `condition`, dated in `year` (all when
+    None): the report's counts without building its rows (the stored findings counted in SQL)."""
+    result: dict[int, Counter] = {}
+    if stored.current():
+        for branch_id, kind, n in stored.counts(condition, today, year=year):
+            result.setdefault(branch_id, Counter())[kind] += n
+        others = _other_findings(condition, today, year)
+    else:
+        others = check.check_all(today, condition) + _other_findings(condition, today, year)
+    for f in others:
+        if not year or (f.on is not None and f.on.year == year):
+            result.setdefault(f.person.branch_id, Counter())[f.kind] += 1
+    return result
 
 
 def report_xlsx(findings: list[Finding], names: dict[int, str]) -> bytes:

@@ -18,6 +18,7 @@ from learnapp import audit, mail
 from learnapp.accounts.models import Role, RoleGrant, Stage, User
 from learnapp.actors import SYSTEM
 from learnapp.db import db
+from learnapp.development.readahead import Files
 from learnapp.development.timeline import timeline
 
 DUE_SOON_DAYS = 14
@@ -43,10 +44,11 @@ class DueSent:
 def steps_due(today: date) -> list[DueStep]:
     """Every next step of people in the procedure whose time limit is within DUE_SOON_DAYS or past."""
     horizon = today + timedelta(days=DUE_SOON_DAYS)
-    people = db.session.scalars(select(User).where(User.active.is_(True), User.stage.in_(IN_PROCEDURE))
-                                .order_by(User.id))
+    files = Files(User.active.is_(True), User.stage.in_(IN_PROCEDURE))  # every file at once
+    people = sorted(files.people, key=lambda p: p.id)
     return [DueStep(person, str(step.label), step.due_by, step.overdue) for person in people
-            for step in timeline(person, today).next if step.due_by is not None and step.due_by <= horizon]
+            for step in timeline(person, today, steps=files.steps.get(person.id, []), training=files.training).next
+            if step.due_by is not None and step.due_by <= horizon]
 
 
 def _admins_of(steps: list[DueStep]) -> dict[User, list[DueStep]]:

@@ -7,7 +7,18 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from learnapp.accounts.models import User
@@ -50,6 +61,9 @@ class DevelopmentStep(db.Model):
     __table_args__ = (
         Index("ix_development_steps_user_code", "user_id", "code"),
         Index("ix_development_steps_status", "status"),
+        # The day each person reached a stage (queries.entered_since) and a year's steps of a kind
+        # (planning.actuals), read from the index alone.
+        Index("ix_development_steps_code_user_done", "code", "user_id", "done_on", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -127,3 +141,33 @@ class DevelopmentRuleSet(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
     created_by: Mapped[User | None] = relationship()
+
+
+class DevelopmentFinding(db.Model):
+    """A finding of a person's development file as last computed (stored.py), kept so that the
+    compliance report reads them instead of checking every file again. Recomputed in the
+    transaction that changes the file (or what it is checked against); `due`: a time limit, a
+    finding only once today is past `on`. The message is kept in each language of the site."""
+
+    __tablename__ = "development_findings"
+    __table_args__ = (Index("ix_development_findings_user_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    code: Mapped[str | None] = mapped_column(String(40))
+    step_id: Mapped[int | None] = mapped_column(Integer)
+    on: Mapped[date | None] = mapped_column(Date)
+    due: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    messages: Mapped[dict] = mapped_column(JSON, nullable=False)  # locale -> message
+
+
+class DevelopmentFindingsState(db.Model):
+    """One row once the stored findings are complete: the rules they were computed with (their
+    digest). No row, or another digest: the readers check every file themselves (stored.current)."""
+
+    __tablename__ = "development_findings_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rules_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    built_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)

@@ -57,12 +57,14 @@ def _dates(rule: StepRule, steps: list[DevelopmentStep], rules: DevelopmentRules
     return due_by, earliest
 
 
-def timeline(person: User, today: date) -> Timeline:
+def timeline(person: User, today: date, *, steps: list | None = None, training=None) -> Timeline:
     """The steps done, those waiting for the committee, and the next steps with their unmet
-    requirements (as on `today`) and dates."""
+    requirements (as on `today`) and dates. `steps` (every status, in date order) and `training`:
+    read ahead for many people (readahead.Files), as the check does."""
     rules = current_rules()
-    all_steps = list(db.session.scalars(select(DevelopmentStep).where(DevelopmentStep.user_id == person.id)
-                                        .order_by(DevelopmentStep.done_on, DevelopmentStep.id)))
+    all_steps = steps if steps is not None else list(db.session.scalars(
+        select(DevelopmentStep).where(DevelopmentStep.user_id == person.id)
+        .order_by(DevelopmentStep.done_on, DevelopmentStep.id)))
     done = [s for s in all_steps if s.status.counts]
     pending = [s for s in all_steps if s.status == StepStatus.submitted]
     returned = [s for s in all_steps if s.status == StepStatus.returned
@@ -96,7 +98,7 @@ def timeline(person: User, today: date) -> Timeline:
         if "committee_approval_full" in done_codes and (rule.code != "archived" or "application" not in done_codes):
             continue
         unmet = [str(u) for u in check_requirements(person, rule.code, max(today, earliest or today), steps=done,
-                                                    rules=rules) if u.kind not in ("introducers", "contacts", "vote",
+                                                    rules=rules, training=training) if u.kind not in ("introducers", "contacts", "vote",
                                                                                    "extension")]
         result.append(NextStep(rule.code, rule.label, unmet, due_by, earliest,
                                overdue=due_by is not None and today > due_by))

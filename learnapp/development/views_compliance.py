@@ -46,10 +46,11 @@ def _filters():
             year if year and today.year - YEARS_BACK <= year <= today.year else None)
 
 
-def _report(branch, kind, year):
+def _report(branch, kind, year, *, messages: bool = True):
     paths = [branch.path] if branch else read_paths(current_user)
     names = full_names()
-    found = compliance.report(User.branch_id.in_(branch_ids_under(paths)), clock.today(), names, year=year, kind=kind)
+    found = compliance.report(User.branch_id.in_(branch_ids_under(paths)), clock.today(), names, year=year, kind=kind,
+                              messages=messages)
     return found, names
 
 
@@ -57,12 +58,13 @@ def _report(branch, kind, year):
 @require_role(can_read_reports)
 def compliance_report():
     branch, kind, year = _filters()
-    found, names = _report(branch, kind, year)
+    found, names = _report(branch, kind, year, messages=False)  # the messages of the page shown only
     today = clock.today()
     filter_args = {k: v for k, v in {"branch": branch.id if branch else None, "kind": kind, "year": year}.items() if v}
     # An inspector filters or downloads; a page of thousands of rows helps nobody and costs seconds.
-    page = compliance.page_of(found.findings, request.args.get("page", type=int), PER_PAGE)
-    return render_template("development/compliance.html", findings=page.items, page=page, counts=found.counts,
+    items, page = compliance.page_of(found.findings, request.args.get("page", type=int), PER_PAGE)
+    items = compliance.with_messages(items)
+    return render_template("development/compliance.html", findings=items, page=page, counts=found.counts,
                            kinds=compliance.KIND_LABELS, kind=kind, year=year, branch=branch, names=names,
                            branches=branch_choices(visible_branches(current_user), active_only=False),
                            years=range(today.year, today.year - YEARS_BACK - 1, -1), filter_args=filter_args)

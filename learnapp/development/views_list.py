@@ -14,6 +14,7 @@ from learnapp.accounts.models import User
 from learnapp.development import queries
 from learnapp.development.blueprint import bp
 from learnapp.development.queries import IN_DEVELOPMENT
+from learnapp.development.readahead import Files
 from learnapp.development.rules import current_rules
 from learnapp.development.timeline import timeline
 from learnapp.org.queries import branch_choices, full_names
@@ -42,9 +43,10 @@ def index():
     page = queries.people_page(scope, request.args.get("page", 1, type=int), PER_PAGE)
     today = clock.today()
     waiting = queries.with_waiting_filing([p.id for p in page.items])
+    files = Files(User.id.in_([p.id for p in page.items]))  # the page's files at once, not one person at a time
     rows = []
     for person in page.items:
-        line = timeline(person, today)
+        line = timeline(person, today, steps=files.steps.get(person.id, []), training=files.training)
         last = line.done[-1] if line.done else None
         rows.append({"person": person, "last": last, "next": line.next, "waiting": person.id in waiting})
     branches = branch_choices(visible_branches(current_user), active_only=False)

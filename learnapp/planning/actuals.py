@@ -7,12 +7,13 @@ now. "Developed" (发展) is the committee's approval as probationary member (�
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import distinct, func, select
 
 from learnapp.accounts.models import User
 from learnapp.db import db
@@ -40,9 +41,27 @@ MEASURE_LABELS = {
 }
 
 
+class CountedPerson(NamedTuple):
+    """What the plan reads of a person counted: read as columns (a year's admissions of a large
+    committee are thousands of people), with the register's fields the composition categories test."""
+
+    id: int
+    name: str
+    branch_id: int
+    gender: str | None
+    ethnicity: str | None
+    education: str | None
+    job_category: str | None
+    birth_date: date | None
+
+
+PERSON_COLUMNS = (User.id, User.name, User.branch_id, User.gender, User.ethnicity, User.education, User.job_category,
+                  User.birth_date)
+
+
 @dataclass
 class Counted:
-    person: User
+    person: CountedPerson
     on: date  # the day of the step that counts
 
 
@@ -79,21 +98,21 @@ def counted(branch: Branch, year: int) -> dict[str, list[Counted]]:
     return counted_under([branch.path], year)
 
 
-def counted_under(paths: list[str], year: int) -> dict[str, list[Counted]]:
+def counted_under(paths: list[str], year: int, measures=tuple(MEASURES)) -> dict[str, list[Counted]]:
     """measure -> the people counted in the subtrees of `paths` for the year, by date."""
     first = func.min(DevelopmentStep.done_on).label("on")
-    stmt = (select(DevelopmentStep.user_id, DevelopmentStep.code, first)
+    stmt = (select(DevelopmentStep.code, first, *PERSON_COLUMNS)
             .join(User, User.id == DevelopmentStep.user_id)
-            .where(DevelopmentStep.code.in_(tuple(MEASURES.values())), DevelopmentStep.status.in_(DONE),
+            .where(DevelopmentStep.code.in_(tuple(MEASURES[m] for m in measures)), DevelopmentStep.status.in_(DONE),
                    DevelopmentStep.done_on >= date(year, 1, 1), DevelopmentStep.done_on <= date(year, 12, 31),
                    User.branch_id.in_(branch_ids_under(paths)))
-            .group_by(DevelopmentStep.user_id, DevelopmentStep.code))
-    rows = db.session.execute(stmt).all()
-    people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({r.user_id for r in rows})))} if rows else {}
+            .group_by(DevelopmentStep.code, *PERSON_COLUMNS))
     by_code = {code: measure for measure, code in MEASURES.items()}
     found: dict[str, list[Counted]] = {m: [] for m in MEASURES}
-    for user_id, code, on in rows:
-        found[by_code[code]].append(Counted(people[user_id], on))
+    people: dict[int, CountedPerson] = {}
+    for row in db.session.execute(stmt):
+        person = people.setdefault(row[2], CountedPerson(*row[2:]))
+        found[by_code[row[0]]].append(Counted(person, row[1]))
     for items in found.values():
         items.sort(key=lambda c: (c.on, c.person.name, c.person.id))
     return found
@@ -132,45 +151,69 @@ def _plan_sums(tree: list[Branch], plans: dict) -> dict[int, tuple[int | None, d
     return result
 
 
+def _tallies(paths: list[str], year: int) -> dict[str, Counter]:
+    """measure -> people counted per branch id in the subtrees of `paths` (counted in SQL)."""
+    stmt = (select(User.branch_id, DevelopmentStep.code, func.count(distinct(DevelopmentStep.user_id)))
+            .join(User, User.id == DevelopmentStep.user_id)
+            .where(DevelopmentStep.code.in_(tuple(MEASURES.values())), DevelopmentStep.status.in_(DONE),
+                   DevelopmentStep.done_on >= date(year, 1, 1), DevelopmentStep.done_on <= date(year, 12, 31),
+                   User.branch_id.in_(branch_ids_under(paths)))
+            .group_by(User.branch_id, DevelopmentStep.code))
+    by_code = {code: measure for measure, code in MEASURES.items()}
+    tallies: dict[str, Counter] = {m: Counter() for m in MEASURES}
+    for branch_id, code, n in db.session.execute(stmt):
+        tallies[by_code[code]][branch_id] += int(n)
+    return tallies
+
+
+def composition_of(developed: list[Counted], cats) -> dict[str, Counter]:
+    """category code -> people admitted per branch id who fall in the category."""
+    return {cat.code: Counter(c.person.branch_id for c in in_category(developed, cat)) for cat in cats}
+
+
 def rows_for(branch: Branch, year: int) -> tuple[Row, list[Row], dict[str, list[Counted]]]:
-    """The branch's subtree total, one row per direct sub-branch, and the people counted."""
+    """The branch's subtree total, one row per direct sub-branch, and the people admitted (the
+    composition is theirs; the other measures are counted in SQL)."""
     tree = list(db.session.scalars(select(Branch).where(Branch.path.startswith(branch.path, autoescape=True))))
     plans = _plan_sums(tree, plans_in_force([b.id for b in tree], year))
-    found = counted(branch, year)
-    rows = rows_of(branch, tree, plans, found, categories())
+    found = {"developed": counted_under([branch.path], year, ("developed",))["developed"]}
+    rows = rows_of(branch, tree, plans, _tallies([branch.path], year), composition_of(found["developed"], categories()))
     return rows[0], rows[1:], found
 
 
 def totals_for(branches: list[Branch], year: int) -> dict[int, tuple[Row, list[Row]]]:
-    """rows_for's total and sub-branch rows for many branches at once (a fixed number of statements)."""
+    """rows_for's total and sub-branch rows for many branches at once (a fixed number of statements;
+    everything counted once per branch id, then summed up each subtree)."""
     tree = list(db.session.scalars(select(Branch)))
     plans = _plan_sums(tree, plans_in_force([b.id for b in tree], year))
-    found = counted_under([b.path for b in branches], year)
-    cats = categories()
+    paths = [b.path for b in branches]
+    tallies = _tallies(paths, year)
+    composition = composition_of(counted_under(paths, year, ("developed",))["developed"], categories())
+    under = _under_each(tree)
     out = {}
     for branch in branches:
-        under = _ids_under(tree, branch.path)
-        inside = {m: [c for c in items if c.person.branch_id in under] for m, items in found.items()}
-        rows = rows_of(branch, tree, plans, inside, cats)
+        rows = rows_of(branch, tree, plans, tallies, composition, under)
         out[branch.id] = (rows[0], rows[1:])
     return out
 
 
-def _ids_under(tree: list[Branch], path: str) -> set[int]:
-    return {b.id for b in tree if b.path.startswith(path)}
+def _under_each(tree: list[Branch]) -> dict[int, set[int]]:
+    """branch id -> the ids of the branches in its subtree (itself included)."""
+    return {b.id: {o.id for o in tree if o.path.startswith(b.path)} for b in tree}
 
 
-def rows_of(branch: Branch, tree: list[Branch], plans: dict, found: dict[str, list[Counted]], cats) -> list[Row]:
-    """The branch's subtree total, then one row per direct sub-branch (found: people of the subtree)."""
+def rows_of(branch: Branch, tree: list[Branch], plans: dict, tallies: dict[str, Counter],
+            composition: dict[str, Counter], under_each: dict[int, set[int]] | None = None) -> list[Row]:
+    """The branch's subtree total, then one row per direct sub-branch: `tallies` (measure) and
+    `composition` (category) count people per branch id, summed here over the branches under each row."""
     shown = [branch] + sorted((b for b in tree if b.parent_id == branch.id), key=lambda b: (b.sort_order, b.id))
-    paths = {b.id: b.path for b in tree}  # the people counted are in the subtree: no branch read per person
+    paths = {b.id: b.path for b in tree}
     rows = []
     for b in shown:
         planned, targets, own = plans[b.id]
         row = Row(b, planned, targets, own)
-        inside = {m: [c for c in items if paths.get(c.person.branch_id, "").startswith(b.path)]
-                  for m, items in found.items()}
-        row.counts = {m: len(items) for m, items in inside.items()}
-        row.composition = {c.code: len(in_category(inside["developed"], c)) for c in cats}
+        under = under_each[b.id] if under_each else {i for i, path in paths.items() if path.startswith(b.path)}
+        row.counts = {m: sum(counts.get(i, 0) for i in under) for m, counts in tallies.items()}
+        row.composition = {code: sum(counts.get(i, 0) for i in under) for code, counts in composition.items()}
         rows.append(row)
     return rows

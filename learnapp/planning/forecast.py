@@ -2,7 +2,7 @@
 
 The development targets of a subtree (target_determined done, not yet admitted), each with the
 earliest day the procedure lets them be admitted: the latest of the `earliest` dates of their next
-steps before the committee's approval (from the timeline), or today when none holds them back. On
+steps before the committee's approval (from the timeline, every file read at once), or today when none holds them back. On
 course: that day falls within the year, or the approval already waits for the committee.
 """
 
@@ -11,10 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-
 from learnapp.accounts.models import Stage, User
-from learnapp.db import db
+from learnapp.development.readahead import Files
 from learnapp.development.steps import ORDER
 from learnapp.development.timeline import NextStep, timeline
 from learnapp.org.models import Branch
@@ -34,12 +32,11 @@ class Candidate:
 
 def candidates(branch: Branch, year: int, today: date) -> list[Candidate]:
     """The development targets of the branch's subtree, on course first, by earliest day."""
-    people = db.session.scalars(select(User).where(User.active, User.stage == Stage.development_target,
-                                                   User.branch_id.in_(branch_ids_under([branch.path])))
-                                .order_by(User.name, User.id))
+    # Every candidate's file and training class read at once: a fixed number of statements.
+    files = Files(User.active, User.stage == Stage.development_target, User.branch_id.in_(branch_ids_under([branch.path])))
     found = []
-    for person in people:
-        line = timeline(person, today)
+    for person in files.people:
+        line = timeline(person, today, steps=files.steps.get(person.id, []), training=files.training)
         if not any(s.code == "target_determined" for s in line.done):
             continue
         pending = any(s.code == ADMISSION for s in line.pending)
@@ -47,5 +44,5 @@ def candidates(branch: Branch, year: int, today: date) -> list[Candidate]:
         earliest = max([today] + [s.earliest for s in ahead if s.earliest])
         found.append(Candidate(person, earliest, pending, ahead,
                                on_course=pending or date(year, 1, 1) <= earliest <= date(year, 12, 31)))
-    found.sort(key=lambda c: (not c.on_course, c.earliest, c.person.name))
+    found.sort(key=lambda c: (not c.on_course, c.earliest, c.person.name, c.person.id))
     return found

@@ -19,7 +19,7 @@ from learnapp.db import db
 from learnapp.errors import FAILED, save_action, save_form
 from learnapp.org.models import Branch
 from learnapp.org.queries import branch_choices, full_names
-from learnapp.planning import actuals, exports, forecast, services
+from learnapp.planning import actuals, charts, exports, forecast, services
 from learnapp.planning.blueprint import bp
 from learnapp.planning.categories import categories
 from learnapp.planning.forms import ApproveForm, plan_form
@@ -65,7 +65,9 @@ def index():
     total, rows, _found = actuals.rows_for(branch, year)
     proposals = (services.pending_proposals(branch_ids_under([branch.path]), year)
                  if is_committee_admin(current_user) else [])
-    return render_template("planning/index.html", total=total, rows=rows, proposals=proposals,
+    chart, composition_chart = charts.page_charts(total, rows)
+    return render_template("planning/index.html", total=total, rows=rows, proposals=proposals, chart=chart,
+                           composition_chart=composition_chart,
                            so_far=year == clock.today().year, can_plan=can_manage_branch(current_user, branch),
                            **_common(branch, year))
 

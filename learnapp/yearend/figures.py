@@ -27,7 +27,6 @@ from learnapp.ledger.models import Category
 from learnapp.ledger.offline_models import Activity, Attendance
 from learnapp.ledger.rules import rules_for_year
 from learnapp.org.models import Branch
-from learnapp.org.queries import full_names
 from learnapp.planning import actuals
 from learnapp.planning.categories import categories
 from learnapp.quizzes.queries import counted_results
@@ -273,19 +272,19 @@ def assessment_figures(people, year: int) -> AssessmentFigures:
 
 
 def finding_counts(people, year: int, today: date) -> Counter:
-    return compliance.report(people, today, full_names(), year=year).counts
+    return sum(compliance.counts_by_branch(people, today, year).values(), Counter())
 
 
 def findings_by_subtree(branches: list[Branch], people, year: int, today: date) -> dict[int, Counter]:
-    """branch id -> the findings of its subtree, from one run of the check over `people`."""
-    found = compliance.report(people, today, full_names(), year=year).findings
-    paths = {b.id: b.path for b in db.session.scalars(select(Branch))}
+    """branch id -> the findings of its subtree, from one count of the findings of `people` by branch."""
+    by_branch = compliance.counts_by_branch(people, today, year)
+    paths = dict(db.session.execute(select(Branch.id, Branch.path)).all())
     result = {b.id: Counter() for b in branches}
-    for finding in found:
-        path = paths.get(finding.person.branch_id, "")
+    for branch_id, counted in by_branch.items():
+        path = paths.get(branch_id, "")
         for b in branches:
             if path.startswith(b.path):
-                result[b.id][finding.kind] += 1
+                result[b.id].update(counted)
     return result
 
 

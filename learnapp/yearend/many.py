@@ -51,7 +51,20 @@ class _Tree:
         self.under = {b.id: {i for i, p in paths.items() if p.startswith(b.path)} for b in branches}
 
     def total(self, branch: Branch, by_branch: dict[int, int]) -> int:
-        return sum(n for i, n in by_branch.items() if i in self.under[branch.id])
+        return sum(by_branch.get(i, 0) for i in self.under[branch.id])
+
+    def rows(self, branch: Branch, grouped: dict[int, list[tuple]]):
+        """The rows (without their branch id) of the branches in the branch's subtree."""
+        for i in self.under[branch.id]:
+            yield from grouped.get(i, ())
+
+
+def _grouped(rows) -> dict[int, list[tuple]]:
+    """Rows whose first column is a branch id, by that id (the rest of each row)."""
+    out: dict[int, list[tuple]] = defaultdict(list)
+    for row in rows:
+        out[row[0]].append(tuple(row[1:]))
+    return out
 
 
 def _plans(branches: list[Branch], year: int) -> dict[int, PlanFigures]:
@@ -73,12 +86,11 @@ def _training(tree: _Tree, branches, scope, year: int, today: date) -> dict[int,
                func.coalesce(func.sum(sq.c.offline), 0))
         .group_by(sq.c.branch_id, sq.c.stage)).all()
     requirement = rules_for_year(year).requirement_default
+    grouped = _grouped(rows)
     out = {}
     for branch in branches:
         found: dict[Stage, StageLine] = {}
-        for branch_id, stage, n, done, credit, online, offline in rows:
-            if branch_id not in tree.under[branch.id]:
-                continue
+        for stage, n, done, credit, online, offline in tree.rows(branch, grouped):
             line = found.setdefault(Stage(stage), StageLine(Stage(stage)))
             line.people += int(n)
             line.completed += int(done or 0)
@@ -97,19 +109,17 @@ def _activities(tree: _Tree, branches, year: int) -> dict[int, list[ActivityLine
         select(Activity.branch_id, Activity.category, Attendance.user_id, func.count(Attendance.id))
         .join(Attendance, and_(Attendance.activity_id == Activity.id, Attendance.present.is_(True)))
         .where(*held).group_by(Activity.branch_id, Activity.category, Attendance.user_id)).all()
+    counts, present = _grouped(counts), _grouped(present)
     out = {}
     for branch in branches:
-        under = tree.under[branch.id]
         n_held: Counter = Counter()
-        for branch_id, category, n in counts:
-            if branch_id in under:
-                n_held[category] += int(n)
+        for category, n in tree.rows(branch, counts):
+            n_held[category] += int(n)
         marks: Counter = Counter()
         people: dict = defaultdict(set)
-        for branch_id, category, user_id, n in present:
-            if branch_id in under:
-                marks[category] += int(n)
-                people[category].add(user_id)
+        for category, user_id, n in tree.rows(branch, present):
+            marks[category] += int(n)
+            people[category].add(user_id)
         out[branch.id] = [ActivityLine(c, n_held.get(c, 0), marks.get(c, 0), len(people.get(c, ())))
                           for c in Category if n_held.get(c) or marks.get(c)]
     return out
@@ -159,12 +169,12 @@ def _assessments(tree: _Tree, branches, scope, year: int) -> dict[int, Assessmen
     assessed = _by_branch(select(User.branch_id, func.count(distinct(Assessment.user_id)))
                           .join(User, User.id == Assessment.user_id).where(scope, Assessment.year == year)
                           .group_by(User.branch_id))
+    grades = _grouped(grades)
     out = {}
     for b in branches:
         by_grade: Counter = Counter()
-        for branch_id, grade, n in grades:
-            if branch_id in tree.under[b.id]:
-                by_grade[Grade(grade)] += int(n)
+        for grade, n in tree.rows(b, grades):
+            by_grade[Grade(grade)] += int(n)
         out[b.id] = AssessmentFigures({g: int(by_grade.get(g, 0)) for g in Grade},
                                       tree.total(b, {i: int(v[0]) for i, v in assessed.items()}))
     return out

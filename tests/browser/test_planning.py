@@ -1,9 +1,13 @@
-"""The committee sets a branch's development plan, then reads plan against actual and the forecast
-(phone: cards; PC: tables), through the menu."""
+"""The committee sets a branch's development plan, then reads plan against actual (charts and tables;
+phone: cards, PC: tables), downloads the year-end Word document and finds the plan in it, and reads
+the forecast, through the menu."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from docx import Document
 
 pytestmark = pytest.mark.browser
 
@@ -28,5 +32,13 @@ def test_committee_sets_a_plan_and_reads_plan_against_actual(journey, server):
     header_visible = page.locator("table.cards thead").first.bounding_box()
     if journey.phone:  # the header is visually hidden: one card per row
         assert header_visible is None or header_visible["width"] <= 1
-    journey.goto(page.locator("main .plan-actions a[href*='/planning/forecast']").get_attribute("href"), step="forecast")
+    assert page.locator("main svg.chart title").count() == 2  # plan against actual, composition
+    forecast = page.locator("main .plan-actions a[href*='/planning/forecast']").get_attribute("href")
+    journey.click(page.locator("main .plan-actions a[href*='/yearend/']"), step="year-end")
+    with page.expect_download() as info:
+        page.locator("main .plan-actions a[href*='/yearend/export.docx']").click()
+    with open(info.value.path(), "rb") as fh:
+        doc = Document(io.BytesIO(fh.read()))
+    assert doc.tables[0].rows[1].cells[1].text == planned  # the plan just set, in the Word document
+    journey.goto(forecast, step="forecast")
     assert "有望本年度发展" in journey.text() or "本支部暂无发展对象" in journey.text()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from sqlalchemy import delete
+
 from learnapp.db import db
+from learnapp.development.models import DevelopmentFindingsState
 from learnapp.planning import services
 from tests.helpers.query_counter import count_queries
 from tests.helpers.report_scale import files_in, load_scheme, more_branches
 
-PAGES = ("/planning/?year=2026", "/development/compliance", "/development/compliance?year=2026",
+PAGES = ("/planning/?year=2026", "/planning/forecast", "/development/compliance", "/development/compliance?year=2026",
          "/yearend/?year=2026", "/yearend/export.xlsx?year=2026", "/yearend/export.docx?year=2026",
          "/yearend/scores?year=2026")
 
@@ -42,5 +45,19 @@ def test_statements_do_not_grow_with_branches(app, clock, org, client, login):
     before = _measure(client)
     branches = more_branches(org, 6, "extra")
     files_in(branches, 12, "there")
+    db.session.commit()
+    assert _measure(client) == before
+
+
+def test_statements_do_not_grow_with_people_when_every_file_is_checked(app, clock, org, client, login):
+    """Without stored findings (a database upgraded before `check --rebuild`) the reports check every
+    file themselves, still in a fixed number of statements."""
+    _start(org, login)
+    db.session.execute(delete(DevelopmentFindingsState))
+    db.session.commit()
+    before = _measure(client)
+    files_in([org.branch_a, org.branch_b, org.branch_c], 21, "more")
+    db.session.commit()
+    db.session.execute(delete(DevelopmentFindingsState))  # the new files' steps refreshed theirs; still unbuilt
     db.session.commit()
     assert _measure(client) == before

@@ -25,13 +25,13 @@ from learnapp.accounts.services import parse_stage
 from learnapp.db import db
 from learnapp.errors import DomainError
 from learnapp.materials import lists as list_services
-from learnapp.materials import services
+from learnapp.materials import media_sync, services
 from learnapp.materials.models import Material, MaterialKind, MaterialStatus, ReadingList
 from learnapp.org.models import Branch
 from learnapp.security import SYSTEM
 
 MATERIAL_FIELDS = {"slug", "title", "summary", "kind", "source", "estimated_minutes", "status", "tags",
-                   "knowledge_points", "external_url"}
+                   "knowledge_points", "external_url", *media_sync.MEDIA_FIELDS}
 LIST_FIELDS = {"slug", "year", "title", "description", "owner", "active", "assign", "items"}
 COMMITTEE_NAMES = {"all", "committee", "全体", "党委"}
 
@@ -71,6 +71,7 @@ class MaterialFile:
     slug: str
     data: services.MaterialData
     digest: str
+    files: dict[str, str] = field(default_factory=dict)  # media and subtitles (media_sync)
 
 
 @dataclass
@@ -160,9 +161,10 @@ def parse_material(path: Path, root: Path, problems: list[Problem]) -> MaterialF
     )
     for name, message in services.validate(data, slug=slug):
         problems.append(Problem(rel, name, message))
+    files = media_sync.named_files(meta, root, rel, problems, Problem)
     if len(problems) > before:
         return None
-    return MaterialFile(rel, slug, data, hashlib.sha256(raw).hexdigest())
+    return MaterialFile(rel, slug, data, hashlib.sha256(raw).hexdigest(), files)
 
 
 def _parse_date(value, rel: str, name: str, problems: list[Problem]) -> date | None:
@@ -279,6 +281,9 @@ def sync(root: Path | str | None = None, *, actor=SYSTEM) -> SyncReport:
     report = SyncReport()
     for mf in filter(None, material_files):
         _sync_material(mf, actor, report)
+        if mf.files:
+            media_sync.sync_files(db.session.scalar(select(Material).where(Material.slug == mf.slug)), mf.files, root,
+                                  actor, report.warnings)
     for lf in filter(None, list_files):
         _sync_list(lf, actor, report)
     db.session.flush()

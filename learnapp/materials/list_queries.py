@@ -18,7 +18,7 @@ from learnapp import clock
 from learnapp.accounts.models import User
 from learnapp.db import db, loaded_rows
 from learnapp.ledger.rules import rules_for_year
-from learnapp.materials.credit import material_credit
+from learnapp.materials.credit import credit_minutes, material_credit
 from learnapp.materials.models import (
     Material,
     ReadingList,
@@ -200,7 +200,7 @@ def my_lists(user: User, year: int, *, progress: dict[int, ReadingProgress] | No
             if not item.material.is_published:
                 continue  # a withdrawn material is not asked of anyone
             status.items.append(ItemStatus(item, progress.get(item.material_id),
-                                           material_credit(year, item.material.estimated_minutes, item.material.kind,
+                                           material_credit(year, credit_minutes(item.material), item.material.kind,
                                                            rules=rules), today))
         result.append(status)
     return result

@@ -20,7 +20,14 @@ from pathlib import Path
 
 from bench.client import Client
 from bench.server import Server, free_port
-from tests.helpers.deploy_site import NGINX, REDIS_URL, SITE_CONF, main_config, redis_reachable, site_config
+from tests.helpers.deploy_site import (
+    NGINX,
+    REDIS_URL,
+    SITE_CONF,
+    main_config,
+    redis_reachable,
+    site_config,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -74,6 +74,17 @@ class Defaults:
     TEMPORARY_PASSWORD_HOURS = 72
     # Reading heartbeats
     HEARTBEAT_SECONDS = 30
+    # Video and audio (materials/media.py, the watching rules in materials/reading/arithmetic.py):
+    # the largest file accepted (streamed to disk; other forms keep MAX_CONTENT_LENGTH) and the
+    # largest WebVTT subtitles file; the fastest playback whose media time counts in full (faster
+    # earns clock time only), the position's jitter allowed per beat, whether muted playback of a
+    # video counts (muted audio never does), and the share of the duration that earns the credit.
+    MEDIA_MAX_BYTES = 2 * 1024 ** 3
+    MEDIA_SUBTITLES_MAX_BYTES = 1024 * 1024
+    MEDIA_MAX_RATE = 1.5
+    MEDIA_POSITION_TOLERANCE_SECONDS = 2.0
+    MEDIA_MUTED_COUNTS = True
+    MEDIA_WATCH_SHARE = 0.9
     # A file holding a number of seconds to add to the real clock; for browser tests only.
     CLOCK_OFFSET_FILE: str | None = None
     SQLITE_BUSY_TIMEOUT_MS = 15000

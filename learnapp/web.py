@@ -53,9 +53,33 @@ class _Parameters(ImmutableMultiDict):
 
 
 class LearnappRequest(Request):
-    """Query and form parameters read with `type=int` are bounded (`bounded_int`)."""
+    """Query and form parameters read with `type=int` are bounded (`bounded_int`). A view may
+    accept a larger body than MAX_CONTENT_LENGTH: `large_body(limit)` on it (the media upload),
+    in force before anything reads the form (the CSRF check does, before the view)."""
 
     parameter_storage_class = _Parameters
+
+    @property
+    def max_content_length(self) -> int | None:
+        if self._max_content_length is None and current_app and self.url_rule is not None:
+            limit = getattr(current_app.view_functions.get(self.url_rule.endpoint), "large_body", None)
+            if limit is not None:
+                return limit()
+        return super().max_content_length
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
+
+
+def large_body(limit):
+    """Mark a view as accepting a request body up to `limit()` bytes (a callable, read per request
+    from the configuration); under the route decorator. Files in such a body are streamed to
+    temporary files by Werkzeug, never held in memory."""
+    def mark(view):
+        view.large_body = limit
+        return view
+    return mark
 
 
 def format_credit(hundredths: int | None) -> str:

@@ -38,9 +38,10 @@ from learnapp.development.models import (
     DevelopmentStep,
 )
 from learnapp.development.readahead import Files
-from learnapp.development.rules import current_rules, text_digest
+from learnapp.development.rules import current_rules
 from learnapp.ledger.models import Category, LedgerEntry
 from learnapp.ledger.offline_models import Activity, Attendance, Claim
+from learnapp.versioned_rules import text_digest
 
 PENDING = "development_findings_pending"  # session.info: user ids, steps, named people, activities
 EVERYONE = "development_findings_everyone"  # session.info: the rules changed

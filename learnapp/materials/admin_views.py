@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from learnapp.db import db
 from learnapp.errors import FAILED, save_action, save_form
-from learnapp.materials import queries, services, uploads
+from learnapp.materials import media, queries, services, uploads
 from learnapp.materials.blueprint import bp
 from learnapp.materials.forms import AttachmentForm, MaterialForm
 from learnapp.materials.models import (
@@ -22,6 +22,7 @@ from learnapp.materials.models import (
 )
 from learnapp.materials.rendering import count_characters, render_markdown
 from learnapp.security import get_or_404, is_committee_admin, require_role
+from learnapp.web import large_body
 
 PER_PAGE = 30
 
@@ -112,7 +113,7 @@ def edit(material_id: int):
                 flash(_("Saved as version %(n)d.", n=material.version) if changed else _("Nothing changed."), "success")
                 return redirect(url_for("materials.edit", material_id=material.id))
     return render_template("materials/form.html", form=form, material=material, preview=preview,
-                           attachment_form=AttachmentForm())
+                           attachment_form=AttachmentForm(), media_mb=media.media_max_bytes() // (1024 * 1024))
 
 
 @bp.post("/materials/manage/<int:material_id>/status")
@@ -166,7 +167,13 @@ def restore(material_id: int, version: int):
     return redirect(url_for("materials.history", material_id=material.id))
 
 
+def _upload_limit() -> int:
+    """The upload form's largest body: the largest media file and the form's other fields."""
+    return media.media_max_bytes() + 1024 * 1024
+
+
 @bp.post("/materials/manage/<int:material_id>/attachments")
+@large_body(_upload_limit)
 @require_role(is_committee_admin)
 def upload(material_id: int):
     material = _material_or_404(material_id)
@@ -178,7 +185,7 @@ def upload(material_id: int):
     edit_form = MaterialForm()
     _fill(edit_form, material)
     return render_template("materials/form.html", form=edit_form, material=material, preview=None,
-                           attachment_form=form), 400
+                           attachment_form=form, media_mb=media.media_max_bytes() // (1024 * 1024)), 400
 
 
 @bp.post("/materials/manage/attachments/<int:attachment_id>/remove")

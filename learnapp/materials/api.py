@@ -18,6 +18,7 @@ from learnapp.materials import reading
 from learnapp.materials.blueprint import bp
 from learnapp.materials.models import Material
 from learnapp.materials.reading import HeartbeatRefused
+from learnapp.materials.reading.arithmetic import WatchReport
 
 
 def _sign_in_messages() -> dict[str, str]:
@@ -64,6 +65,34 @@ def _moment(value) -> datetime | None:
     return moment if moment.tzinfo is not None else None
 
 
+# The largest position a page may report (seconds): the stored milliseconds fit an integer column.
+MAX_POSITION_SECONDS = 1_000_000
+
+
+def _seconds(value) -> float | None:
+    """A player's position or rate as sent by the page: a finite number, 0 … MAX_POSITION_SECONDS."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    number = float(value)
+    return number if 0 <= number <= MAX_POSITION_SECONDS else None
+
+
+def _position_ms(data: dict) -> int | None:
+    position = _seconds(data.get("position"))
+    return None if position is None else round(position * 1000)
+
+
+def _watch_report(data: dict) -> WatchReport | None:
+    """The player's report with a beat of a video or audio (None: the beat has none)."""
+    if data.get("position") is None:
+        return None
+    position, rate = _seconds(data.get("position")), _seconds(data.get("rate", 1.0))
+    if position is None or rate is None:
+        raise HeartbeatRefused("bad_request", _("The player's position is not readable."), 400)
+    return WatchReport(position=position, playing=data.get("playing") is True, visible=data.get("visible") is True,
+                       muted=data.get("muted") is True, rate=rate)
+
+
 def _session_json(session) -> dict:
     return {
         "ok": True,
@@ -80,7 +109,8 @@ def api_start(caller: Caller):
     """Start counting for one material; any other open session of the person stops earning."""
     material_id = _int(_payload().get("material_id"))
     material = db.session.get(Material, material_id) if material_id else None
-    session = save_or_raise(lambda: reading.start_session(caller.actor, material))
+    position_ms = _position_ms(_payload())
+    session = save_or_raise(lambda: reading.start_session(caller.actor, material, position_ms))
     return jsonify(_session_json(session)), 201
 
 
@@ -98,13 +128,15 @@ def api_heartbeat(caller: Caller, session_id: int):
         if sent_at is None:
             raise HeartbeatRefused("bad_request", _("The heartbeat's time is not readable."), 400)
         sent_at = sent_at.astimezone(UTC)
+    watch = _watch_report(data)
     # The answer is taken before the commit: afterwards every loaded row would be read again
     # (the commit expires them), in a second write transaction on SQLite.
-    return jsonify(save_or_raise(lambda: reading.heartbeat(caller, session_id, seq, sent_at).as_json()))
+    return jsonify(save_or_raise(lambda: reading.heartbeat(caller, session_id, seq, sent_at, watch).as_json()))
 
 
 @bp.post("/api/reading/sessions/<int:session_id>/close")
 @with_caller
 def api_close(caller: Caller, session_id: int):
-    save_or_raise(lambda: reading.close_session(caller.actor, session_id))
+    position_ms = _position_ms(_payload())
+    save_or_raise(lambda: reading.close_session(caller.actor, session_id, position_ms))
     return jsonify({"ok": True})

@@ -24,7 +24,7 @@ from learnapp.accounts.models import Stage
 from learnapp.accounts.services import parse_stage
 from learnapp.db import db
 from learnapp.errors import DomainError
-from learnapp.materials import content_books, services
+from learnapp.materials import content_books, media_sync, services
 from learnapp.materials import lists as list_services
 from learnapp.materials.content_files import (  # noqa: F401 (the names the content check and tests use)
     MATERIAL_FIELDS,
@@ -188,7 +188,9 @@ def sync(root: Path | str | None = None, *, actor=SYSTEM) -> SyncReport:
 
     report = SyncReport()
     for mf in filter(None, material_files):
-        _sync_material(mf, actor, report)
+        material = _sync_material(mf, actor, report)
+        if mf.files:
+            media_sync.sync_files(material, mf.files, root, actor, report.warnings)
     content_books.sync_books(books, actor, report, lambda mf, rep: _sync_material(mf, actor, rep))
     for lf in filter(None, list_files):
         _sync_list(lf, actor, report)

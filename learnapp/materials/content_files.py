@@ -12,11 +12,11 @@ import yaml
 from flask import current_app
 
 from learnapp.errors import DomainError
-from learnapp.materials import services
+from learnapp.materials import media_sync, services
 from learnapp.materials.models import MaterialKind, MaterialStatus
 
 MATERIAL_FIELDS = {"slug", "title", "summary", "kind", "source", "estimated_minutes", "status", "tags",
-                   "knowledge_points", "external_url"}
+                   "knowledge_points", "external_url", *media_sync.MEDIA_FIELDS}
 
 
 @dataclass
@@ -55,6 +55,7 @@ class MaterialFile:
     slug: str
     data: services.MaterialData
     digest: str
+    files: dict[str, str] = field(default_factory=dict)  # media and subtitles (media_sync)
 
 
 def default_root() -> Path:
@@ -145,6 +146,7 @@ def parse_material(path: Path, root: Path, problems: list[Problem], *, default_s
     )
     for name, message in services.validate(data, slug=slug):
         problems.append(Problem(rel, name, message))
+    files = media_sync.named_files(meta, root, rel, problems, Problem)
     if len(problems) > before:
         return None
-    return MaterialFile(rel, slug, data, hashlib.sha256(raw).hexdigest())
+    return MaterialFile(rel, slug, data, hashlib.sha256(raw).hexdigest(), files)

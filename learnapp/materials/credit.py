@@ -19,3 +19,17 @@ def material_credit(year: int, minutes: int, kind: MaterialKind | str, *, rules:
 def category_for(kind: MaterialKind) -> Category:
     """Video and audio count as online video, everything else as online reading."""
     return Category.online_video if kind.is_media else Category.online_reading
+
+
+def is_watched(material) -> bool:
+    """Whether the material's credit is earned by watching (video or audio with a file whose
+    duration is known) rather than by reading time; a Material or a reading.rows.TimedMaterial."""
+    return MaterialKind(material.kind).is_media and bool(getattr(material, "media_seconds", None))
+
+
+def credit_minutes(material) -> int:
+    """The length that picks the material's band in the year's rules: a watched material's real
+    duration (whole minutes), else its estimated reading time."""
+    if is_watched(material):
+        return int(material.media_seconds) // 60
+    return int(material.estimated_minutes)

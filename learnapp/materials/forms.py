@@ -47,7 +47,7 @@ class MaterialForm(FlaskForm):
 
 
 class AttachmentForm(FlaskForm):
-    file = FileField(_l("File (PDF, MP4/WebM video, MP3/M4A/OGG/WAV audio)"), validators=[FileRequired()])
+    file = FileField(_l("File (PDF, MP4/WebM video, MP3/M4A/OGG/WAV audio, WebVTT subtitles)"), validators=[FileRequired()])
 
 
 class ReadingListForm(FlaskForm):

@@ -19,7 +19,7 @@ from learnapp.accounts.models import User
 from learnapp.db import db, loaded_rows
 from learnapp.ledger.rules import rules_for_year
 from learnapp.materials import books
-from learnapp.materials.credit import material_credit
+from learnapp.materials.credit import credit_minutes, material_credit
 from learnapp.materials.models import (
     Material,
     ReadingList,
@@ -218,7 +218,7 @@ def my_lists(user: User, year: int, *, progress: dict[int, ReadingProgress] | No
                                                books.book_credit(of_book, year, rules), today, chapters=of_book))
                 continue
             status.items.append(ItemStatus(item, progress.get(item.material_id),
-                                           material_credit(year, item.material.estimated_minutes, item.material.kind,
+                                           material_credit(year, credit_minutes(item.material), item.material.kind,
                                                            rules=rules), today))
         result.append(status)
     return result

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     Enum,
@@ -109,6 +110,9 @@ class Material(CreatedAtMixin, db.Model):
     # A chapter's book (a material of kind book) and its place in the book (1, 2, …); None otherwise.
     book_id: Mapped[int | None] = mapped_column(ForeignKey("materials.id"), index=True)
     position: Mapped[int | None] = mapped_column(Integer)
+    # Video and audio: the duration of the file the page plays (its first video or audio
+    # attachment), read from the file; it decides the credit instead of estimated_minutes.
+    media_seconds: Mapped[int | None] = mapped_column(Integer)
 
     labels: Mapped[list[MaterialLabel]] = relationship(
         back_populates="material", cascade="all, delete-orphan", order_by="MaterialLabel.kind, MaterialLabel.position"
@@ -212,7 +216,8 @@ class Attachment(CreatedAtMixin, db.Model):
     filename: Mapped[str] = mapped_column(String(200), nullable=False)  # the name shown and offered on download
     stored_name: Mapped[str] = mapped_column(String(80), nullable=False, unique=True)
     content_type: Mapped[str] = mapped_column(String(80), nullable=False)
-    size_bytes: Mapped[int] = mapped_column(Integer, nullable=False)
+    size_bytes: Mapped[int] = mapped_column(BigInteger, nullable=False)  # media files may pass 2 GB
+    duration_seconds: Mapped[int | None] = mapped_column(Integer)  # video and audio, read from the file
     sha256: Mapped[str] = mapped_column(String(64), nullable=False)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -224,6 +229,10 @@ class Attachment(CreatedAtMixin, db.Model):
         """'video' or 'audio' for files the page can play, else None."""
         major = self.content_type.split("/", 1)[0]
         return major if major in ("video", "audio") else None
+
+    @property
+    def is_subtitles(self) -> bool:
+        return self.content_type == "text/vtt"
 
 
 class ReadingList(CreatedAtMixin, db.Model):
@@ -297,6 +306,9 @@ class ReadingSession(db.Model):
     active_seconds: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     close_reason: Mapped[str | None] = mapped_column(String(20))  # "superseded", "closed"
+    # Video and audio: the player's position at the last accepted beat (or when the page closed),
+    # in milliseconds: the next beat's advance is measured from it, and the page resumes there.
+    position_ms: Mapped[int | None] = mapped_column(Integer)
 
     user: Mapped[User] = relationship()
     material: Mapped[Material] = relationship()

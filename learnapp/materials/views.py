@@ -17,7 +17,7 @@ from learnapp.db import db, hot_read
 from learnapp.i18n import per_catalog
 from learnapp.materials import book_views, books, list_queries, queries, reading
 from learnapp.materials.blueprint import bp
-from learnapp.materials.credit import material_credit
+from learnapp.materials.credit import credit_minutes, material_credit
 from learnapp.materials.models import (
     Attachment,
     Material,
@@ -25,8 +25,10 @@ from learnapp.materials.models import (
     ReadingList,
     ReadingProgress,
 )
+from learnapp.materials.reading import watching
 from learnapp.materials.rendering import render_markdown
 from learnapp.materials.uploads import path_of
+from learnapp.materials.watch_page import watch_page
 from learnapp.protected_files import send_protected
 from learnapp.security import get_or_404, get_visible_user_or_404
 
@@ -102,13 +104,15 @@ def read(slug: str):
     points, tags = queries.labels_of(material.id)
     timing = reading.timing()
     place = books.neighbours(material)
+    attachments = queries.attachments_of(material.id)
     return render_template(
         "materials/read.html", material=material, body=render_markdown(material.body), progress=progress,
-        attachments=queries.attachments_of(material.id), points=points, tags=tags,
-        target=material_credit(year, material.estimated_minutes, material.kind), memberships=memberships,
+        attachments=attachments, points=points, tags=tags,
+        target=material_credit(year, credit_minutes(material), material.kind), memberships=memberships,
         interval=timing.heartbeat, idle=timing.idle, server_now=clock.now(),
         timed=material.is_published and material.kind.is_timed and (place is None or place.book_published),
         messages=_reading_messages(), place=place,
+        need=watching.need_seconds(material), **watch_page(material, attachments),
     )
 
 
@@ -121,7 +125,7 @@ def attachment(attachment_id: int):
     path = path_of(item)
     if not path.is_file():
         abort(404)
-    response = send_protected(path, mimetype=item.content_type, as_attachment=item.media is None,
+    response = send_protected(path, mimetype=item.content_type, as_attachment=item.media is None and not item.is_subtitles,
                          download_name=item.filename, conditional=True, max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -2,7 +2,7 @@
 of development_steps by code, person and date
 
 Revision ID: find_r8w2k5
-Revises: site_m2q7v4
+Revises: media_v7k3p9
 Create Date: 2026-12-05 11:00:00
 
 The table is created empty and without a state row: until `flask development check --rebuild`
@@ -19,7 +19,7 @@ import learnapp.db  # custom column types (UTCDateTime)
 
 # revision identifiers, used by Alembic.
 revision = 'find_r8w2k5'
-down_revision = 'site_m2q7v4'
+down_revision = 'media_v7k3p9'
 branch_labels = None
 depends_on = None
 

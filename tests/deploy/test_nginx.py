@@ -247,3 +247,21 @@ def test_the_shipped_site_passes_nginx_t_with_tls(tmp_path):
     conf.write_text(main_config(site, tmp_path), encoding="utf-8")
     checked = subprocess.run([str(NGINX), "-t", "-c", str(conf), "-p", str(tmp_path)], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stderr
+
+
+def test_a_video_seeks_through_nginx(site, new_journey):
+    """The demo video leaves through X-Accel-Redirect after learnapp's check, and nginx answers
+    its Range requests (206, the part asked for; 416 past the end), as a phone's player asks."""
+    learner = new_journey("video")
+    learner.login(site.login_for("learner", LEARNER))
+    learner.goto("/materials/shipin-rudang-tiaojian-shici")
+    src = learner.page.locator("main video").get_attribute("src")
+    video = (ROOT / "content" / "media" / "rudang-tiaojian.mp4").read_bytes()
+    request = learner.context.request
+    part = request.get(f"{site.url}{src}", headers={"Range": "bytes=1000-1999"})
+    assert part.status == 206 and part.headers["content-range"] == f"bytes 1000-1999/{len(video)}"
+    assert part.body() == video[1000:2000] and part.headers["content-type"] == "video/mp4"
+    assert part.headers["cache-control"] == "private, no-store" and "x-accel-redirect" not in part.headers
+    assert request.get(f"{site.url}{src}", headers={"Range": f"bytes={len(video) + 1}-"}).status == 416
+    learner.logout()
+    assert request.get(f"{site.url}{src}", headers={"Range": "bytes=0-9"}, max_redirects=0).status == 302

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import select
 
 from learnapp.db import db
 from learnapp.materials import services
 from learnapp.materials.models import Material, MaterialKind, MaterialStatus, ReadingProgress
 from learnapp.security import SYSTEM
+
+# The demo's media (content/media/, made by make_demo_media.py and committed): real files for the
+# duration, Range and upload tests.
+DEMO_MEDIA = Path(__file__).resolve().parents[2] / "content" / "media"
+DEMO_VIDEO = DEMO_MEDIA / "rudang-tiaojian.mp4"  # 2:29, H.264 + AAC
+# A 4-second WebM (VP9 + Opus), made with ffmpeg: WebM durations are read by materials/media.py.
+SHORT_WEBM = Path(__file__).resolve().parent / "media" / "short.webm"
+DEMO_AUDIO = DEMO_MEDIA / "dangyuan-yiwu.m4a"
+DEMO_SUBTITLES = DEMO_MEDIA / "rudang-tiaojian.vtt"
 
 
 def make_material(slug: str = "test-material", *, minutes: int = 30, kind: MaterialKind = MaterialKind.article,
@@ -64,3 +75,29 @@ def stored_progress(db, user, material) -> ReadingProgress | None:
     db.session.expire_all()
     return db.session.scalar(select(ReadingProgress).where(ReadingProgress.user_id == user.id,
                                                            ReadingProgress.material_id == material.id))
+
+
+def make_media_material(slug: str = "test-video", *, seconds: int = 120, kind: MaterialKind = MaterialKind.video,
+                        **kwargs) -> Material:
+    """A published video (or audio) whose played file lasts `seconds` (no file: the beat reads
+    only the duration the upload stored)."""
+    material = make_material(slug, minutes=max(1, seconds // 60), kind=kind, **kwargs)
+    material.media_seconds = seconds
+    db.session.flush()
+    return material
+
+
+def start_watching(client, login, person, material, position: float = 0) -> int:
+    """`person` signed in, with a session of the media material started at `position`."""
+    db.session.commit()
+    login(person)
+    answer = client.post("/api/reading/sessions", json={"material_id": material.id, "position": position})
+    assert answer.status_code == 201, answer.get_json()
+    return answer.get_json()["session"]
+
+
+def watch_beat(client, session_id: int, seq: int, position: float, *, playing: bool = True, visible: bool = True,
+               muted: bool = False, rate: float = 1.0):
+    return client.post(f"/api/reading/sessions/{session_id}/heartbeat",
+                       json={"seq": seq, "position": position, "playing": playing, "visible": visible,
+                             "muted": muted, "rate": rate})

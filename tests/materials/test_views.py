@@ -21,7 +21,7 @@ from learnapp.materials.models import (
     ReadingList,
 )
 from learnapp.security import SYSTEM
-from tests.helpers.materials import make_material
+from tests.helpers.materials import DEMO_VIDEO, make_material
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n"
 
@@ -176,7 +176,7 @@ def test_attachments_need_login_and_a_checked_type(client, org, login, db, app):
     assert big.status_code == 400 and "文件超过" in big.get_data(as_text=True)
     app.config["MATERIALS_UPLOAD_LIMITS_MB"] = {}
     ok = client.post(f"/materials/manage/{material.id}/attachments",
-                     data={"file": (io.BytesIO(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64), "课程.mp4")},
+                     data={"file": (io.BytesIO(DEMO_VIDEO.read_bytes()), "课程.mp4")},
                      content_type="multipart/form-data")
     assert ok.status_code == 302
     video = db.session.scalar(select(Attachment).where(Attachment.content_type == "video/mp4"))
@@ -189,7 +189,7 @@ def test_attachments_need_login_and_a_checked_type(client, org, login, db, app):
 def test_reading_page_shows_labels_and_current_attachments(client, org, login, db):
     material = make_material("with-files", points=["党员的义务", "党员的权利"], tags=["党章学习"])
     uploads.add_attachment(SYSTEM, material, io.BytesIO(PDF), "讲义.pdf")
-    video = uploads.add_attachment(SYSTEM, material, io.BytesIO(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64), "课程.mp4")
+    video = uploads.add_attachment(SYSTEM, material, io.BytesIO(DEMO_VIDEO.read_bytes()), "课程.mp4")
     removed = uploads.add_attachment(SYSTEM, material, io.BytesIO(PDF), "旧讲义.pdf")
     uploads.remove_attachment(SYSTEM, removed)
     make_material("other", points=["别的知识点"])  # another material's labels stay on its own page

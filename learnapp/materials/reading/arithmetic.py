@@ -9,6 +9,7 @@ the package's docstring, learnapp/materials/reading/__init__.py).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import NamedTuple
@@ -165,3 +166,87 @@ def credit_day(before: Counted, seconds: int, *, full: int, need: int, remaining
     # Cumulative rounding, so the entries' minutes add up to the counted time.
     minutes = max(0, counted // 60 - before.granted_seconds // 60)
     return DayCredit(Counted(counted, total, counted, total >= full), Grant(to_grant, total, minutes), capped)
+
+
+# --- Watching: video and audio with a measured position -----------------------------------------
+# A beat of a media material also reports where the player is. Its clock time (judge_beat's
+# seconds) counts only as far as the position moved with it: while playing, visible (and, if the
+# rules say so, not muted), at most max_rate media seconds per clock second. Jumps earn nothing.
+# Reasons a watched beat credits nothing or less than it played (the beat itself is accepted: its
+# position becomes the next state, so counting goes on from there).
+NOT_PLAYING = "not_playing"
+HIDDEN = "hidden"
+MUTED = "muted"
+SOUGHT = "sought"  # the position went back (or was unknown): nothing to measure against
+SKIPPED = "skipped"  # the position jumped ahead of what the clock allows: the jump earns nothing
+TOO_FAST = "too_fast"  # played faster than max_rate: only clock time counts
+
+
+@dataclass(frozen=True, slots=True)
+class WatchRules:
+    """The watching settings: the fastest playback rate whose media time counts in full, the
+    position jitter allowed per beat (seconds), whether muted playback counts, and the share of
+    the media's duration that earns its full credit."""
+
+    max_rate: float = 1.5
+    tolerance: float = 2.0
+    muted_counts: bool = True
+    share: float = 0.9
+
+
+@dataclass(frozen=True, slots=True)
+class WatchReport:
+    """What the page reports with a beat, for the interval that the beat closes: the player's
+    position (seconds) when sent, whether it was playing and the page visible, muted, its rate."""
+
+    position: float
+    playing: bool
+    visible: bool
+    muted: bool = False
+    rate: float = 1.0
+
+
+class Watched(NamedTuple):
+    """A watched beat's credit (whole media seconds), why it is less than the interval (None:
+    nothing was cut) and the next state's position."""
+
+    seconds: int
+    reason: str | None
+    position: float
+
+
+def judge_watch(clock_seconds: int, last_position: float | None, report: WatchReport, rules: WatchRules) -> Watched:
+    """The seconds a watched beat earns. `clock_seconds`: what judge_beat credits for the time
+    since the previous accepted beat (0 after an idle gap); `last_position`: the position that
+    beat reported (None: none known). Credit never exceeds the position's advance, nor
+    clock_seconds × max_rate; faster playback earns clock time only; a jump earns nothing."""
+    position = max(0.0, float(report.position))
+    if not report.visible:
+        return Watched(0, HIDDEN, position)
+    if not report.playing:
+        return Watched(0, NOT_PLAYING, position)
+    if report.muted and not rules.muted_counts:
+        return Watched(0, MUTED, position)
+    if last_position is None:
+        return Watched(0, SOUGHT, position)
+    advanced = position - last_position
+    if advanced <= 0:
+        return Watched(0, SOUGHT if advanced < -rules.tolerance else NOT_PLAYING, position)
+    if clock_seconds <= 0:
+        return Watched(0, None, position)  # an idle gap: counting restarts here
+    if report.rate > rules.max_rate and advanced <= clock_seconds * report.rate + rules.tolerance:
+        return Watched(min(clock_seconds, int(advanced)), TOO_FAST, position)
+    if advanced > clock_seconds * rules.max_rate + rules.tolerance:
+        return Watched(0, SKIPPED, position)
+    return Watched(int(min(advanced, clock_seconds * rules.max_rate)), None, position)
+
+
+def need_watch_seconds(media_seconds: int, share: float) -> int:
+    """The watched seconds that earn a media material's full credit: the rules' share of its
+    duration, at least a second."""
+    return max(1, math.ceil(media_seconds * share))
+
+
+def media_minutes(media_seconds: int) -> int:
+    """The length that picks the year's band for a media material: its whole minutes."""
+    return int(media_seconds) // 60

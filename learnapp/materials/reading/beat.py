@@ -17,10 +17,10 @@ from learnapp.db import db, reads_before_write_lock
 from learnapp.errors import DomainError, Refused
 from learnapp.ledger import queries as ledger_queries
 from learnapp.ledger.rules import rules_for_year
-from learnapp.materials.credit import category_for, material_credit
+from learnapp.materials.credit import category_for, credit_minutes, is_watched, material_credit
 from learnapp.materials.models import Material, ReadingSession
 from learnapp.materials.queries import can_see_material
-from learnapp.materials.reading import arithmetic, store
+from learnapp.materials.reading import arithmetic, store, watching
 from learnapp.materials.reading.rows import ProgressRow, TimedMaterial
 
 
@@ -63,6 +63,7 @@ class BeatResult:
     granted_now: int = 0
     progress: ProgressRow | None = None
     days: list[date] = field(default_factory=list)
+    watch_reason: str | None = None  # video and audio: why the beat earned less than it played
 
     def as_json(self) -> dict:
         p = self.progress
@@ -79,6 +80,7 @@ class BeatResult:
             "capped": self.capped,
             "year_closed": self.year_closed,
             "interval": timing().heartbeat,
+            "watch": self.watch_reason,
         }
 
 
@@ -101,24 +103,29 @@ def _book_published(material: Material | TimedMaterial) -> bool:
     return book is not None and book.is_published
 
 
-def start_session(user: User, material: Material | None) -> ReadingSession:
-    """Open a reading session for the person and close their other open sessions (newest wins)."""
+def start_session(user: User, material: Material | None, position_ms: int | None = None) -> ReadingSession:
+    """Open a reading session for the person and close their other open sessions (newest wins).
+    `position_ms`: where the player of a video or audio starts (its next beat is measured from it)."""
     material = _check_material(user, material)
     now = clock.now()
     for other in store.open_sessions_of(user.id):
         other.closed_at = now
         other.close_reason = "superseded"
-    session = ReadingSession(user_id=user.id, material_id=material.id, started_at=now, last_beat_at=now)
+    session = ReadingSession(user_id=user.id, material_id=material.id, started_at=now, last_beat_at=now,
+                             position_ms=position_ms if is_watched(material) else None)
     db.session.add(session)
     db.session.flush()
     return session
 
 
-def close_session(user: User, session_id: int) -> ReadingSession:
-    """The page was left: stop the session (the seconds since the last heartbeat are not credited)."""
+def close_session(user: User, session_id: int, position_ms: int | None = None) -> ReadingSession:
+    """The page was left: stop the session (the seconds since the last heartbeat are not credited).
+    `position_ms`: where the player stopped, kept so that the page resumes there (earns nothing)."""
     session = store.session_for_update(session_id)
     if session is None or session.user_id != user.id:
         raise _unknown_session()
+    if position_ms is not None and session.position_ms is not None:
+        session.position_ms = position_ms
     if session.closed_at is None:
         session.closed_at = clock.now()
         session.close_reason = "closed"
@@ -126,7 +133,8 @@ def close_session(user: User, session_id: int) -> ReadingSession:
     return session
 
 
-def heartbeat(caller: Caller, session_id: int, seq: int, sent_at: datetime | None = None) -> BeatResult:
+def heartbeat(caller: Caller, session_id: int, seq: int, sent_at: datetime | None = None,
+              watch: arithmetic.WatchReport | None = None) -> BeatResult:
     """Accept one heartbeat of the caller's own open session and credit the active time it shows.
 
     The beat reads without locks (on SQLite, before the database's single write lock, so that the
@@ -135,21 +143,25 @@ def heartbeat(caller: Caller, session_id: int, seq: int, sent_at: datetime | Non
     between (a copy of the same beat sent twice, a new tab that closed it), nothing was written:
     the beat runs again and sees what that request did. The second run cannot be overtaken on
     SQLite (it reads under the lock); on PostgreSQL a third request of the same session at the
-    same moment gets the answer to a beat that came too soon."""
+    same moment gets the answer to a beat that came too soon.
+
+    `watch`: what the player reports, for a video or audio (reading.watching): its credit is the
+    media time the watching rules allow within the beat's clock time."""
     with reads_before_write_lock():
         try:
-            return _beat_once(caller, session_id, seq, sent_at)
+            return _beat_once(caller, session_id, seq, sent_at, watch)
         except store.StaleRead:
             pass
     db.session.rollback()
     try:
-        return _beat_once(caller, session_id, seq, sent_at)
+        return _beat_once(caller, session_id, seq, sent_at, watch)
     except store.StaleRead:
         db.session.rollback()
         raise _refused(arithmetic.TOO_SOON) from None
 
 
-def _beat_once(caller: Caller, session_id: int, seq: int, sent_at: datetime | None) -> BeatResult:
+def _beat_once(caller: Caller, session_id: int, seq: int, sent_at: datetime | None,
+               watch: arithmetic.WatchReport | None) -> BeatResult:
     now = clock.now()
     today = clock.to_local(now).date()
     row = store.beat_row(caller, session_id, today)
@@ -167,11 +179,16 @@ def _beat_once(caller: Caller, session_id: int, seq: int, sent_at: datetime | No
                                     now=now, timing=timing())
     if verdict.refusal:
         raise _refused(verdict.refusal)
-    result = BeatResult(session_id=session_id, credited_seconds=verdict.seconds, progress=row.progress)
-    writer = store.BeatWriter(store.Beat(session_id, row.last_seq, now, seq, verdict.seconds))
-    if verdict.seconds:
+    seconds, position_ms, reason = verdict.seconds, None, None
+    if is_watched(row.material):
+        watched = watching.judge(row.material, verdict.seconds, row.position_ms, watch)
+        seconds, reason = watched.seconds, watched.reason
+        position_ms = row.position_ms if watch is None else round(watched.position * 1000)
+    result = BeatResult(session_id=session_id, credited_seconds=seconds, progress=row.progress, watch_reason=reason)
+    writer = store.BeatWriter(store.Beat(session_id, row.last_seq, now, seq, seconds, position_ms))
+    if seconds:
         rules_for_year(today.year)  # read now, before the write lock (kept for the request)
-        _credit_time(writer, row.user_id, row.material, now, verdict.seconds, result,
+        _credit_time(writer, row.user_id, row.material, now, seconds, result,
                      known=(today.year, row.progress), online=(today, row.online_today))
     writer.finish()  # a beat that credited nothing; else done already
     return result
@@ -203,7 +220,7 @@ def _credit_day(writer: store.BeatWriter, user_id: int, material: Material | Tim
     progress.active_seconds += seconds
     progress.first_read_at = progress.first_read_at or now
     progress.last_read_at = now
-    full = material_credit(day.year, material.estimated_minutes, material.kind)
+    full = material_credit(day.year, credit_minutes(material), material.kind)
     progress.target_hundredths = full
     before = progress.counted()
     remaining = None
@@ -211,7 +228,7 @@ def _credit_day(writer: store.BeatWriter, user_id: int, material: Material | Tim
         cap = rules_for_year(day.year).daily_online_cap
         if cap is not None:
             remaining = cap - (online_read if online_read is not None else ledger_queries.online_credit_on(user_id, day))
-    decision = arithmetic.credit_day(before, seconds, full=full, need=arithmetic.need_seconds(material.estimated_minutes),
+    decision = arithmetic.credit_day(before, seconds, full=full, need=watching.need_seconds(material),
                                      remaining=remaining)
     result.capped = result.capped or decision.capped
     after, grant = decision.after, decision.grant

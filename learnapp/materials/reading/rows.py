@@ -26,6 +26,7 @@ class TimedMaterial:
     kind: MaterialKind
     estimated_minutes: int
     status: MaterialStatus
+    media_seconds: int | None = None  # video and audio: the played file's duration
 
     @property
     def is_published(self) -> bool:

@@ -56,7 +56,8 @@ def _record_beat_statement():
     return (update(table).where(table.c.id == bindparam("row_id"), table.c.last_seq == bindparam("seen_seq"),
                                 table.c.closed_at.is_(None))
             .values(last_beat_at=bindparam("now"), last_seq=bindparam("seq"), beats=table.c.beats + 1,
-                    active_seconds=table.c.active_seconds + bindparam("credited")))
+                    active_seconds=table.c.active_seconds + bindparam("credited"),
+                    position_ms=bindparam("at_position")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,14 +70,15 @@ class Beat:
     now: datetime
     seq: int
     credited: int
+    position_ms: int | None = None  # video and audio: the player's position (None: not watched)
 
     def params(self) -> dict:
         return {"row_id": self.session_id, "seen_seq": self.seen_seq, "now": self.now, "seq": self.seq,
-                "credited": self.credited}
+                "credited": self.credited, "at_position": self.position_ms}
 
 
 # The session's columns that a beat writes.
-_BEAT_COLUMNS = ["last_beat_at", "last_seq", "beats", "active_seconds"]
+_BEAT_COLUMNS = ["last_beat_at", "last_seq", "beats", "active_seconds", "position_ms"]
 
 
 def _record_beat(beat: Beat) -> bool:
@@ -162,8 +164,8 @@ def _beat_statement():
     same = and_(progress.user_id == sessions.user_id, progress.material_id == sessions.material_id,
                 progress.year == bindparam("year"))
     stmt = (select(sessions.user_id, sessions.last_beat_at, sessions.last_seq, sessions.closed_at,
-                   sessions.close_reason, materials.id.label("material_id"), materials.title, materials.kind,
-                   materials.estimated_minutes, materials.status,
+                   sessions.close_reason, sessions.position_ms, materials.id.label("material_id"), materials.title,
+                   materials.kind, materials.estimated_minutes, materials.status, materials.media_seconds,
                    online_credit_column(sessions.user_id).label("online_today"),
                    progress.id.label("progress_id"), *(progress[name] for name in PROGRESS_VALUES))
             .join_from(ReadingSession.__table__, Material.__table__, materials.id == sessions.material_id)
@@ -189,6 +191,7 @@ class BeatRow:
     material: TimedMaterial
     progress: ProgressRow | None
     online_today: int
+    position_ms: int | None = None  # video and audio: the position at the last accepted beat
 
 
 def beat_row(caller: Caller, session_id: int, today: date) -> BeatRow | None:
@@ -198,10 +201,11 @@ def beat_row(caller: Caller, session_id: int, today: date) -> BeatRow | None:
     row: Row | None = caller.first_row(_BEAT, params)
     if row is None:
         return None
-    material = TimedMaterial(row.material_id, row.title, row.kind, row.estimated_minutes, row.status)
+    material = TimedMaterial(row.material_id, row.title, row.kind, row.estimated_minutes, row.status,
+                             row.media_seconds)
     progress = None if row.progress_id is None else ProgressRow(row.progress_id, row)
     return BeatRow(row.user_id, row.last_beat_at, row.last_seq, row.closed_at, row.close_reason, material, progress,
-                   int(row.online_today or 0))
+                   int(row.online_today or 0), row.position_ms)
 
 
 class StaleRead(Exception):
@@ -275,6 +279,16 @@ def open_sessions_of(user_id: int) -> list[ReadingSession]:
     if is_postgres():
         stmt = stmt.with_for_update()
     return list(db.session.scalars(stmt))
+
+
+def last_position_ms(user_id: int, material_id: int) -> int | None:
+    """Where the person stopped watching the material: the position of their newest session of it
+    that has one (the page resumes there)."""
+    sessions = ReadingSession.__table__.c
+    return db.session.scalar(select(sessions.position_ms)
+                             .where(sessions.user_id == user_id, sessions.material_id == material_id,
+                                    sessions.position_ms.is_not(None))
+                             .order_by(sessions.id.desc()).limit(1))
 
 
 def session_for_update(session_id: int) -> ReadingSession | None:

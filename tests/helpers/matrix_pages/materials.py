@@ -13,10 +13,11 @@ from learnapp.materials.lists import ListData
 from learnapp.materials.models import MaterialStatus, ReadingSession
 from learnapp.security import SYSTEM
 from tests.helpers.books import make_book
-from tests.helpers.materials import make_material
+from tests.helpers.materials import DEMO_VIDEO, make_material
 from tests.helpers.matrix import ADMINS, COMMITTEE, READERS, SIGNED_IN, Page
 
 PDF = b"%PDF-1.4\n% test\n"
+VTT = "WEBVTT\n\n1\n00:00:00.000 --> 00:00:02.000\n入党誓词\n".encode()
 CA_AUD = frozenset({"committee_admin", "auditor"})
 NOBODY = frozenset()
 
@@ -27,6 +28,10 @@ def pages(org) -> list[Page]:
     shown = uploads.add_attachment(SYSTEM, published, io.BytesIO(PDF), "讲义.pdf")
     removable = uploads.add_attachment(SYSTEM, published, io.BytesIO(PDF), "旧讲义.pdf")
     hidden = uploads.add_attachment(SYSTEM, draft, io.BytesIO(PDF), "草稿.pdf")
+    subtitles = uploads.add_attachment(SYSTEM, published, io.BytesIO(VTT), "字幕.vtt")
+    hidden_subtitles = uploads.add_attachment(SYSTEM, draft, io.BytesIO(VTT), "草稿字幕.vtt")
+    with DEMO_VIDEO.open("rb") as stream:
+        video = uploads.add_attachment(SYSTEM, published, stream, "视频.mp4")
     committee_list = lists.create_list(SYSTEM, "matrix-committee", ListData("全体必读", 2026), None)
     lists.add_assignment(SYSTEM, committee_list, None, None)
     lists.set_item(SYSTEM, committee_list, published)
@@ -57,6 +62,9 @@ def pages(org) -> list[Page]:
         Page("materials.read", "/materials/matrix-draft", CA_AUD, note="draft"),
         Page("materials.attachment", f"/materials/files/{shown.id}", SIGNED_IN),
         Page("materials.attachment", f"/materials/files/{hidden.id}", CA_AUD, note="draft's file"),
+        Page("materials.attachment", f"/materials/files/{subtitles.id}", SIGNED_IN, note="subtitles"),
+        Page("materials.attachment", f"/materials/files/{hidden_subtitles.id}", CA_AUD, note="draft's subtitles"),
+        Page("materials.attachment", f"/materials/files/{video.id}", SIGNED_IN, note="video"),
         Page("materials.my_reading", "/reading/", SIGNED_IN),
         Page("materials.person_reading", f"/reading/people/{org.learner_a.id}", learner_self),
         Page("materials.person_reading", f"/reading/people/{org.learner_c.id}", CA_AUD, note="out of scope"),

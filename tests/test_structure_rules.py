@@ -13,13 +13,6 @@ ROOT = Path(learnapp.__file__).resolve().parent
 # Building or running a statement. `db.session.get(Model, id)` (one object by its id) and
 # `security.get_or_404(...)` are fine in a view.
 INLINE_QUERY = re.compile(r"\bselect\(|db\.session\.(execute|scalar|scalars)\(|\.query\.|db\.paginate\(")
-# The only views still allowed inline queries, at most this many lines each: materials' pages,
-# changed by the books and video work at the same time; move them to materials' queries next.
-ALLOWED = {
-    "materials/admin_views.py": 4,
-    "materials/list_views.py": 10,
-    "materials/views.py": 4,
-}
 
 
 def _view_modules(app) -> set[Path]:
@@ -42,15 +35,7 @@ def test_views_run_no_inline_queries(app):
     assert len(modules) > 40  # every domain's route modules were found
     problems = []
     for path in sorted(modules):
-        found = _inline_queries(path)
-        allowed = ALLOWED.get(path.relative_to(ROOT).as_posix(), 0)
-        if len(found) > allowed:
-            problems.extend(found)
+        problems.extend(_inline_queries(path))
     assert not problems, ("Views read through their domain's queries (a function named for what it answers, "
                           "scoped by the actor), not inline SQL:\n" + "\n".join(problems))
 
-
-def test_the_allow_list_holds_only_what_is_still_there(app):
-    """A view cleaned up leaves the allow-list too, so it cannot grow back."""
-    for name, allowed in ALLOWED.items():
-        assert len(_inline_queries(ROOT / name)) == allowed, f"{name}: lower its entry in ALLOWED"

@@ -6,9 +6,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
-from learnapp.db import db
 from learnapp.errors import FAILED, save_action, save_form
 from learnapp.materials import media, queries, services, uploads
 from learnapp.materials.blueprint import bp
@@ -18,7 +16,6 @@ from learnapp.materials.models import (
     Material,
     MaterialKind,
     MaterialStatus,
-    MaterialVersion,
 )
 from learnapp.materials.rendering import count_characters, render_markdown
 from learnapp.security import get_or_404, is_committee_admin, require_role
@@ -59,7 +56,7 @@ def manage():
     stmt = queries.search_materials(current_user, q, kind=kind, source=source, status=status)
     if not q:
         stmt = stmt.order_by(None).order_by(Material.status, Material.updated_at.desc(), Material.id.desc())
-    page = db.paginate(stmt, page=max(1, request.args.get("page", 1, type=int)), per_page=PER_PAGE, error_out=False)
+    page = queries.page_of(stmt, request.args.get("page", 1, type=int), PER_PAGE)
     queries.with_book_titles(page.items)
     return render_template("materials/manage.html", page=page, q=q, status=status, kind=kind, source=source,
                            kinds=list(MaterialKind), statuses=list(MaterialStatus), sources=queries.facet_sources(current_user),
@@ -134,8 +131,7 @@ def set_status(material_id: int):
 @require_role(queries.sees_drafts)
 def history(material_id: int):
     material = _material_or_404(material_id)
-    versions = db.session.scalars(select(MaterialVersion).where(MaterialVersion.material_id == material.id)
-                                  .order_by(MaterialVersion.version.desc())).all()
+    versions = queries.versions_of(material.id)
     return render_template("materials/history.html", material=material, versions=versions,
                            can_edit=is_committee_admin(current_user))
 
@@ -144,8 +140,7 @@ def history(material_id: int):
 @require_role(queries.sees_drafts)
 def version(material_id: int, version: int):
     material = _material_or_404(material_id)
-    snapshot = db.session.scalar(select(MaterialVersion).where(MaterialVersion.material_id == material.id,
-                                                               MaterialVersion.version == version))
+    snapshot = queries.version_of(material.id, version)
     if snapshot is None:
         abort(404)
     return render_template("materials/version.html", material=material, snapshot=snapshot,
@@ -156,8 +151,7 @@ def version(material_id: int, version: int):
 @require_role(is_committee_admin)
 def restore(material_id: int, version: int):
     material = _material_or_404(material_id)
-    snapshot = db.session.scalar(select(MaterialVersion).where(MaterialVersion.material_id == material.id,
-                                                               MaterialVersion.version == version))
+    snapshot = queries.version_of(material.id, version)
     if snapshot is None:
         abort(404)
     changed = save_action(lambda: services.restore_version(current_user, material, snapshot), joined=True)

@@ -10,15 +10,13 @@ session per person, the steps of 0.25 学时 and the dedupe keys. Nothing is wri
 Beats are sent at the longest interval that still credits all of its time (heartbeat +
 tolerance, `Timing.most_per_beat`): the fewest beats for the same credit.
 
-Hook for watching: `simulator_for(material)` picks how a material is consumed. Today a video is
-played on the reading page, whose heartbeats count while media plays, so `read` serves every
-timed kind; a watch simulation (the video player's own entry point) registers itself with
-`SIMULATORS["watch"] = watch_function` (same signature as `read`) and is then used for media.
+A video or audio (`credit.is_watched`) is played from the start at normal speed on a visible page:
+each beat carries the player's report (`arithmetic.WatchReport`), so the watching rules decide its
+credit as they do for a browser.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,8 +25,10 @@ from learnapp.accounts.caller import Caller
 from learnapp.accounts.models import User
 from learnapp.db import db
 from learnapp.materials import reading
+from learnapp.materials.credit import is_watched
 from learnapp.materials.models import Material
-from learnapp.materials.reading.arithmetic import need_seconds
+from learnapp.materials.reading import watching
+from learnapp.materials.reading.arithmetic import WatchReport
 
 
 @dataclass(frozen=True)
@@ -55,18 +55,20 @@ class Outcome:
 
 def seconds_to_complete(material: Material) -> int:
     """Active seconds that earn a material's full credit, with one beat to spare."""
-    return need_seconds(material.estimated_minutes) + reading.timing().most_per_beat
+    return watching.need_seconds(material) + reading.timing().most_per_beat
 
 
 def read(user: User, sitting: Sitting) -> Outcome:
-    """Read `sitting.material` from `sitting.start` for `sitting.seconds`, beat by beat, as the
-    reading page would; stops early when the material is completed or the day's cap is reached."""
+    """Read (or watch, for a video or audio) `sitting.material` from `sitting.start` for
+    `sitting.seconds`, beat by beat, as the reading page would; stops early when the material is
+    completed or the day's cap is reached."""
     timing = reading.timing()
     step = timing.most_per_beat
     frozen = clock.FrozenClock(sitting.start)
+    watched = is_watched(sitting.material)
     # The memo as in a request (the year's rules read once, not on every beat).
     with clock.running_on(frozen), request_memo.scope():
-        session = reading.start_session(user, sitting.material)
+        session = reading.start_session(user, sitting.material, position_ms=0 if watched else None)
         outcome = Outcome(session.id)
         caller = Caller.person(user)
         elapsed = 0
@@ -74,7 +76,9 @@ def read(user: User, sitting: Sitting) -> Outcome:
             frozen.advance(seconds=step)
             elapsed += step
             outcome.beats += 1
-            result = reading.heartbeat(caller, session.id, outcome.beats, sent_at=frozen.now())
+            report = (WatchReport(position=min(elapsed, sitting.material.media_seconds), playing=True, visible=True)
+                      if watched else None)
+            result = reading.heartbeat(caller, session.id, outcome.beats, sent_at=frozen.now(), watch=report)
             outcome.granted += result.granted_now
             if result.progress is not None and result.progress.completed_at is not None:
                 outcome.completed = True
@@ -86,20 +90,9 @@ def read(user: User, sitting: Sitting) -> Outcome:
     return outcome
 
 
-SIMULATORS: dict[str, Callable[[User, Sitting], Outcome]] = {"read": read}
-
-
-def simulator_for(material: Material) -> Callable[[User, Sitting], Outcome]:
-    """How the demo consumes a material: watched (when a watch simulation is registered) if it is
-    video or audio, otherwise read."""
-    if material.kind.is_media and "watch" in SIMULATORS:
-        return SIMULATORS["watch"]
-    return SIMULATORS["read"]
-
-
 def sit(user: User, sitting: Sitting) -> Outcome:
-    """One sitting by whatever simulation suits the material."""
-    return simulator_for(sitting.material)(user, sitting)
+    """One sitting (read, or watched for a video or audio)."""
+    return read(user, sitting)
 
 
 def sit_on(user: User, material_id: int, start: datetime, seconds: int | None = None) -> Outcome:

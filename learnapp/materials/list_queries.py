@@ -34,6 +34,7 @@ from learnapp.security import (
     is_auditor,
     is_committee_admin,
     read_paths,
+    visible_users,
 )
 
 # --- reading lists -----------------------------------------------------------------------------
@@ -329,3 +330,58 @@ def due_soon(user: User, within_days: int = 14, *, lists: list[ListStatus] | Non
             if item.state != "completed" and item.item.due_on is not None and (item.item.due_on - today).days <= within_days:
                 result.append(item)
     return sorted(result, key=lambda i: i.item.due_on or date.max)
+
+
+# --- the reading lists' admin pages -----------------------------------------------------------------
+
+def readable_list(actor, list_id: int) -> ReadingList | None:
+    """The list of this id if the actor may read its progress, else None (the page answers 404)."""
+    return db.session.scalar(select(ReadingList).where(ReadingList.id == list_id, readable_lists(actor)))
+
+
+def lists_of_year(actor, year: int) -> list[ReadingList]:
+    """The year's lists the actor may read: the committee's first, then by title."""
+    return list(db.session.scalars(select(ReadingList).where(ReadingList.year == year, readable_lists(actor))
+                                   .order_by(ReadingList.owner_branch_id.is_not(None), ReadingList.title)))
+
+
+def list_years(this_year: int) -> list[int]:
+    """The lists page's year picker: every year with a list, and this year, newest first."""
+    return sorted(set(db.session.scalars(select(ReadingList.year).distinct())) | {this_year}, reverse=True)
+
+
+def reading_years(person: User, this_year: int) -> list[int]:
+    """The person's year picker: the years with reading lists or with the person's reading, and this
+    year, newest first."""
+    lists = select(ReadingList.year).distinct()
+    read = select(ReadingProgress.year).where(ReadingProgress.user_id == person.id).distinct()
+    return sorted({y for y in db.session.scalars(lists.union(read)) if 2000 <= y <= this_year + 1} | {this_year},
+                  reverse=True)
+
+
+def progress_of(people_ids: list[int], year: int, material_ids: list[int]) -> list[ReadingProgress]:
+    """The year's reading progress of these people on these materials (one statement)."""
+    return list(db.session.scalars(select(ReadingProgress).where(
+        ReadingProgress.user_id.in_(people_ids or [0]), ReadingProgress.year == year,
+        ReadingProgress.material_id.in_(material_ids or [0]))))
+
+
+def list_people(reading_list: ReadingList, actor) -> Select:
+    """The people the list is assigned to whom the actor may see, by branch and name."""
+    return people_for_list(reading_list).where(visible_users(actor)).order_by(User.branch_id, User.name, User.id)
+
+
+def list_people_upto(reading_list: ReadingList, actor, limit: int) -> list[User]:
+    """`list_people`, at most `limit` of them (the progress export)."""
+    return list(db.session.scalars(list_people(reading_list, actor).limit(limit)))
+
+
+def list_people_page(reading_list: ReadingList, actor, page: int, per_page: int):
+    """A page of `list_people` (a Flask-SQLAlchemy Pagination)."""
+    return db.paginate(list_people(reading_list, actor), page=max(1, page), per_page=per_page, error_out=False)
+
+
+def material_named(text: str) -> Material | None:
+    """The material whose slug or title is `text` (how an admin names an item to add)."""
+    text = (text or "").strip()
+    return db.session.scalar(select(Material).where(or_(Material.slug == text, Material.title == text)).limit(1))

@@ -10,7 +10,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import and_
 
 from learnapp import clock, spreadsheets
 from learnapp.accounts.models import Stage, User
@@ -22,13 +22,13 @@ from learnapp.materials import lists as list_services
 from learnapp.materials.blueprint import bp
 from learnapp.materials.forms import AssignmentForm, ItemForm, ReadingListForm
 from learnapp.materials.models import (
-    Material,
     ReadingList,
     ReadingListAssignment,
     ReadingListItem,
     ReadingProgress,
 )
 from learnapp.org.models import Branch
+from learnapp.org.queries import active_branches_by_path
 from learnapp.security import (
     can_read_reports,
     get_or_404,
@@ -36,7 +36,6 @@ from learnapp.security import (
     is_committee_admin,
     managed_branches,
     require_role,
-    visible_users,
 )
 from learnapp.web import format_credit
 
@@ -45,7 +44,7 @@ EXPORT_LIMIT = 20_000
 
 
 def _readable_or_404(list_id: int) -> ReadingList:
-    rl = db.session.scalar(select(ReadingList).where(ReadingList.id == list_id, list_queries.readable_lists(current_user)))
+    rl = list_queries.readable_list(current_user, list_id)
     if rl is None:
         abort(404)
     return rl
@@ -61,25 +60,24 @@ def _manageable_or_404(list_id: int) -> ReadingList:
 
 def _owner_choices() -> list[tuple[int, str]]:
     choices = [(0, str(_l("The committee (whole organisation)")))] if is_committee_admin(current_user) else []
-    branches = db.session.scalars(select(Branch).where(managed_branches(current_user), Branch.active).order_by(Branch.path))
+    branches = active_branches_by_path(managed_branches(current_user))
     return choices + [(b.id, b.name) for b in branches if b.parent_id is not None]
 
 
 def _branch_choices(rl: ReadingList) -> list[tuple[int, str]]:
     choices = [(0, str(_l("The whole committee")))] if rl.owner_branch is None and is_committee_admin(current_user) else []
-    stmt = select(Branch).where(managed_branches(current_user), Branch.active)
+    scope = managed_branches(current_user)
     if rl.owner_branch is not None:
-        stmt = stmt.where(Branch.path.startswith(rl.owner_branch.path))
-    return choices + [(b.id, b.name) for b in db.session.scalars(stmt.order_by(Branch.path))]
+        scope = and_(scope, Branch.path.startswith(rl.owner_branch.path))
+    return choices + [(b.id, b.name) for b in active_branches_by_path(scope)]
 
 
 @bp.get("/reading/lists/")
 @require_role(can_read_reports)
 def lists():
     year = queries.parse_year(request.args.get("year"))
-    rows = db.session.scalars(select(ReadingList).where(ReadingList.year == year, list_queries.readable_lists(current_user))
-                              .order_by(ReadingList.owner_branch_id.is_not(None), ReadingList.title)).all()
-    years = sorted(set(db.session.scalars(select(ReadingList.year).distinct())) | {clock.today().year}, reverse=True)
+    rows = list_queries.lists_of_year(current_user, year)
+    years = list_queries.list_years(clock.today().year)
     return render_template("materials/lists.html", rows=rows, year=year, years=years,
                            can_create=is_branch_admin(current_user),
                            manageable={rl.id for rl in rows if list_services.can_manage_list(current_user, rl)})
@@ -121,10 +119,6 @@ def list_edit(list_id: int):
     return render_template("materials/list_form.html", form=form, rl=rl)
 
 
-def _people_stmt(rl: ReadingList):
-    return list_queries.people_for_list(rl).where(visible_users(current_user)).order_by(User.branch_id, User.name, User.id)
-
-
 def _progress_rows(rl: ReadingList, people: list[User]) -> list[dict]:
     """Per person: items done (a book: when every published chapter is credited), time and credit
     on the list's materials (a book's: its chapters')."""
@@ -133,9 +127,7 @@ def _progress_rows(rl: ReadingList, people: list[User]) -> list[dict]:
     parts = {item.material_id: ([c.id for c in chapters[item.material_id]] if item.material.is_book
                                 else [item.material_id]) for item in items}
     material_ids = sorted({mid for ids in parts.values() for mid in ids})
-    progress = db.session.scalars(select(ReadingProgress).where(
-        ReadingProgress.user_id.in_([p.id for p in people] or [0]), ReadingProgress.year == rl.year,
-        ReadingProgress.material_id.in_(material_ids or [0]))).all()
+    progress = list_queries.progress_of([p.id for p in people], rl.year, material_ids)
     by_user: dict[int, list[ReadingProgress]] = {}
     for p in progress:
         by_user.setdefault(p.user_id, []).append(p)
@@ -157,7 +149,7 @@ def _progress_rows(rl: ReadingList, people: list[User]) -> list[dict]:
 @require_role(can_read_reports)
 def list_detail(list_id: int):
     rl = _readable_or_404(list_id)
-    page = db.paginate(_people_stmt(rl), page=max(1, request.args.get("page", 1, type=int)), per_page=PER_PAGE, error_out=False)
+    page = list_queries.list_people_page(rl, current_user, request.args.get("page", 1, type=int), PER_PAGE)
     can_manage = list_services.can_manage_list(current_user, rl)
     item_form = assignment_form = None
     if can_manage:
@@ -174,7 +166,7 @@ def list_detail(list_id: int):
 @require_role(can_read_reports)
 def list_progress_csv(list_id: int):
     rl = _readable_or_404(list_id)
-    people = list(db.session.scalars(_people_stmt(rl).limit(EXPORT_LIMIT)))
+    people = list_queries.list_people_upto(rl, current_user, EXPORT_LIMIT)
     out = io.StringIO()
     out.write("\ufeff")  # Excel opens UTF-8 CSV with Chinese correctly only with a BOM
     writer = spreadsheets.csv_writer(out)
@@ -190,18 +182,13 @@ def list_progress_csv(list_id: int):
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-def _find_material(text: str) -> Material | None:
-    text = (text or "").strip()
-    return db.session.scalar(select(Material).where(or_(Material.slug == text, Material.title == text)).limit(1))
-
-
 @bp.post("/reading/lists/<int:list_id>/items")
 @require_role(is_branch_admin)
 def list_item_add(list_id: int):
     rl = _manageable_or_404(list_id)
     form = ItemForm()
     if form.validate_on_submit():
-        material = _find_material(form.material.data)
+        material = list_queries.material_named(form.material.data)
         if material is None or not material.is_published:
             flash(_("No published material with this slug or title: %(text)s", text=form.material.data), "error")
         else:

@@ -39,6 +39,7 @@ from learnapp.materials.models import (
     MaterialKind,
     MaterialLabel,
     MaterialStatus,
+    MaterialVersion,
     ReadingProgress,
 )
 from learnapp.security import (
@@ -278,3 +279,21 @@ def parse_year(raw, default: int | None = None) -> int:
     except (TypeError, ValueError):
         return default or year_of_today()
     return year if 2000 <= year <= 2100 else (default or year_of_today())
+
+
+# --- pages of materials, and their versions ---------------------------------------------------
+
+def page_of(stmt: Select, page: int, per_page: int):
+    """One page of a `search_materials` statement (a Flask-SQLAlchemy Pagination)."""
+    return db.paginate(stmt, page=max(1, page), per_page=per_page, error_out=False)
+
+
+def versions_of(material_id: int) -> list[MaterialVersion]:
+    """The material's saved versions, newest first."""
+    return list(db.session.scalars(select(MaterialVersion).where(MaterialVersion.material_id == material_id)
+                                   .order_by(MaterialVersion.version.desc())))
+
+
+def version_of(material_id: int, version: int) -> MaterialVersion | None:
+    return db.session.scalar(select(MaterialVersion).where(MaterialVersion.material_id == material_id,
+                                                           MaterialVersion.version == version))

@@ -10,10 +10,9 @@ from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from jinja2.utils import htmlsafe_json_dumps
-from sqlalchemy import select
 
 from learnapp import clock
-from learnapp.db import db, hot_read
+from learnapp.db import hot_read
 from learnapp.i18n import per_catalog
 from learnapp.materials import book_views, books, list_queries, queries, reading
 from learnapp.materials.blueprint import bp
@@ -22,8 +21,6 @@ from learnapp.materials.models import (
     Attachment,
     Material,
     MaterialKind,
-    ReadingList,
-    ReadingProgress,
 )
 from learnapp.materials.reading import watching
 from learnapp.materials.rendering import render_markdown
@@ -56,7 +53,7 @@ def library():
                                     status=None if queries.sees_drafts(current_user) else "published")
     if not q and kind != MaterialKind.chapter:
         stmt = stmt.where(Material.book_id.is_(None))  # a book is one entry; a search finds its chapters
-    results = db.paginate(stmt, page=max(1, page), per_page=PER_PAGE, error_out=False)
+    results = queries.page_of(stmt, page, PER_PAGE)
     year = clock.today().year
     progress = list_queries.progress_map(current_user.id, year, [m.id for m in results.items])
     queries.with_book_titles(results.items)
@@ -132,11 +129,7 @@ def attachment(attachment_id: int):
 
 
 def _reading_years(person) -> list[int]:
-    """The year picker's years: those with reading lists or the person's reading, and this year."""
-    lists = select(ReadingList.year).distinct()
-    read = select(ReadingProgress.year).where(ReadingProgress.user_id == person.id).distinct()
-    today = queries.year_of_today()
-    return sorted({y for y in db.session.scalars(lists.union(read)) if 2000 <= y <= today + 1} | {today}, reverse=True)
+    return list_queries.reading_years(person, queries.year_of_today())
 
 
 @bp.get("/reading/")

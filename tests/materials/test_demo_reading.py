@@ -15,7 +15,7 @@ from learnapp.materials import demo_reading
 from learnapp.materials.demo_reading import Sitting
 from learnapp.materials.models import MaterialKind, ReadingSession
 from learnapp.security import SYSTEM
-from tests.helpers.materials import make_material, rules_text, stored_progress
+from tests.helpers.materials import make_material, make_media_material, rules_text, stored_progress
 
 
 def _lines(db, user):
@@ -63,11 +63,14 @@ def test_any_material_by_id(app, clock, org, db):
     assert outcome.completed and outcome.granted == 50
 
 
-def test_a_registered_watch_simulation_is_used_for_media(app, clock, org, db, monkeypatch):
-    video, article = make_material("film", kind=MaterialKind.video), make_material("text")
-    watched = []
-    monkeypatch.setitem(demo_reading.SIMULATORS, "watch", lambda user, sitting: watched.append(sitting.material))
-    assert demo_reading.simulator_for(video) is demo_reading.SIMULATORS["watch"]
-    assert demo_reading.simulator_for(article) is demo_reading.read
-    demo_reading.sit(org.learner_a, Sitting(video, app_clock.now(), 60))
-    assert watched == [video]
+def test_a_video_is_watched_through_the_watching_rules(app, clock, org, db):
+    """A video's sitting plays it from the start with the player's report on each beat: its credit
+    comes from the watching rules (the media's duration decides the band), not from reading time."""
+    ledger_services.save_rules(SYSTEM, rules_text(), source_name="rules.yaml")
+    video = make_media_material("film", seconds=20 * 60)  # 20 minutes: the 15–29 band, 0.5 学时
+    outcome = demo_reading.sit_on(org.learner_a, video.id, app_clock.now() - timedelta(days=1))
+    assert outcome.completed and outcome.granted == 50
+    session = db.session.get(ReadingSession, outcome.session_id)
+    assert session.position_ms >= 0.9 * 20 * 60 * 1000  # played at least the rules' share
+    short = demo_reading.sit_on(org.learner_b, video.id, app_clock.now() - timedelta(days=1), seconds=5 * 60)
+    assert not short.completed  # five minutes of a twenty-minute video: not the full credit yet

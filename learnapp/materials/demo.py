@@ -38,10 +38,13 @@ def reading_order(person, year: int, published: list[Material], rng: random.Rand
                   leave_required: int = 0) -> list[Material]:
     """The person's materials in the order they would read them: required items by due date,
     optional items of their lists, then the rest of the library (shuffled per person), without
-    the last `leave_required` required items (left for the walkthrough to read)."""
+    the last `leave_required` required items (left for the walkthrough to read) and, for the
+    walkthrough's people (`leave_required` > 0), without video and audio (left for it to watch)."""
     statuses = [item for status in list_queries.my_lists(person, year) for item in status.items]
     required = sorted((i for i in statuses if i.item.required), key=lambda i: (i.item.due_on or date.max, i.material.slug))
     left = {i.material for i in required[len(required) - leave_required:]} if leave_required else set()
+    if leave_required:
+        left |= {m for m in published if m.kind.is_media}
     optional = [i for i in statuses if not i.item.required]
     order = list(dict.fromkeys(i.material for i in [*required, *optional] if i.material.kind.is_timed))
     published = [m for m in published if m not in left]

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 def init_app(app) -> None:
     """The library, reading pages and heartbeat, materials and reading-list administration: pages,
-    menu entries, the reading panel, the template filter `material_title` (how a suggested
-    material is named) and `flask content`."""
+    menu entries, the reading panel and `flask content`."""
     from flask_babel import lazy_gettext as _l
 
     from learnapp import blueprints, nav
@@ -28,5 +27,4 @@ def init_app(app) -> None:
     nav.register(app, "materials.manage", _l("Materials"), visible=queries.sees_drafts, order=40, section="admin")
     nav.register(app, "materials.lists", _l("Reading lists"), visible=can_read_reports, order=41, section="admin")
     nav.register_panel(app, views.reading_panel, order=20)
-    app.add_template_filter(queries.display_title, "material_title")
     app.cli.add_command(cli.content_cli)

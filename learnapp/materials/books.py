@@ -25,7 +25,13 @@ from sqlalchemy import Select, bindparam, func, select
 from learnapp.db import db
 from learnapp.ledger.rules import YearRules, rules_for_year
 from learnapp.materials.credit import material_credit
-from learnapp.materials.models import Material, MaterialKind, MaterialStatus, ReadingProgress
+from learnapp.materials.models import (
+    Material,
+    MaterialKind,
+    MaterialStatus,
+    ReadingProgress,
+    reading_state,
+)
 
 
 @dataclass(frozen=True)
@@ -128,12 +134,7 @@ class ChapterState:
 
     @property
     def state(self) -> str:
-        """'completed' (credited), 'in_progress' (reading) or 'not_started'."""
-        if self.progress is not None and self.progress.completed_at is not None:
-            return "completed"
-        if self.progress is not None and self.progress.active_seconds > 0:
-            return "in_progress"
-        return "not_started"
+        return reading_state(self.progress)
 
     @property
     def minutes_read(self) -> int:

@@ -26,8 +26,7 @@ from learnapp.db import db
 from learnapp.errors import DomainError
 from learnapp.materials import content_books, media_sync, services
 from learnapp.materials import lists as list_services
-from learnapp.materials.content_files import (  # noqa: F401 (the names the content check and tests use)
-    MATERIAL_FIELDS,
+from learnapp.materials.content_files import (
     ContentError,
     MaterialFile,
     Problem,
@@ -35,7 +34,6 @@ from learnapp.materials.content_files import (  # noqa: F401 (the names the cont
     default_root,
     parse_material,
     relative_path,
-    split_front_matter,
 )
 from learnapp.materials.models import Material, MaterialKind, ReadingList
 from learnapp.org.models import Branch

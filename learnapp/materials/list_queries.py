@@ -26,6 +26,7 @@ from learnapp.materials.models import (
     ReadingListAssignment,
     ReadingListItem,
     ReadingProgress,
+    reading_state,
 )
 from learnapp.org.models import Branch
 from learnapp.security import (
@@ -144,12 +145,7 @@ class ItemStatus:
 
     @property
     def state(self) -> str:
-        """'completed', 'in_progress' or 'not_started'."""
-        if self.progress is not None and self.progress.completed_at is not None:
-            return "completed"
-        if self.progress is not None and self.progress.active_seconds > 0:
-            return "in_progress"
-        return "not_started"
+        return reading_state(self.progress)
 
     @property
     def seconds(self) -> int:

@@ -338,3 +338,13 @@ class ReadingProgress(db.Model):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     material: Mapped[Material] = relationship()
+
+
+def reading_state(progress: ReadingProgress | None) -> str:
+    """'completed' (credited), 'in_progress' (some time read) or 'not_started': a material's state
+    for one person in one year, wherever it is shown (lists, a book's chapters)."""
+    if progress is not None and progress.completed_at is not None:
+        return "completed"
+    if progress is not None and progress.active_seconds > 0:
+        return "in_progress"
+    return "not_started"

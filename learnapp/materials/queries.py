@@ -5,7 +5,7 @@ Public API for other domains:
 - `materials_for_knowledge_points(points, sources)` — the quiz wrong-answer notebook links a wrong
   answer to the materials that teach its knowledge points (知识点) and source document;
   `materials_by_point(points)` the same for many points in one statement (the notebook's and the
-  home page's suggestions); `display_title(material)` names a suggested material.
+  home page's suggestions); a chapter among them reads "book › chapter" (`Material.display_title`).
 """
 
 from __future__ import annotations
@@ -76,8 +76,19 @@ def visible_materials(actor) -> ColumnElement[bool]:
         return false()
     if sees_drafts(actor):
         return true()
+    return _published_for_learners()
+
+
+def _published_for_learners():
+    """Published, and (a chapter) in a published book: what a learner sees."""
     return and_(Material.status == MaterialStatus.published,
                 or_(Material.book_id.is_(None), Material.book_id.in_(_published_books())))
+
+
+def _teaching():
+    """What may be suggested for a knowledge point: published texts (a chapter only of a published
+    book, shown as "book › chapter"); a book itself teaches through its chapters."""
+    return and_(_published_for_learners(), Material.kind != MaterialKind.book)
 
 
 def _published_books() -> Select:
@@ -190,12 +201,6 @@ def attachments_of(material_id: int) -> list[Attachment]:
 # --- knowledge points (for the quiz wrong-answer notebook) ----------------------------------------
 
 
-def display_title(material) -> str:
-    """How a material is named wherever it is suggested (the wrong-answer notebook, the home
-    page's next steps): "book › chapter" for a chapter read with `with_book_titles`."""
-    return material.display_title
-
-
 def _preference(prefer: Iterable[int], done: Iterable[int]) -> tuple:
     """ORDER BY terms: not yet completed first, then required (ids in `prefer`)."""
     done_ids, prefer_ids = list(done) or [0], list(prefer) or [0]
@@ -217,10 +222,7 @@ def materials_for_knowledge_points(points: list[str] | tuple[str, ...], sources:
                                                         MaterialLabel.name.in_(points or [""]))
               .correlate(Material).scalar_subquery())
     source_match = case((Material.source.in_(sources or [""]), 1), else_=0)
-    # A chapter only of a published book (shown as "book › chapter": `books.titles_of_books`); a
-    # book itself teaches through its chapters.
-    stmt = select(Material).where(Material.status == MaterialStatus.published, Material.kind != MaterialKind.book,
-                                  or_(Material.book_id.is_(None), Material.book_id.in_(_published_books())))
+    stmt = select(Material).where(_teaching())
     stmt = stmt.where(shared > 0) if points else stmt.where(Material.source.in_(sources))
     stmt = stmt.order_by(shared.desc(), *_preference(prefer, done), source_match.desc(), Material.title).limit(limit)
     return with_book_titles(list(db.session.scalars(stmt)))
@@ -248,8 +250,7 @@ def materials_by_point(points: Iterable[str], *, per_point: int = 2, prefer: Ite
         return {}
     stmt = (select(MaterialLabel.name, Material).join(Material, Material.id == MaterialLabel.material_id)
             .where(MaterialLabel.kind == LabelKind.point, MaterialLabel.name.in_(points),
-                   Material.status == MaterialStatus.published, Material.kind != MaterialKind.book,
-                   or_(Material.book_id.is_(None), Material.book_id.in_(_published_books())))
+                   _teaching())
             .order_by(MaterialLabel.name, *_preference(prefer, done), Material.title, Material.id)
             .options(defer(Material.body)))
     found: dict[str, list[Material]] = {}

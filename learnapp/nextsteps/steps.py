@@ -24,7 +24,7 @@ from learnapp.ledger import activities
 from learnapp.ledger.offline_credit import compute_credit
 from learnapp.ledger.progress import Progress, this_year
 from learnapp.materials.list_queries import reading_of_this_year
-from learnapp.materials.queries import display_title, materials_by_point
+from learnapp.materials.queries import materials_by_point
 from learnapp.quizzes.models import QuizKind, QuizStatus
 from learnapp.quizzes.queries import missed_points, my_quizzes_now
 from learnapp.security import roles_of
@@ -96,9 +96,9 @@ def _reading_steps(lists) -> tuple[list[Step], list[Step], set[int], set[int]]:
     for item, reading_list in sorted(required.values(), key=lambda pair: (pair[0].item.due_on or date.max,
                                                                           pair[0].material.title)):
         why = _("Required on “%(list)s”", list=reading_list.title)
-        first.append(Step("required", display_title(item.material), url_for("materials.read", slug=item.material.slug),
+        first.append(Step("required", item.material.display_title, url_for("materials.read", slug=item.material.slug),
                           why, item.item.due_on, item.overdue))
-    suggested = [Step("suggested", display_title(item.material), url_for("materials.read", slug=item.material.slug),
+    suggested = [Step("suggested", item.material.display_title, url_for("materials.read", slug=item.material.slug),
                       _("Suggested for you on “%(list)s”", list=reading_list.title))
                  for item, reading_list in optional.values()]
     return first, suggested, set(required), completed
@@ -118,7 +118,7 @@ def _point_steps(user, listed: set[int], required: set[int], completed: set[int]
         listed.add(material.id)
         why = (_("Teaches “%(point)s”, missed in %(n)d questions", point=point, n=misses) if misses > 1
                else _("Teaches “%(point)s”, missed in a quiz", point=point))
-        steps.append(Step("point", display_title(material), url_for("materials.read", slug=material.slug), why))
+        steps.append(Step("point", material.display_title, url_for("materials.read", slug=material.slug), why))
     return steps[:POINTS]
 
 

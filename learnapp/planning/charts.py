@@ -16,15 +16,21 @@ from learnapp.planning.actuals import Row
 from learnapp.planning.categories import categories
 
 
+def _legend(*keys: tuple[int, int, str, str]) -> list[str]:
+    """The legend line above the bars: for each (x, mark width, colour, text) a mark and its text."""
+    body = []
+    for x, mark_w, colour, text in keys:
+        body.append(f'<rect x="{x}" y="4" width="{mark_w}" height="10" fill="{colour}"/>')
+        body.append(f'<text x="{x + mark_w + 4}" y="13" class="chart-legend">{escape(text)}</text>')
+    return body
+
+
 def plan_bars(branch_name: str, rows: Sequence[tuple[str, int | None, int]]) -> Markup:
     """Two bars per (name, planned, admitted): planned (grey) and admitted (red), on one scale."""
     width, row_h, top = 320, 46, 22
     bar_w = width - 40
     peak = max([1] + [max(p or 0, d) for _n, p, d in rows])
-    body = [f'<rect x="0" y="4" width="10" height="10" fill="{PLANNED}"/>',
-            f'<text x="14" y="13" class="chart-legend">{escape(_("Planned"))}</text>',
-            f'<rect x="90" y="4" width="10" height="10" fill="{DEVELOPED}"/>',
-            f'<text x="104" y="13" class="chart-legend">{escape(_("Admitted"))}</text>']
+    body = _legend((0, 10, PLANNED, _("Planned")), (90, 10, DEVELOPED, _("Admitted")))
     for i, (name, planned, developed) in enumerate(rows):
         y = top + i * row_h
         body.append(f'<text x="0" y="{y + 11}" class="chart-label">{escape(name)}</text>')
@@ -41,10 +47,7 @@ def composition_bars(lines: Sequence[tuple[object, float | None, float | None]])
     """One bar per (label, share, target share): the share of those admitted (red), the target a grey mark."""
     width, row_h, top = 320, 34, 22
     bar_w = width - 48
-    body = [f'<rect x="0" y="4" width="10" height="10" fill="{DEVELOPED}"/>',
-            f'<text x="14" y="13" class="chart-legend">{escape(_("Share (%)"))}</text>',
-            f'<rect x="110" y="4" width="3" height="10" fill="{PLANNED}"/>',
-            f'<text x="118" y="13" class="chart-legend">{escape(_("Target share (%)"))}</text>']
+    body = _legend((0, 10, DEVELOPED, _("Share (%)")), (110, 3, PLANNED, _("Target share (%)")))
     for i, (label, part, target) in enumerate(lines):
         y = top + i * row_h
         body.append(f'<text x="0" y="{y + 11}" class="chart-label">{escape(str(label))}</text>')

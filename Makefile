@@ -88,7 +88,7 @@ bench: install translations bench-tools
 bench-full: install translations bench-tools
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.run --postgres
-	$(BIN)/python -m bench.run --postgres --reuse --proxy 2 --only floor,progress,material,heartbeat,storm
+	$(BIN)/python -m bench.run --postgres --reuse --proxy 2 --workers 1 --only floor,progress,material,heartbeat,storm
 
 clean:
 	rm -rf $(VENV) $(LATEST) instance/learnapp.db* test-artifacts

@@ -13,7 +13,13 @@ from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional
 
-from learnapp.form_fields import DateField, DateTimeLocalField, RadioField, SelectField, SelectMultipleField
+from learnapp.form_fields import (
+    DateField,
+    DateTimeLocalField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+)
 
 
 class _Form(FlaskForm):
@@ -89,7 +95,7 @@ def test_a_date_field_shows_its_format_where_it_is_typed(app):
         html = render_template_string('{% from "_macros/forms.html" import field with context %}{{ field(form.held_on) }}'
                                       '{{ field(form.opens_at) }}', form=form)
         assert 'aria-describedby="held_on-format"' in html and 'id="held_on-format"' in html
-        assert "格式：年-月-日（YYYY-MM-DD）" in html and "HH:MM" in html
+        assert "格式：YYYY-MM-DD，如 2026-07-01" in html and "YYYY-MM-DD HH:MM" in html
         assert 'type="date"' in html and 'type="datetime-local"' in html  # the native pickers stay
 
 
@@ -112,4 +118,4 @@ def test_a_wrong_date_in_the_audit_filter_is_named_not_ignored(client, org, logi
     login(org.committee_admin)
     page = client.get("/audit/?date_from=07/01/2026").get_data(as_text=True)
     assert "请按“年-月-日”（YYYY-MM-DD）填写日期" in page
-    assert "格式：年-月-日（YYYY-MM-DD）" in client.get("/audit/").get_data(as_text=True)
+    assert "格式：YYYY-MM-DD" in client.get("/audit/").get_data(as_text=True)

@@ -152,9 +152,10 @@ def chromium_browser():
     running Playwright per thread, and both the browser journeys and the deployment test use it."""
     from playwright.sync_api import sync_playwright
 
-    from tests.helpers.browser.chromium import CHROMIUM, CHROMIUM_ARGS
+    from tests.helpers.browser.chromium import CHROMIUM, CHROMIUM_ARGS, chromium_env
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
+                                             env=chromium_env())
         yield browser
         browser.close()

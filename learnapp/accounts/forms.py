@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, DateField, PasswordField, StringField
+from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from learnapp.accounts.models import Stage
-from learnapp.form_fields import SelectField
+from learnapp.form_fields import DateField, SelectField
 
 
 class LoginForm(FlaskForm):

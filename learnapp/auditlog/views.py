@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import DateField, StringField
+from wtforms import StringField
 from wtforms.validators import Length, Optional
 
 from learnapp import clock, spreadsheets
@@ -20,7 +20,7 @@ from learnapp.audit.labels import action_label, target_label
 from learnapp.audit.models import AuditEntry
 from learnapp.auditlog import queries
 from learnapp.db import db
-from learnapp.form_fields import SelectField
+from learnapp.form_fields import DateField, SelectField
 from learnapp.org.models import Branch
 from learnapp.security import (
     can_read_reports,

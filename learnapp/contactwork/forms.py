@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from learnapp.contactwork.models import Conclusion, TalkForm, TalkKind
-from learnapp.form_fields import RadioField, SelectField
+from learnapp.form_fields import DateField, RadioField, SelectField
 
 
 class TalkEntryForm(FlaskForm):

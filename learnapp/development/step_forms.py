@@ -7,7 +7,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     TextAreaField,
 )
@@ -20,7 +19,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from learnapp.form_fields import SelectField, SelectMultipleField
+from learnapp.form_fields import DateField, SelectField, SelectMultipleField
 
 ATTACHMENTS_HINT = _l("PNG, JPEG, WebP or PDF; up to 5 files of at most 10 MB each.")
 

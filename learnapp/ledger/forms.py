@@ -7,11 +7,11 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, MultipleFileField
-from wtforms import DateField, StringField, TextAreaField, TimeField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from learnapp.accounts.models import STAGE_LABELS, Stage
-from learnapp.form_fields import SelectField, SelectMultipleField
+from learnapp.form_fields import DateField, SelectField, SelectMultipleField, TimeField
 from learnapp.ledger.models import OFFLINE_CATEGORIES
 
 

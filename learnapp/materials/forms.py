@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from learnapp.accounts.models import Stage
-from learnapp.form_fields import SelectField
+from learnapp.form_fields import DateField, SelectField
 from learnapp.materials.models import MaterialKind, MaterialStatus
 
 

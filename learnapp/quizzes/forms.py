@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     IntegerField,
     StringField,
     TextAreaField,
@@ -20,7 +19,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from learnapp import clock
 from learnapp.accounts.models import STAGE_LABELS, Stage
-from learnapp.form_fields import SelectField, SelectMultipleField
+from learnapp.form_fields import DateTimeLocalField, SelectField, SelectMultipleField
 from learnapp.quizzes.models import LABELS, ChoiceScoring, GradingMethod, QuizKind, ReviewItem
 
 
@@ -49,8 +48,8 @@ class QuizForm(FlaskForm):
                             description=_l("Admins of this branch manage the quiz; its people are the default audience."))
     kind = SelectField(_l("Kind"), choices=[(k.value, LABELS[k]) for k in QuizKind], default=QuizKind.assessment.value,
                        description=_l("Practice: unlimited attempts, results seen only by the learner. Assessment: counts in the assessment record."))
-    opens_at = DateTimeLocalField(_l("Opens at"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
-    closes_at = DateTimeLocalField(_l("Closes at"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    opens_at = DateTimeLocalField(_l("Opens at"), validators=[Optional()])
+    closes_at = DateTimeLocalField(_l("Closes at"), validators=[Optional()])
     time_limit_minutes = IntegerField(_l("Time limit (minutes)"), validators=[Optional(), NumberRange(min=1, max=600, message=_l("Between 1 and 600 minutes."))],
                                       description=_l("Empty: no limit. The deadline never runs past the close time."))
     max_attempts = IntegerField(_l("Attempts allowed"), validators=[Optional(), NumberRange(min=1, max=100, message=_l("Between 1 and 100."))],

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField
 from wtforms.validators import DataRequired, Optional
 
-from learnapp.form_fields import SelectField
+from learnapp.form_fields import DateField, SelectField
 
 
 class RegisterExportForm(FlaskForm):

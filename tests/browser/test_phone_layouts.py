@@ -2,7 +2,7 @@
 reports, notices, the org tree, the audit log, the question bank, quizzes, development, planning,
 year-end, contact work, reading lists) as each demo role sees them. At 390 px no element is wider than the viewport
 (a table hidden in a sideways-scrolling box counts too) and no table cell's text runs over three
-lines; both sizes are photographed."""
+lines; at both sizes no button is stretched far past its label, and both sizes are photographed."""
 
 from __future__ import annotations
 
@@ -65,21 +65,43 @@ LAYOUT_PROBLEMS = """
 }
 """
 
+# Buttons as wide as their label (a filter's 显示 is not stretched across the form), at both sizes.
+STRETCHED_BUTTONS = """
+() => {
+  const problems = [];
+  for (const el of document.querySelectorAll('main button, main .button, main input[type=submit]')) {
+    const box = el.getBoundingClientRect();
+    if (box.width <= 1 || !el.textContent.trim()) continue;
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    const label = range.getBoundingClientRect().width;
+    if (box.width > 160 && box.width > label + 96) {
+      problems.push('a button ' + Math.round(box.width) + ' px wide for a label of ' + Math.round(label) + ' px: ' +
+                    el.textContent.trim().slice(0, 30));
+    }
+  }
+  return problems;
+}
+"""
+
 PAGES = {
-    "learner": ["/", "/ledger/", "/notices/", "/assessments/", "/reading/", "/quizzes/mistakes"],
+    "learner": ["/", "/ledger/", "/notices/", "/assessments/", "/reading/", "/quizzes/mistakes", "/development/mine",
+                "/materials/", "/quizzes/", "/account", "/ledger/claims/new", "/ledger/checkin"],
     "training contact": ["/assessments/", "/ledger/"],
     "branch admin": ["/ledger/queue", "/people/", "/reports/", "/reports/reminders", "/ledger/activities",
                      "/assessments/", "/ledger/adjustments", "/org/", "/development/", "/development/filings",
                      "/development/compliance", "/planning/", "/planning/forecast", "/quizzes/manage",
                      "/quizzes/reports", "/quizzes/grading", "/bank/", "/reading/lists/",
-                     "/contact-work/political-reviews", "/contact-work/reports/missing"],
+                     "/contact-work/political-reviews", "/contact-work/reports/missing", "/ledger/activities/new",
+                     "/people/new", "/reading/lists/new", "/development/filings/new"],
     "committee admin": ["/reports/", "/people/", "/ledger/queue", "/reports/tests", "/org/", "/audit/", "/bank/",
                         "/bank/questions/new", "/bank/questions/new?kind=single",
                         "/quizzes/manage", "/quizzes/reports", "/development/", "/development/filings",
                         "/development/compliance", "/development/rules", "/people/register", "/planning/",
                         "/planning/forecast", "/yearend/", "/yearend/scores", "/contact-work/political-reviews",
                         "/contact-work/reports/missing", "/reading/lists/", "/materials/manage/", "/ledger/years",
-                        "/ledger/rules", "/ledger/adjustments"],
+                        "/ledger/rules", "/ledger/adjustments", "/quizzes/manage/new", "/materials/manage/new",
+                        "/bank/questions/new?kind=multiple"],
     "auditor": ["/reports/", "/reports/reminders", "/audit/", "/org/", "/development/compliance", "/yearend/"],
 }
 
@@ -105,10 +127,10 @@ def _slug(path: str) -> str:
 
 
 def _check_layout(journey) -> None:
-    if not journey.phone:
-        return
-    problems = journey.page.evaluate(LAYOUT_PROBLEMS)
-    assert not problems, f"{journey.path()} at 390 px:\n  " + "\n  ".join(problems)
+    problems = journey.page.evaluate(STRETCHED_BUTTONS)
+    if journey.phone:
+        problems += journey.page.evaluate(LAYOUT_PROBLEMS)
+    assert not problems, f"{journey.path()} at {journey.page.viewport_size['width']} px:\n  " + "\n  ".join(problems)
 
 
 @pytest.mark.parametrize("role", list(PAGES))

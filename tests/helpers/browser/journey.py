@@ -36,7 +36,8 @@ document.addEventListener('securitypolicyviolation', function (e) {
 });
 """
 
-# The accessibility basics: language, title, a name for every form field, alt text for images.
+# The accessibility basics: language, title, a name for every form field (a date field's format shown
+# beside it), alt text for images.
 A11Y_PROBLEMS = """
 () => {
   const problems = [];
@@ -53,6 +54,13 @@ A11Y_PROBLEMS = """
     const byAria = (el.getAttribute('aria-label') || '').trim() ||
       (el.getAttribute('aria-labelledby') || '').split(/\\s+/).some((id) => id && text(document.getElementById(id)));
     if (!byLabel && !byAria) problems.push(describe(el) + ' has no label or aria-label');
+  }
+  // A date field shows the format it takes (YYYY-MM-DD) where it is typed, linked to it for a screen reader.
+  for (const el of document.querySelectorAll('input[type=date], input[type=datetime-local]')) {
+    const hints = (el.getAttribute('aria-describedby') || '').split(/\\s+/).map((id) => id && document.getElementById(id));
+    if (!hints.some((h) => h && /YYYY-MM-DD/.test(h.textContent) && h.getClientRects().length)) {
+      problems.push(describe(el) + ' shows no hint of its format (YYYY-MM-DD)');
+    }
   }
   for (const img of document.querySelectorAll('img')) {
     if (!img.hasAttribute('alt')) problems.push('img ' + img.getAttribute('src') + ' has no alt text');

@@ -34,6 +34,6 @@ def init_app(app) -> None:
     nav.register_panel(app, views.branch_panel, order=46)
     nav.register_panel(app, views.reporter_panel, order=47)
     register_quarter_extra(app, views.assessment_quarter_work)
-    register_source(app, compliance.missing_work)
+    register_source(app, compliance.missing_work, compliance.count_missing_work)
     register_rebuild(app, stored.rebuild)
     stored.init_app(app)

@@ -31,3 +31,8 @@ def missing_work(condition: ColumnElement, quarters: list[tuple[int, int]], toda
             message = assessed % {"quarter": labels[key][1], "contact": row.contact_name}
             found.append(Finding(PersonRef(*row[2:6]), "no_assessment", None, message, on=labels[key][0]))
     return found
+
+
+def count_missing_work(condition: ColumnElement, quarters: list[tuple[int, int]], _today: date) -> list[tuple[int, str, int]]:
+    """(branch id, kind, findings) of missing_work, without building the findings."""
+    return stored.counts(condition, quarters)

@@ -16,6 +16,7 @@ after the horizon, the readers run the statements below over everyone: slower, n
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -24,6 +25,7 @@ from sqlalchemy import (
     Date,
     Integer,
     and_,
+    case,
     delete,
     event,
     exists,
@@ -207,6 +209,23 @@ def stored_rows(condition: ColumnElement, quarters: list[tuple[int, int]]) -> li
         .join(User, User.id == g.user_id).outerjoin(contact, contact.id == g.contact_id)
         .where(User.active, User.stage.in_(REPORTING_STAGES), condition,
                or_(*(and_(g.year == y, g.quarter == n) for y, n in quarters)))))
+
+
+def counts(condition: ColumnElement, quarters: list[tuple[int, int]]) -> list[tuple[int, str, int]]:
+    """(branch id, "no_report" or "no_assessment", how many) of `rows`, counted in SQL when stored."""
+    if not quarters:
+        return []
+    if not covers(quarters):
+        counted = Counter((r.branch_id, "no_report" if r.contact_id is None else "no_assessment")
+                          for r in live_rows(condition, quarters))
+        return [(branch_id, kind, n) for (branch_id, kind), n in counted.items()]
+    g = ContactWorkGap
+    kind = case((g.contact_id.is_(None), "no_report"), else_="no_assessment")
+    return [(branch_id, k, int(n)) for branch_id, k, n in db.session.execute(
+        select(User.branch_id, kind, func.count()).join(User, User.id == g.user_id)
+        .where(User.active, User.stage.in_(REPORTING_STAGES), condition,
+               or_(*(and_(g.year == y, g.quarter == n) for y, n in quarters)))
+        .group_by(User.branch_id, kind))]
 
 
 def rows(condition: ColumnElement, quarters: list[tuple[int, int]]) -> list:

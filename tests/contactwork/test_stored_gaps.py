@@ -7,6 +7,7 @@ same findings from the stored rows as from the records. Seeded random sequences.
 from __future__ import annotations
 
 import random
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -38,6 +39,13 @@ def _same() -> None:
 
 def _lines(report) -> list[tuple]:
     return [(f.person.login_id, f.kind, f.on, f.message) for f in report.findings]
+
+
+def _by_branch(report) -> dict:
+    result: dict = {}
+    for f in report.findings:
+        result.setdefault(f.person.branch_id, Counter())[f.kind] += 1
+    return result
 
 
 def _setup(org):
@@ -133,10 +141,15 @@ def test_the_report_lists_the_same_contact_findings_from_the_stored_rows(org, db
     fast = compliance.report(condition, date(2026, 12, 5), {}, year=2025)
     fast_recent = compliance.report(condition, date(2026, 12, 5), {})
     assert {f.kind for f in fast.findings} >= {"no_report", "no_assessment"}
+    counted = {year: compliance.counts_by_branch(condition, date(2026, 12, 5), year) for year in (2025, 2026, None)}
+    for year, report in ((2025, fast), (None, fast_recent)):
+        assert counted[year] == _by_branch(report)  # counted in SQL as the report lists them
     db.session.execute(delete(ContactWorkGapsState))  # no state row: the records are queried
     assert not stored.covers(QUARTERS)
     assert _lines(compliance.report(condition, date(2026, 12, 5), {}, year=2025)) == _lines(fast)
     assert _lines(compliance.report(condition, date(2026, 12, 5), {})) == _lines(fast_recent)
+    for year, expected in counted.items():
+        assert compliance.counts_by_branch(condition, date(2026, 12, 5), year) == expected
 
 
 def test_a_quarter_after_the_horizon_is_read_from_the_records(org, db):

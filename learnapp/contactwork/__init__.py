@@ -17,10 +17,12 @@ def init_app(app) -> None:
         compliance,
         report_views,
         review_views,
+        stored,
         talk_views,
         views,
     )
     from learnapp.development.compliance import register_source
+    from learnapp.development.stored import register_rebuild
     from learnapp.security import can_read_reports, is_contact
 
     blueprints.register(app, blueprint.bp, talk_views, report_views, review_views)
@@ -32,4 +34,6 @@ def init_app(app) -> None:
     nav.register_panel(app, views.branch_panel, order=46)
     nav.register_panel(app, views.reporter_panel, order=47)
     register_quarter_extra(app, views.assessment_quarter_work)
-    register_source(app, compliance.missing_work)
+    register_source(app, compliance.missing_work, compliance.count_missing_work)
+    register_rebuild(app, stored.rebuild)
+    stored.init_app(app)

@@ -6,7 +6,17 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Date, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnapp.accounts.models import User
@@ -213,3 +223,31 @@ class InquiryLetter(db.Model):
     def snapshot(self) -> dict:
         return {"addressee": self.addressee, "subject": self.subject, "sent_on": self.sent_on,
                 "returned_on": self.returned_on, "result": self.result}
+
+
+class ContactWorkGap(db.Model):
+    """A quarter's thought report not handed in (contact_id None) or a training contact's quarterly
+    assessment not written, for every quarter up to the state's horizon (contactwork/stored.py): the
+    compliance report reads the ended quarters' rows instead of checking every person again."""
+
+    __tablename__ = "contact_work_gaps"
+    __table_args__ = (Index("ix_contact_work_gaps_quarter", "year", "quarter"),
+                      Index("ix_contact_work_gaps_user_id", "user_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    quarter: Mapped[int] = mapped_column(Integer, nullable=False)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ContactWorkGapsState(db.Model):
+    """One row once contact_work_gaps is complete: the last quarter it holds (through_year,
+    through_quarter). No row, or a quarter asked for after it: the readers query the records."""
+
+    __tablename__ = "contact_work_gaps_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    through_year: Mapped[int] = mapped_column(Integer, nullable=False)
+    through_quarter: Mapped[int] = mapped_column(Integer, nullable=False)
+    built_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)

@@ -15,11 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import ColumnElement, exists, func, select
 
 from learnapp import hooks
 from learnapp.accounts.models import ContactAssignment, Stage, User
@@ -45,11 +45,17 @@ NEEDS_CONTACT = (Stage.activist, Stage.development_target)
 # A source: (condition on User for the scope, the ended quarters looked at, today) -> findings.
 Source = Callable[[ColumnElement, list[tuple[int, int]], date], list[Finding]]
 SOURCES = "development.compliance_sources"
+# A source's counter: the same arguments -> (branch id, kind, findings) rows.
+SourceCounter = Callable[[ColumnElement, list[tuple[int, int]], date], list[tuple[int, str, int]]]
+COUNTERS = "development.compliance_counters"
 
 
-def register_source(app: Flask, source: Source) -> None:
-    """Add findings from another domain (from that domain's init_app)."""
+def register_source(app: Flask, source: Source, counter: SourceCounter | None = None) -> None:
+    """Add findings from another domain (from that domain's init_app); `counter`, when given,
+    counts them by branch and kind for `counts_by_branch` without building each finding."""
     hooks.add(app, SOURCES, source)
+    if counter is not None:
+        app.extensions.setdefault(COUNTERS, {})[source] = counter
 
 
 def quarters_for(year: int | None, today: date) -> list[tuple[int, int]]:
@@ -126,19 +132,36 @@ def _other_findings(condition: ColumnElement, today: date, year: int | None) -> 
     return found
 
 
+def _other_counts(condition: ColumnElement, today: date, year: int | None) -> list[tuple[int, str, int]]:
+    """(branch id, kind, findings) of _other_findings, counted in SQL where a source can."""
+    rows: list[tuple[int, str, int]] = []
+    if not year or today.year == year:  # "no contact" is dated today
+        has_contact = exists().where(ContactAssignment.learner_id == User.id, ContactAssignment.active)
+        rows += [(branch_id, "no_contact", int(n)) for branch_id, n in db.session.execute(
+            select(User.branch_id, func.count()).where(User.active, User.stage.in_(NEEDS_CONTACT), condition,
+                                                       ~has_contact).group_by(User.branch_id))]
+    quarters = quarters_for(year, today)
+    counters = current_app.extensions.get(COUNTERS, {})
+    for source in hooks.providers(SOURCES):
+        if source in counters:
+            rows += counters[source](condition, quarters, today)
+        else:
+            rows += [(f.person.branch_id, f.kind, 1) for f in source(condition, quarters, today)
+                     if not year or (f.on is not None and f.on.year == year)]
+    return rows
+
+
 def counts_by_branch(condition: ColumnElement, today: date, year: int | None = None) -> dict[int, Counter]:
     """branch id -> findings per kind of the people meeting `condition`, dated in `year` (all when
     None): the report's counts without building its rows (the stored findings counted in SQL)."""
     result: dict[int, Counter] = {}
     if stored.current():
-        for branch_id, kind, n in stored.counts(condition, today, year=year):
-            result.setdefault(branch_id, Counter())[kind] += n
-        others = _other_findings(condition, today, year)
+        counted = stored.counts(condition, today, year=year)
     else:
-        others = check.check_all(today, condition) + _other_findings(condition, today, year)
-    for f in others:
-        if not year or (f.on is not None and f.on.year == year):
-            result.setdefault(f.person.branch_id, Counter())[f.kind] += 1
+        counted = [(f.person.branch_id, f.kind, 1) for f in check.check_all(today, condition)
+                   if not year or (f.on is not None and f.on.year == year)]
+    for branch_id, kind, n in counted + _other_counts(condition, today, year):
+        result.setdefault(branch_id, Counter())[kind] += n
     return result
 
 

@@ -27,7 +27,7 @@ from flask_babel import force_locale, get_locale
 from sqlalchemy import Text, and_, cast, delete, event, func, literal, or_, select, true
 from sqlalchemy.orm import Session, attributes
 
-from learnapp import clock
+from learnapp import clock, hooks
 from learnapp.accounts.models import Stage, User
 from learnapp.db import db
 from learnapp.development.check import PERSON_COLUMNS, Finding, PersonRef, check_all, file_findings
@@ -46,6 +46,7 @@ from learnapp.versioned_rules import text_digest
 PENDING = "development_findings_pending"  # session.info: user ids, steps, named people, activities
 EVERYONE = "development_findings_everyone"  # session.info: the rules changed
 BUSY = "development_findings_busy"
+REBUILT = "development.stored_rebuilt"  # hooks: other domains' stored figures rebuilt with the findings
 NAMING_CODES = ("introducers_assigned", "contacts_assigned")
 PERSON_FIELDS = ("birth_date", "stage", "active", "name")
 
@@ -214,9 +215,17 @@ def rebuild() -> int:
             state.rules_sha256, state.built_at = digest, clock.now()
         session.flush()
         session.info.pop(PENDING, None)
+        for rebuild_other in hooks.providers(REBUILT):
+            rebuild_other()
         return len(files.people)
     finally:
         session.info[BUSY] = busy
+
+
+def register_rebuild(app, rebuild_other) -> None:
+    """Have `rebuild()` (and `flask development check --rebuild`) rebuild another domain's stored
+    figures too (from that domain's init_app)."""
+    hooks.add(app, REBUILT, rebuild_other)
 
 
 def current() -> bool:

@@ -54,6 +54,7 @@ def send_reminders() -> dict:
     configured); e-mail branch administrators the development steps of their people due within two
     weeks or overdue (only with SMTP: said in the log otherwise). Weekly."""
     from learnapp.accounts.models import User
+    from learnapp.contactwork import stored as contact_work_gaps
     from learnapp.contactwork.reminders import remind_everyone_missing
     from learnapp.contactwork.reports import quarter_of
     from learnapp.development.due_reminders import remind_steps_due
@@ -77,6 +78,8 @@ def send_reminders() -> dict:
                                                "no_email": len(due.no_email), "failed": len(due.failed)}
         else:
             result["development_steps_due"] = {"skipped": "SMTP_HOST is not configured"}
+        # The stored gaps of contact work hold the quarters up to the end of the next year.
+        result["contact_work_gaps_rebuilt"] = contact_work_gaps.keep_ahead(today)
     except DomainError as exc:  # the mail server cannot be reached: nothing is recorded
         db.session.rollback()
         raise JobFailed(str(exc)) from None

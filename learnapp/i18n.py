@@ -6,12 +6,14 @@ import weakref
 from pathlib import Path
 
 from flask import current_app, g, request, session
-from flask_babel import Domain, get_domain, get_locale, get_translations
+from flask_babel import Domain, get_locale, get_translations
 from flask_login import current_user
 from jinja2 import pass_eval_context
 from markupsafe import Markup
 
-from learnapp.i18n_catalogs import DOMAINS, catalog_dirs
+from learnapp.i18n_catalogs import catalog_dirs
+
+_EXTENSION = "learnapp.i18n_catalogs"
 
 # The committee's language settings (learnapp.site registers them): the site language, and
 # whether an anonymous visitor's browser language may choose. Without them: the configured default,
@@ -87,7 +89,7 @@ def _babel_context():
 
 def translations():
     """The request's catalog: Flask-Babel's get_translations(), with its lookups skipped while
-    neither the page's domain nor the language changed (see _Catalogs)."""
+    neither the catalog (Flask-Babel's domain) nor the language changed (see _Catalogs)."""
     ctx = _babel_context()
     if ctx is not None:
         hit = getattr(ctx, "learnapp_catalog", None)
@@ -103,7 +105,7 @@ _by_catalog: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 def per_catalog(key, build):
     """A value made of translated strings (menu labels, category names) that depends only on the
-    request's catalog (domain and language): `build()` runs once per catalog for the life of the
+    request's catalog (the language's): `build()` runs once per catalog for the life of the
     process, in a request that uses that catalog."""
     catalog = translations()
     values = _by_catalog.get(catalog)
@@ -150,20 +152,16 @@ def _template_gettext(eval_ctx, string: str, **variables):
 
 
 def init_app(app) -> None:
-    """Each domain's pages prefer their own catalog's wording over the others'.
+    """One catalog for the whole site: every domain's catalog merged.
 
-    The catalogs are merged (a service of one domain may raise a message that another domain's
-    page shows), but the same English word can mean different things in two domains ("Kind":
-    题型 in the question bank, 类型 elsewhere): the catalog of the page's own domain goes last, so
-    it wins.
+    A service of one domain may raise a message that another domain's page shows, and a page
+    includes other domains' parts (home-page panels, a record's sections, the menu), so an
+    English text has one Chinese text wherever it appears: `i18n_catalogs.conflicts()` is empty
+    (tests/test_translations.py), and a word that means two things has two msgids.
     """
     root = Path(app.root_path)
-    dirs = {name: str(root / rel) for name, rel in zip(["core", *DOMAINS], catalog_dirs(), strict=True)}
-    preferred: dict[str, Domain] = {}
-    for name in ["core", *DOMAINS]:
-        ordered = [d for n, d in dirs.items() if n != name] + [dirs[name]]
-        preferred[name] = _Catalogs(translation_directories=ordered)
-    app.extensions["learnapp.i18n_domains"] = preferred
+    catalogs = _Catalogs(translation_directories=[str(root / rel) for rel in catalog_dirs()])
+    app.extensions[_EXTENSION] = catalogs
     # Templates' _() and friends, as Flask-Babel installs them, through the per-request catalog.
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: translations().ugettext(s),
@@ -177,35 +175,11 @@ def init_app(app) -> None:
     # template context's call machinery); a page says `_()` some forty times.
     app.jinja_env.globals["_"] = app.jinja_env.globals["gettext"] = _template_gettext
 
-    def catalog_of(template: str) -> str:
-        """In a template, before including another domain's part (a home-page panel): its strings
-        read in its own domain's wording from here on (returns "" to print)."""
-        name = template.split("/", 1)[0]
-        preferred[name if name in DOMAINS else "core"].as_default()
-        return ""
-
-    app.jinja_env.globals["catalog_of"] = catalog_of
-
     @app.before_request
-    def use_the_domain_catalog():
-        preferred[domain_of_blueprint(app, request.blueprint)].as_default()
+    def use_the_site_catalog():
+        catalogs.as_default()
 
 
-def domain_of_blueprint(app, name: str | None) -> str:
-    """The catalog's domain of a blueprint's pages ("core" for those of no domain catalog)."""
-    blueprint = app.blueprints.get(name or "")
-    parts = blueprint.import_name.split(".") if blueprint else []
-    return parts[1] if len(parts) > 2 and parts[1] in DOMAINS else "core"
-
-
-def in_domain(app, name: str, build):
-    """`build()` with the catalog of domain `name` preferred (then the request's again)."""
-    preferred = app.extensions.get("learnapp.i18n_domains", {})
-    if name not in preferred or _babel_context() is None:
-        return build()
-    current = get_domain()
-    preferred[name].as_default()
-    try:
-        return build()
-    finally:
-        current.as_default()
+def use_site_catalog() -> None:
+    """Outside a request (a CLI command): translate through the application's merged catalog."""
+    current_app.extensions[_EXTENSION].as_default()

@@ -122,7 +122,9 @@ def all_translations() -> dict[str | tuple[str, str], str]:
 
 
 def conflicts() -> list[tuple[str, dict[str, str]]]:
-    """The same English text translated differently in two catalogs: the later catalog would win."""
+    """The same English text translated differently in two catalogs. The catalogs are merged into
+    one for every page, so there must be none: pick one wording, or give a word that means two
+    things two msgids that say which."""
     seen: dict[str, dict[str, str]] = {}
     for domain in [None, *DOMAINS]:
         for message in load(domain):

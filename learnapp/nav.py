@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from flask import Flask, current_app, request, url_for
 
-from learnapp.i18n import domain_of_blueprint, in_domain, per_catalog
+from learnapp.i18n import per_catalog
 
 _EXTENSION = "learnapp.nav"
 SECTIONS = ("main", "admin")
@@ -106,11 +106,8 @@ class MenuEntry(NamedTuple):
 
 
 def _labels(menu: Menu) -> dict[str, str]:
-    """Each item's label in the wording of its own page's domain, whichever page draws the menu
-    (the same English word means different things in two domains: "Materials")."""
-    app = current_app._get_current_object()
-    return {item.endpoint: in_domain(app, domain_of_blueprint(app, item.endpoint.split(".")[0]), lambda i=item: str(i.label))
-            for item in menu.items.values()}
+    """Each item's label in the request's language."""
+    return {item.endpoint: str(item.label) for item in menu.items.values()}
 
 
 def items_for(user, section: str) -> list[MenuEntry]:

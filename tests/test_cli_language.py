@@ -16,7 +16,7 @@ def _run(app, args, lang=None):
 
 @pytest.mark.parametrize("args, chinese, english", [
     (["ledger", "verify-totals"], "存储合计与学时明细一致", "Stored totals agree with the entries."),
-    (["ledger", "totals", "2026"], "登录账号\t姓名\t合计", "Login ID\tName\tTotal"),
+    (["ledger", "totals", "2026"], "登录名\t姓名\t合计", "Login ID\tName\tTotal"),
     (["rules", "show", "2026"], "学时结转", "Carry-over"),
     (["development", "check"], "所有发展档案均符合规则", "Every development file meets the rules."),
     (["development", "rules", "show"], "步骤", "Steps"),

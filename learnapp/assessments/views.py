@@ -50,7 +50,7 @@ def record(user_id: int):
     role = services.assessor_role(current_user, user)
     chart = charts.cumulative_credit(
         rec.daily, rec.requirement, year, rec.today, title=_("Credit over the year against the pace line"),
-        labels={"credit": _("Credit"), "pace": _("Pace line"), "requirement": _("Requirement")})
+        labels={"credit": _("Credit earned"), "pace": _("Pace line"), "requirement": _("Requirement")})
     return render_template("assessments/record.html", rec=rec, user=user, year=year,
                            years=years_choice(clock.today().year, user.id), can_assess=role is not None,
                            can_change=lambda a: services.can_change(current_user, a), chart=chart,

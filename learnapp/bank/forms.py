@@ -24,7 +24,7 @@ FORM_OPTIONS = OPTION_KEYS[:8]  # the editor offers A–H; imports may bring mor
 
 
 class CategoryForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Category name"), validators=[DataRequired(), Length(max=120)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
     parent_id = SelectField(_l("Parent category"), coerce=int, validate_choice=False)
     branch_id = SelectField(_l("Whose bank"), coerce=int, validate_choice=False,

@@ -16,10 +16,10 @@ class TalkEntryForm(FlaskForm):
     held_on = DateField(_l("Date"), validators=[InputRequired(_l("Give the date of the talk."))])
     form = RadioField(_l("Form"), validators=[InputRequired(_l("Choose how the talk was held."))])
     place = StringField(_l("Place"), validators=[Length(max=120)], description=_l("E.g. the branch office; empty for a phone call."))
-    kind = SelectField(_l("Kind"))
+    kind = SelectField(_l("Kind of talk"))
     topics = StringField(_l("Topics"), validators=[DataRequired(_l("Say what the talk was about.")), Length(max=300)],
                          description=_l("A few words, e.g. study of the Party Constitution, work, family."))
-    summary = TextAreaField(_l("Summary"), validators=[DataRequired(_l("Write a short summary of the talk.")), Length(max=5000)],
+    summary = TextAreaField(_l("Summary of the talk"), validators=[DataRequired(_l("Write a short summary of the talk.")), Length(max=5000)],
                             description=_l("What the person said and what you advised. Not shown to the person."))
     follow_up = TextAreaField(_l("Follow-up"), validators=[Length(max=5000)],
                               description=_l("What was agreed: books to read, points to improve, next talk."))
@@ -33,7 +33,7 @@ class TalkEntryForm(FlaskForm):
 class ReportForm(FlaskForm):
     quarter = SelectField(_l("Quarter"), validators=[InputRequired(_l("Choose the quarter."))])
     title = StringField(_l("Title"), validators=[Length(max=120)], description=_l("Optional, e.g. 学习党的二十大精神的体会."))
-    body = TextAreaField(_l("Report"), validators=[Length(max=20000)],
+    body = TextAreaField(_l("Text of the report"), validators=[Length(max=20000)],
                          description=_l("Your draft is saved as you type; you can come back to it later."))
     file = FileField(_l("Or attach the report as a file"), description=_l("PDF, Word (DOCX) or a photo (PNG, JPEG, WebP)."))
 
@@ -54,7 +54,7 @@ class ReviewForm(FlaskForm):
     discipline_opinion_on = DateField(_l("Date of that opinion"), validators=[Optional()])
     hr_opinion = TextAreaField(_l("Opinion of the personnel department"), validators=[Length(max=5000)])
     hr_opinion_on = DateField(_l("Date of that opinion"), validators=[Optional()])
-    conclusion = RadioField(_l("Conclusion"), validators=[Optional()])
+    conclusion = RadioField(_l("Review conclusion"), validators=[Optional()])
     concluded_on = DateField(_l("Date of the conclusion"), validators=[Optional()])
     conclusion_note = TextAreaField(_l("Note on the conclusion"), validators=[Length(max=5000)])
 

@@ -105,7 +105,7 @@ class ReportStatus(enum.StrEnum):
 
 REPORT_STATUS_LABELS = {
     ReportStatus.draft: _l("Draft"),
-    ReportStatus.submitted: _l("Submitted"),
+    ReportStatus.submitted: _l("Awaiting reading"),
     ReportStatus.read: _l("Read"),
 }
 

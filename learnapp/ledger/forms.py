@@ -61,7 +61,7 @@ class ClaimForm(ScheduleFields, FlaskForm):
 
 
 class ApproveForm(FlaskForm):
-    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=1000)])
+    note = TextAreaField(_l("Reviewer's note (optional)"), validators=[Optional(), Length(max=1000)])
 
 
 class RejectForm(FlaskForm):

@@ -64,9 +64,9 @@ def report_xlsx(report: QuizReport, items: list[dict]) -> bytes:
                           _index(entry["discrimination_bp"]),
                           entry["unanswered"], options, wrong])
     _sheet(workbook, _("Item analysis"),
-           [_("Question"), _("Kind"), _("Stem"), _("Times given"), _("Facility %"), _("Discrimination"),
+           [_("Question"), _("Question type"), _("Stem"), _("Times given"), _("Facility %"), _("Discrimination"),
             _("Unanswered"), _("Options chosen"), _("Common wrong answers")], item_rows)
-    summary = workbook.create_sheet(_("Summary")[:31])
+    summary = workbook.create_sheet(_("Overview")[:31])
     for label, value in [
         (_("Quiz"), quiz.title), (_("Expected"), report.audience), (_("Took the quiz"), report.participants),
         (_("Passed"), report.passed), (_("Pass rate %"), _pct(report.pass_rate_bp)), (_("Average %"), _pct(report.mean_bp)),

@@ -46,7 +46,7 @@ def test_propose_then_approve_through_the_pages(org, db, client, login, clock):
     # The committee's change is a new version; the approved proposal is kept.
     client.post(url, data={"planned": "3"})
     page = client.get(f"/planning/branches/{org.branch_a.id}/2026").get_data(as_text=True)
-    assert "版本 2" in page and "版本 1" in page
+    assert "第 2 版" in page and "第 1 版" in page
 
 
 def test_drill_down_by_category_and_forecast(org, db, client, login, clock):

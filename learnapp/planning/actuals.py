@@ -145,7 +145,8 @@ def _plan_sums(tree: list[Branch], plans: dict) -> dict[int, tuple[int | None, d
                 targets[code] += n
         result[b.id] = (sum(s[0] for s in subs), dict(targets), False)
 
-    roots = [b for b in tree if b.parent_id not in {x.id for x in tree}]
+    ids = {x.id for x in tree}
+    roots = [b for b in tree if b.parent_id not in ids]
     for root in roots:
         visit(root)
     return result
@@ -183,37 +184,66 @@ def rows_for(branch: Branch, year: int) -> tuple[Row, list[Row], dict[str, list[
 
 def totals_for(branches: list[Branch], year: int) -> dict[int, tuple[Row, list[Row]]]:
     """rows_for's total and sub-branch rows for many branches at once (a fixed number of statements;
-    everything counted once per branch id, then summed up each subtree)."""
+    everything counted once per branch id, then summed once per subtree)."""
     tree = list(db.session.scalars(select(Branch)))
     plans = _plan_sums(tree, plans_in_force([b.id for b in tree], year))
-    paths = [b.path for b in branches]
+    paths = outermost([b.path for b in branches])
     tallies = _tallies(paths, year)
     composition = composition_of(counted_under(paths, year, ("developed",))["developed"], categories())
-    under = _under_each(tree)
+    subtrees = Subtrees(tree, tallies, composition)
     out = {}
     for branch in branches:
-        rows = rows_of(branch, tree, plans, tallies, composition, under)
+        rows = rows_of(branch, tree, plans, tallies, composition, subtrees)
         out[branch.id] = (rows[0], rows[1:])
     return out
 
 
-def _under_each(tree: list[Branch]) -> dict[int, set[int]]:
-    """branch id -> the ids of the branches in its subtree (itself included)."""
-    return {b.id: {o.id for o in tree if o.path.startswith(b.path)} for b in tree}
+def outermost(paths: list[str]) -> list[str]:
+    """The paths not inside another of them: the same people, a shorter condition."""
+    kept: list[str] = []
+    for path in sorted(set(paths), key=len):
+        if not any(path.startswith(k) for k in kept):
+            kept.append(path)
+    return kept
+
+
+class Subtrees:
+    """The tree read once: each branch's children in order and its subtree's counts, summed once."""
+
+    def __init__(self, tree: list[Branch], tallies: dict[str, Counter], composition: dict[str, Counter]):
+        paths = {b.id: b.path for b in tree}
+        self.children: dict[int, list[Branch]] = defaultdict(list)
+        for b in sorted(tree, key=lambda b: (b.sort_order, b.id)):
+            self.children[b.parent_id].append(b)
+        self.counts: dict[int, dict[str, int]] = {i: dict.fromkeys(tallies, 0) for i in paths}
+        self.composition: dict[int, dict[str, int]] = {i: dict.fromkeys(composition, 0) for i in paths}
+        for o, path in paths.items():  # each branch's counts added to itself and every branch above it
+            above = [i for i in path_ids(path) if i in paths]
+            for measure, counts in tallies.items():
+                if counts.get(o):
+                    for i in above:
+                        self.counts[i][measure] += counts[o]
+            for code, counts in composition.items():
+                if counts.get(o):
+                    for i in above:
+                        self.composition[i][code] += counts[o]
+
+
+def path_ids(path: str) -> list[int]:
+    """The ids in a branch's path ("/1/4/9/"): the branches above it and itself."""
+    return [int(part) for part in path.strip("/").split("/") if part]
 
 
 def rows_of(branch: Branch, tree: list[Branch], plans: dict, tallies: dict[str, Counter],
-            composition: dict[str, Counter], under_each: dict[int, set[int]] | None = None) -> list[Row]:
+            composition: dict[str, Counter], subtrees: Subtrees | None = None) -> list[Row]:
     """The branch's subtree total, then one row per direct sub-branch: `tallies` (measure) and
     `composition` (category) count people per branch id, summed here over the branches under each row."""
-    shown = [branch] + sorted((b for b in tree if b.parent_id == branch.id), key=lambda b: (b.sort_order, b.id))
-    paths = {b.id: b.path for b in tree}
+    subtrees = subtrees or Subtrees(tree, tallies, composition)
     rows = []
-    for b in shown:
+    for b in [branch, *subtrees.children.get(branch.id, ())]:
         planned, targets, own = plans[b.id]
         row = Row(b, planned, targets, own)
-        under = under_each[b.id] if under_each else {i for i, path in paths.items() if path.startswith(b.path)}
-        row.counts = {m: sum(counts.get(i, 0) for i in under) for m, counts in tallies.items()}
-        row.composition = {code: sum(counts.get(i, 0) for i in under) for code, counts in composition.items()}
+        row.counts = dict(subtrees.counts[b.id])
+        row.composition = dict(subtrees.composition[b.id])
         rows.append(row)
     return rows

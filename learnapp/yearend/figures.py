@@ -281,10 +281,9 @@ def findings_by_subtree(branches: list[Branch], people, year: int, today: date) 
     paths = dict(db.session.execute(select(Branch.id, Branch.path)).all())
     result = {b.id: Counter() for b in branches}
     for branch_id, counted in by_branch.items():
-        path = paths.get(branch_id, "")
-        for b in branches:
-            if path.startswith(b.path):
-                result[b.id].update(counted)
+        for above in actuals.path_ids(paths.get(branch_id, "")):
+            if above in result:
+                result[above].update(counted)
     return result
 
 

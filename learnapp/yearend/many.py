@@ -48,10 +48,23 @@ class _Tree:
 
     def __init__(self, branches: list[Branch]):
         paths = dict(db.session.execute(select(Branch.id, Branch.path)).all())
-        self.under = {b.id: {i for i, p in paths.items() if p.startswith(b.path)} for b in branches}
+        self.under: dict[int, set[int]] = {b.id: set() for b in branches}
+        for i, path in paths.items():  # each branch is under the asked branches on its path
+            for above in actuals.path_ids(path):
+                if above in self.under:
+                    self.under[above].add(i)
 
-    def total(self, branch: Branch, by_branch: dict[int, int]) -> int:
-        return sum(by_branch.get(i, 0) for i in self.under[branch.id])
+    def totals(self, branches, by_branch: dict[int, tuple]) -> dict[int, tuple[int, ...]]:
+        """branch id -> the columns of `by_branch` (rows of integers per branch id) summed over its subtree."""
+        width = len(next(iter(by_branch.values()), ()))
+        out = {}
+        for b in branches:
+            sums = [0] * width
+            for i in self.under[b.id]:
+                for k, v in enumerate(by_branch.get(i, ())):
+                    sums[k] += int(v or 0)
+            out[b.id] = tuple(sums)
+        return out
 
     def rows(self, branch: Branch, grouped: dict[int, list[tuple]]):
         """The rows (without their branch id) of the branches in the branch's subtree."""
@@ -139,44 +152,44 @@ def _training_class(tree: _Tree, branches, scope, year: int, activities) -> dict
     targets = _by_branch(
         select(User.branch_id, func.count(), func.coalesce(func.sum(case((User.id.in_(step), 1), else_=0)), 0))
         .where(scope, User.active, User.stage == Stage.development_target).group_by(User.branch_id))
+    completed, targets = tree.totals(branches, completed), tree.totals(branches, targets)
     out = {}
     for b in branches:
         classes = next((a.held for a in activities[b.id] if a.category == Category.training_class), 0)
-        out[b.id] = TrainingClass(tree.total(b, {i: int(v[0]) for i, v in completed.items()}),
-                                  tree.total(b, {i: int(v[0]) for i, v in targets.items()}),
-                                  tree.total(b, {i: int(v[1]) for i, v in targets.items()}), classes)
+        out[b.id] = TrainingClass((completed[b.id] or (0,))[0], *(targets[b.id] or (0, 0)), classes)
     return out
 
 
-def _tests(tree: _Tree, branches, scope, year: int) -> dict[int, TestFigures]:
+def _tests(tree: _Tree, branches, scope, year: int, training: dict[int, TrainingFigures]) -> dict[int, TestFigures]:
+    """The counted results of the people in training, summed per person, then per branch (no sort of
+    every result by branch); the people in training are those of the training figures (the same test)."""
     ids = select(User.id).where(User.active, in_training_sql(rules_for_year(year)), scope)
-    in_training = _by_branch(select(User.branch_id, func.count()).where(User.active, in_training_sql(rules_for_year(year)),
-                                                                       scope).group_by(User.branch_id))
     results = counted_results(ids, year).order_by(None).subquery("results")
-    figures = _by_branch(
-        select(User.branch_id, func.count(distinct(results.c.user_id)), func.count(),
-               func.coalesce(func.sum(case((results.c.passed.is_(True), 1), else_=0)), 0),
-               func.coalesce(func.sum(results.c.score_bp), 0))
-        .join(User, User.id == results.c.user_id).group_by(User.branch_id))
-    return {b.id: TestFigures(tree.total(b, {i: int(v[0]) for i, v in in_training.items()}),
-                              *(tree.total(b, {i: int(v[k]) for i, v in figures.items()}) for k in range(4)))
-            for b in branches}
+    per_person = (select(results.c.user_id, func.count().label("n"),
+                         func.sum(case((results.c.passed.is_(True), 1), else_=0)).label("passed"),
+                         func.sum(results.c.score_bp).label("score"))
+                  .group_by(results.c.user_id).subquery("per_person"))
+    figures = tree.totals(branches, _by_branch(
+        select(User.branch_id, func.count(), func.sum(per_person.c.n), func.sum(per_person.c.passed),
+               func.sum(per_person.c.score))
+        .join(User, User.id == per_person.c.user_id).group_by(User.branch_id)))
+    return {b.id: TestFigures(training[b.id].people, *(figures[b.id] or (0, 0, 0, 0))) for b in branches}
 
 
 def _assessments(tree: _Tree, branches, scope, year: int) -> dict[int, AssessmentFigures]:
-    grades = db.session.execute(select(User.branch_id, Assessment.grade, func.count()).join(User, User.id == Assessment.user_id)
-                                .where(scope, Assessment.year == year).group_by(User.branch_id, Assessment.grade)).all()
-    assessed = _by_branch(select(User.branch_id, func.count(distinct(Assessment.user_id)))
-                          .join(User, User.id == Assessment.user_id).where(scope, Assessment.year == year)
-                          .group_by(User.branch_id))
-    grades = _grouped(grades)
+    """One pass over the year's assessments: per person their grades counted, then per branch the
+    people assessed and the grades."""
+    grades = list(Grade)
+    per_person = (select(Assessment.user_id, *(func.sum(case((Assessment.grade == g, 1), else_=0)).label(f"g{k}")
+                                               for k, g in enumerate(grades)))
+                  .where(Assessment.year == year).group_by(Assessment.user_id).subquery("graded"))
+    sums = tree.totals(branches, _by_branch(
+        select(User.branch_id, func.count(), *(func.sum(per_person.c[f"g{k}"]) for k in range(len(grades))))
+        .join(User, User.id == per_person.c.user_id).where(scope).group_by(User.branch_id)))
     out = {}
     for b in branches:
-        by_grade: Counter = Counter()
-        for grade, n in tree.rows(b, grades):
-            by_grade[Grade(grade)] += int(n)
-        out[b.id] = AssessmentFigures({g: int(by_grade.get(g, 0)) for g in Grade},
-                                      tree.total(b, {i: int(v[0]) for i, v in assessed.items()}))
+        people, *counts = sums[b.id] or (0, *(0 for _g in grades))
+        out[b.id] = AssessmentFigures(dict(zip(grades, counts, strict=True)), people)
     return out
 
 
@@ -185,12 +198,12 @@ def year_end_many(branches: list[Branch], year: int, today: date, findings: dict
     if not branches:
         return {}
     tree = _Tree(branches)
-    scope = User.branch_id.in_(branch_ids_under([b.path for b in branches]))
+    scope = User.branch_id.in_(branch_ids_under(actuals.outermost([b.path for b in branches])))
     activities = _activities(tree, branches, year)
     plans = _plans(branches, year)
     training = _training(tree, branches, scope, year, today)
     classes = _training_class(tree, branches, scope, year, activities)
-    tests = _tests(tree, branches, scope, year)
+    tests = _tests(tree, branches, scope, year, training)
     assessments = _assessments(tree, branches, scope, year)
     return {b.id: YearEnd(branch=b, year=year, today=today, plan=plans[b.id], training=training[b.id],
                           activities=activities[b.id], training_class=classes[b.id], tests=tests[b.id],

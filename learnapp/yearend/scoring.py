@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from learnapp import versioned_rules
 from learnapp.accounts.models import User
 from learnapp.org.models import Branch
+from learnapp.planning.actuals import outermost
 from learnapp.security import branch_ids_under
 from learnapp.yearend import figures, many
 from learnapp.yearend.figures import YearEnd, share
@@ -106,7 +107,7 @@ def branch_scores(scheme: Scheme, branches: list[Branch], year: int, today: date
     every other figure is read once for all the branches (many.year_end_many)."""
     if not branches:
         return []
-    people = User.branch_id.in_(branch_ids_under([b.path for b in branches]))
+    people = User.branch_id.in_(branch_ids_under(outermost([b.path for b in branches])))
     found = figures.findings_by_subtree(branches, people, year, today)
     each = many.year_end_many(branches, year, today, found)
     return [score_of(scheme, each[b.id]) for b in branches]

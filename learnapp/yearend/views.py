@@ -107,7 +107,9 @@ def scores():
     if not branches:  # an admin of the committee's own node only
         branches = branches_where(visible_branches(current_user), active_only=False)
     results = scoring.branch_scores(scheme, branches, year, clock.today()) if scheme else []
-    return render_template("yearend/scores.html", scheme=scheme, results=results, measures=MEASURES,
+    # Each item's texts once, not once per branch.
+    texts = {item.code: (item.label, MEASURES[item.measure].label, item.in_words()) for item in scheme.items} if scheme else {}
+    return render_template("yearend/scores.html", scheme=scheme, results=results, measures=MEASURES, texts=texts,
                            can_edit=is_committee_admin(current_user), can_read_scheme=_committee_reader(current_user),
                            **_common(None, year))
 

@@ -118,14 +118,15 @@ def _view_checks_sign_in() -> bool:
 def sign_in_columns(users) -> list:
     """Columns for a view's own statement (accounts.caller.ClaimCheckedStatement), which joins the
     users table (`users`) on the person of the claim (`bindparam("claimed_user_id")`): whether the claim holds (active, the same session
-    epoch, no password change pending) and the facts read with every signed-in person."""
+    epoch, no password change pending) and the person's facts registered `with_claim`: only those
+    such a view needs, since it answers no page (no menu, no bell)."""
     holds = and_(users.c.active, users.c.session_epoch == bindparam("claimed_epoch"),
                  not_(users.c.must_change_password))
-    return [holds.label("sign_in_holds"), *_fact_columns()]
+    return [holds.label("sign_in_holds"), *_fact_columns(claim=True)]
 
 
 def sign_in_params(claim: Claim) -> dict:
-    return {"claimed_user_id": claim.user_id, "claimed_epoch": claim.epoch, **_fact_params()}
+    return {"claimed_user_id": claim.user_id, "claimed_epoch": claim.epoch, **_fact_params(claim=True)}
 
 
 def accept_sign_in(row, params: dict) -> bool:
@@ -134,23 +135,27 @@ def accept_sign_in(row, params: dict) -> bool:
     the person's own statement keeps them."""
     if not row.sign_in_holds:
         return False
-    _keep_facts(params, row)
+    _keep_facts(params, row, claim=True)
     return True
 
 
-def _fact_columns() -> list:
-    return [fact.column().label(f"person_fact__{name}") for name, fact in _PERSON_FACTS.items()]
+def _facts(claim: bool) -> list[tuple[str, _Fact]]:
+    return [(name, fact) for name, fact in _PERSON_FACTS.items() if fact.with_claim or not claim]
 
 
-def _fact_params() -> dict:
+def _fact_columns(claim: bool = False) -> list:
+    return [fact.column().label(f"person_fact__{name}") for name, fact in _facts(claim)]
+
+
+def _fact_params(claim: bool = False) -> dict:
     params = {}
-    for fact in _PERSON_FACTS.values():
+    for _name, fact in _facts(claim):
         params.update(fact.params())
     return params
 
 
-def _keep_facts(params: dict, row) -> None:
-    for name, fact in _PERSON_FACTS.items():
+def _keep_facts(params: dict, row, claim: bool = False) -> None:
+    for name, fact in _facts(claim):
         fact.keep(params, row._mapping[f"person_fact__{name}"])
 
 
@@ -158,6 +163,7 @@ class _Fact(NamedTuple):
     column: Callable            # the scalar subquery, with bound parameters
     params: Callable[[], dict]  # their values for the request
     keep: Callable[[dict, Any], None]  # what to do with the value read
+    with_claim: bool            # read by a claim-checked statement too (accounts.caller)
 
 
 # Facts that most signed-in requests need, read as scalar subqueries of the person's statement
@@ -167,13 +173,14 @@ _PERSON_FACTS: dict[str, _Fact] = {}
 
 
 def register_person_fact(name: str, column: Callable, params: Callable[[], dict],
-                         keep: Callable[[dict, Any], None]) -> None:
+                         keep: Callable[[dict, Any], None], *, with_claim: bool = False) -> None:
     """Read `column()` (a scalar subquery with bound parameters) with every signed-in person;
     `params()` gives its parameters for the request, `keep(params, value)` is called with them and
-    the value read."""
+    the value read. `with_claim`: read by the statements that check a cookie's claim as well (the
+    heartbeat's, every 30 s per reader: only what it needs, the year's credit rules)."""
     if _user_statement.cache_info().currsize:
         raise RuntimeError(f"{name}: register before the first request")
-    _PERSON_FACTS[name] = _Fact(column, params, keep)
+    _PERSON_FACTS[name] = _Fact(column, params, keep, with_claim)
 
 
 @cache

@@ -29,6 +29,7 @@ def init_app(app) -> None:
     from learnapp.development import (
         blueprint,
         cli,
+        rules,
         rules_views,
         stored,
         views_compliance,
@@ -54,4 +55,5 @@ def init_app(app) -> None:
     person_links.register_panel(app, views_file.person_development_panel, order=5)
     app.cli.add_command(cli.development_cli)
     stored.init_app(app)
+    rules.register_rules_stamp_fact()
     stage_history.register(record_stage, stage_since)

@@ -28,11 +28,21 @@ from learnapp.security import (
 
 def file_of(person, access):
     """The person's timeline as this reader sees it: done steps, next steps, who may record them."""
-    rules = {rule.code: rule for rule in current_rules().steps}
+    rules = current_rules().by_code
     line = timeline(person, clock.today())
     # Done steps, those waiting for the committee and those it returned, in the order they happened.
     steps = sorted([*line.done, *line.pending, *line.returned], key=lambda s: (s.done_on, s.id))
     done = [present(step, rules[step.code].label if step.code in rules else step.code, access) for step in steps]
+    return done, _upcoming(line, rules, access)
+
+
+def upcoming_of(person, access):
+    """Only the next steps of `file_of`: a panel reads the person's steps and nothing about them
+    (no attachments, recorders or names), so its statements do not grow with the file."""
+    return _upcoming(timeline(person, clock.today()), current_rules().by_code, access)
+
+
+def _upcoming(line, rules, access) -> list[dict]:
     confidential_outcome = any(step.code == "political_review" and (step.data or {}).get("conclusion") != "qualified"
                                for step in line.done)
     upcoming = []
@@ -42,7 +52,7 @@ def file_of(person, access):
         unmet = list(nxt.unmet) if access.full or not confidential_outcome else []
         upcoming.append({"next": nxt, "label": str(nxt.label), "unmet": unmet,
                          "may_record": rule is not None and access.may_record(rule)})
-    return done, upcoming
+    return upcoming
 
 
 @bp.get("/people/<int:user_id>")
@@ -104,8 +114,7 @@ def person_development_panel(actor, who) -> dict | None:
     access = access_to(actor, who)
     if not access.full:
         return None
-    _done, upcoming = file_of(who, access)
-    return {"template": "development/_person_panel.html", "person": who, "upcoming": upcoming[:3],
+    return {"template": "development/_person_panel.html", "person": who, "upcoming": upcoming_of(who, access)[:3],
             "today": clock.today()}
 
 
@@ -113,5 +122,5 @@ def my_development_panel(user) -> dict | None:
     """Home page: where I am on the way to membership and what comes next."""
     if not in_development(user):
         return None
-    _done, upcoming = file_of(user, access_to(user, user))
-    return {"template": "development/_panel.html", "upcoming": upcoming[:2], "today": clock.today()}
+    return {"template": "development/_panel.html", "upcoming": upcoming_of(user, access_to(user, user))[:2],
+            "today": clock.today()}

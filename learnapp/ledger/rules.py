@@ -360,7 +360,7 @@ def register_rules_stamp_fact() -> None:
     ledger's init_app). Its statement is built once per process, so this registers once per
     process, however many applications the process creates."""
     sessions.register_person_fact("rules_stamp", latest_stamp_column, lambda: {"rules_year": clock.today().year},
-                                  lambda params, stamp: keep_latest_stamp(params["rules_year"], stamp))
+                                  lambda params, stamp: keep_latest_stamp(params["rules_year"], stamp), with_claim=True)
 
 
 def _latest_stamp(year: int) -> str | None:

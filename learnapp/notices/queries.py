@@ -29,7 +29,7 @@ def unread_column():
 
 
 def _keep(params: dict, value) -> None:
-    user_id = params.get("user_id", params.get("claimed_user_id"))
+    user_id = params.get("user_id")
     if user_id is not None and has_request_context():
         request_memo.remember("unread_notices", int(user_id), lambda: int(value or 0))
 

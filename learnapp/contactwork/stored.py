@@ -207,8 +207,14 @@ def stored_rows(condition: ColumnElement, quarters: list[tuple[int, int]]) -> li
     return list(db.session.execute(
         select(g.year, g.quarter, *PERSON_COLUMNS, g.contact_id, contact.name.label("contact_name"))
         .join(User, User.id == g.user_id).outerjoin(contact, contact.id == g.contact_id)
-        .where(User.active, User.stage.in_(REPORTING_STAGES), condition,
-               or_(*(and_(g.year == y, g.quarter == n) for y, n in quarters)))))
+        .where(*_stored_of(condition, quarters))))
+
+
+def _stored_of(condition: ColumnElement, quarters: list[tuple[int, int]]) -> tuple:
+    """The stored rows of the people meeting `condition` who still report, in `quarters`."""
+    g = ContactWorkGap
+    return (User.active, User.stage.in_(REPORTING_STAGES), condition,
+            or_(*(and_(g.year == y, g.quarter == n) for y, n in quarters)))
 
 
 def counts(condition: ColumnElement, quarters: list[tuple[int, int]]) -> list[tuple[int, str, int]]:
@@ -223,9 +229,7 @@ def counts(condition: ColumnElement, quarters: list[tuple[int, int]]) -> list[tu
     kind = case((g.contact_id.is_(None), "no_report"), else_="no_assessment")
     return [(branch_id, k, int(n)) for branch_id, k, n in db.session.execute(
         select(User.branch_id, kind, func.count()).join(User, User.id == g.user_id)
-        .where(User.active, User.stage.in_(REPORTING_STAGES), condition,
-               or_(*(and_(g.year == y, g.quarter == n) for y, n in quarters)))
-        .group_by(User.branch_id, kind))]
+        .where(*_stored_of(condition, quarters)).group_by(User.branch_id, kind))]
 
 
 def rows(condition: ColumnElement, quarters: list[tuple[int, int]]) -> list:

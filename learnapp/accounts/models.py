@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Date, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnapp.db import CreatedAtMixin, UTCDateTime, db, utcnow
@@ -72,13 +72,16 @@ def _new_epoch() -> str:
 
 class User(UserMixin, CreatedAtMixin, db.Model):
     __tablename__ = "users"
+    # The people of a subtree as reports count them (active, by stage), read from the index alone:
+    # without it SQLite reads every person's row to count a committee of 20,000.
+    __table_args__ = (Index("ix_users_branch_active_stage", "branch_id", "active", "stage"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     login_id: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
     name: Mapped[str] = mapped_column(String(80), nullable=False)
     phone: Mapped[str | None] = mapped_column(String(20))
     email: Mapped[str | None] = mapped_column(String(254))
-    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), nullable=False, index=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), nullable=False)
     stage: Mapped[Stage] = mapped_column(
         Enum(Stage, native_enum=False, length=24, validate_strings=True), nullable=False, default=Stage.applicant
     )

@@ -61,9 +61,10 @@ class DevelopmentStep(db.Model):
     __table_args__ = (
         Index("ix_development_steps_user_code", "user_id", "code"),
         Index("ix_development_steps_status", "status"),
-        # The day each person reached a stage (queries.entered_since) and a year's steps of a kind
-        # (planning.actuals), read from the index alone.
+        # The day each person reached a stage (queries.entered_since), read from the index alone.
         Index("ix_development_steps_code_user_done", "code", "user_id", "done_on", "status"),
+        # A year's steps of some kinds (planning.actuals, the year-end figures), from the index alone.
+        Index("ix_development_steps_code_done", "code", "done_on", "status", "user_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -255,7 +255,11 @@ class QuizParticipant(db.Model):
     """
 
     __tablename__ = "quiz_participants"
-    __table_args__ = (UniqueConstraint("quiz_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("quiz_id", "user_id"),
+        # A year's counted results (counted_results) read from the index alone.
+        Index("ix_quiz_participants_year_user", "year", "user_id", "quiz_id", "counted_bp", "passed"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id"), nullable=False, index=True)
@@ -265,7 +269,7 @@ class QuizParticipant(db.Model):
     counted_bp: Mapped[int | None] = mapped_column(Integer)  # by the quiz's grading method
     passed: Mapped[bool | None] = mapped_column(Boolean)
     # The local year of the first submission: the year the result counts in.
-    year: Mapped[int | None] = mapped_column(Integer, index=True)
+    year: Mapped[int | None] = mapped_column(Integer)
     first_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     passed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -252,9 +252,10 @@ def training_class_figures(people, year: int, activities: list[ActivityLine]) ->
     return TrainingClass(int(completed), int(targets), int(trained), classes)
 
 
-def test_figures(people, year: int) -> TestFigures:
+def test_figures(people, year: int, in_training: int) -> TestFigures:
+    """The counted results of the people in training (`in_training` of them: the training figures'
+    people, who pass the same test)."""
     ids = select(User.id).where(User.active, in_training_sql(rules_for_year(year)), people)
-    in_training = db.session.scalar(select(func.count()).select_from(ids.subquery())) or 0
     results = counted_results(ids, year).order_by(None).subquery("results")
     participants, n, passed, score = db.session.execute(
         select(func.count(distinct(results.c.user_id)), func.count(),
@@ -291,7 +292,9 @@ def year_end(branch: Branch, year: int, today: date, *, findings: Counter | None
     """Every figure of the year for the branch's subtree (`findings`: counted already, for many branches)."""
     people = in_subtree(branch)
     activities = activity_figures(branch, year)
+    training = training_figures(people, year, today)
     return YearEnd(branch=branch, year=year, today=today, plan=plan_figures(branch, year),
-                   training=training_figures(people, year, today), activities=activities,
-                   training_class=training_class_figures(people, year, activities), tests=test_figures(people, year),
+                   training=training, activities=activities,
+                   training_class=training_class_figures(people, year, activities),
+                   tests=test_figures(people, year, training.people),
                    assessments=assessment_figures(people, year), findings=findings if findings is not None else finding_counts(people, year, today))

@@ -27,7 +27,6 @@ from sqlalchemy import (
     and_,
     case,
     delete,
-    event,
     exists,
     func,
     literal,
@@ -54,9 +53,8 @@ from learnapp.db import db
 from learnapp.development.check import PERSON_COLUMNS
 from learnapp.development.models import DevelopmentStep
 from learnapp.development.queries import entered_since
+from learnapp.person_store import PersonStore
 
-PENDING = "contact_work_gaps_pending"  # session.info: changed objects and user ids
-BUSY = "contact_work_gaps_busy"
 PERSON_FIELDS = ("stage", "active")
 CHUNK = 500
 
@@ -162,9 +160,7 @@ def refresh(user_ids: Iterable[int]) -> None:
 def rebuild(today: date | None = None) -> int:
     """Every person's rows again, through the end of the year after `today`; returns the rows."""
     session = db.session
-    busy = session.info.get(BUSY)
-    session.info[BUSY] = True
-    try:
+    with GAPS.busy(session()):
         session.flush()
         session.execute(delete(ContactWorkGap))
         through = ((today or clock.today()).year + 1, 4)
@@ -176,10 +172,8 @@ def rebuild(today: date | None = None) -> int:
         else:
             state.through_year, state.through_quarter, state.built_at = *through, clock.now()
         session.flush()
-        session.info.pop(PENDING, None)
+        GAPS.forget_pending(session())
         return stored
-    finally:
-        session.info[BUSY] = busy
 
 
 def keep_ahead(today: date | None = None) -> bool:
@@ -261,55 +255,29 @@ def _people_of(obj) -> set[int]:
     return {i for i in (getattr(obj, name), *(history.deleted or ())) if i is not None}
 
 
-def note_changes(session: Session, _flush_context=None, _instances=None) -> None:
-    """before_flush: remember the changes that may alter someone's rows (their people are read
-    after the flush, when the ids set through relationships are known)."""
-    if session.info.get(BUSY):
-        return
+def _note(session: Session, pending: dict) -> None:
+    """The changes that may alter someone's rows (their people are read after the flush, when the ids
+    set through relationships are known)."""
     for obj in (*session.new, *session.dirty, *session.deleted):
         if _concerned(obj):
-            pending = session.info.setdefault(PENDING, {"objects": [], "people": set()})
-            pending["objects"].append(obj)
+            pending.setdefault("objects", []).append(obj)
             if obj in session.deleted or obj in session.dirty:
-                pending["people"] |= _people_of(obj)  # the person before the change too
+                pending.setdefault("people", set()).update(_people_of(obj))  # the person before the change too
 
 
-def _forget(session: Session, previous_transaction) -> None:
-    """after_soft_rollback: the changes are gone."""
-    if not previous_transaction.nested:
-        session.info.pop(PENDING, None)
-
-
-def refresh_pending(session: Session | None = None) -> int:
-    """Recompute the rows of everyone the session's changes may concern; returns how many people."""
-    try:
-        ours = db.session()
-    except RuntimeError:  # no application context: a script's session, not the site's
-        return 0
-    session = session or ours
-    if session.info.get(BUSY) or session is not ours:
-        return 0
-    if session.new or session.dirty or session.deleted:
-        session.flush()  # noted by before_flush
-    pending = session.info.pop(PENDING, None)
-    if not pending:
-        return 0
-    people = set(pending["people"])
-    for obj in pending["objects"]:
+def _apply(pending: dict) -> int:
+    """Recompute the rows of everyone the noted changes concern; returns how many people."""
+    people = set(pending.get("people", ()))
+    for obj in pending.get("objects", ()):
         people |= _people_of(obj)
-    if not people:
-        return 0
-    session.info[BUSY] = True
-    try:
+    if people:
         refresh(people)
-        return len(people)
-    finally:
-        session.info[BUSY] = False
+    return len(people)
+
+
+GAPS = PersonStore("contact_work_gaps", note=_note, apply=_apply)
+refresh_pending = GAPS.refresh_pending
 
 
 def init_app(app) -> None:
-    """The listeners on every session (once per process: they act only where changes are pending)."""
-    if not event.contains(Session, "before_flush", note_changes):
-        event.listen(Session, "before_flush", note_changes)
-        event.listen(Session, "before_commit", refresh_pending)
-        event.listen(Session, "after_soft_rollback", _forget)
+    GAPS.listen()

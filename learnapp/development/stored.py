@@ -24,7 +24,7 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import force_locale, get_locale
-from sqlalchemy import Text, and_, cast, delete, event, func, literal, or_, select, true
+from sqlalchemy import Text, and_, cast, delete, func, literal, or_, select, true
 from sqlalchemy.orm import Session, attributes
 
 from learnapp import clock, hooks
@@ -41,11 +41,9 @@ from learnapp.development.readahead import Files
 from learnapp.development.rules import current_rules
 from learnapp.ledger.models import Category, LedgerEntry
 from learnapp.ledger.offline_models import Activity, Attendance, Claim
+from learnapp.person_store import PersonStore
 from learnapp.versioned_rules import text_digest
 
-PENDING = "development_findings_pending"  # session.info: user ids, steps, named people, activities
-EVERYONE = "development_findings_everyone"  # session.info: the rules changed
-BUSY = "development_findings_busy"
 REBUILT = "development.stored_rebuilt"  # hooks: other domains' stored figures rebuilt with the findings
 NAMING_CODES = ("introducers_assigned", "contacts_assigned")
 PERSON_FIELDS = ("birth_date", "stage", "active", "name")
@@ -62,22 +60,13 @@ def _named_status(obj, name: str):
     return (history.deleted or history.unchanged or [getattr(obj, name)])[0]
 
 
-def note_changes(session: Session, _flush_context=None, _instances=None) -> None:
-    """before_flush: remember whose findings the pending changes may alter."""
-    if session.info.get(BUSY):
-        return
-    pending = {"steps": set(), "people": set(), "named": set(), "activities": set()}
-    _note(session, pending)
-    if any(pending.values()) or session.info.get(EVERYONE):
-        noted = session.info.setdefault(PENDING, {k: set() for k in pending})
-        for key, values in pending.items():
-            noted[key] |= values
-
-
 def _note(session: Session, pending: dict) -> None:
+    """Whose findings the session's pending changes may alter."""
+    for key in ("steps", "people", "named", "activities"):
+        pending.setdefault(key, set())
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, DevelopmentRuleSet):
-            session.info[EVERYONE] = True  # a new version of the rules: every file again
+            pending["everyone"] = True  # a new version of the rules: every file again
         elif isinstance(obj, DevelopmentStep):
             pending["steps"].add(obj)
             if obj.user_id is not None:
@@ -99,13 +88,6 @@ def _note(session: Session, pending: dict) -> None:
         elif isinstance(obj, Activity) and obj.id is not None and (
                 obj.category == Category.training_class or _changed(obj, ("category",))):
             pending["activities"].add(obj.id)
-
-
-def _forget(session: Session, previous_transaction) -> None:
-    """after_soft_rollback: the changes are gone (a savepoint's rollback leaves the transaction's own)."""
-    if not previous_transaction.nested:
-        session.info.pop(PENDING, None)
-        session.info.pop(EVERYONE, None)
 
 
 def _naming(ids: set[int]) -> set[int]:
@@ -131,33 +113,20 @@ def _attendees(activity_ids: set[int]) -> set[int]:
     return set(db.session.scalars(select(Attendance.user_id).where(Attendance.activity_id.in_(activity_ids))))
 
 
-def refresh_pending(session: Session | None = None) -> int:
-    """Recompute the findings of everyone the session's changes may concern; returns how many people."""
-    try:
-        ours = db.session()
-    except RuntimeError:  # no application context: a session of a script, not the site's
-        return 0
-    session = session or ours
-    if session.info.get(BUSY) or session is not ours:
-        return 0  # a separate short session (an audit read, an export's record) writes no files
-    if session.new or session.dirty or session.deleted:
-        session.flush()  # noted by before_flush
-    if not (session.info.get(PENDING) or session.info.get(EVERYONE)):
-        return 0
-    session.info[BUSY] = True
-    try:
-        everyone = session.info.pop(EVERYONE, False)
-        pending = session.info.pop(PENDING, None) or {}
-        if everyone:
-            return rebuild()
-        people = set(pending.get("people", ()))
-        people.update(s.user_id for s in pending.get("steps", ()) if s.user_id is not None)
-        people |= _naming(pending.get("named", set())) | _attendees(pending.get("activities", set()))
-        if people:
-            refresh(people)
-        return len(people)
-    finally:
-        session.info[BUSY] = False
+def _apply(pending: dict) -> int:
+    """Recompute the findings of everyone the noted changes may concern; returns how many people."""
+    if pending.get("everyone"):
+        return rebuild()
+    people = set(pending.get("people", ()))
+    people.update(s.user_id for s in pending.get("steps", ()) if s.user_id is not None)
+    people |= _naming(pending.get("named", set())) | _attendees(pending.get("activities", set()))
+    if people:
+        refresh(people)
+    return len(people)
+
+
+FINDINGS = PersonStore("development_findings", note=_note, apply=_apply)
+refresh_pending = FINDINGS.refresh_pending
 
 
 def _languages() -> list[str]:
@@ -197,9 +166,7 @@ def refresh(user_ids: Iterable[int]) -> None:
 def rebuild() -> int:
     """Every file checked again and stored; the state row names the rules used. Returns the people with a file."""
     session = db.session
-    busy = session.info.get(BUSY)
-    session.info[BUSY] = True
-    try:
+    with FINDINGS.busy(session()):
         session.flush()
         session.execute(delete(DevelopmentFinding))
         files = Files()
@@ -214,12 +181,10 @@ def rebuild() -> int:
         else:
             state.rules_sha256, state.built_at = digest, clock.now()
         session.flush()
-        session.info.pop(PENDING, None)
+        FINDINGS.forget_pending(session())
         for rebuild_other in hooks.providers(REBUILT):
             rebuild_other()
         return len(files.people)
-    finally:
-        session.info[BUSY] = busy
 
 
 def register_rebuild(app, rebuild_other) -> None:
@@ -277,11 +242,7 @@ def with_messages(findings: list[Finding]) -> list[Finding]:
 
 
 def init_app(app) -> None:
-    """The listeners on every session (once per process: they act only where findings are pending)."""
-    if not event.contains(Session, "before_flush", note_changes):
-        event.listen(Session, "before_flush", note_changes)
-        event.listen(Session, "before_commit", refresh_pending)
-        event.listen(Session, "after_soft_rollback", _forget)
+    FINDINGS.listen()
 
 
 def _key(f: Finding) -> tuple:

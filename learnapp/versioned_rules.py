@@ -6,7 +6,8 @@ own model, with the columns `version`, `source_text`, `source_name`, `sha256`, `
 `created_by_id`, `created_at` (and `year` for rules of a year). What they share is here:
 - `save_version`: parse, then save as a new version (the text in force again: nothing), audited;
 - `load_files`: the `flask … load` commands (every file checked first, all or nothing);
-- `shown_version` and `save_version_form`: the pages of the versions and the edit form.
+- `shown_version` and `save_version_form`: the pages of the versions and the edit form;
+- `VersionStamp`: which version is in force, read with the signed-in person, parsed once per process.
 Every version is kept; the latest of its year (or of all) is in force.
 """
 
@@ -18,14 +19,14 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 from flask import abort, current_app, flash, redirect
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import String, bindparam, cast, func, select
 
-from learnapp import audit, clock
+from learnapp import audit, clock, request_memo
 from learnapp.db import db
 from learnapp.errors import FAILED, DomainError, save_form
 from learnapp.org import queries as org_queries
@@ -174,3 +175,54 @@ def save_version_form(form, save: Callable[[], Any], *, unchanged: str, saved: C
     else:
         flash(saved(result), "success")
     return redirect(then)
+
+
+Parsed = TypeVar("Parsed")
+
+
+class VersionStamp:
+    """The version in force of a kind of rules as one scalar 'id:version:sha256' (NULL: none saved).
+
+    Domains register `column` as a person fact (accounts.sessions), so the pages (and, for the credit
+    rules, the heartbeats) that need the rules spend no statement on asking which version is in
+    force; `parsed` reads and parses a version's text only when this process has not yet. The
+    statements are built once, of table columns: constructing a select costs several times what
+    running it does, and mapped attributes go through the ORM's result handling.
+    """
+
+    def __init__(self, model, memo_name: str, *, by_year: bool):
+        table = model.__table__
+        latest = select(cast(table.c.id, String) + ":" + cast(table.c.version, String) + ":" + table.c.sha256)
+        if by_year:
+            latest = latest.where(table.c.year == bindparam("rules_year"))
+        self._latest = latest.order_by(table.c.version.desc()).limit(1)
+        self._text_of = select(table.c.source_text).where(table.c.id == bindparam("rule_set_id"))
+        self._by_year = by_year
+        self._memo = memo_name
+        self._parsed: dict[str, Any] = {}
+        request_memo.depends_on(memo_name, model)  # a version saved in the request: read again
+
+    def column(self):
+        """The stamp as a scalar subquery (of the year bound as `rules_year`, for rules of a year)."""
+        return self._latest.scalar_subquery()
+
+    def keep(self, year: int | None, stamp: str | None) -> None:
+        """What `column` read for the request (year None for rules not of a year)."""
+        request_memo.remember(self._memo, year, lambda: stamp)
+
+    def latest(self, year: int | None = None) -> str | None:
+        """The stamp in force, kept for the request."""
+        params = {"rules_year": year} if self._by_year else {}
+        return request_memo.remember(self._memo, year, lambda: db.session.execute(self._latest, params).scalar())
+
+    def parsed(self, stamp: str, build: Callable[[str, int], Parsed]) -> Parsed:
+        """`build(text, version)` of the stamped version, once per process and version."""
+        found = self._parsed.get(stamp)
+        if found is None:
+            row_id, version, _sha256 = stamp.split(":")
+            text = db.session.execute(self._text_of, {"rule_set_id": int(row_id)}).scalar_one()
+            found = build(text, int(version))
+            if len(self._parsed) > 64:
+                self._parsed.clear()
+            self._parsed[stamp] = found
+        return found

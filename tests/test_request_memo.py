@@ -82,9 +82,9 @@ def test_rules_saved_in_the_request_replace_those_read_with_the_person(app, clie
     db.session.commit()
     with app.test_request_context("/"):
         login_user(org.learner_a)
-        from learnapp.ledger.rules import keep_latest_stamp
+        from learnapp.ledger.rules import RULES_STAMP
 
-        keep_latest_stamp(year, None)  # as read with the person: none loaded
+        RULES_STAMP.keep(year, None)  # as read with the person: none loaded
         assert rules_for_year(year).version is None
         ledger_services.save_rules(SYSTEM, rules_text(year, daily_online="4"), source_name="rules.yaml")
         assert rules_for_year(year).daily_online_cap == 400

@@ -12,11 +12,9 @@ from functools import cache
 from pathlib import Path
 
 from flask_babel import gettext as _
-from sqlalchemy import String, bindparam, cast, select
 
 from learnapp import request_memo, versioned_rules
 from learnapp.accounts import sessions
-from learnapp.db import db
 from learnapp.development.models import DevelopmentRuleSet
 from learnapp.development.rules_file import (
     PARAMETERS,
@@ -74,54 +72,29 @@ def versions() -> list[DevelopmentRuleSet]:
     return versioned_rules.versions(DEVELOPMENT_RULES)
 
 
-# The version in force as one scalar 'id:version:sha256' (NULL: none saved, the shipped file).
-# Read with the signed-in person (a person fact, registered from development.init_app), so that a
-# page showing someone's development (the home page's panel) spends no statement on asking which
-# version is in force; the text is read only when this process has not parsed that version yet.
-# Built once, in table columns (see accounts.sessions).
-_RULE_SETS = DevelopmentRuleSet.__table__
-_LATEST_STAMP = (select(cast(_RULE_SETS.c.id, String) + ":" + cast(_RULE_SETS.c.version, String) + ":"
-                        + _RULE_SETS.c.sha256).order_by(_RULE_SETS.c.version.desc()).limit(1))
-_TEXT_OF = select(_RULE_SETS.c.source_text).where(_RULE_SETS.c.id == bindparam("rule_set_id"))
-_by_version: dict[str, DevelopmentRules] = {}
-
-
-def _latest_stamp() -> str | None:
-    return request_memo.remember("development_rules_stamp", None,
-                                 lambda: db.session.execute(_LATEST_STAMP).scalar())
-
-
-def _keep_stamp(_params: dict, stamp: str | None) -> None:
-    request_memo.remember("development_rules_stamp", None, lambda: stamp)
-
-
-request_memo.depends_on("development_rules_stamp", DevelopmentRuleSet)
+# The version in force: a person fact (registered from development.init_app), so that a page
+# showing someone's development (the home page's panel) spends no statement on asking which.
+STAMP = versioned_rules.VersionStamp(DevelopmentRuleSet, "development_rules_stamp", by_year=False)
 
 
 @cache
 def register_rules_stamp_fact() -> None:
     """Have accounts.sessions read the stamp of the rules in force with every signed-in person
-    (from development.init_app; once per process, as the statement is built once)."""
-    sessions.register_person_fact("development_rules_stamp", _LATEST_STAMP.scalar_subquery, dict, _keep_stamp)
+    (from development.init_app; once per process)."""
+    sessions.register_person_fact("development_rules_stamp", STAMP.column, dict,
+                                  lambda _params, stamp: STAMP.keep(None, stamp))
+
+
+def _rules_of(text: str, version: int | None) -> DevelopmentRules:
+    parsed = _parse_cached(text)
+    return DevelopmentRules(steps=parsed.steps, parameters=parsed.parameters, version=version, source_text=text)
 
 
 def _load_current() -> DevelopmentRules:
-    stamp = _latest_stamp()
+    stamp = STAMP.latest()
     if stamp is None:
-        text = default_path().read_text(encoding="utf-8")
-        parsed = _parse_cached(text)
-        return DevelopmentRules(steps=parsed.steps, parameters=parsed.parameters, version=None, source_text=text)
-    rules = _by_version.get(stamp)
-    if rules is None:
-        row_id, version, _sha256 = stamp.split(":")
-        text = db.session.execute(_TEXT_OF, {"rule_set_id": int(row_id)}).scalar_one()
-        parsed = _parse_cached(text)
-        rules = DevelopmentRules(steps=parsed.steps, parameters=parsed.parameters, version=int(version),
-                                 source_text=text)
-        if len(_by_version) > 32:
-            _by_version.clear()
-        _by_version[stamp] = rules
-    return rules
+        return _rules_of(default_path().read_text(encoding="utf-8"), None)
+    return STAMP.parsed(stamp, _rules_of)
 
 
 def current_rules() -> DevelopmentRules:

@@ -13,13 +13,11 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import String, bindparam, cast, select
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from learnapp import clock, request_memo, versioned_rules
 from learnapp.accounts import sessions
 from learnapp.accounts.models import Role, Stage
-from learnapp.db import db
 from learnapp.ledger.models import Category, CreditRuleSet
 from learnapp.rules_yaml import NodeReader, RuleProblem, RulesError  # noqa: F401  (the ledger's readers import them from here)
 
@@ -299,9 +297,6 @@ carry_over:
 # ---------------------------------------------------------------------------------------------
 # The rules in force
 
-_parsed: dict[tuple[int, str], YearRules] = {}
-
-
 # The versions of a year's rules (learnapp/versioned_rules.py: saved by ledger.services.save_rules).
 CREDIT_RULES = versioned_rules.RulesKind(CreditRuleSet, "rules.save", lambda: _("Only committee admins change the credit rules."))
 
@@ -326,60 +321,21 @@ def rules_for_year(year: int) -> YearRules:
 request_memo.depends_on("rules_for_year", CreditRuleSet)
 
 
-# Built once: constructing the select costs several times what running it does, and every page
-# that shows credit (and every heartbeat) asks for the year's rules.
-# Table columns, not the model's attributes: a statement of mapped attributes goes through the
-# ORM's result handling, which costs as much again as the query.
-_RULE_SETS = CreditRuleSet.__table__
-_LATEST_STAMP = (
-    select(cast(_RULE_SETS.c.id, String) + ":" + cast(_RULE_SETS.c.version, String) + ":" + _RULE_SETS.c.sha256)
-    .where(_RULE_SETS.c.year == bindparam("rules_year")).order_by(_RULE_SETS.c.version.desc()).limit(1)
-)
-
-
-def latest_stamp_column():
-    """The latest rule set of the year given as `rules_year`, as one scalar 'id:version:sha256'
-    (NULL when none was loaded): read with the signed-in person (accounts.sessions), so that the
-    pages and heartbeats that need this year's rules do not spend a statement on asking which
-    version is in force."""
-    return _LATEST_STAMP.scalar_subquery()
-
-
-def keep_latest_stamp(year: int, stamp: str | None) -> None:
-    """What `latest_stamp_column` read for `year`, kept for the request (dropped when a rule set is
-    saved in it, like the rules themselves)."""
-    request_memo.remember("rules_stamp", year, lambda: stamp)
-
-
-request_memo.depends_on("rules_stamp", CreditRuleSet)
+# The year's version in force: a person fact read with the claim of every signed-in request (the
+# heartbeats too: every page that shows credit, and every heartbeat, needs the year's rules).
+RULES_STAMP = versioned_rules.VersionStamp(CreditRuleSet, "rules_stamp", by_year=True)
 
 
 @cache
 def register_rules_stamp_fact() -> None:
     """Have accounts.sessions read this year's rules stamp with every signed-in person (from the
-    ledger's init_app). Its statement is built once per process, so this registers once per
-    process, however many applications the process creates."""
-    sessions.register_person_fact("rules_stamp", latest_stamp_column, lambda: {"rules_year": clock.today().year},
-                                  lambda params, stamp: keep_latest_stamp(params["rules_year"], stamp), with_claim=True)
-
-
-def _latest_stamp(year: int) -> str | None:
-    return request_memo.remember("rules_stamp", year,
-                                 lambda: db.session.execute(_LATEST_STAMP, {"rules_year": year}).scalar())
+    ledger's init_app; once per process, however many applications the process creates)."""
+    sessions.register_person_fact("rules_stamp", RULES_STAMP.column, lambda: {"rules_year": clock.today().year},
+                                  lambda params, stamp: RULES_STAMP.keep(params["rules_year"], stamp), with_claim=True)
 
 
 def _load_rules_for_year(year: int) -> YearRules:
-    stamp = _latest_stamp(year)
+    stamp = RULES_STAMP.latest(year)
     if stamp is None:
         return default_rules(year)
-    row_id, version, sha256 = stamp.split(":")
-    key = (int(version), sha256)
-    cached = _parsed.get(key)
-    if cached is None or cached.year != year:
-        text = db.session.scalar(select(CreditRuleSet.source_text).where(CreditRuleSet.id == int(row_id)))
-        parsed = parse_rules(text, expected_year=year)
-        cached = replace(parsed, version=int(version))
-        if len(_parsed) > 256:
-            _parsed.clear()
-        _parsed[key] = cached
-    return cached
+    return RULES_STAMP.parsed(stamp, lambda text, version: replace(parse_rules(text, expected_year=year), version=version))

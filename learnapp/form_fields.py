@@ -54,61 +54,49 @@ class RadioField(_PairChoices, fields.RadioField):
     """wtforms.RadioField with (value, label) pairs."""
 
 
-def _format_refusal_first(field, valid: bool) -> bool:
-    """Something typed that is not a date is refused for its format, never as "give the date"
-    (DataRequired clears the parse error and says the field is empty)."""
-    if field.process_errors and any((v or "").strip() for v in field.raw_data or ()):
-        field.errors = list(field.process_errors)
-        return False
-    return valid
+class _Typed:
+    """A value typed in a format: surrounding spaces dropped, and something typed that does not parse
+    refused for its format, never as "give the date" (DataRequired clears the parse error and says
+    the field is empty). `refusal`: the refusal's text in the catalogs."""
+
+    refusal = None
+
+    def __init__(self, *args, invalid_value_message=None, **kwargs):
+        super().__init__(*args, invalid_value_message=invalid_value_message or self.refusal, **kwargs)
+
+    def process_formdata(self, valuelist):
+        super().process_formdata([v.strip() for v in valuelist] if valuelist else valuelist)
+
+    def validate(self, form, extra_validators=()):
+        valid = super().validate(form, extra_validators)
+        if self.process_errors and any((v or "").strip() for v in self.raw_data or ()):
+            self.errors = list(self.process_errors)
+            return False
+        return valid
 
 
 # Dates: a native <input type=date> (a phone shows its own picker, drawn in the phone's language),
 # sent as YYYY-MM-DD whatever the picker shows. Where one is typed (an old browser, a keyboard), the
 # page shows the format beside it (`format_hint`, by the `field` macro) and a refusal names it.
-class DateField(fields.DateField):
+class DateField(_Typed, fields.DateField):
     """wtforms.DateField (YYYY-MM-DD) with its hint and its refusal in the catalogs."""
 
     format_hint = _l("Format: YYYY-MM-DD, e.g. 2026-07-01")
-
-    def __init__(self, *args, invalid_value_message=None, **kwargs):
-        message = invalid_value_message or _l("Enter the date as YYYY-MM-DD, e.g. 2026-07-01.")
-        super().__init__(*args, invalid_value_message=message, **kwargs)
-
-    def process_formdata(self, valuelist):
-        super().process_formdata([v.strip() for v in valuelist] if valuelist else valuelist)
-
-    def validate(self, form, extra_validators=()):
-        return _format_refusal_first(self, super().validate(form, extra_validators))
+    refusal = _l("Enter the date as YYYY-MM-DD, e.g. 2026-07-01.")
 
 
-class DateTimeLocalField(fields.DateTimeLocalField):
+class DateTimeLocalField(_Typed, fields.DateTimeLocalField):
     """wtforms.DateTimeLocalField: the browser's YYYY-MM-DDTHH:MM or a typed YYYY-MM-DD HH:MM."""
 
     format_hint = _l("Format: YYYY-MM-DD HH:MM, e.g. 2026-07-01 09:00")
+    refusal = _l("Enter the date and time as YYYY-MM-DD HH:MM, e.g. 2026-07-01 09:00.")
 
-    def __init__(self, label=None, validators=None, format=("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"),
-                 invalid_value_message=None, **kwargs):
-        message = invalid_value_message or _l("Enter the date and time as YYYY-MM-DD HH:MM, e.g. 2026-07-01 09:00.")
+    def __init__(self, label=None, validators=None, format=("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"), **kwargs):
         formats = [format] if isinstance(format, str) else list(format)
-        super().__init__(label, validators, format=formats, invalid_value_message=message, **kwargs)
-
-    def process_formdata(self, valuelist):
-        super().process_formdata([v.strip() for v in valuelist] if valuelist else valuelist)
-
-    def validate(self, form, extra_validators=()):
-        return _format_refusal_first(self, super().validate(form, extra_validators))
+        super().__init__(label, validators, format=formats, **kwargs)
 
 
-class TimeField(fields.TimeField):
+class TimeField(_Typed, fields.TimeField):
     """wtforms.TimeField (HH:MM) with its refusal in the catalogs."""
 
-    def __init__(self, *args, invalid_value_message=None, **kwargs):
-        message = invalid_value_message or _l("Enter the time as HH:MM, e.g. 09:00.")
-        super().__init__(*args, invalid_value_message=message, **kwargs)
-
-    def process_formdata(self, valuelist):
-        super().process_formdata([v.strip() for v in valuelist] if valuelist else valuelist)
-
-    def validate(self, form, extra_validators=()):
-        return _format_refusal_first(self, super().validate(form, extra_validators))
+    refusal = _l("Enter the time as HH:MM, e.g. 09:00.")

@@ -276,20 +276,8 @@ def finding_counts(people, year: int, today: date) -> Counter:
     return sum(compliance.counts_by_branch(people, today, year).values(), Counter())
 
 
-def findings_by_subtree(branches: list[Branch], people, year: int, today: date) -> dict[int, Counter]:
-    """branch id -> the findings of its subtree, from one count of the findings of `people` by branch."""
-    by_branch = compliance.counts_by_branch(people, today, year)
-    paths = dict(db.session.execute(select(Branch.id, Branch.path)).all())
-    result = {b.id: Counter() for b in branches}
-    for branch_id, counted in by_branch.items():
-        for above in actuals.path_ids(paths.get(branch_id, "")):
-            if above in result:
-                result[above].update(counted)
-    return result
-
-
-def year_end(branch: Branch, year: int, today: date, *, findings: Counter | None = None) -> YearEnd:
-    """Every figure of the year for the branch's subtree (`findings`: counted already, for many branches)."""
+def year_end(branch: Branch, year: int, today: date) -> YearEnd:
+    """Every figure of the year for the branch's subtree."""
     people = in_subtree(branch)
     activities = activity_figures(branch, year)
     training = training_figures(people, year, today)
@@ -297,4 +285,4 @@ def year_end(branch: Branch, year: int, today: date, *, findings: Counter | None
                    training=training, activities=activities,
                    training_class=training_class_figures(people, year, activities),
                    tests=test_figures(people, year, training.people),
-                   assessments=assessment_figures(people, year), findings=findings if findings is not None else finding_counts(people, year, today))
+                   assessments=assessment_figures(people, year), findings=finding_counts(people, year, today))

@@ -19,6 +19,7 @@ from learnapp.assessments.models import Assessment, Grade
 from learnapp.assessments.queries import in_training_sql, with_status
 from learnapp.assessments.status import Status
 from learnapp.db import db
+from learnapp.development import compliance
 from learnapp.development.models import DevelopmentStep
 from learnapp.development.queries import DONE
 from learnapp.ledger.models import Category
@@ -193,8 +194,14 @@ def _assessments(tree: _Tree, branches, scope, year: int) -> dict[int, Assessmen
     return out
 
 
-def year_end_many(branches: list[Branch], year: int, today: date, findings: dict[int, Counter]) -> dict[int, YearEnd]:
-    """branch id -> figures.year_end(branch, year, today, findings=findings[branch.id]), in one pass."""
+def _findings(tree: _Tree, branches, scope, year: int, today: date) -> dict[int, Counter]:
+    """The compliance findings dated in the year: the check counts them once by branch."""
+    by_branch = compliance.counts_by_branch(scope, today, year)
+    return {b.id: sum((by_branch.get(i, Counter()) for i in tree.under[b.id]), Counter()) for b in branches}
+
+
+def year_end_many(branches: list[Branch], year: int, today: date) -> dict[int, YearEnd]:
+    """branch id -> figures.year_end(branch, year, today), in one pass."""
     if not branches:
         return {}
     tree = _Tree(branches)
@@ -205,6 +212,7 @@ def year_end_many(branches: list[Branch], year: int, today: date, findings: dict
     classes = _training_class(tree, branches, scope, year, activities)
     tests = _tests(tree, branches, scope, year, training)
     assessments = _assessments(tree, branches, scope, year)
+    findings = _findings(tree, branches, scope, year, today)
     return {b.id: YearEnd(branch=b, year=year, today=today, plan=plans[b.id], training=training[b.id],
                           activities=activities[b.id], training_class=classes[b.id], tests=tests[b.id],
                           assessments=assessments[b.id], findings=findings[b.id]) for b in branches}

@@ -14,11 +14,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask_babel import gettext as _
 
 from learnapp import versioned_rules
-from learnapp.accounts.models import User
 from learnapp.org.models import Branch
-from learnapp.planning.actuals import outermost
-from learnapp.security import branch_ids_under
-from learnapp.yearend import figures, many
+from learnapp.yearend import many
 from learnapp.yearend.figures import YearEnd, share
 from learnapp.yearend.models import ScoringScheme
 from learnapp.yearend.scheme import Item, Scheme, parse_scheme
@@ -103,11 +100,9 @@ def score_of(scheme: Scheme, f: YearEnd) -> BranchScore:
 
 
 def branch_scores(scheme: Scheme, branches: list[Branch], year: int, today: date) -> list[BranchScore]:
-    """Each branch's score over its subtree, in the order given: the compliance check runs once and
-    every other figure is read once for all the branches (many.year_end_many)."""
+    """Each branch's score over its subtree, in the order given: every figure is read once for all
+    the branches (many.year_end_many)."""
     if not branches:
         return []
-    people = User.branch_id.in_(branch_ids_under(outermost([b.path for b in branches])))
-    found = figures.findings_by_subtree(branches, people, year, today)
-    each = many.year_end_many(branches, year, today, found)
+    each = many.year_end_many(branches, year, today)
     return [score_of(scheme, each[b.id]) for b in branches]
